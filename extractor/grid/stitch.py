@@ -1,0 +1,90 @@
+"""Join the parts of a table that a page break cut, into one grid.
+
+The continuation's header is not repeated, so the test is geometric: the last table of a page
+and the first table of the next page continue each other when their column rules line up
+(the continuation may lack some rules, where merged cells hide them) and no section heading
+stands between them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from models.page import Grid, PageContent
+
+HEADING = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.．]")
+
+
+def stitch_tables(pages: list[PageContent], tolerance: float = 4.0) -> list[Grid]:
+    """Every table of the document in reading order, continued parts joined."""
+    out: list[Grid] = []
+    previous_page: PageContent | None = None
+    for page in pages:
+        grids = sorted(page.grids, key=lambda g: g.bbox.top if g.bbox else 0.0)
+        for i, grid in enumerate(grids):
+            if (
+                i == 0
+                and out
+                and previous_page is not None
+                and out[-1].pages[-1] == previous_page.number
+                and page.number == previous_page.number + 1
+                and _is_last_on_page(out[-1], previous_page)
+                and not _heading_between(previous_page, out[-1], page, grid)
+                and columns_match(out[-1], grid, tolerance)
+            ):
+                out[-1] = append_grid(out[-1], grid, tolerance)
+            else:
+                out.append(grid)
+        previous_page = page
+    return out
+
+
+def _is_last_on_page(grid: Grid, page: PageContent) -> bool:
+    own = [g for g in page.grids if g.bbox and grid.pages[-1] == page.number]
+    if not own:
+        return False
+    lowest = max(own, key=lambda g: g.bbox.bottom)
+    return any(c.page == page.number for c in grid.cells) and _bottom_on(grid, page.number) >= lowest.bbox.bottom - 1
+
+
+def _bottom_on(grid: Grid, page: int) -> float:
+    return max((c.bbox.bottom for c in grid.cells if c.page == page), default=0.0)
+
+
+def _heading_between(prev_page: PageContent, prev: Grid, page: PageContent, grid: Grid) -> bool:
+    bottom = _bottom_on(prev, prev_page.number)
+    top = grid.bbox.top if grid.bbox else 0.0
+    after = [ln for ln in prev_page.lines if ln.bbox.top > bottom]
+    before = [ln for ln in page.lines if ln.bbox.bottom < top]
+    return any(HEADING.match(ln.text) for ln in after + before)
+
+
+def columns_match(a: Grid, b: Grid, tolerance: float) -> bool:
+    """Every column rule of ``b`` is one of ``a``'s, and both tables have the same outer edges."""
+    if len(a.col_edges) < 2 or len(b.col_edges) < 2:
+        return False
+    if abs(a.col_edges[0] - b.col_edges[0]) > tolerance or abs(a.col_edges[-1] - b.col_edges[-1]) > tolerance:
+        return False
+    return all(any(abs(x - y) <= tolerance for y in a.col_edges) for x in b.col_edges)
+
+
+def append_grid(a: Grid, b: Grid, tolerance: float) -> Grid:
+    """``b``'s rows below ``a``'s, its columns renumbered onto ``a``'s rules."""
+
+    def col_of(x: float) -> int:
+        return min(range(len(a.col_edges)), key=lambda i: abs(a.col_edges[i] - x))
+
+    offset = a.n_rows
+    for cell in b.cells:
+        c0 = col_of(cell.bbox.x0)
+        c1 = col_of(cell.bbox.x1)
+        cell.col, cell.col_span = c0, max(c1 - c0, 1)
+        cell.row += offset
+    return Grid(
+        cells=a.cells + b.cells,
+        n_rows=a.n_rows + b.n_rows,
+        n_cols=a.n_cols,
+        pages=a.pages + [p for p in b.pages if p not in a.pages],
+        bbox=a.bbox,
+        col_edges=a.col_edges,
+    )

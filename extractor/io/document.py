@@ -1,0 +1,220 @@
+"""Open a file into pages, with a clear, specific error for every way a file can be bad.
+
+The content decides what a file is (magic bytes), not its name: a PNG renamed ``.pdf`` is
+refused as such, with the reason. PDFs are validated with pypdfium2 (fast, tells encrypted
+from corrupt) and read with pdfplumber for their text layer; scanned pages are rendered with
+pypdfium2 on demand.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Literal
+
+import numpy as np
+
+from extractor.errors import UnreadableFile
+
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp"}
+DEFAULT_IMAGE_DPI = 200.0
+
+Kind = Literal["pdf", "png", "jpeg", "tiff", "bmp", "webp", "unknown"]
+
+
+def sniff(head: bytes) -> Kind:
+    """What the first bytes of a file say it is."""
+    if b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head[:4] in (b"II*\x00", b"MM\x00*"):
+        return "tiff"
+    if head.startswith(b"BM"):
+        return "bmp"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp"
+    return "unknown"
+
+
+@dataclass
+class PageSource:
+    """One page as opened: its size, its text layer if any, and a way to get its pixels."""
+
+    number: int  # 1-based
+    width: float  # PDF points
+    height: float
+    plumber: object | None = None  # pdfplumber Page, for text-layer pages
+    _render: Callable[[float], np.ndarray] | None = None
+    native_dpi: float | None = None  # image inputs: the dpi the pixels were made at
+
+    def render(self, dpi: float) -> np.ndarray:
+        """The page as an RGB uint8 array at ``dpi`` (image inputs: at their own resolution)."""
+        if self._render is None:
+            raise UnreadableFile(f"page {self.number} cannot be rendered", code="render_failed")
+        return self._render(dpi)
+
+
+@dataclass
+class DocumentSource:
+    path: Path
+    kind: Literal["pdf", "images"]
+    pages: list[PageSource]
+    sha256: str
+    size: int
+    _closers: list[Callable[[], None]] = field(default_factory=list)
+
+    def close(self) -> None:
+        for close in self._closers:
+            try:
+                close()
+            except Exception:  # closing must never hide the real outcome
+                pass
+        self._closers.clear()
+
+    def __enter__(self) -> "DocumentSource":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def open_document(path: str | Path) -> DocumentSource:
+    """Open ``path`` (a PDF, an image, a multi-page TIFF, or a folder of page images)."""
+    path = Path(path)
+    if not path.exists():
+        raise UnreadableFile(f"{path}: no such file", code="not_found")
+    if path.is_dir():
+        return _open_image_folder(path)
+    size = path.stat().st_size
+    if size == 0:
+        raise UnreadableFile(f"{path}: the file is empty (0 bytes)", code="empty_file")
+    with path.open("rb") as f:
+        head = f.read(1024)
+    kind = sniff(head)
+    if kind == "pdf":
+        return _open_pdf(path, size)
+    if kind == "unknown":
+        raise UnreadableFile(
+            f"{path}: not a PDF or an image (it starts with {head[:8]!r})", code="unknown_format"
+        )
+    if path.suffix.lower() == ".pdf":
+        raise UnreadableFile(
+            f"{path}: named .pdf but holds a {kind.upper()} image, not a PDF; "
+            f"rename it to .{kind} to read it as a scanned page",
+            code="misnamed_image",
+        )
+    return _open_images(path, [path], size)
+
+
+def _open_pdf(path: Path, size: int) -> DocumentSource:
+    import pdfplumber
+    import pypdfium2 as pdfium
+
+    try:
+        pdoc = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as e:
+        text = str(e).lower()
+        if "password" in text:
+            raise UnreadableFile(f"{path}: the PDF is encrypted with a password", code="encrypted") from None
+        raise UnreadableFile(f"{path}: the PDF is corrupt or truncated ({e})", code="corrupt_pdf") from None
+    n = len(pdoc)
+    if n == 0:
+        pdoc.close()
+        raise UnreadableFile(f"{path}: the PDF has no pages", code="no_pages")
+    try:
+        plumb = pdfplumber.open(str(path))
+        plumber_pages = list(plumb.pages)
+    except Exception as e:  # pdfminer raises many types for broken files
+        pdoc.close()
+        name = type(e).__name__
+        if "Password" in name or "Encrypt" in name:
+            raise UnreadableFile(f"{path}: the PDF is encrypted with a password", code="encrypted") from None
+        raise UnreadableFile(
+            f"{path}: the PDF is corrupt or truncated ({name}: {e})", code="corrupt_pdf"
+        ) from None
+    if len(plumber_pages) != n:  # a damaged file pdfium repaired and pdfminer half read
+        plumber_pages = plumber_pages[:n] + [None] * (n - len(plumber_pages))
+
+    pages: list[PageSource] = []
+    for i in range(n):
+        ppage = pdoc[i]
+        width, height = ppage.get_size()
+        rotation = ppage.get_rotation()
+        if rotation in (90, 270):
+            width, height = height, width
+
+        def render(dpi: float, i: int = i) -> np.ndarray:
+            bitmap = pdoc[i].render(scale=dpi / 72.0, rev_byteorder=True)
+            arr = bitmap.to_numpy()
+            return np.ascontiguousarray(arr[:, :, :3])
+
+        pages.append(PageSource(number=i + 1, width=width, height=height, plumber=plumber_pages[i], _render=render))
+    return DocumentSource(
+        path=path, kind="pdf", pages=pages, sha256=file_sha256(path), size=size,
+        _closers=[plumb.close, pdoc.close],
+    )
+
+
+def _image_frames(path: Path) -> list[tuple[np.ndarray, float]]:
+    from PIL import Image, ImageSequence, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as im:
+            frames = []
+            for frame in ImageSequence.Iterator(im):
+                dpi = frame.info.get("dpi", (DEFAULT_IMAGE_DPI, DEFAULT_IMAGE_DPI))[0] or DEFAULT_IMAGE_DPI
+                if dpi < 50:  # a placeholder value some writers leave: 72 or 1
+                    dpi = DEFAULT_IMAGE_DPI
+                frames.append((np.asarray(frame.convert("RGB")), float(dpi)))
+            return frames
+    except (UnidentifiedImageError, OSError, SyntaxError) as e:
+        raise UnreadableFile(f"{path}: the image is corrupt or truncated ({e})", code="corrupt_image") from None
+
+
+def _open_images(path: Path, files: list[Path], size: int) -> DocumentSource:
+    pages: list[PageSource] = []
+    for file in files:
+        for arr, dpi in _image_frames(file):
+            h, w = arr.shape[:2]
+            pages.append(
+                PageSource(
+                    number=len(pages) + 1, width=w * 72.0 / dpi, height=h * 72.0 / dpi,
+                    _render=lambda _dpi, arr=arr: arr, native_dpi=dpi,
+                )
+            )
+    digest = hashlib.sha256()
+    for file in files:
+        digest.update(file_sha256(file).encode())
+    return DocumentSource(path=path, kind="images", pages=pages, sha256=digest.hexdigest(), size=size)
+
+
+def _open_image_folder(path: Path) -> DocumentSource:
+    files = sorted(
+        (p for p in path.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES),
+        key=lambda p: _natural_key(p.name),
+    )
+    if not files:
+        raise UnreadableFile(
+            f"{path}: is a directory with no page images; to extract every report in it, "
+            f"use `govreport ingest {path}`",
+            code="is_directory",
+        )
+    return _open_images(path, files, sum(f.stat().st_size for f in files))
+
+
+def _natural_key(name: str) -> list:
+    import re
+
+    return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", name)]

@@ -1,0 +1,34 @@
+"""Label normalisation and fuzzy matching to the registry's printed labels.
+
+Real labels carry typos (2.其他法律行政止公开), stray spaces, full/half-width brackets, ``1、``
+for ``1.`` and wrapping. Normalising strips all of that to the characters that carry meaning;
+similarity is then a plain sequence ratio.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from difflib import SequenceMatcher
+
+_DROP = re.compile(r"[\s()（）\[\]【】「」“”\"'‘’《》<>、.,，。:：;；·•\-—_/]+")
+
+
+def normalize_label(text: str) -> str:
+    t = unicodedata.normalize("NFKC", text or "")
+    return _DROP.sub("", t)
+
+
+def similarity(a: str, b: str) -> float:
+    """0–1 similarity of two labels after normalisation."""
+    na, nb = normalize_label(a), normalize_label(b)
+    if not na or not nb:
+        return 0.0
+    if na == nb:
+        return 1.0
+    return SequenceMatcher(None, na, nb, autojunk=False).ratio()
+
+
+def contains(text: str, *needles: str) -> bool:
+    n = normalize_label(text)
+    return all(normalize_label(x) in n for x in needles)

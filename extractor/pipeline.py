@@ -1,0 +1,186 @@
+"""The extraction pipeline: a list of stage callables run over one document.
+
+Each stage reads and extends a ``Run`` (the document in flight) and is timed. A stage that
+cannot go on raises ``ExtractionFailure``; the run then ends with status ``failed`` and the
+reason in ``errors`` — never an exception out of ``extract`` — which is what a bulk run needs.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from extractor.errors import ExtractionFailure, NotAReport
+from extractor.io import DocumentSource, open_document
+from extractor.settings import Settings
+from models.extraction import DocumentStatus, Extraction, ExtractionIssue, ReportMeta
+from models.page import Grid, PageContent, PageKind
+
+
+@dataclass
+class Run:
+    """One document in flight through the stages."""
+
+    path: Path
+    settings: Settings
+    result: Extraction
+    source: DocumentSource | None = None
+    kinds: list[PageKind] = field(default_factory=list)
+    pages: list[PageContent] = field(default_factory=list)
+    tables: list[Grid] = field(default_factory=list)  # stitched across pages, in document order
+    ocr_engine: object | None = None  # the recogniser, made once per worker and reused
+
+    def warn(self, stage: str, code: str, message: str) -> None:
+        self.result.errors.append(ExtractionIssue(stage=stage, code=code, message=message))
+
+
+Stage = Callable[[Run], None]
+
+
+def stage_open(run: Run) -> None:
+    run.source = open_document(run.path)
+    meta = run.result.report
+    meta.path = str(run.path)
+    meta.sha256 = run.source.sha256
+    meta.pages = len(run.source.pages)
+
+
+def stage_classify(run: Run) -> None:
+    from extractor.layout.page_kind import classify_page
+
+    run.kinds = [classify_page(p, run.settings) for p in run.source.pages]
+    meta = run.result.report
+    meta.text_pages = [p.number for p, k in zip(run.source.pages, run.kinds) if k == PageKind.TEXT]
+    meta.ocr_pages = [p.number for p, k in zip(run.source.pages, run.kinds) if k == PageKind.SCAN]
+
+
+def stage_read(run: Run) -> None:
+    from extractor.layout.text_page import read_text_page
+
+    for page, kind in zip(run.source.pages, run.kinds):
+        if kind == PageKind.TEXT:
+            run.pages.append(read_text_page(page, run.settings))
+        elif kind == PageKind.SCAN:
+            from extractor.ocr.scan_page import read_scan_page
+
+            if run.ocr_engine is None:
+                from extractor.ocr.engine import make_engine
+
+                run.ocr_engine = make_engine(run.settings)
+            run.pages.append(read_scan_page(page, run.settings, run.ocr_engine))
+        else:
+            run.pages.append(PageContent(number=page.number, width=page.width, height=page.height, kind=kind))
+
+
+def stage_stitch(run: Run) -> None:
+    from extractor.grid.stitch import stitch_tables
+
+    run.tables = stitch_tables(run.pages)
+
+
+def stage_title(run: Run) -> None:
+    from extractor.layout.title import find_title
+
+    title = find_title(run.pages)
+    meta = run.result.report
+    meta.title, meta.agency, meta.year = title.text, title.agency, title.year
+    run.result.fields.update(title.fields)
+
+
+def stage_map(run: Run) -> None:
+    from extractor.mapping.tables import map_tables
+
+    mapped = map_tables(run.tables)
+    if not mapped.found_applications:
+        raise NotAReport(
+            f"{run.path}: no table 三 (收到和处理政府信息公开申请情况) found on "
+            f"{len(run.pages)} page(s); not an annual report in the 2021 format",
+            code="no_table",
+        )
+    run.result.report.layout = mapped.layout
+    run.result.fields.update(mapped.fields)
+    for issue in mapped.issues:
+        run.warn("map", "mapping", issue)
+
+
+def stage_prose(run: Run) -> None:
+    from extractor.mapping.prose import prose_fields
+
+    run.result.fields.update(prose_fields(run.pages))
+
+
+def stage_validate(run: Run) -> None:
+    from extractor.validate import validate
+    from extractor.validate.narrative import narrative_checks
+    from extractor.validate.settings import ValidateSettings
+
+    validate(run.result, ValidateSettings(review_threshold=run.settings.review_threshold))
+    prose = [line.text for page in run.pages for line in page.lines]
+    run.result.checks.extend(narrative_checks(run.result, prose))
+
+
+STAGES: list[tuple[str, Stage]] = [
+    ("open", stage_open),
+    ("classify", stage_classify),
+    ("read", stage_read),
+    ("stitch", stage_stitch),
+    ("title", stage_title),
+    ("map", stage_map),
+    ("prose", stage_prose),
+    ("validate", stage_validate),
+]
+
+
+def run_stages(run: Run, stages: list[tuple[str, Stage]] = STAGES) -> Extraction:
+    """Run ``stages`` in order, timing each; end with a status and errors, never raise."""
+    result = run.result
+    try:
+        for name, stage in stages:
+            start = time.perf_counter()
+            try:
+                stage(run)
+            except ExtractionFailure as e:
+                result.errors.append(ExtractionIssue(stage=name, code=e.code, message=e.message, fatal=True))
+                result.status = DocumentStatus.FAILED
+                return result
+            except Exception as e:  # a bug or an unforeseen file: record it, keep the batch alive
+                result.errors.append(
+                    ExtractionIssue(
+                        stage=name, code="internal_error", message=f"{type(e).__name__}: {e}", fatal=True
+                    )
+                )
+                result.status = DocumentStatus.FAILED
+                return result
+            finally:
+                result.timings[name] = round(time.perf_counter() - start, 6)
+    finally:
+        if run.source is not None:
+            run.source.close()
+    return result
+
+
+def extract(path: str | Path, settings: Settings | None = None, *, ocr_engine: object | None = None) -> Extraction:
+    """Extract every canonical field of one report. Never raises for a bad file: see ``status``."""
+    run = Run(path=Path(path), settings=settings or Settings(), result=Extraction(report=ReportMeta()))
+    run.ocr_engine = ocr_engine
+    return run_stages(run)
+
+
+class Extractor:
+    """A reusable extractor: holds the settings and the OCR engine (loaded once, on first scan).
+
+    Bulk workers make one of these each and call ``extract`` for every document.
+    """
+
+    def __init__(self, settings: Settings | None = None):
+        self.settings = settings or Settings()
+        self._engine: object | None = None
+
+    def extract(self, path: str | Path) -> Extraction:
+        run = Run(path=Path(path), settings=self.settings, result=Extraction(report=ReportMeta()))
+        run.ocr_engine = self._engine
+        result = run_stages(run)
+        self._engine = run.ocr_engine
+        return result

@@ -1,0 +1,24 @@
+"""One settings object steers the whole pipeline (as pdfplumber's table settings steer its finder)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel
+
+
+class Settings(BaseModel):
+    # page kind
+    min_text_chars: int = 20  # fewer real characters than this on a page: treat it as a scan
+    force_ocr: bool = False  # OCR every page, ignoring any text layer
+    # scans
+    dpi: int = 200  # render dpi for scanned PDF pages
+    ocr_backend: Literal["rapidocr", "paddle"] = "rapidocr"
+    paddle_model_dir: Path | None = None  # folder with PaddleOCR model folders (det/rec)
+    # text-layer grids
+    snap_tolerance: float = 3.0  # points: rules closer than this are one rule
+    join_tolerance: float = 3.0
+    intersection_tolerance: float = 3.0
+    # validation
+    review_threshold: float = 0.9  # confidence under this sends a field to review

@@ -1,0 +1,170 @@
+"""The extraction result: what every stage hands to the next, and what every consumer reads."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import StrEnum
+
+
+from pydantic import BaseModel, Field as PydField, field_serializer
+
+from models.fields import Layout
+
+EXTRACTOR_VERSION = "0.1.0"
+
+
+class BBox(BaseModel):
+    """A box in PDF points, origin top-left of the page (pdfplumber's convention)."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    def union(self, other: "BBox") -> "BBox":
+        return BBox(
+            x0=min(self.x0, other.x0), top=min(self.top, other.top),
+            x1=max(self.x1, other.x1), bottom=max(self.bottom, other.bottom),
+        )
+
+    def scaled(self, factor: float) -> "BBox":
+        return BBox(x0=self.x0 * factor, top=self.top * factor, x1=self.x1 * factor, bottom=self.bottom * factor)
+
+
+class Source(StrEnum):
+    TEXT = "text"
+    OCR = "ocr"
+
+
+class FieldStatus(StrEnum):
+    OK = "ok"
+    REVIEW = "review"
+
+
+Value = int | Decimal | str | None
+
+
+class Alternative(BaseModel):
+    """Another reading of a cell the recogniser considered, with its probability."""
+
+    text: str
+    score: float
+
+
+class Field(BaseModel):
+    """One canonical field as read from the document. ``value`` is what is printed, never fixed."""
+
+    key: str
+    value: Value = None
+    raw: str = ""  # the text as printed ("", "—", "无" are kept here; value is then 0)
+    confidence: float = 1.0
+    page: int | None = None  # 1-based
+    bbox: BBox | None = None  # PDF points
+    bbox_px: BBox | None = None  # pixels of the rendered page (OCR only)
+    dpi: float | None = None  # the dpi bbox_px refers to
+    source: Source = Source.TEXT
+    status: FieldStatus = FieldStatus.OK
+    alternatives: list[Alternative] = PydField(default_factory=list)  # OCR: other readings
+    char_scores: list[float] = PydField(default_factory=list)  # OCR: per-character scores
+    evidence: dict[str, float] = PydField(default_factory=dict)  # the parts of the confidence
+
+    @field_serializer("value")
+    def _value_json(self, v: Value):  # decimals as JSON numbers, not strings
+        if isinstance(v, Decimal):
+            return float(v)
+        return v
+
+
+class CheckStatus(StrEnum):
+    OK = "ok"
+    BROKEN = "broken"
+    MISSING = "missing"  # a term of the relation was not extracted
+
+
+class Check(BaseModel):
+    """One relation evaluated on one extraction."""
+
+    relation: str  # relation id, e.g. "row-total:received"
+    rule: str
+    description: str
+    severity: str = "error"
+    fields: list[str]
+    values: dict[str, float | int | None]
+    lhs: float | int | None = None
+    rhs: float | int | None = None
+    difference: float | int | None = None
+    status: CheckStatus
+
+
+class SuggestionKind(StrEnum):
+    MISREAD = "misread"  # the recogniser likely read the cell wrong
+    SOURCE = "source"  # the document itself prints an inconsistent number
+
+
+class Suggestion(BaseModel):
+    field: str
+    printed: Value
+    suggested: Value
+    probability: float
+    restores: list[str]  # relation ids that hold after the change
+    kind: SuggestionKind
+    rank: int = 1
+
+    @field_serializer("printed", "suggested")
+    def _value_json(self, v: Value):
+        return float(v) if isinstance(v, Decimal) else v
+
+
+class ReportMeta(BaseModel):
+    agency: str | None = None
+    year: int | None = None
+    title: str | None = None
+    layout: Layout = Layout.L2021
+    pages: int = 0
+    text_pages: list[int] = PydField(default_factory=list)
+    ocr_pages: list[int] = PydField(default_factory=list)
+    path: str | None = None
+    sha256: str | None = None
+
+
+class DocumentStatus(StrEnum):
+    OK = "ok"  # every field found, nothing for a person to look at
+    REVIEW = "review"  # extracted, some fields or relations need a person
+    FAILED = "failed"  # nothing usable: see errors
+
+
+class ExtractionIssue(BaseModel):
+    """An error or warning met while extracting, kept instead of raising."""
+
+    stage: str
+    code: str
+    message: str
+    fatal: bool = False
+
+
+class Extraction(BaseModel):
+    report: ReportMeta = PydField(default_factory=ReportMeta)
+    fields: dict[str, Field] = PydField(default_factory=dict)
+    checks: list[Check] = PydField(default_factory=list)
+    suggestions: list[Suggestion] = PydField(default_factory=list)
+    status: DocumentStatus = DocumentStatus.OK
+    errors: list[ExtractionIssue] = PydField(default_factory=list)
+    timings: dict[str, float] = PydField(default_factory=dict)  # seconds per stage
+    extractor_version: str = EXTRACTOR_VERSION
+
+    def value(self, key: str) -> Value:
+        f = self.fields.get(key)
+        return None if f is None else f.value
+
+    def values(self) -> dict[str, Value]:
+        return {k: f.value for k, f in self.fields.items()}
+
+    @property
+    def fatal_error(self) -> ExtractionIssue | None:
+        return next((e for e in self.errors if e.fatal), None)
+
+    def to_output(self) -> dict:
+        """The public JSON shape: report, fields, checks (plus suggestions, status, errors)."""
+        return self.model_dump(mode="json")
+
+

@@ -1,0 +1,267 @@
+"""The field registry of the 2021 report format (and the 2019 variant), declared once.
+
+Every layer — extraction, validation, storage, export and the review UI — reads the canonical
+keys, printed labels, groups and value types from here. Nothing else restates them.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import cache
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Layout(StrEnum):
+    """Which printed form table 三 takes."""
+
+    L2021 = "2021"  # the official 25 rows: （六）其他处理 has three sub-rows
+    L2019 = "2019"  # （六）其他处理 is one row: applications.other.total.*
+
+
+class ValueType(StrEnum):
+    INT = "int"
+    DECIMAL = "decimal"
+    TEXT = "text"
+
+
+class Table(StrEnum):
+    """Where a field is printed."""
+
+    TITLE = "title"  # the report's title line
+    ACTIVE = "二"  # 主动公开政府信息情况
+    APPLICATIONS = "三"  # 收到和处理政府信息公开申请情况
+    LITIGATION = "四"  # 行政复议、行政诉讼
+    PROSE = "六"  # 其他需要报告的事项
+
+
+class RowSpec(BaseModel):
+    """One printed row of a table, with the group it belongs to."""
+
+    model_config = ConfigDict(frozen=True)
+
+    key: str
+    label: str
+    group: str | None = None  # the printed label of the merged group cell, e.g. （三）不予公开
+    outcome: bool = False  # summed into closed_total
+    layouts: tuple[Layout, ...] = (Layout.L2021, Layout.L2019)
+    aliases: tuple[str, ...] = ()  # other wordings seen in real reports
+
+
+class ColumnSpec(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    key: str
+    label: str
+    group: str | None = None
+
+
+class FieldSpec(BaseModel):
+    """One canonical field: where it is printed and what type its value has."""
+
+    model_config = ConfigDict(frozen=True)
+
+    key: str
+    table: Table
+    row_key: str
+    column_key: str | None
+    row_label: str
+    column_label: str | None
+    group: str | None
+    type: ValueType
+    optional: bool = False
+
+
+# --- Table 三 ---------------------------------------------------------------------------------
+
+APPLICANT_COLUMNS: tuple[ColumnSpec, ...] = (
+    ColumnSpec(key="natural_person", label="自然人"),
+    ColumnSpec(key="commercial_enterprise", label="商业企业", group="法人或其他组织"),
+    ColumnSpec(key="research_institution", label="科研机构", group="法人或其他组织"),
+    ColumnSpec(key="public_interest_org", label="社会公益组织", group="法人或其他组织"),
+    ColumnSpec(key="legal_service_org", label="法律服务机构", group="法人或其他组织"),
+    ColumnSpec(key="other_org", label="其他", group="法人或其他组织"),
+    ColumnSpec(key="total", label="总计"),
+)
+APPLICANT_PARTS: tuple[str, ...] = tuple(c.key for c in APPLICANT_COLUMNS if c.key != "total")
+
+_RESULT = "三、本年度办理结果"
+_DENIED = "（三）不予公开"
+_UNAVAILABLE = "（四）无法提供"
+_NOT_PROCESSED = "（五）不予处理"
+_OTHER = "（六）其他处理"
+_L2021_ONLY = (Layout.L2021,)
+_L2019_ONLY = (Layout.L2019,)
+
+APPLICATION_ROWS: tuple[RowSpec, ...] = (
+    RowSpec(key="received", label="一、本年新收政府信息公开申请数量"),
+    RowSpec(key="carried_over", label="二、上年结转政府信息公开申请数量"),
+    RowSpec(key="granted", label="（一）予以公开", group=_RESULT, outcome=True),
+    RowSpec(
+        key="partially_granted",
+        label="（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+        group=_RESULT,
+        outcome=True,
+    ),
+    RowSpec(key="denied.state_secret", label="1.属于国家秘密", group=_DENIED, outcome=True),
+    RowSpec(key="denied.prohibited_by_law", label="2.其他法律行政法规禁止公开", group=_DENIED, outcome=True),
+    RowSpec(key="denied.security_stability", label="3.危及“三安全一稳定”", group=_DENIED, outcome=True),
+    RowSpec(key="denied.third_party_rights", label="4.保护第三方合法权益", group=_DENIED, outcome=True),
+    RowSpec(key="denied.internal_affairs", label="5.属于三类内部事务信息", group=_DENIED, outcome=True),
+    RowSpec(key="denied.process_information", label="6.属于四类过程性信息", group=_DENIED, outcome=True),
+    RowSpec(key="denied.enforcement_files", label="7.属于行政执法案卷", group=_DENIED, outcome=True),
+    RowSpec(key="denied.inquiry_matters", label="8.属于行政查询事项", group=_DENIED, outcome=True),
+    RowSpec(key="unavailable.not_held", label="1.本机关不掌握相关政府信息", group=_UNAVAILABLE, outcome=True),
+    RowSpec(key="unavailable.requires_creation", label="2.没有现成信息需要另行制作", group=_UNAVAILABLE, outcome=True),
+    RowSpec(key="unavailable.still_unclear", label="3.补正后申请内容仍不明确", group=_UNAVAILABLE, outcome=True),
+    RowSpec(key="not_processed.complaints", label="1.信访举报投诉类申请", group=_NOT_PROCESSED, outcome=True),
+    RowSpec(key="not_processed.repeated", label="2.重复申请", group=_NOT_PROCESSED, outcome=True),
+    RowSpec(key="not_processed.publications", label="3.要求提供公开出版物", group=_NOT_PROCESSED, outcome=True),
+    RowSpec(key="not_processed.excessive", label="4.无正当理由大量反复申请", group=_NOT_PROCESSED, outcome=True),
+    RowSpec(
+        key="not_processed.reconfirmation",
+        label="5.要求行政机关确认或重新出具已获取信息",
+        group=_NOT_PROCESSED,
+        outcome=True,
+    ),
+    RowSpec(
+        key="other.no_supplement",
+        label="1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+        group=_OTHER,
+        outcome=True,
+        layouts=_L2021_ONLY,
+    ),
+    RowSpec(
+        key="other.fee_unpaid",
+        label="2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+        group=_OTHER,
+        outcome=True,
+        layouts=_L2021_ONLY,
+    ),
+    RowSpec(key="other.other", label="3.其他", group=_OTHER, outcome=True, layouts=_L2021_ONLY),
+    RowSpec(key="other.total", label="（六）其他处理", group=_RESULT, outcome=True, layouts=_L2019_ONLY),
+    RowSpec(key="closed_total", label="（七）总计", group=_RESULT),
+    RowSpec(key="carried_forward", label="四、结转下年度继续办理"),
+)
+
+# --- Table 二 ---------------------------------------------------------------------------------
+
+ACTIVE_COLUMNS: dict[str, ColumnSpec] = {
+    "issued": ColumnSpec(key="issued", label="本年制发件数"),
+    "repealed": ColumnSpec(key="repealed", label="本年废止件数"),
+    "in_force": ColumnSpec(key="in_force", label="现行有效件数"),
+    "decisions": ColumnSpec(key="decisions", label="本年处理决定数量"),
+    "amount": ColumnSpec(key="amount", label="本年收费金额（单位：万元）"),
+}
+# row key, printed label, its block (第二十条第…项), its columns in printed order
+ACTIVE_ROWS: tuple[tuple[RowSpec, tuple[str, ...]], ...] = (
+    (RowSpec(key="regulations", label="规章", group="第二十条第（一）项"), ("issued", "repealed", "in_force")),
+    (
+        RowSpec(key="normative_documents", label="行政规范性文件", group="第二十条第（一）项"),
+        ("issued", "repealed", "in_force"),
+    ),
+    (RowSpec(key="licensing", label="行政许可", group="第二十条第（五）项"), ("decisions",)),
+    (RowSpec(key="penalty", label="行政处罚", group="第二十条第（六）项"), ("decisions",)),
+    (RowSpec(key="coercion", label="行政强制", group="第二十条第（六）项"), ("decisions",)),
+    (RowSpec(key="fees", label="行政事业性收费", group="第二十条第（八）项"), ("amount",)),
+)
+
+# --- Table 四 ---------------------------------------------------------------------------------
+
+LITIGATION_GROUPS: tuple[ColumnSpec, ...] = (
+    ColumnSpec(key="review", label="行政复议"),
+    ColumnSpec(key="litigation_direct", label="未经复议直接起诉", group="行政诉讼"),
+    ColumnSpec(key="litigation_after_review", label="复议后起诉", group="行政诉讼"),
+)
+LITIGATION_COLUMNS: tuple[ColumnSpec, ...] = (
+    ColumnSpec(key="upheld", label="结果维持"),
+    ColumnSpec(key="corrected", label="结果纠正"),
+    ColumnSpec(key="other", label="其他结果"),
+    ColumnSpec(key="pending", label="尚未审结"),
+    ColumnSpec(key="total", label="总计"),
+)
+
+
+# --- The registry -----------------------------------------------------------------------------
+
+
+def application_rows(layout: Layout) -> tuple[RowSpec, ...]:
+    """The rows of table 三 as printed in this layout, in printed order."""
+    return tuple(r for r in APPLICATION_ROWS if layout in r.layouts)
+
+
+@cache
+def registry(layout: Layout = Layout.L2021) -> tuple[FieldSpec, ...]:
+    """Every canonical field of one layout, in document order."""
+    specs: list[FieldSpec] = [
+        FieldSpec(
+            key="report.agency", table=Table.TITLE, row_key="agency", column_key=None,
+            row_label="机关名称", column_label=None, group=None, type=ValueType.TEXT,
+        ),
+        FieldSpec(
+            key="report.year", table=Table.TITLE, row_key="year", column_key=None,
+            row_label="年度", column_label=None, group=None, type=ValueType.INT,
+        ),
+    ]
+    for row, columns in ACTIVE_ROWS:
+        for col in columns:
+            spec = ACTIVE_COLUMNS[col]
+            specs.append(
+                FieldSpec(
+                    key=f"active.{row.key}.{col}", table=Table.ACTIVE, row_key=row.key, column_key=col,
+                    row_label=row.label, column_label=spec.label, group=row.group,
+                    type=ValueType.DECIMAL if col == "amount" else ValueType.INT,
+                )
+            )
+    for row in application_rows(layout):
+        for col in APPLICANT_COLUMNS:
+            specs.append(
+                FieldSpec(
+                    key=f"applications.{row.key}.{col.key}", table=Table.APPLICATIONS, row_key=row.key,
+                    column_key=col.key, row_label=row.label, column_label=col.label, group=row.group,
+                    type=ValueType.INT,
+                )
+            )
+    for group in LITIGATION_GROUPS:
+        for col in LITIGATION_COLUMNS:
+            specs.append(
+                FieldSpec(
+                    key=f"{group.key}.{col.key}", table=Table.LITIGATION, row_key=group.key, column_key=col.key,
+                    row_label=group.label, column_label=col.label, group=group.group, type=ValueType.INT,
+                )
+            )
+    specs.append(
+        FieldSpec(
+            key="fees.information_processing", table=Table.PROSE, row_key="information_processing",
+            column_key=None, row_label="信息处理费（元）", column_label=None, group=None,
+            type=ValueType.DECIMAL, optional=True,
+        )
+    )
+    return tuple(specs)
+
+
+@cache
+def field_map(layout: Layout = Layout.L2021) -> dict[str, FieldSpec]:
+    return {f.key: f for f in registry(layout)}
+
+
+@cache
+def all_keys() -> tuple[str, ...]:
+    """Every key of every layout, once, in document order (the wide export's columns)."""
+    seen: dict[str, None] = {}
+    for layout in (Layout.L2021, Layout.L2019):
+        for spec in registry(layout):
+            seen.setdefault(spec.key, None)
+    order = {k: i for i, k in enumerate(f.key for f in registry(Layout.L2021))}
+    # keep 2019's other.total right after the 2021 other.* rows
+    anchor = order["applications.other.other.total"]
+    return tuple(sorted(seen, key=lambda k: order.get(k, anchor + 0.5)))
+
+
+def spec_for(key: str) -> FieldSpec:
+    """The spec of a key in whichever layout has it."""
+    for layout in (Layout.L2021, Layout.L2019):
+        spec = field_map(layout).get(key)
+        if spec is not None:
+            return spec
+    raise KeyError(key)
