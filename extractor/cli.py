@@ -19,6 +19,13 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+
+
+@app.callback()
+def _root() -> None:
+    """Extract the tables of government information-disclosure annual reports into data."""
+
+
 # modules that add commands; each has register(app)
 COMMAND_MODULES = [
     "extractor.commands.extract",

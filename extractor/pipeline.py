@@ -131,6 +131,8 @@ STAGES: list[tuple[str, Stage]] = [
     ("prose", stage_prose),
     ("validate", stage_validate),
 ]
+# stages whose failure costs only what they add: the fields already read are kept
+OPTIONAL_STAGES = {"title", "prose", "validate"}
 
 
 def run_stages(run: Run, stages: list[tuple[str, Stage]] = STAGES) -> Extraction:
@@ -146,11 +148,15 @@ def run_stages(run: Run, stages: list[tuple[str, Stage]] = STAGES) -> Extraction
                 result.status = DocumentStatus.FAILED
                 return result
             except Exception as e:  # a bug or an unforeseen file: record it, keep the batch alive
+                optional = name in OPTIONAL_STAGES
                 result.errors.append(
                     ExtractionIssue(
-                        stage=name, code="internal_error", message=f"{type(e).__name__}: {e}", fatal=True
+                        stage=name, code="internal_error", message=f"{type(e).__name__}: {e}", fatal=not optional
                     )
                 )
+                if optional:
+                    result.status = DocumentStatus.REVIEW
+                    continue
                 result.status = DocumentStatus.FAILED
                 return result
             finally:

@@ -1,0 +1,129 @@
+"""Present an extraction for people and for scripts: JSON, CSV, and the tables as printed."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from models.extraction import CheckStatus, Extraction, FieldStatus
+from models.fields import (
+    ACTIVE_COLUMNS,
+    ACTIVE_ROWS,
+    APPLICANT_COLUMNS,
+    LITIGATION_COLUMNS,
+    LITIGATION_GROUPS,
+    application_rows,
+    registry,
+)
+
+
+def to_json(result: Extraction) -> str:
+    return json.dumps(result.to_output(), ensure_ascii=False, indent=2)
+
+
+CSV_COLUMNS = ["key", "value", "raw", "confidence", "page", "source", "status", "x0", "top", "x1", "bottom"]
+
+
+def to_csv(result: Extraction) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(CSV_COLUMNS)
+    for spec in registry(result.report.layout):
+        f = result.fields.get(spec.key)
+        if f is None:
+            continue
+        value = float(f.value) if isinstance(f.value, Decimal) else f.value
+        b = f.bbox
+        writer.writerow([
+            f.key, value, f.raw, round(f.confidence, 4), f.page, f.source.value, f.status.value,
+            *(round(v, 2) for v in ((b.x0, b.top, b.x1, b.bottom) if b else ())),
+        ])
+    return buf.getvalue()
+
+
+def flagged_keys(result: Extraction) -> set[str]:
+    """Fields a person should look at: status review, or a term of a broken relation."""
+    keys = {k for k, f in result.fields.items() if f.status == FieldStatus.REVIEW}
+    for check in result.checks:
+        if check.status == CheckStatus.BROKEN and check.severity == "error":
+            keys.update(check.fields)
+    return keys
+
+
+def _cell(result: Extraction, key: str, flagged: set[str]) -> Text:
+    f = result.fields.get(key)
+    if f is None:
+        return Text("?", style="bold red")
+    shown = f.raw if f.raw.strip() and f.raw.strip() != str(f.value) else str(
+        float(f.value) if isinstance(f.value, Decimal) else f.value
+    )
+    if f.value is None:
+        shown = f.raw or "?"
+    if key in flagged:
+        return Text(f"{shown}⚑", style="bold red")
+    return Text(shown)
+
+
+def render_tables(result: Extraction) -> Group:
+    """Tables 二, 三 and 四 laid out as the document prints them; flagged cells marked ⚑."""
+    flagged = flagged_keys(result)
+    meta = result.report
+    title = Text(f"{meta.agency or '?'} · {meta.year or '?'} · layout {meta.layout} · {meta.pages} page(s) · {result.status}")
+
+    active = Table(title="二、主动公开政府信息情况", show_lines=False)
+    active.add_column("信息内容")
+    active.add_column("")
+    active.add_column("")
+    active.add_column("")
+    for row, columns in ACTIVE_ROWS:
+        cells = [
+            Text.assemble(f"{ACTIVE_COLUMNS[c].label}: ", _cell(result, f"active.{row.key}.{c}", flagged))
+            for c in columns
+        ]
+        active.add_row(row.label, *cells, *[""] * (3 - len(cells)))
+
+    apps = Table(title="三、收到和处理政府信息公开申请情况", show_lines=False)
+    apps.add_column("")
+    apps.add_column("")
+    for col in APPLICANT_COLUMNS:
+        apps.add_column(col.label, justify="right")
+    group_seen: set[str] = set()
+    for row in application_rows(meta.layout):
+        group = row.group or ""
+        shown_group = group if group and group not in group_seen else ""
+        group_seen.add(group)
+        apps.add_row(
+            shown_group, row.label,
+            *[_cell(result, f"applications.{row.key}.{c.key}", flagged) for c in APPLICANT_COLUMNS],
+        )
+
+    lit = Table(title="四、行政复议、行政诉讼情况 (the printed row of 15, one group per line)")
+    lit.add_column("")
+    for col in LITIGATION_COLUMNS:
+        lit.add_column(col.label, justify="right")
+    for g in LITIGATION_GROUPS:
+        label = f"{g.group} · {g.label}" if g.group else g.label
+        lit.add_row(label, *[_cell(result, f"{g.key}.{c.key}", flagged) for c in LITIGATION_COLUMNS])
+
+    parts = [title, active, apps, lit]
+    fee = result.fields.get("fees.information_processing")
+    if fee is not None:
+        value = float(fee.value) if isinstance(fee.value, Decimal) else fee.value
+        parts.append(Text(f"六、信息处理费: {value} 元  (printed: {fee.raw})"))
+    broken = [c for c in result.checks if c.status == CheckStatus.BROKEN]
+    if broken:
+        parts.append(Text("Broken relations:", style="bold red"))
+        for c in broken:
+            parts.append(Text(f"  ⚑ {c.relation}: {c.description} (lhs {c.lhs}, rhs {c.rhs}, difference {c.difference})"))
+    for s in result.suggestions:
+        parts.append(Text(f"  → {s.field}: printed {s.printed}, suggest {s.suggested} (p={s.probability:.2f}, {s.kind})"))
+    if result.errors:
+        for e in result.errors:
+            parts.append(Text(f"  ! {e.stage}: {e.message}", style="yellow"))
+    return Group(*parts)

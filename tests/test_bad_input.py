@@ -1,0 +1,106 @@
+"""Bad input: every kind gets a specific message and exit code, never a traceback."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from extractor import extract
+from extractor.errors import ExitCode, exit_code_for
+from models import DocumentStatus
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def make_letter_pdf(path: Path) -> Path:
+    """A one-page letter with a text layer and no tables."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    c.setFont("STSong-Light", 12)
+    for i, line in enumerate(["关于召开工作会议的通知", "各单位：", "定于下周一上午九时在三楼会议室召开全体会议，请准时参加。", "特此通知。"]):
+        c.drawString(72, 760 - 24 * i, line)
+    c.save()
+    return path
+
+
+def make_encrypted_pdf(path: Path) -> Path:
+    from reportlab.lib import pdfencrypt
+    from reportlab.pdfgen import canvas
+
+    enc = pdfencrypt.StandardEncryption("user-secret", ownerPassword="owner-secret", strength=128)
+    c = canvas.Canvas(str(path), encrypt=enc)
+    c.drawString(72, 720, "secret report")
+    c.save()
+    return path
+
+
+def make_png(path: Path) -> Path:
+    from PIL import Image
+
+    Image.new("RGB", (64, 32), "white").save(path, format="PNG")
+    return path
+
+
+@pytest.fixture
+def bad_files(tmp_path):
+    letter = make_letter_pdf(tmp_path / "letter.pdf")
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    truncated = tmp_path / "truncated.pdf"
+    data = letter.read_bytes()
+    truncated.write_bytes(data[: len(data) // 3])
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("no pages here")
+    return {
+        "empty": (empty, "empty_file", ExitCode.UNREADABLE, "empty"),
+        "truncated": (truncated, "corrupt_pdf", ExitCode.UNREADABLE, "corrupt or truncated"),
+        "encrypted": (make_encrypted_pdf(tmp_path / "locked.pdf"), "encrypted", ExitCode.UNREADABLE, "encrypted"),
+        "letter": (letter, "no_table", ExitCode.NOT_A_REPORT, "no table 三"),
+        "png_as_pdf": (make_png(tmp_path / "picture.pdf"), "misnamed_image", ExitCode.UNREADABLE, "PNG image"),
+        "directory": (folder, "is_directory", ExitCode.UNREADABLE, "directory"),
+        "missing": (tmp_path / "nope.pdf", "not_found", ExitCode.UNREADABLE, "no such file"),
+    }
+
+
+@pytest.mark.parametrize("kind", ["empty", "truncated", "encrypted", "letter", "png_as_pdf", "directory", "missing"])
+def test_bad_input_is_a_failed_result_not_an_exception(bad_files, kind):
+    path, code, exit_code, words = bad_files[kind]
+    result = extract(path)
+    assert result.status == DocumentStatus.FAILED
+    fatal = result.fatal_error
+    assert fatal is not None and fatal.code == code, result.errors
+    assert words in fatal.message
+    assert exit_code_for(fatal.code) == exit_code
+
+
+@pytest.mark.parametrize("kind", ["empty", "truncated", "encrypted", "letter", "png_as_pdf", "directory"])
+def test_cli_exit_code_and_one_line_reason(bad_files, kind):
+    path, _code, exit_code, words = bad_files[kind]
+    proc = subprocess.run(
+        [sys.executable, "-m", "extractor.cli", "extract", str(path)], capture_output=True, text=True, cwd=ROOT
+    )
+    assert proc.returncode == exit_code, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and words in lines[0], proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert proc.stdout == ""
+
+
+def test_cli_usage_error_exits_2():
+    proc = subprocess.run([sys.executable, "-m", "extractor.cli", "extract"], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == ExitCode.USAGE
+    proc = subprocess.run(
+        [sys.executable, "-m", "extractor.cli", "extract", "x.pdf", "--format", "yaml"],
+        capture_output=True, text=True, cwd=ROOT,
+    )
+    assert proc.returncode == ExitCode.USAGE

@@ -1,0 +1,92 @@
+"""Grid building, page-break closing, stitching and row alignment on small hand-made inputs."""
+
+from __future__ import annotations
+
+from extractor.grid.cells import cluster_positions, grid_from_boxes
+from extractor.grid.stitch import stitch_tables
+from extractor.layout.text_page import close_open_ends
+from extractor.mapping.tables import ObservedRow, align_rows, layout_of, map_tables
+from models.extraction import BBox
+from models.fields import APPLICANT_COLUMNS, APPLICATION_ROWS, Layout, application_rows
+from models.page import Cell, Grid, PageContent, PageKind, TextLine
+
+
+def test_cluster_positions_merges_close_rules():
+    assert cluster_positions([10.0, 10.8, 50.0, 51.5, 90.0], 2.0) == [10.4, 50.75, 90.0]
+
+
+def test_grid_from_boxes_gives_spans():
+    # a 2x3 grid whose left column is one merged cell
+    boxes = [(0, 0, 10, 20), (10, 0, 20, 10), (20, 0, 30, 10), (10, 10, 20, 20), (20, 10, 30, 20)]
+    g = grid_from_boxes(boxes, page=1)
+    assert (g.n_rows, g.n_cols) == (2, 3)
+    merged = g.cells[0]
+    assert (merged.row, merged.col, merged.row_span, merged.col_span) == (0, 0, 2, 1)
+    assert [c.col for c in g.row_cells(1)] == [0, 1, 2]  # the merged cell covers row 1 too
+
+
+def _line(x0, top, x1, bottom):
+    return {"x0": x0, "top": top, "x1": x1, "bottom": bottom}
+
+
+def test_open_table_end_is_closed_at_a_page_break():
+    rules = [_line(0, 0, 100, 0), _line(0, 20, 100, 20)] + [_line(x, 0, x, 60) for x in (0, 50, 100)]
+    added = close_open_ends(rules)
+    assert len(added) == 1 and added[0]["top"] == 60 and added[0]["x0"] == 0 and added[0]["x1"] == 100
+
+
+def _row_cells(row: int, page: int, label: str, values: list[str], top: float, label_x0: float = 0) -> list[Cell]:
+    cells = [Cell(row=row, col=1, page=page, bbox=BBox(x0=label_x0 + 40, top=top, x1=100, bottom=top + 10), text=label)]
+    for i, v in enumerate(values):
+        x0 = 100 + 20 * i
+        cells.append(Cell(row=row, col=2 + i, page=page, bbox=BBox(x0=x0, top=top, x1=x0 + 20, bottom=top + 10), text=v))
+    return cells
+
+
+def _table(rows: list[tuple[str, list[str]]], page: int, first_row: int = 0) -> Grid:
+    cells: list[Cell] = []
+    for i, (label, values) in enumerate(rows):
+        cells += _row_cells(i, page, label, values, top=100 + 10 * i)
+    col_edges = [40.0, 100.0] + [100.0 + 20 * (i + 1) for i in range(7)]
+    return Grid(cells=cells, n_rows=len(rows), n_cols=8, pages=[page], bbox=BBox(x0=40, top=100, x1=240, bottom=100 + 10 * len(rows)), col_edges=col_edges)
+
+
+def _report_rows(layout: Layout):
+    rows = []
+    for spec in application_rows(layout):
+        values = [str(i) for i in range(1, 7)] + ["21"]
+        rows.append((spec.label, values))
+    return rows
+
+
+def test_map_tables_over_a_page_break_with_typos_and_2019_layout():
+    rows = _report_rows(Layout.L2019)
+    rows[5] = ("2.其他法律行政止公开", rows[5][1])  # a real typo
+    rows[18] = ("4.无正当理由大量反复 申请", ["—", "", "/", "无", "-", "0", "0"])  # blank/dash zeros
+    first, second = _table(rows[:10], page=3), _table(rows[10:], page=4)
+    pages = [
+        PageContent(number=3, width=595, height=842, kind=PageKind.TEXT, grids=[first]),
+        PageContent(number=4, width=595, height=842, kind=PageKind.TEXT, grids=[second],
+                    lines=[TextLine(text="四、政府信息公开行政复议、行政诉讼情况", bbox=BBox(x0=0, top=400, x1=100, bottom=410), page=4)]),
+    ]
+    tables = stitch_tables(pages)
+    assert len(tables) == 1 and tables[0].pages == [3, 4] and tables[0].n_rows == 23
+    mapped = map_tables(tables)
+    assert mapped.found_applications and mapped.layout == Layout.L2019
+    assert mapped.fields["applications.denied.prohibited_by_law.total"].value == 21
+    assert mapped.fields["applications.other.total.natural_person"].value == 1
+    dash = mapped.fields["applications.not_processed.excessive.natural_person"]
+    assert dash.value == 0 and dash.raw == "—"
+    assert mapped.fields["applications.carried_forward.total"].page == 4
+    assert not any(k.startswith("applications.other.no_supplement") for k in mapped.fields)
+
+
+def test_alignment_uses_order_for_context_free_sub_rows():
+    labels = [r.label for r in application_rows(Layout.L2021)]
+    rows = [ObservedRow(label=lab, context="", values=[]) for lab in labels]
+    rows[22] = ObservedRow(label="3、其他", context="", values=[])  # other.other, its group cell elsewhere
+    matches = align_rows(rows, APPLICATION_ROWS)
+    keys = [APPLICATION_ROWS[j].key for _, j, _ in matches]
+    assert keys == [r.key for r in application_rows(Layout.L2021)]
+    assert layout_of(j for _, j, _ in matches) == Layout.L2021
+    assert len(APPLICANT_COLUMNS) == 7
