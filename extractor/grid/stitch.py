@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from extractor.grid.cells import cluster_positions
 from models.page import Grid, PageContent
 
 HEADING = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.．]")
@@ -59,32 +60,39 @@ def _heading_between(prev_page: PageContent, prev: Grid, page: PageContent, grid
     return any(HEADING.match(ln.text) for ln in after + before)
 
 
-def columns_match(a: Grid, b: Grid, tolerance: float) -> bool:
-    """Every column rule of ``b`` is one of ``a``'s, and both tables have the same outer edges."""
+def columns_match(a: Grid, b: Grid, tolerance: float, share: float = 0.7) -> bool:
+    """Same outer edges, and most column rules of the part with fewer rules are rules of the other.
+
+    Merged cells hide rules, differently in each part (a sub-label column may only exist
+    below the break), so a strict subset test would miss real continuations.
+    """
     if len(a.col_edges) < 2 or len(b.col_edges) < 2:
         return False
     if abs(a.col_edges[0] - b.col_edges[0]) > tolerance or abs(a.col_edges[-1] - b.col_edges[-1]) > tolerance:
         return False
-    return all(any(abs(x - y) <= tolerance for y in a.col_edges) for x in b.col_edges)
+    fewer, more = sorted((a.col_edges, b.col_edges), key=len)
+    shared = sum(1 for x in fewer if any(abs(x - y) <= tolerance for y in more))
+    return shared >= share * len(fewer) and shared >= min(len(fewer), 3)
 
 
 def append_grid(a: Grid, b: Grid, tolerance: float) -> Grid:
-    """``b``'s rows below ``a``'s, its columns renumbered onto ``a``'s rules."""
+    """``b``'s rows below ``a``'s; both parts' columns renumbered onto the union of their rules."""
+    edges = cluster_positions(a.col_edges + b.col_edges, tolerance)
 
     def col_of(x: float) -> int:
-        return min(range(len(a.col_edges)), key=lambda i: abs(a.col_edges[i] - x))
+        return min(range(len(edges)), key=lambda i: abs(edges[i] - x))
 
     offset = a.n_rows
     for cell in b.cells:
-        c0 = col_of(cell.bbox.x0)
-        c1 = col_of(cell.bbox.x1)
-        cell.col, cell.col_span = c0, max(c1 - c0, 1)
         cell.row += offset
+    for cell in a.cells + b.cells:
+        c0, c1 = col_of(cell.bbox.x0), col_of(cell.bbox.x1)
+        cell.col, cell.col_span = c0, max(c1 - c0, 1)
     return Grid(
         cells=a.cells + b.cells,
         n_rows=a.n_rows + b.n_rows,
-        n_cols=a.n_cols,
+        n_cols=len(edges) - 1,
         pages=a.pages + [p for p in b.pages if p not in a.pages],
         bbox=a.bbox,
-        col_edges=a.col_edges,
+        col_edges=edges,
     )
