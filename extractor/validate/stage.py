@@ -1,0 +1,94 @@
+"""The validation stage: checks, repair suggestions, calibrated confidence and review status."""
+
+from __future__ import annotations
+
+from models.extraction import Check, CheckStatus, DocumentStatus, Extraction, FieldStatus, Source
+
+from extractor.validate.checks import run_checks
+from extractor.validate.confidence import ArithmeticSupport, coefficients, confidence
+from extractor.validate.narrative import narrative_checks
+from extractor.validate.repair import localise
+from extractor.validate.settings import ValidateSettings
+
+
+def prose_lines(pages: list) -> list[str]:
+    """Text lines of the pages (``models.page.PageContent``) that lie outside every table cell."""
+    out: list[str] = []
+    for page in pages or []:
+        boxes = [c.bbox for g in getattr(page, "grids", []) for c in g.cells if c.page == page.number]
+        for line in getattr(page, "lines", []):
+            b = line.bbox
+            cx, cy = (b.x0 + b.x1) / 2, (b.top + b.bottom) / 2
+            if any(bb.x0 <= cx <= bb.x1 and bb.top <= cy <= bb.bottom for bb in boxes):
+                continue
+            out.append(line.text)
+    return out
+
+
+def supports(checks: list[Check], error_probability: dict[str, float]) -> dict[str, ArithmeticSupport]:
+    """The arithmetic support of every field named by a check: relations holding, broken, P(error)."""
+    n_ok: dict[str, int] = {}
+    n_broken: dict[str, int] = {}
+    for c in checks:
+        target = n_ok if c.status == CheckStatus.OK else n_broken if c.status == CheckStatus.BROKEN else None
+        if target is not None:
+            for k in set(c.fields):
+                target[k] = target.get(k, 0) + 1
+    keys = set(n_ok) | set(n_broken) | set(error_probability)
+    return {
+        k: ArithmeticSupport(n_ok=n_ok.get(k, 0), n_broken=n_broken.get(k, 0), error_prob=error_probability.get(k, 0.0))
+        for k in keys
+    }
+
+
+def prepare(extraction: Extraction) -> None:
+    """An OCR field's recogniser score, when extraction gave none as evidence, is its incoming
+    confidence: record it so that validating twice gives the same result."""
+    for f in extraction.fields.values():
+        if f.source == Source.OCR and "ocr" not in f.evidence and not f.char_scores:
+            f.evidence["ocr"] = float(f.confidence)
+
+
+def validate(
+    extraction: Extraction,
+    settings: ValidateSettings | None = None,
+    *,
+    review_threshold: float | None = None,
+    pages: list | None = None,
+    prose: list[str] | None = None,
+) -> Extraction:
+    """Fill ``checks``, ``suggestions``, every field's ``confidence`` and ``status``, and the document
+    ``status`` (ok / review; a failed document stays failed). Never changes a field's value or raw.
+
+    ``review_threshold`` overrides ``settings.review_threshold``. Prose for the narrative checks
+    comes from ``prose`` (lines of text) or else from the text lines of ``pages`` outside tables.
+    Returns the same ``extraction`` object, updated in place.
+    """
+    settings = settings or ValidateSettings()
+    if review_threshold is not None:
+        settings = settings.model_copy(update={"review_threshold": review_threshold})
+
+    prepare(extraction)
+    checks = run_checks(extraction)
+    repair = localise(extraction, checks, settings)
+    support_of = supports(checks, repair.error_probability)
+    coefs = coefficients(settings.calibration)
+    for key, f in extraction.fields.items():
+        support = support_of.get(key, ArithmeticSupport())
+        f.confidence = round(confidence(f, support, coefs), 6)
+        f.evidence["arithmetic"] = round(1.0 - min(1.0, support.error_prob), 6) if support.n_broken else 1.0
+        review = f.confidence < settings.review_threshold or key in repair.candidates
+        f.status = FieldStatus.REVIEW if review else FieldStatus.OK
+
+    lines = prose if prose is not None else prose_lines(pages) if pages else []
+    if lines:
+        checks.extend(narrative_checks(extraction, lines))
+
+    extraction.checks = checks
+    extraction.suggestions = repair.suggestions
+    if extraction.status != DocumentStatus.FAILED:
+        needs_review = any(
+            c.severity == "error" and c.status != CheckStatus.OK for c in checks
+        ) or any(f.status == FieldStatus.REVIEW for f in extraction.fields.values())
+        extraction.status = DocumentStatus.REVIEW if needs_review else DocumentStatus.OK
+    return extraction

@@ -1,0 +1,79 @@
+"""Confidence: calibrated coefficients, evidence parts, arithmetic support, review status."""
+
+from __future__ import annotations
+
+import json
+
+from models.extraction import Alternative, DocumentStatus, FieldStatus, Source
+
+from extractor.validate import ValidateSettings, validate
+from extractor.validate.confidence import CALIBRATION_FILE, FEATURES, ArithmeticSupport, coefficients, confidence
+from extractor.validate.evidence import evidence_of
+
+from test_validate_checks import small_report
+
+
+def test_calibration_file_is_complete():
+    data = json.loads(CALIBRATION_FILE.read_text(encoding="utf-8"))
+    assert set(data["coefficients"]) == set(FEATURES)
+    assert coefficients() == {k: data["coefficients"][k] for k in FEATURES}
+
+
+def test_evidence_defaults():
+    ex = small_report()
+    f = ex.fields["active.licensing.decisions"]
+    assert evidence_of(f).product == 1.0  # text layer, nothing set
+    f.source = Source.OCR
+    f.char_scores = [0.7, 0.99]
+    assert evidence_of(f).ocr == 0.7
+    f.evidence["ocr"] = 0.95
+    assert evidence_of(f).ocr == 0.95
+
+
+def test_support_and_scores_move_confidence():
+    ex = small_report()
+    f = ex.fields["applications.granted.natural_person"]
+    f.source = Source.OCR
+    f.evidence.update(ocr=0.8)
+    base = confidence(f, ArithmeticSupport())
+    assert confidence(f, ArithmeticSupport(n_ok=2)) > base > confidence(f, ArithmeticSupport(n_broken=2, error_prob=0.9))
+    f.evidence["ocr"] = 0.99
+    assert confidence(f, ArithmeticSupport()) > base
+    f.evidence["structure"] = 0.3
+    assert confidence(f, ArithmeticSupport()) < confidence(f.model_copy(update={"evidence": {"ocr": 0.99}}), ArithmeticSupport())
+
+
+def test_validate_sets_confidence_and_status():
+    ex = small_report()
+    # an OCR misread with a doubtful character, and an unsupported low-scored field
+    g = ex.fields["applications.granted.natural_person"]
+    g.value, g.raw, g.source, g.char_scores = 8, "8", Source.OCR, [0.6]
+    g.alternatives = [Alternative(text="3", score=0.3)]
+    a = ex.fields["active.penalty.decisions"]
+    a.source, a.evidence = Source.OCR, {"ocr": 0.4}
+    validate(ex)
+    assert g.status == FieldStatus.REVIEW and g.confidence < 0.5
+    assert a.status == FieldStatus.REVIEW and a.confidence < 0.9
+    held = ex.fields["applications.received.total"]
+    assert held.status == FieldStatus.OK and held.confidence > 0.99
+    assert ex.status == DocumentStatus.REVIEW
+    # the threshold is a setting
+    validate(ex, ValidateSettings(review_threshold=0.0))
+    assert a.status == FieldStatus.OK
+    assert g.status == FieldStatus.REVIEW  # a localised error candidate stays in review
+
+
+def test_validate_is_idempotent():
+    ex = small_report(review__total=0)
+    ex.fields["active.coercion.decisions"].source = Source.OCR
+    ex.fields["active.coercion.decisions"].confidence = 0.8
+    validate(ex)
+    first = ex.model_dump()
+    validate(ex)
+    assert ex.model_dump() == first
+
+
+def test_pipeline_keywords():
+    ex = small_report()
+    validate(ex, review_threshold=0.95, pages=[])
+    assert ex.status == DocumentStatus.OK
