@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+"""Generate sample annual reports (2021 format) as PDFs, each with NAME.truth.json beside it.
+
+  python scripts/make_samples.py OUTDIR [--n N] [--seed S] [--scans] [--seed-report]
+  python scripts/make_samples.py samples --preset samples     # regenerates the committed samples/
+
+Generated reports are drawn deterministically from the seed (report i uses seed S+i): agency,
+year, layout (2021: （六）其他处理 with three sub-rows; 2019: one row, applications.other.total.*),
+fonts and sizes, column widths (labels wrapped), typos in labels, bracket and numbering style,
+how zero is printed (0, blank, —, -, / or 无; truth value 0), table 三 broken across pages at a
+row, and sometimes a printed wrong total (kept in the truth as printed and listed in
+meta.printed_inconsistencies). Truth files have the shape of ../shared/corpus/*.truth.json.
+
+--scans adds NAME-scan.pdf (image-only: pdfium render, seal, skew, noise, blur, JPEG) per report.
+--seed-report writes seed_chaoyang-minzheng-2023.pdf from the corpus text plus a copy of its truth.
+
+The committed samples/ (--preset samples):
+  seed_chaoyang-minzheng-2023            the seed report rebuilt from its text; truth = the corpus file
+  gen-2021-break-dash                    2021 layout, zeros as —, table 三 forced across pages, typos
+  gen-2021-break-dash-scan               its scan, 150 dpi, one page turned 90°, red seal
+  gen-2019-blank-rects-inconsistent      2019 layout, zeros blank, rules as thin rectangles, (1)/1、
+                                          labels, narrow label columns (wrapped), one wrong total
+  gen-2019-blank-rects-inconsistent-scan its scan, 200 dpi, red seal
+  gen-2021-large-wrapped                 large numbers, zeros as /, one-line title, wrapped labels, wrong total
+  gen-2019-mixed-zeros-typos             2019 layout, tiny counts, zeros as - mixed with others, typos
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from scripts.samplegen.build import build_sample_set, write_report, write_scan  # noqa: E402
+from scripts.samplegen.content import generate_report  # noqa: E402
+from scripts.samplegen.seed import build_seed_report  # noqa: E402
+
+DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(
+        prog="make_samples.py", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("outdir", type=Path, help="folder to write NAME.pdf and NAME.truth.json into")
+    ap.add_argument("--n", type=int, default=4, help="number of generated reports (default 4)")
+    ap.add_argument("--seed", type=int, default=0, help="seed of the first report; report i uses seed+i")
+    ap.add_argument("--scans", action="store_true", help="also write NAME-scan.pdf for every generated report")
+    ap.add_argument("--dpi", type=int, default=None, help="scan resolution (default: drawn from 150–300)")
+    ap.add_argument(
+        "--image-pages", choices=("png", "tiff"), default=None,
+        help="with --scans, also write the scanned pages as PNG files or one multi-page TIFF",
+    )
+    ap.add_argument("--seed-report", action="store_true", help="also build the seed report from the corpus text")
+    ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help=f"corpus folder (default {DEFAULT_CORPUS})")
+    ap.add_argument(
+        "--preset", choices=("samples",), default=None,
+        help="'samples': write exactly the committed sample set (ignores --n/--seed/--scans)",
+    )
+    args = ap.parse_args(argv)
+    out: Path = args.outdir
+    if args.preset == "samples":
+        for path in build_sample_set(out, args.corpus):
+            print(path)
+        return 0
+    if args.seed_report:
+        _, rendered = build_seed_report(args.corpus, out)
+        print(rendered.path)
+    for i in range(args.n):
+        seed = args.seed + i
+        report = generate_report(seed)
+        report.name = f"gen-{report.layout.value}-{seed}"
+        report.meta["source"] = f"{report.name}.pdf"
+        rendered = write_report(report, out)
+        print(rendered.path)
+        if args.scans:
+            print(write_scan(report, rendered, out, seed=seed, dpi=args.dpi, image_pages=args.image_pages))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
