@@ -1,0 +1,394 @@
+"""Table grids from a scanned page's ruling lines (OpenCV), into the shared ``Grid`` model.
+
+Steps, every length scaled with the dpi (a fixed threshold loses whole pages at 300 dpi):
+
+1. the seal's red is lifted to paper white (``suppress_red``), then an adaptive threshold;
+2. morphological opening with long thin horizontal / vertical kernels keeps the rules (text
+   strokes are shorter than the kernels), a short closing first bridges small breaks;
+3. rule pieces become segments; pieces on one line are joined across gaps (faint, broken rules);
+   a segment is kept only if it is long or ends on a rule of the other direction, so runs of
+   text never become rules;
+4. the rules' connected groups are tables; their line positions are the grid lines. A table cut
+   by the page edge often lacks its top or bottom rule: the vertical rules' ends stand in for it;
+5. between two neighbouring slots, a missing rule segment means one merged cell: slots are
+   united across missing boundaries and each union becomes a ``Cell`` with row/col spans.
+
+Every cell carries ``bbox`` in PDF points (px * 72 / dpi of the page as rendered), ``bbox_px``
+(pixels of the rendered page), ``dpi``, ``page``, ``source=OCR`` and ``structure``: how cleanly
+its borders were seen (1.0 = every border rule found, a clean rectangle).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import cv2
+import numpy as np
+
+from extractor.layout.orient import binarize, suppress_red
+from models.extraction import BBox, Source
+from models.page import Cell, Grid
+
+PxBox = tuple[float, float, float, float]
+
+
+@dataclass
+class Segment:
+    pos: float  # y of a horizontal rule, x of a vertical one
+    a: float  # start along the rule
+    b: float  # end along the rule
+    synthetic: bool = False
+
+
+@dataclass
+class ImageTable:
+    """One table found on the (upright) image: the Grid plus what OCR needs to crop its cells."""
+
+    grid: Grid
+    boxes: list[PxBox]  # per grid.cells[i]: its box in the upright image's pixels
+    rows: list[float]  # y of the row lines, upright pixels
+    cols: list[float]  # x of the column lines, upright pixels
+
+
+@dataclass
+class PageLines:
+    """The page's binarised image and its rule masks (upright image pixels)."""
+
+    gray: np.ndarray  # red suppressed
+    binary: np.ndarray  # ink = 255
+    hmask: np.ndarray
+    vmask: np.ndarray
+    hsegs: list[Segment] = field(default_factory=list)
+    vsegs: list[Segment] = field(default_factory=list)
+    rules: np.ndarray | None = None  # pixels of the rules the grids were built from (dilated)
+
+    def rule_mask(self) -> np.ndarray:
+        if self.rules is None:  # no grid search yet: every long stroke
+            return cv2.dilate(self.hmask | self.vmask, np.ones((3, 3), np.uint8))
+        return self.rules
+
+    def text_ink(self) -> np.ndarray:
+        """Ink with the rules taken out."""
+        return cv2.bitwise_and(self.binary, cv2.bitwise_not(self.rule_mask()))
+
+    def clean_gray(self) -> np.ndarray:
+        """The grey page with the rules painted white (crops then hold text only)."""
+        out = self.gray.copy()
+        out[self.rule_mask() > 0] = 255
+        return out
+
+
+def _k(dpi: float, inches: float, minimum: int = 3) -> int:
+    return max(minimum, int(round(dpi * inches)))
+
+
+def find_lines(image: np.ndarray, dpi: float) -> PageLines:
+    """Binarise ``image`` (RGB or grey, upright) and extract its rule masks and segments."""
+    gray = suppress_red(image) if image.ndim == 3 else image
+    binary = binarize(gray, dpi)
+    gap = _k(dpi, 0.015, 2)
+    hk, vk = _k(dpi, 0.28, 15), _k(dpi, 0.22, 12)
+    h = cv2.morphologyEx(binary, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (gap, 1)))
+    h = cv2.morphologyEx(h, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (hk, 1)))
+    v = cv2.morphologyEx(binary, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, gap)))
+    v = cv2.morphologyEx(v, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, vk)))
+    lines = PageLines(gray=gray, binary=binary, hmask=h, vmask=v)
+    lines.hsegs = _segments(h, dpi, horizontal=True)
+    lines.vsegs = _segments(v, dpi, horizontal=False)
+    return lines
+
+
+def _segments(mask: np.ndarray, dpi: float, horizontal: bool) -> list[Segment]:
+    n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    thick = _k(dpi, 0.06, 5)
+    raw: list[Segment] = []
+    for i in range(1, n):
+        x, y, w, h, _area = (int(s) for s in stats[i])
+        if horizontal:
+            along0, along1, across0, across1 = x, x + w, y, y + h
+        else:
+            along0, along1, across0, across1 = y, y + h, x, x + w
+        if across1 - across0 <= thick:
+            raw.append(Segment(pos=(across0 + across1 - 1) / 2, a=along0, b=along1))
+        else:  # a block (a filled band): its two edges
+            raw.append(Segment(pos=across0 + 1, a=along0, b=along1))
+            raw.append(Segment(pos=across1 - 2, a=along0, b=along1))
+    return _join(raw, tol=_k(dpi, 0.025, 3), gap=_k(dpi, 0.08, 6))
+
+
+def _join(segs: list[Segment], tol: float, gap: float) -> list[Segment]:
+    """Pieces on one line (positions within ``tol``) joined across gaps up to ``gap``."""
+    segs = sorted(segs, key=lambda s: s.pos)
+    groups: list[list[Segment]] = []
+    for s in segs:
+        if groups and s.pos - groups[-1][-1].pos <= tol:
+            groups[-1].append(s)
+        else:
+            groups.append([s])
+    out: list[Segment] = []
+    for g in groups:
+        g.sort(key=lambda s: s.a)
+        cur: Segment | None = None
+        pos_w = []
+        for s in g:
+            if cur is not None and s.a - cur.b <= gap:
+                cur.b = max(cur.b, s.b)
+                pos_w.append((s.pos, s.b - s.a))
+            else:
+                if cur is not None:
+                    cur.pos = _wmean(pos_w)
+                    out.append(cur)
+                cur = Segment(pos=s.pos, a=s.a, b=s.b)
+                pos_w = [(s.pos, s.b - s.a)]
+        if cur is not None:
+            cur.pos = _wmean(pos_w)
+            out.append(cur)
+    return out
+
+
+def _wmean(pw: list[tuple[float, float]]) -> float:
+    tot = sum(w for _, w in pw) or 1.0
+    return sum(p * w for p, w in pw) / tot
+
+
+def _touches(end_along: float, end_pos: float, others: list[Segment], tol: float) -> bool:
+    """Does the end of a segment (at ``end_along`` along it, on line ``end_pos``) meet another rule?"""
+    for o in others:
+        if abs(o.pos - end_along) <= tol and o.a - tol <= end_pos <= o.b + tol:
+            return True
+    return False
+
+
+def _table_regions(lines: PageLines, dpi: float) -> list[tuple[int, int, int, int]]:
+    """Bounding boxes (x0, y0, x1, y1) of connected groups of rules big enough to be tables."""
+    both = cv2.dilate(lines.hmask | lines.vmask, np.ones((_k(dpi, 0.02, 3),) * 2, np.uint8))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(both, connectivity=8)
+    out = []
+    for i in range(1, n):
+        x, y, w, h, _ = (int(s) for s in stats[i])
+        if w >= dpi * 1.0 and h >= dpi * 0.25:
+            out.append((x, y, x + w, y + h))
+    out.sort(key=lambda b: (b[1], b[0]))
+    return out
+
+
+def find_grids(
+    image: np.ndarray | PageLines,
+    dpi: float,
+    page: int,
+    to_source: Callable[[PxBox], PxBox] | None = None,
+) -> list[ImageTable]:
+    """Every ruled table on the upright ``image``, top to bottom.
+
+    ``to_source`` maps a box of the upright image back to pixels of the page as rendered (for
+    ``bbox_px`` and ``bbox``); identity when the page needed no turning or deskew.
+    """
+    lines = image if isinstance(image, PageLines) else find_lines(image, dpi)
+    to_source = to_source or (lambda b: b)
+    tables = []
+    kept: list[tuple[Segment, bool]] = []
+    for region in _table_regions(lines, dpi):
+        t = _grid_in_region(lines, region, dpi, page, to_source, kept)
+        if t is not None:
+            tables.append(t)
+    # the rules actually used: only these are painted out of the text (a bold glyph's long
+    # stroke survives the opening but is no rule, and must stay in the crop)
+    band = np.zeros_like(lines.binary)
+    half = _k(dpi, 0.02, 3)
+    for seg, horizontal in kept:
+        if seg.synthetic:
+            continue
+        if horizontal:
+            cv2.rectangle(band, (int(seg.a), int(seg.pos - half)), (int(seg.b), int(seg.pos + half)), 255, -1)
+        else:
+            cv2.rectangle(band, (int(seg.pos - half), int(seg.a)), (int(seg.pos + half), int(seg.b)), 255, -1)
+    rules = cv2.bitwise_and(lines.hmask | lines.vmask, band)
+    lines.rules = cv2.dilate(rules, np.ones((3, 3), np.uint8))
+    return tables
+
+
+def _in(seg: Segment, lo_pos: float, hi_pos: float, lo_al: float, hi_al: float, tol: float) -> bool:
+    return lo_pos - tol <= seg.pos <= hi_pos + tol and seg.b >= lo_al - tol and seg.a <= hi_al + tol
+
+
+def _grid_in_region(lines: PageLines, region, dpi: float, page: int, to_source,
+                    kept: list[tuple[Segment, bool]]) -> ImageTable | None:
+    x0, y0, x1, y1 = region
+    tol = _k(dpi, 0.03, 4)
+    hs = [s for s in lines.hsegs if _in(s, y0, y1, x0, x1, tol)]
+    vs = [s for s in lines.vsegs if _in(s, x0, x1, y0, y1, tol)]
+    if not hs and not vs:
+        return None
+    width, height = x1 - x0, y1 - y0
+    meet = _k(dpi, 0.04, 5)
+    # keep rules that are long or meet a rule of the other direction (text never does both)
+    hs = [s for s in hs if (s.b - s.a) >= 0.5 * width
+          or _touches(s.a, s.pos, vs, meet) or _touches(s.b, s.pos, vs, meet)]
+    vs = [s for s in vs if (s.b - s.a) >= 0.5 * height
+          or _touches(s.a, s.pos, hs, meet) or _touches(s.b, s.pos, hs, meet)]
+    if not vs:
+        return None
+    kept.extend((s, True) for s in hs)
+    kept.extend((s, False) for s in vs)
+    # outer borders a page cut or a light print left out: the other rules' ends stand in
+    min_row = _k(dpi, 0.12, 10)
+    v_top, v_bot = min(s.a for s in vs), max(s.b for s in vs)
+    if not hs or min(s.pos for s in hs) > v_top + min_row * 0.5:
+        hs.append(Segment(pos=v_top, a=min(s.pos for s in vs), b=max(s.pos for s in vs), synthetic=True))
+    if max(s.pos for s in hs) < v_bot - min_row * 0.5:
+        hs.append(Segment(pos=v_bot, a=min(s.pos for s in vs), b=max(s.pos for s in vs), synthetic=True))
+    h_left, h_right = min(s.a for s in hs), max(s.b for s in hs)
+    if min(s.pos for s in vs) > h_left + min_row * 0.5:
+        vs.append(Segment(pos=h_left, a=min(s.pos for s in hs), b=max(s.pos for s in hs), synthetic=True))
+    if max(s.pos for s in vs) < h_right - min_row * 0.5:
+        vs.append(Segment(pos=h_right, a=min(s.pos for s in hs), b=max(s.pos for s in hs), synthetic=True))
+
+    rows = _cluster([s.pos for s in hs], _k(dpi, 0.04, 5))
+    cols = _cluster([s.pos for s in vs], _k(dpi, 0.04, 5))
+    rows = _drop_thin(rows, _k(dpi, 0.06, 6))
+    cols = _drop_thin(cols, _k(dpi, 0.06, 6))
+    if len(rows) < 2 or len(cols) < 2:
+        return None
+    nr, nc = len(rows) - 1, len(cols) - 1
+    hlines = _by_line(hs, rows)  # row line index -> its segments
+    vlines = _by_line(vs, cols)
+
+    # coverage of each inner boundary by rule segments
+    margin = _k(dpi, 0.03, 3)
+    vcov = np.zeros((nr, nc + 1))  # vertical boundary at col line j, within row r
+    hcov = np.zeros((nr + 1, nc))  # horizontal boundary at row line i, within col c
+    for r in range(nr):
+        for j in range(nc + 1):
+            vcov[r, j] = _coverage(vlines[j], rows[r] + margin, rows[r + 1] - margin)
+    for i in range(nr + 1):
+        for c in range(nc):
+            hcov[i, c] = _coverage(hlines[i], cols[c] + margin, cols[c + 1] - margin)
+
+    # union slots across missing boundaries
+    parent = list(range(nr * nc))
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    def union(a: int, b: int) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+
+    PRESENT = 0.5
+    for r in range(nr):
+        for c in range(nc):
+            if c + 1 < nc and vcov[r, c + 1] < PRESENT:
+                union(r * nc + c, r * nc + c + 1)
+            if r + 1 < nr and hcov[r + 1, c] < PRESENT:
+                union(r * nc + c, (r + 1) * nc + c)
+    groups: dict[int, list[tuple[int, int]]] = {}
+    for r in range(nr):
+        for c in range(nc):
+            groups.setdefault(find(r * nc + c), []).append((r, c))
+
+    cells: list[Cell] = []
+    boxes: list[PxBox] = []
+    px_to_pt = 72.0 / dpi
+    for slots in groups.values():
+        r0 = min(r for r, _ in slots)
+        r1 = max(r for r, _ in slots)
+        c0 = min(c for _, c in slots)
+        c1 = max(c for _, c in slots)
+        rect = len(slots) == (r1 - r0 + 1) * (c1 - c0 + 1)
+        # an L-shaped union (a rule missing where it should not be): keep the top-left block's
+        # bounding box; such a cell is flagged by a low structure score
+        box = (cols[c0], rows[r0], cols[c1 + 1], rows[r1 + 1])
+        sides = [
+            float(np.mean(hcov[r0, c0 : c1 + 1])), float(np.mean(hcov[r1 + 1, c0 : c1 + 1])),
+            float(np.mean(vcov[r0 : r1 + 1, c0])), float(np.mean(vcov[r0 : r1 + 1, c1 + 1])),
+        ]
+        # a table's outer border may be cut by the page or left unprinted: if the cell's two
+        # perpendicular borders are there, its outer side is as good as seen
+        if r0 == 0:
+            sides[0] = max(sides[0], min(sides[2], sides[3]))
+        if r1 == nr - 1:
+            sides[1] = max(sides[1], min(sides[2], sides[3]))
+        if c0 == 0:
+            sides[2] = max(sides[2], min(sides[0], sides[1]))
+        if c1 == nc - 1:
+            sides[3] = max(sides[3], min(sides[0], sides[1]))
+        inner = [vcov[r, j] for r in range(r0, r1 + 1) for j in range(c0 + 1, c1 + 1)]
+        inner += [hcov[i, c] for i in range(r0 + 1, r1 + 1) for c in range(c0, c1 + 1)]
+        structure = min(1.0, min(sides) / 0.9)  # a border seen over 90 % of its length is clean
+        if inner:  # a rule half there inside a merged cell: was it a merge or a faint rule?
+            structure = min(structure, 1.0 - 1.5 * max(0.0, max(inner) - 0.15))
+        if not rect:
+            structure = min(structure, 0.4)
+        src = to_source(box)
+        cells.append(
+            Cell(
+                row=r0, col=c0, row_span=r1 - r0 + 1, col_span=c1 - c0 + 1, page=page,
+                bbox=BBox(x0=src[0] * px_to_pt, top=src[1] * px_to_pt, x1=src[2] * px_to_pt, bottom=src[3] * px_to_pt),
+                source=Source.OCR, confidence=0.0, structure=round(max(0.0, structure), 3),
+                bbox_px=BBox(x0=src[0], top=src[1], x1=src[2], bottom=src[3]), dpi=float(dpi),
+            )
+        )
+        boxes.append(box)
+    order = sorted(range(len(cells)), key=lambda i: (cells[i].row, cells[i].col))
+    cells = [cells[i] for i in order]
+    boxes = [boxes[i] for i in order]
+    gsrc = to_source((cols[0], rows[0], cols[-1], rows[-1]))
+    col_edges_pt = [to_source((x, rows[0], x, rows[0]))[0] * px_to_pt for x in cols]
+    grid = Grid(
+        cells=cells, n_rows=nr, n_cols=nc, pages=[page],
+        bbox=BBox(x0=gsrc[0] * px_to_pt, top=gsrc[1] * px_to_pt, x1=gsrc[2] * px_to_pt, bottom=gsrc[3] * px_to_pt),
+        col_edges=col_edges_pt,
+    )
+    return ImageTable(grid=grid, boxes=boxes, rows=rows, cols=cols)
+
+
+def _cluster(values: list[float], tol: float) -> list[float]:
+    out: list[list[float]] = []
+    for v in sorted(values):
+        if out and v - out[-1][-1] <= tol:
+            out[-1].append(v)
+        else:
+            out.append([v])
+    return [sum(g) / len(g) for g in out]
+
+
+def _drop_thin(edges: list[float], min_gap: float) -> list[float]:
+    """Two lines closer than a text line can fit between (a double rule) count as one."""
+    out: list[float] = []
+    for e in edges:
+        if out and e - out[-1] < min_gap:
+            out[-1] = (out[-1] + e) / 2
+        else:
+            out.append(e)
+    return out
+
+
+def _by_line(segs: list[Segment], edges: list[float]) -> list[list[Segment]]:
+    out: list[list[Segment]] = [[] for _ in edges]
+    for s in segs:
+        i = int(np.argmin([abs(s.pos - e) for e in edges]))
+        out[i].append(s)
+    return out
+
+
+def _coverage(segs: list[Segment], lo: float, hi: float) -> float:
+    """Share of [lo, hi] covered by the segments (intervals along the rule)."""
+    if hi <= lo:
+        return 1.0 if any(s.a <= lo <= s.b for s in segs) else 0.0
+    spans = sorted((max(lo, s.a), min(hi, s.b)) for s in segs if s.b > lo and s.a < hi)
+    covered, cur_a, cur_b = 0.0, None, None
+    for a, b in spans:
+        if cur_b is None or a > cur_b:
+            if cur_b is not None:
+                covered += cur_b - cur_a
+            cur_a, cur_b = a, b
+        else:
+            cur_b = max(cur_b, b)
+    if cur_b is not None:
+        covered += cur_b - cur_a
+    return covered / (hi - lo)
