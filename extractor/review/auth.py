@@ -1,0 +1,187 @@
+"""Reviewers, passwords (argon2), the session secret and CSRF tokens.
+
+The store's migrations have no table for people yet, so the review app keeps two small tables
+of its own, created on first use with ``CREATE TABLE IF NOT EXISTS`` semantics
+(``MetaData.create_all(checkfirst=True)``) in the store's database (same schema on PostgreSQL):
+
+``review_users``     name (unique), role (``reviewer`` | ``admin``), argon2 hash, created_at
+``review_settings``  key/value; holds ``session_secret``, the key that signs session cookies
+
+(The final report asks the store engineer to fold both into an Alembic migration.)
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import Boolean, Column, DateTime, Integer, MetaData, String, Table, Text, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from extractor.store import Store
+
+ROLES = ("reviewer", "admin")
+
+metadata = MetaData()
+users_table = Table(
+    "review_users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(128), nullable=False, unique=True),
+    Column("role", String(16), nullable=False),
+    Column("password_hash", Text, nullable=False),
+    Column("disabled", Boolean, nullable=False, default=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+settings_table = Table(
+    "review_settings",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+_hasher = PasswordHasher()
+# verified against when the user does not exist, so a wrong name costs as long as a wrong password
+_DUMMY_HASH = _hasher.hash("not a password: only here to spend the same time")
+
+
+class UserError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    name: str
+    role: str
+    disabled: bool = False
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+_ready: set[int] = set()
+
+
+def ensure_tables(store: Store) -> None:
+    """Create the review tables if missing (idempotent; once per engine per process)."""
+    if id(store.engine) in _ready:
+        return
+    metadata.create_all(store.engine, checkfirst=True)
+    _ready.add(id(store.engine))
+
+
+def add_user(store: Store, name: str, password: str, role: str = "reviewer") -> User:
+    name = name.strip()
+    if not name:
+        raise UserError("a user needs a name")
+    if role not in ROLES:
+        raise UserError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+    if len(password) < 8:
+        raise UserError("the password must have at least 8 characters")
+    ensure_tables(store)
+    try:
+        with store.engine.begin() as conn:
+            uid = conn.execute(
+                insert(users_table).values(
+                    name=name, role=role, password_hash=_hasher.hash(password), disabled=False,
+                    created_at=datetime.now(timezone.utc),
+                )
+            ).inserted_primary_key[0]
+    except IntegrityError:
+        raise UserError(f"a user named {name!r} exists already") from None
+    return User(uid, name, role)
+
+
+def set_password(store: Store, name: str, password: str) -> None:
+    if len(password) < 8:
+        raise UserError("the password must have at least 8 characters")
+    ensure_tables(store)
+    with store.engine.begin() as conn:
+        n = conn.execute(
+            update(users_table).where(users_table.c.name == name).values(password_hash=_hasher.hash(password))
+        ).rowcount
+    if n == 0:
+        raise UserError(f"no user named {name!r}")
+
+
+def get_user(store: Store, name: str | None) -> User | None:
+    if not name:
+        return None
+    ensure_tables(store)
+    with store.engine.connect() as conn:
+        r = conn.execute(select(users_table).where(users_table.c.name == name)).first()
+    if r is None:
+        return None
+    return User(r.id, r.name, r.role, bool(r.disabled))
+
+
+def list_users(store: Store) -> list[User]:
+    ensure_tables(store)
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(users_table).order_by(users_table.c.name)).all()
+    return [User(r.id, r.name, r.role, bool(r.disabled)) for r in rows]
+
+
+def authenticate(store: Store, name: str, password: str) -> User | None:
+    """The user if ``password`` is right (and the account is enabled), else None."""
+    ensure_tables(store)
+    with store.engine.connect() as conn:
+        r = conn.execute(select(users_table).where(users_table.c.name == name.strip())).first()
+    if r is None:
+        try:
+            _hasher.verify(_DUMMY_HASH, password)
+        except VerificationError:
+            pass
+        return None
+    try:
+        _hasher.verify(r.password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return None
+    if r.disabled:
+        return None
+    if _hasher.check_needs_rehash(r.password_hash):
+        with store.engine.begin() as conn:
+            conn.execute(update(users_table).where(users_table.c.id == r.id).values(password_hash=_hasher.hash(password)))
+    return User(r.id, r.name, r.role, False)
+
+
+def session_secret(store: Store) -> str:
+    """The key that signs session cookies: made once, kept in ``review_settings``."""
+    ensure_tables(store)
+    with store.engine.connect() as conn:
+        v = conn.execute(select(settings_table.c.value).where(settings_table.c.key == "session_secret")).scalar()
+    if v:
+        return v
+    try:
+        with store.engine.begin() as conn:
+            conn.execute(insert(settings_table).values(key="session_secret", value=secrets.token_urlsafe(48)))
+    except IntegrityError:  # another process made it first
+        pass
+    with store.engine.connect() as conn:
+        return conn.execute(select(settings_table.c.value).where(settings_table.c.key == "session_secret")).scalar()
+
+
+# --- CSRF ------------------------------------------------------------------------------------
+
+CSRF_HEADER = "X-CSRF-Token"
+CSRF_FIELD = "csrf_token"
+
+
+def csrf_token(session: dict) -> str:
+    """The session's CSRF token (made on first use)."""
+    tok = session.get("csrf")
+    if not tok:
+        tok = secrets.token_urlsafe(32)
+        session["csrf"] = tok
+    return tok
+
+
+def csrf_ok(session: dict, presented: str | None) -> bool:
+    expected = session.get("csrf")
+    return bool(expected and presented and hmac.compare_digest(str(expected), str(presented)))

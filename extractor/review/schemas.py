@@ -1,0 +1,148 @@
+"""The shapes the review queue hands out: one set for the web pages, the JSON API and the CLI.
+
+Values are JSON numbers (ints, decimals as floats) or text, like ``Extraction.to_output()``;
+``*_text`` fields carry the exact stored text (``"7730.28"``) for display.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+JsonValue = int | float | str | None
+State = Literal["open", "claimed", "done", "all"]
+How = Literal["accept", "suggestion", "typed"]
+
+
+def jv(v) -> JsonValue:
+    """A stored value as JSON: Decimal as float, others unchanged."""
+    if isinstance(v, Decimal):
+        return int(v) if v == v.to_integral_value() and "." not in str(v) else float(v)
+    return v
+
+
+def text_of(v) -> str:
+    if v is None:
+        return ""
+    return str(v)
+
+
+class QueueItem(BaseModel):
+    field_id: int
+    report_id: int
+    key: str
+    label: str = Field(description="table › group › row › column, as printed")
+    value: JsonValue = Field(description="the reviewed value where a person gave one, else the value as printed")
+    printed: JsonValue = Field(description="the value as extracted (never changed by review)")
+    raw: str | None = None
+    confidence: float | None = None
+    status: str | None = Field(None, description="the extractor's field status: ok | review")
+    state: Literal["open", "claimed", "done"]
+    claimed_by: str | None = None
+    claim_expires: datetime | None = None
+    reviewed_by: str | None = None
+    version: int
+    broken_relations: list[str] = Field(default_factory=list, description="ids of broken relations the field is a term of")
+    rules: list[str] = Field(default_factory=list)
+    has_suggestion: bool = False
+    tier: int = Field(description="0: broken relation and flagged/suggested, 1: broken relation, 2: low confidence only")
+
+
+class ReportGroup(BaseModel):
+    report_id: int
+    agency: str | None = None
+    year: int | None = None
+    title: str | None = None
+    items: list[QueueItem]
+
+
+class QueueOut(BaseModel):
+    state: State
+    total: int = Field(description="items in this view (all groups)")
+    groups: list[ReportGroup]
+
+
+class Term(BaseModel):
+    key: str
+    label: str
+    value: JsonValue
+    reviewed: bool = False
+    current: bool = Field(False, description="the field this item is about")
+    field_id: int | None = None
+
+
+class RelationNow(BaseModel):
+    id: str
+    rule: str
+    description: str
+    lhs_terms: list[Term]
+    rhs_terms: list[Term]
+    lhs: JsonValue = None
+    rhs: JsonValue = None
+    difference: JsonValue = None
+    status: Literal["ok", "broken", "missing"]
+
+
+class SuggestionOut(BaseModel):
+    number: int = Field(description="1–3: the key that takes it on the item page")
+    suggested: JsonValue
+    printed: JsonValue
+    probability: float
+    kind: str
+    rank: int
+    restores: list[str]
+
+
+class AuditOut(BaseModel):
+    id: int
+    field_key: str
+    who: str
+    at: datetime
+    how: str
+    old: JsonValue
+    new: JsonValue
+    note: str | None = None
+
+
+class ItemOut(BaseModel):
+    item: QueueItem
+    agency: str | None
+    year: int | None
+    title: str | None
+    page: int | None
+    bbox: dict | None = Field(None, description="PDF points, origin top-left")
+    source: str | None
+    reviewed_value: JsonValue = None
+    reviewed_at: datetime | None = None
+    relations: list[RelationNow]
+    suggestions: list[SuggestionOut]
+    history: list[AuditOut]
+    crop_url: str
+    prev_id: int | None = None
+    next_id: int | None = None
+
+
+class ReviewIn(BaseModel):
+    how: How
+    value: JsonValue = Field(None, description="the correction (typed) or the suggested value (suggestion); ignored for accept")
+    suggestion: int | None = Field(None, ge=1, le=3, description="suggestion number (1–3) when how=suggestion")
+    version: int = Field(description="the version of the field you read; a save over a newer version is refused (409)")
+
+
+class ReviewOut(BaseModel):
+    item: QueueItem
+    relations: list[RelationNow]
+    broken_relations_in_report: int
+    next_id: int | None = None
+
+
+class ErrorOut(BaseModel):
+    detail: str
+
+
+class UserOut(BaseModel):
+    name: str
+    role: str
