@@ -69,13 +69,17 @@ class Grid:
     pages: list[int] = field(default_factory=list)
     bbox: BBox | None = None  # of the first page's part
     col_edges: list[float] = field(default_factory=list)  # x of the vertical rules, PDF points
+    _by_row: dict[int, list[Cell]] | None = field(default=None, repr=False, compare=False)
 
     def row_cells(self, row: int) -> list[Cell]:
         """Every cell covering ``row`` (merged cells from above included), left to right."""
-        return sorted(
-            (c for c in self.cells if c.row <= row <= c.last_row),
-            key=lambda c: c.col,
-        )
+        if self._by_row is None:  # built once: mapping asks for every row, several times
+            by_row: dict[int, list[Cell]] = {}
+            for c in sorted(self.cells, key=lambda c: c.col):
+                for r in range(c.row, c.row + c.row_span):
+                    by_row.setdefault(r, []).append(c)
+            self._by_row = by_row
+        return list(self._by_row.get(row, ()))
 
     def text(self) -> str:
         return "".join(c.text for c in sorted(self.cells, key=lambda c: (c.row, c.col)))

@@ -51,10 +51,16 @@ def close_open_ends(rules: list[dict], tolerance: float = 2.0) -> list[dict]:
     verticals = [r for r in rules if r["x1"] - r["x0"] <= tolerance and r["bottom"] - r["top"] > tolerance]
     horizontals = [r for r in rules if r["bottom"] - r["top"] <= tolerance and r["x1"] - r["x0"] > tolerance]
 
+    by_y: dict[int, list[dict]] = {}  # horizontals by the y bucket they sit in, for quick lookups
+    for h in horizontals:
+        by_y.setdefault(round((h["top"] + h["bottom"]) / 2 / tolerance), []).append(h)
+
     def covered(x: float, y: float) -> bool:
+        key = round(y / tolerance)
         return any(
             abs((h["top"] + h["bottom"]) / 2 - y) <= tolerance and h["x0"] - tolerance <= x <= h["x1"] + tolerance
-            for h in horizontals
+            for k in (key - 1, key, key + 1)
+            for h in by_y.get(k, ())
         )
 
     ends: dict[tuple[str, int], list[float]] = {}

@@ -10,15 +10,18 @@ from __future__ import annotations
 import re
 import unicodedata
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 _DROP = re.compile(r"[\s()（）\[\]【】「」“”\"'‘’《》<>、.,，。:：;；·•\-—_/]+")
 
 
+@lru_cache(maxsize=4096)
 def normalize_label(text: str) -> str:
     t = unicodedata.normalize("NFKC", text or "")
     return _DROP.sub("", t)
 
 
+@lru_cache(maxsize=65536)
 def similarity(a: str, b: str) -> float:
     """0–1 similarity of two labels after normalisation."""
     na, nb = normalize_label(a), normalize_label(b)
