@@ -50,6 +50,11 @@ class PageSource:
     plumber: object | None = None  # pdfplumber Page, for text-layer pages
     _render: Callable[[float], np.ndarray] | None = None
     native_dpi: float | None = None  # image inputs: the dpi the pixels were made at
+    _pdfium_chars: Callable[[], int] | None = None
+
+    def pdfium_char_count(self) -> int:
+        """Characters pdfium finds in the text layer (pdfminer misses some embedded CFF fonts)."""
+        return self._pdfium_chars() if self._pdfium_chars is not None else 0
 
     def render(self, dpi: float) -> np.ndarray:
         """The page as an RGB uint8 array at ``dpi`` (image inputs: at their own resolution)."""
@@ -160,7 +165,20 @@ def _open_pdf(path: Path, size: int) -> DocumentSource:
             arr = bitmap.to_numpy()
             return np.ascontiguousarray(arr[:, :, :3])
 
-        pages.append(PageSource(number=i + 1, width=width, height=height, plumber=plumber_pages[i], _render=render))
+        def pdfium_chars(i: int = i) -> int:
+            textpage = pdoc[i].get_textpage()
+            try:
+                text = textpage.get_text_range()
+            finally:
+                textpage.close()
+            return sum(1 for ch in text if not ch.isspace())
+
+        pages.append(
+            PageSource(
+                number=i + 1, width=width, height=height, plumber=plumber_pages[i], _render=render,
+                _pdfium_chars=pdfium_chars,
+            )
+        )
     return DocumentSource(
         path=path, kind="pdf", pages=pages, sha256=file_sha256(path), size=size,
         _closers=[plumb.close, pdoc.close],
