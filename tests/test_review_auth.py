@@ -184,3 +184,36 @@ def test_admin_releases_claims_reviewer_cannot(app_store):
     assert b.post(f"/api/items/{fid}/release", headers={"X-CSRF-Token": tb}).status_code == 403
     assert root.post(f"/api/items/{fid}/release", headers={"X-CSRF-Token": tr}).json() == {"released": True}
     assert store.field(fid).claimed_by is None
+
+
+def test_stale_form_save_refused_with_message(tmp_path):
+    """Two reviewers on the same item page (claims expire at once here): the second save,
+    made over the version its page showed, is refused with a message and not applied."""
+    from datetime import timedelta
+
+    from extractor.review.app import create_app
+
+    store = filled_store(f"sqlite:///{tmp_path / 's.db'}")
+    add_users(store, "alice", "bob")
+    app = create_app(store, cache_dir=tmp_path / "crops", claim_ttl=timedelta(seconds=0))
+    a, b = client(app), client(app)
+    ta, tb = login(a, "alice"), login(b, "bob")
+    fid = store.field_by_key(1, "review.total").id
+    pa, pb = a.get(f"/items/{fid}"), b.get(f"/items/{fid}")
+    version = re.search(r'name="version" value="(\d+)"', pa.text).group(1)
+    assert version == re.search(r'name="version" value="(\d+)"', pb.text).group(1) == "1"
+    r = b.post(f"/items/{fid}", data={"take": "1", "version": version, "csrf_token": tb}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] != f"/items/{fid}"
+    r = a.post(f"/items/{fid}", data={"how": "typed", "value": "12", "version": version, "csrf_token": ta})
+    assert r.status_code == 200 and r.url.path == f"/items/{fid}"
+    assert "Not saved" in r.text and "changed by bob" in r.text
+    f = store.field(fid)
+    assert (f.reviewed_value, f.reviewed_by) == (11, "bob")
+    assert [e.who for e in store.audit_log(report_id=1)] == ["bob"]
+    # a bad value is refused with a message too
+    r = a.post(f"/items/{fid}", data={"how": "typed", "value": "abc", "version": str(f.version), "csrf_token": ta})
+    assert "Not saved" in r.text and "whole number" in r.text
+    # skip moves on to another item
+    r = a.post(f"/items/{fid}/skip", data={"csrf_token": ta}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/items/") and r.headers["location"] != f"/items/{fid}"
+    store.close()
