@@ -155,8 +155,12 @@ def _pdf_page(path: Path, page: int) -> tuple[Image.Image, float]:
 def _image_page(path: Path, page: int) -> tuple[Image.Image, float]:
     from PIL import ImageSequence
 
+    try:  # the order extraction numbered the pages in
+        from extractor.io.document import _natural_key as order
+    except ImportError:  # pragma: no cover
+        order = str
     files = (
-        sorted(q for q in path.iterdir() if q.is_file() and q.suffix.lower() in IMAGE_SUFFIXES)
+        sorted((q for q in path.iterdir() if q.is_file() and q.suffix.lower() in IMAGE_SUFFIXES), key=lambda q: order(q.name))
         if path.is_dir() else [path]
     )
     n = 0
