@@ -77,3 +77,17 @@ def test_pipeline_keywords():
     ex = small_report()
     validate(ex, review_threshold=0.95, pages=[])
     assert ex.status == DocumentStatus.OK
+
+
+def test_implausible_values_go_to_review():
+    from decimal import Decimal
+
+    ex = small_report()
+    fee = ex.fields["fees.information_processing"]
+    fee.value, fee.raw, fee.source, fee.evidence = Decimal("120.150"), "120.150", Source.OCR, {"ocr": 0.999}
+    validate(ex)
+    assert fee.status == FieldStatus.REVIEW and fee.confidence <= 0.5
+    assert fee.value == Decimal("120.150")
+    fee.raw, fee.value = "120.15", Decimal("120.15")
+    validate(ex)
+    assert fee.status == FieldStatus.OK

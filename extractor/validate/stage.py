@@ -7,6 +7,7 @@ from models.extraction import Check, CheckStatus, DocumentStatus, Extraction, Fi
 from extractor.validate.checks import run_checks
 from extractor.validate.confidence import ArithmeticSupport, coefficients, confidence
 from extractor.validate.narrative import narrative_checks
+from extractor.validate.plausibility import implausible
 from extractor.validate.repair import localise
 from extractor.validate.settings import ValidateSettings
 
@@ -77,7 +78,14 @@ def validate(
         support = support_of.get(key, ArithmeticSupport())
         f.confidence = round(confidence(f, support, coefs), 6)
         f.evidence["arithmetic"] = round(1.0 - min(1.0, support.error_prob), 6) if support.n_broken else 1.0
-        review = f.confidence < settings.review_threshold or key in repair.candidates
+        # review: low confidence, a localised error candidate, or in a broken relation with no
+        # holding relation to vouch for it (the localisation cannot clear it)
+        unsupported = support.n_broken > 0 and support.n_ok == 0
+        if implausible(f):
+            f.confidence = min(f.confidence, 0.5)
+            f.evidence["plausible"] = 0.0
+            unsupported = True
+        review = f.confidence < settings.review_threshold or key in repair.candidates or unsupported
         f.status = FieldStatus.REVIEW if review else FieldStatus.OK
 
     lines = prose if prose is not None else prose_lines(pages) if pages else []
