@@ -113,12 +113,8 @@ def stage_prose(run: Run) -> None:
 
 def stage_validate(run: Run) -> None:
     from extractor.validate import validate
-    from extractor.validate.narrative import narrative_checks
-    from extractor.validate.settings import ValidateSettings
 
-    validate(run.result, ValidateSettings(review_threshold=run.settings.review_threshold))
-    prose = [line.text for page in run.pages for line in page.lines]
-    run.result.checks.extend(narrative_checks(run.result, prose))
+    validate(run.result, review_threshold=run.settings.review_threshold, pages=run.pages)
 
 
 STAGES: list[tuple[str, Stage]] = [
