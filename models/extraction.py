@@ -108,7 +108,8 @@ class Suggestion(BaseModel):
     probability: float
     restores: list[str]  # relation ids that hold after the change
     kind: SuggestionKind
-    rank: int = 1
+    rank: int = 1  # 1 = most likely, within its group of broken relations
+    repair: int = 0  # suggestions with the same repair id are one repair (a two-cell change)
 
     @field_serializer("printed", "suggested")
     def _value_json(self, v: Value):

@@ -313,6 +313,7 @@ def localise(extraction: Extraction, checks: list[Check], settings: ValidateSett
     sys = _System(extraction, checks)
     clusters: list[Cluster] = []
     suggestions: list[Suggestion] = []
+    repair_id = 0  # numbers each repair across groups; its cells share the id
     err_prob: dict[str, float] = {}
     candidates: set[str] = set()
     models: dict[str, _CellModel] = {}
@@ -367,6 +368,7 @@ def localise(extraction: Extraction, checks: list[Check], settings: ValidateSett
             for c in cells:
                 err_prob[c] = max(err_prob.get(c, 0.0), 1.0 / max(1, len(cells)))
         for rank, r in enumerate(repairs[: settings.max_suggestions], start=1):
+            repair_id += 1
             for c, v in r.changes.items():
                 restores = [sys.ids[i] for i in group if c in sys.coefs[i]]
                 suggestions.append(
@@ -378,6 +380,7 @@ def localise(extraction: Extraction, checks: list[Check], settings: ValidateSett
                         restores=restores,
                         kind=r.kinds[c],
                         rank=rank,
+                        repair=repair_id,
                     )
                 )
     return RepairResult(clusters=clusters, suggestions=suggestions, error_probability=err_prob, candidates=candidates)
