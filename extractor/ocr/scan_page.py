@@ -34,6 +34,7 @@ class CellJob:
     crops: list[np.ndarray]
     vertical: bool = False
     empty_confidence: float = 1.0
+    dash: str | None = None  # the ink is one bar or slash (a zero mark): read from its shape
     first: int = 0  # index of its first crop in the page's batch
     boxes: list[PxBox] = field(default_factory=list)
 
@@ -61,13 +62,12 @@ def read_scan_image(rgb: np.ndarray, dpi: float, number: int, engine, *, width: 
     ink = _drop_specks(ink, dpi)
     gray = lines.clean_gray()
 
-    jobs: list[CellJob] = []
-    for table in tables:
-        for box in table.boxes:
-            jobs.append(_cell_job(ink, gray, box, dpi))
-    prose_boxes = _prose_lines(ink, tables, dpi) if read_prose else []
+    layouts = [_cell_layout(ink, box, dpi) for table in tables for box in table.boxes]
+    glyph = _glyph_height([b for lay in layouts for b in lay[0]], dpi)
+    jobs: list[CellJob] = [_cell_job(gray, lay, glyph) for lay in layouts]
+    prose_boxes = _prose_lines(ink, tables, dpi, glyph) if read_prose else []
     for box in prose_boxes:
-        jobs.append(CellJob(crops=[_crop(gray, box, dpi)], boxes=[box]))
+        jobs.append(CellJob(crops=[_crop(gray, box, glyph, ink)], boxes=[box]))
 
     crops: list[np.ndarray] = []
     for job in jobs:
@@ -85,7 +85,7 @@ def read_scan_image(rgb: np.ndarray, dpi: float, number: int, engine, *, width: 
     for box, job in zip(prose_boxes, jobs[k:]):
         rec = _combine(results[job.first : job.first + len(job.crops)], job.vertical)
         text = _normalise(rec.text)
-        if not text:
+        if not text or (len(text) <= 3 and rec.score < 0.5):  # dust, a seal's rim
             continue
         src = tf.box_to_source(box)
         text_lines.append(
@@ -122,13 +122,48 @@ def _drop_specks(ink: np.ndarray, dpi: float) -> np.ndarray:
     return np.where(keep[labels], 255, 0).astype(np.uint8)
 
 
-def _crop(gray: np.ndarray, box: PxBox, dpi: float) -> np.ndarray:
-    """A recogniser crop: the box with a white margin (PP-OCR reads detector boxes with room)."""
+# Recognition cost grows with the crop's width at the recogniser's fixed 48 px height. Long
+# lines (labels, prose) are narrowed: CJK glyphs are square, so at 0.7 a glyph still spans
+# ~4 CTC steps, enough to read it; short crops (numbers) keep their shape.
+SQUEEZE = 0.75
+SQUEEZE_ASPECT = 3.0  # crops wider than this many line heights are narrowed
+PAD = 0.12  # white margin around a crop, in line heights
+
+
+def _crop(gray: np.ndarray, box: PxBox, glyph: float, ink: np.ndarray | None = None,
+          origin: tuple[int, int] = (0, 0)) -> np.ndarray:
+    """A recogniser crop around ``box``: at least a glyph tall (a dash or a dot alone must not
+    be blown up to fill the recogniser's 48 px), with a white margin. With ``ink`` (the cleaned
+    ink of a region whose top-left is ``origin``) only the ink and a rim around it keep their
+    grey; paper texture, dust and noise become white."""
     x0, y0, x1, y1 = box
-    sub = gray[max(0, y0) : max(0, y1), max(0, x0) : max(0, x1)]
+    cy, cx = (y0 + y1) / 2, (x0 + x1) / 2
+    if y1 - y0 < glyph:
+        y0, y1 = int(round(cy - glyph / 2)), int(round(cy + glyph / 2))
+    if x1 - x0 < 0.6 * glyph:
+        x0, x1 = int(round(cx - 0.3 * glyph)), int(round(cx + 0.3 * glyph))
+    H, W = gray.shape[:2]
+    x0, y0, x1, y1 = max(0, x0), max(0, y0), min(W, x1), min(H, y1)
+    sub = gray[y0:y1, x0:x1]
     if sub.size == 0:
-        sub = np.full((8, 8), 255, np.uint8)
-    pad = max(2, int(round((y1 - y0) * 0.2)))
+        return _finish(np.full((8, 8), 255, np.uint8), glyph)
+    if ink is not None:
+        ox, oy = origin
+        keep = np.zeros(sub.shape, np.uint8)
+        ya, xa = max(y0, oy), max(x0, ox)
+        yb, xb = min(y1, oy + ink.shape[0]), min(x1, ox + ink.shape[1])
+        if yb > ya and xb > xa:
+            keep[ya - y0 : yb - y0, xa - x0 : xb - x0] = ink[ya - oy : yb - oy, xa - ox : xb - ox]
+        keep = cv2.dilate(keep, np.ones((3, 3), np.uint8))
+        sub = np.where(keep > 0, sub, 255).astype(np.uint8)
+    return _finish(sub, glyph)
+
+
+def _finish(sub: np.ndarray, glyph: float) -> np.ndarray:
+    h, w = sub.shape[:2]
+    if w > SQUEEZE_ASPECT * h:
+        sub = cv2.resize(sub, (max(1, int(w * SQUEEZE)), h), interpolation=cv2.INTER_AREA)
+    pad = max(2, int(round(max(h, glyph) * PAD)))
     sub = cv2.copyMakeBorder(sub, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
     return cv2.cvtColor(sub, cv2.COLOR_GRAY2RGB)
 
@@ -181,32 +216,112 @@ def _merge_fragments(bands: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return bands
 
 
-def _cell_job(ink: np.ndarray, gray: np.ndarray, box, dpi: float) -> CellJob:
+def _cell_layout(ink: np.ndarray, box, dpi: float):
+    """The text lines (bands) of one cell's ink, and its dust. Returns (pieces, sub, origin, shape)."""
     inset = _k(dpi, 0.015, 2)
     x0, y0 = int(round(box[0])) + inset, int(round(box[1])) + inset
     x1, y1 = int(round(box[2])) - inset, int(round(box[3])) - inset
     if x1 - x0 < 3 or y1 - y0 < 3:
-        return CellJob(crops=[])
+        return [], None, (x0, y0), (0, 0)
     sub = _drop_edge_remnants(ink[y0:y1, x0:x1], dpi)
+    sub, _dust = _split_dust(sub, dpi)
     rows = sub.sum(axis=1, dtype=np.int64)
     if not rows.any():
-        return CellJob(crops=[], empty_confidence=1.0)
+        return [], sub, (x0, y0), (y1 - y0, x1 - x0)
     bands = _merge_fragments(_bands(rows))
     # bands with next to no ink (a speck row, a seal trace) are not text lines
     mass = [int(rows[a:b].sum()) for a, b in bands]
     bands = [b for b, m in zip(bands, mass) if m >= 0.08 * max(mass)]
-    ch, cw = y1 - y0, x1 - x0
     pieces: list[PxBox] = []
     for a, b in bands:
         cols = sub[a:b].sum(axis=0)
         xs = np.nonzero(cols)[0]
         pieces.append((x0 + int(xs[0]), y0 + a, x0 + int(xs[-1]) + 1, y0 + b))
+    return pieces, sub, (x0, y0), (y1 - y0, x1 - x0)
+
+
+def _glyph_height(pieces: list[PxBox], dpi: float) -> float:
+    """The page's text height: a high quantile of the cells' line heights (dashes, dots and
+    commas are lower; whole lines of digits or CJK are this tall)."""
+    hs = [p[3] - p[1] for p in pieces if p[3] - p[1] >= 3]
+    if len(hs) < 3:
+        return dpi * 0.11  # ~8 pt
+    return float(np.percentile(hs, 75))
+
+
+def _cell_job(gray: np.ndarray, layout, glyph: float) -> CellJob:
+    pieces, sub, origin, (ch, cw) = layout
+    if not pieces:
+        return CellJob(crops=[], empty_confidence=1.0)
+    mark = _is_dash(sub, glyph)
+    if mark:
+        return CellJob(crops=[], dash=mark, boxes=pieces)
     # a tall cell whose rows are single glyphs: vertical text, read as one strip
     glyph_like = [(p[2] - p[0]) <= 1.6 * (p[3] - p[1]) for p in pieces]
     vertical = len(pieces) >= 3 and ch > 2.0 * cw and all(glyph_like)
     if vertical:
-        return CellJob(crops=[_strip(gray, pieces, dpi)], vertical=True, boxes=pieces)
-    return CellJob(crops=[_crop(gray, p, dpi) for p in pieces], boxes=pieces)
+        return CellJob(crops=[_strip(gray, pieces, glyph, sub, origin)], vertical=True, boxes=pieces)
+    return CellJob(crops=[_crop(gray, p, glyph, sub, origin) for p in pieces], boxes=pieces)
+
+
+def _is_dash(sub: np.ndarray, glyph: float) -> str | None:
+    """A cell whose only real ink is one solid horizontal bar (—, -, 一) or one thin stroke
+    leaning right (/): the zero marks. Returns the mark, or None. Read from the shape: alone in
+    a crop, without context, the recogniser takes a bar for 一 or H and a slash for I or f."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
+    if n < 2:
+        return None
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    i = int(np.argmax(areas)) + 1
+    dust = max(0.15 * areas[i - 1], (0.3 * glyph) ** 2)
+    if n > 2 and np.sort(areas)[-2] > dust:
+        return None  # more than one stroke
+    x, y, w, h, area = stats[i]
+    if h <= 0.3 * glyph and w >= 2.5 * h and w >= 0.3 * glyph and area >= 0.6 * w * h:
+        return "—"
+    pts = np.column_stack(np.nonzero(labels == i))[:, ::-1].astype(np.float32)
+    (_, _), (rw, rh), angle = cv2.minAreaRect(pts)
+    long, short = max(rw, rh), min(rw, rh)
+    if long >= 0.6 * glyph and short <= 0.35 * long and h >= 0.6 * glyph and 0.25 * h <= w <= 0.8 * h:
+        # a stroke leaning right: its top is to the right of its bottom
+        top = pts[pts[:, 1] <= y + h * 0.2][:, 0].mean()
+        bottom = pts[pts[:, 1] >= y + h * 0.8][:, 0].mean()
+        if top - bottom >= 0.2 * h:
+            return "/"
+    return None
+
+
+def _split_dust(sub: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray | None]:
+    """Small blobs far from any glyph-sized blob are dust: (ink without them, the dust)."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
+    if n <= 2:
+        return sub, None
+    small = (dpi / 200.0) ** 2 * 30
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    big = [i + 1 for i in np.nonzero(areas >= small)[0]]
+    if not big:
+        return sub, None
+    reach = dpi * 0.03
+    dust = np.zeros(n, bool)
+    for i in range(1, n):
+        if stats[i, cv2.CC_STAT_AREA] >= small:
+            continue
+        x, y, w, h = stats[i, :4]
+        near = False
+        for j in big:
+            bx, by, bw, bh = stats[j, :4]
+            dx = max(0, bx - (x + w), x - (bx + bw))
+            dy = max(0, by - (y + h), y - (by + bh))
+            if dx <= reach and dy <= reach:
+                near = True
+                break
+        dust[i] = not near
+    if not dust.any():
+        return sub, None
+    mask = dust[labels]
+    out = sub.copy()
+    out[mask] = 0
+    return out, np.where(mask, 255, 0).astype(np.uint8)
 
 
 def _drop_edge_remnants(sub: np.ndarray, dpi: float) -> np.ndarray:
@@ -231,20 +346,20 @@ def _drop_edge_remnants(sub: np.ndarray, dpi: float) -> np.ndarray:
     return out
 
 
-def _strip(gray: np.ndarray, pieces: list[PxBox], dpi: float) -> np.ndarray:
+def _strip(gray: np.ndarray, pieces: list[PxBox], glyph: float, ink: np.ndarray, origin) -> np.ndarray:
     """Glyphs stacked vertically, laid side by side on one line."""
     height = max(p[3] - p[1] for p in pieces)
     gap = max(2, int(height * 0.15))
     parts = []
+    ox, oy = origin
     for x0, y0, x1, y1 in pieces:
         g = gray[y0:y1, x0:x1]
+        keep = cv2.dilate(ink[y0 - oy : y1 - oy, x0 - ox : x1 - ox], np.ones((3, 3), np.uint8))
+        g = np.where(keep > 0, g, 255).astype(np.uint8)
         top = (height - g.shape[0]) // 2
         g = cv2.copyMakeBorder(g, top, height - g.shape[0] - top, gap, gap, cv2.BORDER_CONSTANT, value=255)
         parts.append(g)
-    strip = np.hstack(parts)
-    pad = max(2, int(height * 0.2))
-    strip = cv2.copyMakeBorder(strip, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
-    return cv2.cvtColor(strip, cv2.COLOR_GRAY2RGB)
+    return _finish(np.hstack(parts), glyph)
 
 
 # --------------------------------------------------------------------------------------------
@@ -252,7 +367,7 @@ def _strip(gray: np.ndarray, pieces: list[PxBox], dpi: float) -> np.ndarray:
 # --------------------------------------------------------------------------------------------
 
 
-def _prose_lines(ink: np.ndarray, tables: list[ImageTable], dpi: float) -> list[PxBox]:
+def _prose_lines(ink: np.ndarray, tables: list[ImageTable], dpi: float, glyph: float) -> list[PxBox]:
     """Boxes of the text lines outside every table (upright pixels), top to bottom."""
     free = ink.copy()
     m = _k(dpi, 0.02, 2)
@@ -266,7 +381,7 @@ def _prose_lines(ink: np.ndarray, tables: list[ImageTable], dpi: float) -> list[
     kx, ky = _k(dpi, 0.09, 3), _k(dpi, 0.012, 1)
     blobs = cv2.dilate(free, cv2.getStructuringElement(cv2.MORPH_RECT, (kx, ky)))
     n, _, stats, _ = cv2.connectedComponentsWithStats(blobs, connectivity=8)
-    min_h, max_h = _k(dpi, 0.04, 4), dpi * 0.7
+    min_h, max_h = max(_k(dpi, 0.04, 4), int(0.6 * glyph)), dpi * 0.7
     raw: list[PxBox] = []
     for i in range(1, n):
         x, y, w, h, _ = (int(s) for s in stats[i])
@@ -309,8 +424,16 @@ def _combine(results: list[Recognition], vertical: bool) -> Recognition:
                        char_alternatives=[c for r in results for c in r.char_alternatives])
 
 
+DASH_CONFIDENCE = 0.98  # a lone solid bar is a dash; a little under 1: a faint digit could hide in it
+DASHES = set("一—–-_－―‐")
+
+
 def _normalise(text: str) -> str:
-    """Spaces the recogniser put between CJK glyphs dropped (the text layer has none there)."""
+    """Spaces the recogniser put between CJK glyphs dropped (the text layer has none there); a
+    cell holding only a dash, which the recogniser reads as 一 (one), becomes —."""
+    t = text.strip()
+    if t and all(ch in DASHES for ch in t) and len(t) <= 3:
+        return "—"
     if " " not in text:
         return text.strip()
     out = []
@@ -325,6 +448,12 @@ def _normalise(text: str) -> str:
 
 
 def _fill_cell(cell: Cell, job: CellJob, results: list[Recognition]) -> None:
+    if job.dash:
+        cell.text = job.dash
+        cell.confidence = DASH_CONFIDENCE
+        cell.char_scores = [DASH_CONFIDENCE]
+        cell.alternatives = []
+        return
     if not job.crops:
         cell.text = ""
         cell.confidence = job.empty_confidence
