@@ -95,12 +95,20 @@ def _extract_in_worker(path: str) -> Extraction:  # pragma: no cover - runs in w
     return _worker_extractor.extract(path)
 
 
+# imported once in the fork server, so each (re)started worker begins warm; missing ones are skipped
+PRELOAD = [
+    "models", "extractor.pipeline", "extractor.io.document", "pdfplumber", "pypdfium2", "numpy",
+    "extractor.layout.page_kind", "extractor.layout.text_page", "extractor.layout.title", "extractor.grid.stitch",
+    "extractor.mapping.tables", "extractor.mapping.prose", "extractor.validate",
+]
+
+
 def _mp_context():
     import multiprocessing as mp
 
     if "forkserver" in mp.get_all_start_methods():
         ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(["extractor.pipeline", "extractor.io.document", "models"])
+        ctx.set_forkserver_preload(PRELOAD)
         return ctx
     return mp.get_context("spawn")
 

@@ -62,13 +62,13 @@ class Document(Base):
     path: Mapped[str | None] = mapped_column(Text)
     size: Mapped[int | None] = mapped_column(BigInteger)
     pages: Mapped[int | None] = mapped_column(Integer)
-    text_pages: Mapped[list | None] = mapped_column(JSON)
-    ocr_pages: Mapped[list | None] = mapped_column(JSON)
+    text_pages: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
+    ocr_pages: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
     status: Mapped[str] = mapped_column(String(16), nullable=False, index=True)
     error_code: Mapped[str | None] = mapped_column(String(64), index=True)
     error_message: Mapped[str | None] = mapped_column(Text)
-    errors: Mapped[list | None] = mapped_column(JSON)  # every ExtractionIssue, fatal or not
-    timings: Mapped[dict | None] = mapped_column(JSON)  # seconds per pipeline stage
+    errors: Mapped[list | None] = mapped_column(JSON(none_as_null=True))  # every ExtractionIssue, fatal or not
+    timings: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))  # seconds per pipeline stage
     extractor_version: Mapped[str | None] = mapped_column(String(32), index=True)
     # metadata given with the input (a manifest CSV), not read from the document
     source_url: Mapped[str | None] = mapped_column(Text)
@@ -135,14 +135,14 @@ class FieldRow(Base):
     raw: Mapped[str | None] = mapped_column(Text)
     confidence: Mapped[float | None] = mapped_column(Float)
     page: Mapped[int | None] = mapped_column(Integer)
-    bbox: Mapped[dict | None] = mapped_column(JSON)  # PDF points, top-left origin
-    bbox_px: Mapped[dict | None] = mapped_column(JSON)  # pixels at ``dpi`` (OCR only)
+    bbox: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))  # PDF points, top-left origin
+    bbox_px: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))  # pixels at ``dpi`` (OCR only)
     dpi: Mapped[float | None] = mapped_column(Float)
     source: Mapped[str | None] = mapped_column(String(16))
     status: Mapped[str | None] = mapped_column(String(16))
-    alternatives: Mapped[list | None] = mapped_column(JSON)
-    char_scores: Mapped[list | None] = mapped_column(JSON)
-    evidence: Mapped[dict | None] = mapped_column(JSON)
+    alternatives: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
+    char_scores: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
+    evidence: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     reviewed_value: Mapped[str | None] = mapped_column(Text)
     reviewed_by: Mapped[str | None] = mapped_column(String(128))
     reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -173,8 +173,8 @@ class CheckRow(Base):
     lhs: Mapped[float | None] = mapped_column(Float)
     rhs: Mapped[float | None] = mapped_column(Float)
     difference: Mapped[float | None] = mapped_column(Float)
-    fields: Mapped[list | None] = mapped_column(JSON)
-    values: Mapped[dict | None] = mapped_column(JSON)
+    fields: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
+    values: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
 
 
 class SuggestionRow(Base):
@@ -191,7 +191,7 @@ class SuggestionRow(Base):
     suggested: Mapped[str | None] = mapped_column(Text)
     probability: Mapped[float | None] = mapped_column(Float)
     kind: Mapped[str | None] = mapped_column(String(16))
-    restores: Mapped[list | None] = mapped_column(JSON)
+    restores: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
     rank: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
 
@@ -241,6 +241,6 @@ class CrossCheckRow(Base):
     lhs: Mapped[float | None] = mapped_column(Float)
     rhs: Mapped[float | None] = mapped_column(Float)
     difference: Mapped[float | None] = mapped_column(Float)
-    fields: Mapped[list | None] = mapped_column(JSON)
-    values: Mapped[dict | None] = mapped_column(JSON)
+    fields: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
+    values: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
