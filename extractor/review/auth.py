@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+import weakref
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -65,15 +66,15 @@ class User:
         return self.role == "admin"
 
 
-_ready: set[int] = set()
+_ready: "weakref.WeakSet" = weakref.WeakSet()  # engines whose tables are known to exist
 
 
 def ensure_tables(store: Store) -> None:
     """Create the review tables if missing (idempotent; once per engine per process)."""
-    if id(store.engine) in _ready:
+    if store.engine in _ready:
         return
     metadata.create_all(store.engine, checkfirst=True)
-    _ready.add(id(store.engine))
+    _ready.add(store.engine)
 
 
 def add_user(store: Store, name: str, password: str, role: str = "reviewer") -> User:
