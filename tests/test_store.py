@@ -26,6 +26,7 @@ from models.extraction import (
     DocumentStatus,
     Extraction,
     ExtractionIssue,
+    Field,
     FieldStatus,
     ReportMeta,
     Source,
@@ -83,7 +84,7 @@ def rich_extraction(truth=HONGZE_2023, tag="a") -> Extraction:
     ]
     e.suggestions = [
         Suggestion(field="review.total", printed=0, suggested=11, probability=0.8, restores=["review-total:review"],
-                   kind=SuggestionKind.SOURCE, rank=1),
+                   kind=SuggestionKind.SOURCE, rank=1, repair=3),
         Suggestion(field="active.fees.amount", printed=Decimal("7730.28"), suggested=Decimal("7730.29"),
                    probability=0.1, restores=[], kind=SuggestionKind.MISREAD, rank=2),
     ]
@@ -115,6 +116,47 @@ def test_reopening_is_a_no_op_and_keeps_data(store):
     saved = store.save_extraction(rich_extraction(), "/data/x.pdf")
     with open_store(store.url) as again:
         assert again.document_by_sha(rich_extraction().report.sha256).id == saved.document_id
+
+
+# Every attribute of the models the store persists, and where. A new model attribute fails this
+# test until the store keeps it (a column and an Alembic migration) and it is listed here.
+STORED = {
+    ReportMeta: {"agency", "year", "title", "layout", "pages", "text_pages", "ocr_pages", "path", "sha256"},
+    Field: {"key", "value", "raw", "confidence", "page", "bbox", "bbox_px", "dpi", "source", "status",
+            "alternatives", "char_scores", "evidence"},
+    Check: {"relation", "rule", "description", "severity", "fields", "values", "lhs", "rhs", "difference", "status"},
+    Suggestion: {"field", "printed", "suggested", "probability", "restores", "kind", "rank", "repair"},
+    ExtractionIssue: {"stage", "code", "message", "fatal"},
+    Extraction: {"report", "fields", "checks", "suggestions", "status", "errors", "timings", "extractor_version"},
+}
+
+
+def test_the_store_keeps_every_model_attribute():
+    for model, stored in STORED.items():
+        assert set(model.model_fields) == stored, f"{model.__name__}: not stored: {set(model.model_fields) - stored}"
+
+
+def test_upgrade_from_the_first_revision_keeps_rows(tmp_path):
+    from alembic import command
+
+    from extractor.store.engine import make_engine
+    from extractor.store.migrate import alembic_config, head_revision, upgrade
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(conn), "0001")
+        conn.execute(text("INSERT INTO documents (sha256, status, created_at, updated_at) "
+                          "VALUES ('abc', 'review', '2024-01-01', '2024-01-01')"))
+        conn.execute(text("INSERT INTO reports (document_id, created_at, updated_at) VALUES (1, '2024-01-01', '2024-01-01')"))
+        conn.execute(text("INSERT INTO suggestions (report_id, field_key, printed, suggested, probability, kind, restores, rank) "
+                          "VALUES (1, 'review.total', '0', '11', 0.5, 'source', '[]', 1)"))
+    assert upgrade(engine) == head_revision()
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT repair FROM suggestions")).scalar() == 0
+    engine.dispose()
+    with open_store(url) as store:
+        assert store.suggestions_of(1)[0].repair == 0
 
 
 def test_sqlite_uses_wal_and_foreign_keys(tmp_path):
@@ -373,3 +415,20 @@ def test_export_of_an_empty_store(store, tmp_path):
     for fmt in ("csv", "parquet", "xlsx"):
         assert export(store, tmp_path / f"empty.{fmt}", fmt) == 0
         assert (tmp_path / f"empty.{fmt}").exists()
+
+
+@pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_concurrent_opens_of_a_fresh_database_migrate_once(kind, tmp_path, request):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from extractor.store.migrate import head_revision
+
+    url = db_url(kind, tmp_path, request)
+
+    def open_and_close(_):
+        with open_store(url) as s:
+            with s.engine.connect() as conn:
+                return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+    with ThreadPoolExecutor(4) as pool:
+        assert set(pool.map(open_and_close, range(4))) == {head_revision()}

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.engine.url import URL
 
 DEFAULT_URL = "sqlite:///govreport.db"
+PG_LOCK_KEY = 0x676F767265706F72  # advisory lock taken while creating schemas and migrating
 SQLITE_BUSY_TIMEOUT_S = 60.0
 
 
@@ -78,9 +79,9 @@ def _postgres_engine(u: URL, schema: str | None, echo: bool) -> Engine:
     if schema:
         if not schema.replace("_", "").isalnum():
             raise ValueError(f"schema name {schema!r}: letters, digits and _ only")
-        with engine.connect() as conn:
+        with engine.begin() as conn:  # serialised: concurrent IF NOT EXISTS can still collide
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_LOCK_KEY})
             conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
-            conn.commit()
 
         @event.listens_for(engine, "connect", insert=True)
         def _search_path(dbapi_conn, _record):

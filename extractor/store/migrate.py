@@ -17,8 +17,9 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
+from extractor.store.engine import PG_LOCK_KEY
+
 MIGRATIONS = Path(__file__).with_name("migrations")
-_PG_LOCK_KEY = 0x676F767265706F72  # "govrepor"
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -51,6 +52,6 @@ def upgrade(engine: Engine, revision: str = "head") -> str:
         else:
             with conn.begin():
                 if conn.dialect.name == "postgresql":
-                    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_LOCK_KEY})
                 command.upgrade(alembic_config(conn), revision)
         return current_revision(conn)

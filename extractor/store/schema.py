@@ -193,6 +193,7 @@ class SuggestionRow(Base):
     kind: Mapped[str | None] = mapped_column(String(16))
     restores: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
     rank: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    repair: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
 
 
 class AuditRow(Base):

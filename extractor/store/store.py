@@ -408,6 +408,7 @@ class Store:
             kind=s.kind.value,
             restores=list(s.restores),
             rank=s.rank,
+            repair=s.repair,
         )
 
     def record_failure(
@@ -593,7 +594,7 @@ class Store:
         return Suggestion(
             field=r.field_key, printed=decode_for_key(r.field_key, r.printed),
             suggested=decode_for_key(r.field_key, r.suggested), probability=r.probability or 0.0,
-            restores=list(r.restores or []), kind=r.kind, rank=r.rank,
+            restores=list(r.restores or []), kind=r.kind, rank=r.rank, repair=r.repair,
         )
 
     def load_extraction(self, report_id: int, *, reviewed: bool = False) -> Extraction:
