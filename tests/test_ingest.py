@@ -387,3 +387,29 @@ def test_ray_engine_gives_the_same_fields_as_the_local_engine(tmp_path, good_rep
             assert {k: (f.raw, f.page, f.bbox, f.confidence, f.status) for k, f in ea.fields.items()} == \
                    {k: (f.raw, f.page, f.bbox, f.confidence, f.status) for k, f in eb.fields.items()}
             assert ea.checks == eb.checks and ea.suggestions == eb.suggestions
+
+
+# --- cross-year checks after ingest ----------------------------------------------------------------
+
+
+def test_ingest_runs_cross_year_checks_for_consecutive_years(tmp_path):
+    corpus = Path("/work/shared/corpus")
+    pdfs = sorted(corpus.glob("huaian-hongze-district-gov_20*.pdf"))
+    if len(pdfs) < 2:
+        pytest.skip(f"the shared corpus ({corpus}) with the Hongze 2023/2024 reports is absent")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for p in pdfs:
+        (folder / p.name).write_bytes(p.read_bytes())
+    url = f"sqlite:///{tmp_path / 'cy.db'}"
+    s = ingest([folder], db=url, workers=2)
+    assert s.failed == 0 and s.cross_year_pairs == 1 and s.cross_year_error is None
+    with open_store(url) as store:
+        by_year = {r.year: r for r in store.reports()}
+        assert set(by_year) == {2023, 2024}
+        checks = store.cross_checks_of(by_year[2024].id)
+        assert {prev for prev, _ in checks} == {by_year[2023].id}
+        carry = {c.relation: c for _, c in checks if c.rule == "carry-chain"}
+        assert len(carry) == 7 and all(c.status == "ok" for c in carry.values())  # the corpus README's chain
+    again = ingest([folder], db=url, workers=2)
+    assert again.skipped == 2 and again.cross_year_pairs == 0  # already checked
