@@ -204,7 +204,7 @@ class RapidOcrEngine:
     name = "rapidocr"
     REC_HEIGHT = 48
     BATCH = 16
-    MAX_BATCH_PIXELS = 16 * 48 * 800  # cap on a batch's padded tensor
+    MAX_BATCH_PIXELS = 8 * 48 * 640  # cap on a batch's padded tensor (peak memory)
 
     def __init__(self, settings=None):
         import logging

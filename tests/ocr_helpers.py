@@ -1,0 +1,3 @@
+"""Synthetic scans for the OCR tests (see extractor.ocr.synth)."""
+
+from extractor.ocr.synth import degrade  # noqa: F401
