@@ -256,6 +256,11 @@ def _cell_job(gray: np.ndarray, layout, glyph: float) -> CellJob:
     mark = _is_dash(sub, glyph)
     if mark:
         return CellJob(crops=[], dash=mark, boxes=pieces)
+    if all(p[3] - p[1] < 0.4 * glyph and p[2] - p[0] < 0.6 * glyph for p in pieces):
+        # only blots smaller than any digit: dirt on a blank cell, not text. Blank, with a
+        # confidence that says how much ink was thrown away
+        ink = int(np.count_nonzero(sub))
+        return CellJob(crops=[], empty_confidence=0.95 if ink < 0.05 * glyph * glyph else 0.85)
     # a tall cell whose rows are single glyphs: vertical text, read as one strip
     glyph_like = [(p[2] - p[0]) <= 1.6 * (p[3] - p[1]) for p in pieces]
     vertical = len(pieces) >= 3 and ch > 2.0 * cw and all(glyph_like)
