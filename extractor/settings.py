@@ -16,6 +16,7 @@ class Settings(BaseModel):
     dpi: int = 200  # render dpi for scanned PDF pages
     ocr_backend: Literal["rapidocr", "paddle"] = "rapidocr"
     paddle_model_dir: Path | None = None  # folder with PaddleOCR model folders (det/rec)
+    ocr_threads: int = 1  # onnxruntime intra-op threads per worker (workers are the parallelism)
     # text-layer grids
     snap_tolerance: float = 3.0  # points: rules closer than this are one rule
     join_tolerance: float = 3.0
