@@ -90,3 +90,25 @@ def test_alignment_uses_order_for_context_free_sub_rows():
     assert keys == [r.key for r in application_rows(Layout.L2021)]
     assert layout_of(j for _, j, _ in matches) == Layout.L2021
     assert len(APPLICANT_COLUMNS) == 7
+
+
+def test_scanned_parts_shifted_a_few_points_still_stitch_and_unreadable_cells_go_to_review():
+    rows = _report_rows(Layout.L2021)
+    rows[3] = (rows[3][0], ["1", "O", "0", "0", "0", "0", "1"])  # an OCR misread: the row must stay
+    first, second = _table(rows[:12], page=2), _table(rows[12:], page=3)
+    for cell in second.cells:  # the next page's scan sits 5 points to the right
+        cell.bbox = BBox(x0=cell.bbox.x0 + 5, top=cell.bbox.top, x1=cell.bbox.x1 + 5, bottom=cell.bbox.bottom)
+    second.col_edges = [x + 5 for x in second.col_edges]
+    pages = [
+        PageContent(number=2, width=595, height=842, kind=PageKind.SCAN, grids=[first]),
+        PageContent(number=3, width=595, height=842, kind=PageKind.SCAN, grids=[second]),
+    ]
+    tables = stitch_tables(pages)
+    assert len(tables) == 1
+    mapped = map_tables(tables)
+    misread = mapped.fields["applications.partially_granted.commercial_enterprise"]
+    assert misread.value is None and misread.raw == "O" and misread.status.value == "review"
+    assert mapped.fields["applications.partially_granted.total"].value == 1
+    # table 四 and 二 are absent here: their fields are present, empty, and await a person
+    absent = mapped.fields["review.total"]
+    assert absent.value is None and absent.status.value == "review" and absent.confidence == 0.0

@@ -60,24 +60,40 @@ def _heading_between(prev_page: PageContent, prev: Grid, page: PageContent, grid
     return any(HEADING.match(ln.text) for ln in after + before)
 
 
+def _onto(a: Grid, b: Grid):
+    """Map ``b``'s x positions onto ``a``'s: scans of two pages sit a few points apart."""
+    a0, a1 = a.col_edges[0], a.col_edges[-1]
+    b0, b1 = b.col_edges[0], b.col_edges[-1]
+    scale = (a1 - a0) / (b1 - b0) if b1 > b0 else 1.0
+    return lambda x: a0 + (x - b0) * scale
+
+
 def columns_match(a: Grid, b: Grid, tolerance: float, share: float = 0.7) -> bool:
-    """Same outer edges, and most column rules of the part with fewer rules are rules of the other.
+    """Tables of (nearly) the same width, and most rules of the part with fewer rules are rules
+    of the other, once ``b`` is laid onto ``a``.
 
     Merged cells hide rules, differently in each part (a sub-label column may only exist
-    below the break), so a strict subset test would miss real continuations.
+    below the break), so a strict subset test would miss real continuations; scanned pages
+    are shifted and scaled a little against each other, so rules are compared after aligning
+    the outer edges.
     """
     if len(a.col_edges) < 2 or len(b.col_edges) < 2:
         return False
-    if abs(a.col_edges[0] - b.col_edges[0]) > tolerance or abs(a.col_edges[-1] - b.col_edges[-1]) > tolerance:
+    width_a = a.col_edges[-1] - a.col_edges[0]
+    width_b = b.col_edges[-1] - b.col_edges[0]
+    if abs(width_a - width_b) > max(tolerance, 0.03 * width_a):
         return False
-    fewer, more = sorted((a.col_edges, b.col_edges), key=len)
+    onto = _onto(a, b)
+    mapped = [onto(x) for x in b.col_edges]
+    fewer, more = sorted((a.col_edges, mapped), key=len)
     shared = sum(1 for x in fewer if any(abs(x - y) <= tolerance for y in more))
     return shared >= share * len(fewer) and shared >= min(len(fewer), 3)
 
 
 def append_grid(a: Grid, b: Grid, tolerance: float) -> Grid:
     """``b``'s rows below ``a``'s; both parts' columns renumbered onto the union of their rules."""
-    edges = cluster_positions(a.col_edges + b.col_edges, tolerance)
+    onto = _onto(a, b)
+    edges = cluster_positions(a.col_edges + [onto(x) for x in b.col_edges], tolerance)
 
     def col_of(x: float) -> int:
         return min(range(len(edges)), key=lambda i: abs(edges[i] - x))
@@ -85,7 +101,9 @@ def append_grid(a: Grid, b: Grid, tolerance: float) -> Grid:
     offset = a.n_rows
     for cell in b.cells:
         cell.row += offset
-    for cell in a.cells + b.cells:
+        c0, c1 = col_of(onto(cell.bbox.x0)), col_of(onto(cell.bbox.x1))
+        cell.col, cell.col_span = c0, max(c1 - c0, 1)
+    for cell in a.cells:
         c0, c1 = col_of(cell.bbox.x0), col_of(cell.bbox.x1)
         cell.col, cell.col_span = c0, max(c1 - c0, 1)
     return Grid(

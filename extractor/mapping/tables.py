@@ -21,15 +21,24 @@ from models.fields import (
     LITIGATION_GROUPS,
     Layout,
     RowSpec,
+    Table,
     ValueType,
     field_map,
+    registry,
 )
 from models.page import Cell, Grid
 
+TABLES = (Table.ACTIVE, Table.APPLICATIONS, Table.LITIGATION)
 N_APPLICANT = len(APPLICANT_COLUMNS)
 N_LITIGATION = len(LITIGATION_GROUPS) * len(LITIGATION_COLUMNS)
 MIN_ROW_SCORE = 0.55
 MIN_ACTIVE_SCORE = 0.75
+
+
+def mostly_numeric(cells: list[Cell], share: float = 0.7) -> bool:
+    """A value row: most cells read as numbers (an OCR misread must not lose the whole row)."""
+    numeric = sum(1 for c in cells if looks_numeric(c.text))
+    return numeric >= max(1, round(share * len(cells))) and any(c.text.strip() for c in cells) or numeric == len(cells)
 
 
 @dataclass
@@ -74,6 +83,9 @@ def map_tables(tables: list[Grid]) -> MappedTables:
     active_grids = tables[:app_index] or tables
     out.fields.update(map_active(active_grids, out.issues))
     out.fields.update(map_litigation(tables[app_index + 1 :] + tables[: app_index + 1], out.issues))
+    for spec in registry(out.layout):  # every table field is present; those not found await a person
+        if spec.table in TABLES and spec.key not in out.fields:
+            out.fields[spec.key] = missing_field(spec.key)
     return out
 
 
@@ -102,7 +114,7 @@ def observed_application_rows(grid: Grid) -> list[ObservedRow]:
         values = cells[-N_APPLICANT:]
         if any(c.row != r or c.row_span != 1 for c in values):
             continue
-        if not all(looks_numeric(c.text) for c in values):
+        if not mostly_numeric(values):
             continue
         labels = cells[:-N_APPLICANT]
         own = [c for c in labels if c.row == r and c.row_span == 1 and c.text.strip()]
@@ -155,6 +167,14 @@ def layout_of(spec_indexes) -> Layout:
     return Layout.L2021
 
 
+def missing_field(key: str) -> Field:
+    """A field the document should print but that was not found: a person must supply it."""
+    return Field(
+        key=key, value=None, raw="", confidence=0.0, status=FieldStatus.REVIEW,
+        evidence={"ocr": 0.0, "structure": 0.0, "label": 0.0, "parsed": 0.0, "found": 0.0},
+    )
+
+
 def make_field(key: str, cell: Cell, type_: ValueType, label_score: float = 1.0) -> Field:
     parsed = parse_number(cell.text, type_)
     status = FieldStatus.OK if parsed.ok else FieldStatus.REVIEW
@@ -187,19 +207,23 @@ def map_active(grids: list[Grid], issues: list[str]) -> dict[str, Field]:
                 continue
             for row, columns in ACTIVE_ROWS:
                 score = similarity(cells[0].text, row.label)
-                if score >= MIN_ACTIVE_SCORE and score > found.get(row.key, (0.0, []))[0]:
-                    values = cells[1 : 1 + len(columns)]
-                    if len(values) == len(columns) and all(looks_numeric(c.text) for c in values):
-                        found[row.key] = (score, values)
+                values = cells[1 : 1 + len(columns)]
+                if score < MIN_ACTIVE_SCORE or len(values) != len(columns):
+                    continue
+                # a row whose label matches keeps an unreadable value (it goes to review);
+                # between two matching rows, the one with numbers wins
+                rank = score + (0.5 if mostly_numeric(values) else 0.0)
+                if rank > found.get(row.key, (0.0, []))[0]:
+                    found[row.key] = (rank, values)
     out: dict[str, Field] = {}
     for row, columns in ACTIVE_ROWS:
         if row.key not in found:
             issues.append(f"table 二: row {row.label} not found")
             continue
-        score, values = found[row.key]
+        rank, values = found[row.key]
         for col, cell in zip(columns, values):
             key = f"active.{row.key}.{col}"
-            out[key] = make_field(key, cell, specs[key].type, score)
+            out[key] = make_field(key, cell, specs[key].type, min(rank, 1.0))
     return out
 
 
@@ -213,7 +237,7 @@ def map_litigation(grids: list[Grid], issues: list[str]) -> dict[str, Field]:
             if len(cells) < N_LITIGATION:
                 continue
             values = cells[-N_LITIGATION:]
-            if all(looks_numeric(c.text) for c in values) and any(c.text.strip() for c in values):
+            if mostly_numeric(values) and any(c.text.strip() for c in values):
                 return {k: make_field(k, c, ValueType.INT) for k, c in zip(keys, values)}
     issues.append("table 四: the row of 15 numbers was not found")
     return {}
