@@ -363,21 +363,29 @@ def test_ray_engine_gives_the_same_fields_as_the_local_engine(tmp_path, good_rep
     pytest.importorskip("ray", reason="Ray is not installed (pip install 'govreport[ray]')")
     import ray
 
+    from extractor.ingest.engines import RayEngine
+
     files, bad = make_batch(good_reports, tmp_path / "in", min(4, len(good_reports) * 2), with_bad=False)
     (tmp_path / "in" / "empty.pdf").write_bytes(b"")
     local_url = f"sqlite:///{tmp_path / 'local.db'}"
     ray_url = f"sqlite:///{tmp_path / 'ray.db'}"
     ingest([tmp_path / "in"], db=local_url, workers=2, cross_year=False)
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
     try:
         s = ingest([tmp_path / "in"], db=ray_url, workers=2, engine="ray", cross_year=False)
+        # the way a remote cluster is fed: file bytes shipped to the actors instead of paths
+        engine = RayEngine(2, ship_files=True)
+        tasks = [Task(index=i, path=str(p), name=p.name, sha256=str(i)) for i, p in enumerate(files[:2])]
+        shipped = {t.name: ex for t, ex in engine.run(tasks)}
+        engine.close()
     finally:
-        if ray.is_initialized():
-            ray.shutdown()
+        ray.shutdown()
     assert s.engine == "ray" and s.processed == len(files) + 1 and s.failed_by_reason == {"empty_file": 1}
     with open_store(local_url) as a, open_store(ray_url) as b:
         da = {d.sha256: d for d in a.documents()}
         db_ = {d.sha256: d for d in b.documents()}
         assert set(da) == set(db_)
+        compared_shipped = 0
         for sha, d in da.items():
             assert d.status == db_[sha].status and d.error_code == db_[sha].error_code
             if d.report_id is None:
@@ -387,6 +395,11 @@ def test_ray_engine_gives_the_same_fields_as_the_local_engine(tmp_path, good_rep
             assert {k: (f.raw, f.page, f.bbox, f.confidence, f.status) for k, f in ea.fields.items()} == \
                    {k: (f.raw, f.page, f.bbox, f.confidence, f.status) for k, f in eb.fields.items()}
             assert ea.checks == eb.checks and ea.suggestions == eb.suggestions
+            name = Path(d.path).name
+            if name in shipped:
+                assert shipped[name].values() == ea.values() and shipped[name].checks == ea.checks
+                compared_shipped += 1
+        assert compared_shipped == 2
 
 
 # --- cross-year checks after ingest ----------------------------------------------------------------
