@@ -123,6 +123,25 @@ def test_walk_folders_zips_and_manifests(tmp_path, good_reports):
     assert all(len(i.sha256) == 64 for i in hashed if not i.problem)
 
 
+def test_gbk_member_names_of_chinese_zip_archives(tmp_path, good_reports):
+    # an archive as Windows zip tools write it: a GBK name, no UTF-8 flag (made by hand)
+    import struct
+    import zlib
+
+    z = tmp_path / "gbk.zip"
+    name = "2023年报告.pdf".encode("gbk")
+    data = good_reports[0].read_bytes()
+    crc = zlib.crc32(data)
+    local = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 0, 0, 0, crc, len(data), len(data), len(name), 0) + name + data
+    central = struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 0, 0, 0, crc, len(data), len(data),
+                          len(name), 0, 0, 0, 0, 0, 0) + name
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, 1, 1, len(central), len(local), 0)
+    z.write_bytes(local + central + end)
+    items = list(InputWalker(tmp_path / "u").walk([z]))
+    assert [i.name for i in items] == [f"{z}!2023年报告.pdf"] and items[0].problem is None
+    assert items[0].path.read_bytes() == data
+
+
 # --- end to end ---------------------------------------------------------------------------------
 
 
@@ -177,6 +196,27 @@ def test_manifest_metadata_is_stored(tmp_path, good_reports):
     with open_store(url) as store:
         doc = next(d for d in store.documents() if d.status != "failed")
         assert (doc.manifest_agency, doc.manifest_year, doc.source_url) == ("某某局", 2022, "https://example.gov.cn/r.pdf")
+
+
+def test_a_result_the_database_refuses_is_recorded_and_the_batch_goes_on(tmp_path, good_reports):
+    from sqlalchemy.exc import DataError
+
+    files, _bad = make_batch(good_reports, tmp_path / "in", 3, with_bad=False)
+    store = open_store(f"sqlite:///{tmp_path / 'refuse.db'}")
+    real_save = store.save_extraction
+    refused = files[1].name
+
+    def save(ex, path=None, **kw):
+        if str(path).endswith(refused) and ex.status != "failed":  # the full result, not the failure record
+            raise DataError("INSERT ...", {}, ValueError("value too long for type character varying(16)"))
+        return real_save(ex, path, **kw)
+
+    store.save_extraction = save
+    s = ingest([tmp_path / "in"], store=store, workers=1, cross_year=False)
+    assert s.processed == 3 and s.failed_by_reason == {"store_error": 1}
+    doc = next(d for d in store.documents() if d.status == "failed")
+    assert doc.path.endswith(refused) and "value too long" in doc.error_message
+    store.close()
 
 
 # --- a worker that dies, a document that hangs ---------------------------------------------------

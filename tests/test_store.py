@@ -432,3 +432,13 @@ def test_concurrent_opens_of_a_fresh_database_migrate_once(kind, tmp_path, reque
 
     with ThreadPoolExecutor(4) as pool:
         assert set(pool.map(open_and_close, range(4))) == {head_revision()}
+
+
+def test_text_a_database_would_refuse_is_cleaned(store):
+    e = rich_extraction()
+    e.fields["report.agency"].raw = "洪泽区\x00人民政府"
+    e.report.title = "标题\x00"
+    saved = store.save_extraction(e, "/data/\udcff\udcfe-名.pdf")  # a file name that is not UTF-8
+    back = store.load_extraction(saved.report_id)
+    assert back.fields["report.agency"].raw == "洪泽区人民政府" and back.report.title == "标题"
+    assert back.report.path.endswith("-名.pdf") and "\udcff" not in back.report.path

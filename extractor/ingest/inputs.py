@@ -116,7 +116,7 @@ class InputWalker:
             for i, info in enumerate(zf.infolist()):
                 if info.is_dir():
                     continue
-                member = info.filename
+                member = _member_name(info)
                 base = Path(member).name
                 if not base or base.startswith(".") or "__MACOSX" in member:
                     continue
@@ -167,6 +167,18 @@ class InputWalker:
             if not target.is_absolute():
                 target = path.parent / target
             yield from self._path(target, meta, explicit=True, name=str(target))
+
+
+def _member_name(info: zipfile.ZipInfo) -> str:
+    """A member's name; archives made on Chinese Windows store GBK names without the UTF-8
+    flag, which zipfile decodes as cp437 — decode those as GB18030 instead."""
+    name = info.filename
+    if info.flag_bits & 0x800:
+        return name
+    try:
+        return name.encode("cp437").decode("gb18030")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return name
 
 
 def file_sha256(path: Path) -> str:

@@ -170,7 +170,7 @@ def ingest(
                     for task, ex in runner.run(tasks):
                         item = by_index.pop(task.index)
                         ex.report.path = item.name
-                        store.save_extraction(ex, item.name, sha256=item.sha256, size=item.size, **_meta_kwargs(item))
+                        ex = _save(store, ex, item)
                         account(ex)
                         reporter.advance(item.name, ex)
                 finally:
@@ -188,6 +188,23 @@ def ingest(
         if own_store:
             store.close()
     return summary
+
+
+def _save(store: Store, ex: Extraction, item: Item) -> Extraction:
+    """Store one result; if the database refuses this document's rows (not the database being
+    down), record the document as failed with the reason and go on."""
+    from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+
+    try:
+        store.save_extraction(ex, item.name, sha256=item.sha256, size=item.size, **_meta_kwargs(item))
+        return ex
+    except OperationalError:
+        raise  # the database is gone or locked past the timeout: stop, a re-run resumes
+    except (SQLAlchemyError, DBAPIError, ValueError, UnicodeError) as e:
+        message = f"{item.name}: the store refused the result ({type(e).__name__}: {str(e).splitlines()[0][:500]})"
+        store.record_failure(item.sha256, item.name, "store_error", message, size=item.size,
+                             timings=ex.timings, **_meta_kwargs(item))
+        return store_failure_view(item, "store_error", message, None)
 
 
 def run_cross_year(store: Store) -> tuple[int, str | None]:

@@ -203,6 +203,30 @@ def _json_num(v):
     return v
 
 
+def clean_text(s: str | None) -> str | None:
+    """Text a database accepts: no NUL (PostgreSQL refuses it), no lone surrogates (file names
+    that are not UTF-8)."""
+    if s is None:
+        return None
+    if "\x00" in s:
+        s = s.replace("\x00", "")
+    try:
+        s.encode("utf-8")
+    except UnicodeEncodeError:
+        s = s.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return s
+
+
+def _clean_json(v):
+    if isinstance(v, str):
+        return clean_text(v)
+    if isinstance(v, dict):
+        return {clean_text(k): _clean_json(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_clean_json(x) for x in v]
+    return v
+
+
 def pseudo_sha256(path: str | Path) -> str:
     """A stand-in key for a file whose content cannot be read (so it cannot be hashed)."""
     return hashlib.sha256(b"unreadable-path:" + str(path).encode("utf-8", "surrogateescape")).hexdigest()
@@ -278,7 +302,7 @@ class Store:
         sha = sha256 or meta.sha256
         if not sha:
             raise ValueError("save_extraction needs the content sha256 (argument or extraction.report.sha256)")
-        path_s = str(path) if path is not None else meta.path
+        path_s = clean_text(str(path) if path is not None else meta.path)
         if size is None and path_s:
             try:
                 size = Path(path_s).stat().st_size
@@ -294,9 +318,9 @@ class Store:
             text_pages=list(meta.text_pages),
             ocr_pages=list(meta.ocr_pages),
             status=extraction.status.value,
-            error_code=fatal.code if fatal is not None else None,
-            error_message=fatal.message if fatal is not None else None,
-            errors=[e.model_dump(mode="json") for e in extraction.errors],
+            error_code=clean_text(fatal.code)[:64] if fatal is not None else None,
+            error_message=clean_text(fatal.message) if fatal is not None else None,
+            errors=_clean_json([e.model_dump(mode="json") for e in extraction.errors]),
             timings=dict(extraction.timings),
             extractor_version=extraction.extractor_version,
             updated_at=now,
@@ -304,7 +328,7 @@ class Store:
         # manifest metadata: keep what an earlier run gave unless this run gives something
         for col, v in (("source_url", source_url), ("manifest_agency", manifest_agency), ("manifest_year", manifest_year)):
             if v is not None:
-                doc_values[col] = v
+                doc_values[col] = clean_text(v) if isinstance(v, str) else v
         with self._write() as conn:
             row = conn.execute(select(D.c.id).where(D.c.sha256 == sha)).first()
             replaced = row is not None
@@ -319,10 +343,10 @@ class Store:
                     conn.execute(delete(R).where(R.c.id == report_id))
                 return SavedDocument(doc_id, None, extraction.status.value, replaced)
             report_values = dict(
-                agency=meta.agency,
+                agency=clean_text(meta.agency),
                 year=meta.year,
                 layout=meta.layout.value if meta.layout is not None else None,
-                title=meta.title,
+                title=clean_text(meta.title),
                 updated_at=now,
             )
             if report_id is None:
@@ -345,10 +369,10 @@ class Store:
     def _field_values(f: Field) -> dict:
         text, num, type_ = encode_value(f.value)
         return dict(
-            value_text=text,
+            value_text=clean_text(text),
             value_num=num,
             value_type=type_,
-            raw=f.raw,
+            raw=clean_text(f.raw),
             confidence=f.confidence,
             page=f.page,
             bbox=f.bbox.model_dump() if f.bbox is not None else None,
@@ -356,7 +380,7 @@ class Store:
             dpi=f.dpi,
             source=f.source.value if f.source is not None else None,
             status=f.status.value if f.status is not None else None,
-            alternatives=[a.model_dump() for a in f.alternatives] or None,
+            alternatives=_clean_json([a.model_dump() for a in f.alternatives]) or None,
             char_scores=list(f.char_scores) or None,
             evidence=dict(f.evidence) or None,
         )
@@ -387,7 +411,7 @@ class Store:
             report_id=report_id,
             relation=c.relation,
             rule=c.rule,
-            description=c.description,
+            description=clean_text(c.description),
             severity=c.severity,
             status=c.status.value,
             lhs=_json_num(c.lhs),
@@ -402,8 +426,8 @@ class Store:
         return dict(
             report_id=report_id,
             field_key=s.field,
-            printed=encode_value(s.printed)[0],
-            suggested=encode_value(s.suggested)[0],
+            printed=clean_text(encode_value(s.printed)[0]),
+            suggested=clean_text(encode_value(s.suggested)[0]),
             probability=s.probability,
             kind=s.kind.value,
             restores=list(s.restores),
