@@ -245,6 +245,26 @@ def test_a_crashing_or_hanging_document_does_not_stop_the_batch(tmp_path):
     assert all(results[f"{n}.pdf"].status == "ok" for n in names if n.startswith("a"))
 
 
+class _UnusableSettings:
+    """Settings the workers cannot load: their initializer fails, so no worker ever starts."""
+
+    def model_dump_json(self) -> str:
+        return "{not json"
+
+
+def test_workers_that_cannot_start_stop_the_batch_instead_of_failing_every_document(tmp_path, good_reports):
+    from extractor.ingest.engines import EngineUnavailable
+
+    files, _bad = make_batch(good_reports, tmp_path / "in", 3, with_bad=False)
+    url = f"sqlite:///{tmp_path / 'nostart.db'}"
+    with pytest.raises(EngineUnavailable, match="cannot start"):
+        ingest([tmp_path / "in"], db=url, workers=2, settings=_UnusableSettings(), cross_year=False)
+    with open_store(url) as store:
+        assert store.documents() == []  # nothing recorded as failed: a re-run does them all
+    s = ingest([tmp_path / "in"], db=url, workers=2, cross_year=False)
+    assert s.processed == 3 and s.failed == 0
+
+
 # --- the CLI ------------------------------------------------------------------------------------
 
 

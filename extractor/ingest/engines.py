@@ -30,7 +30,13 @@ from extractor.settings import Settings
 from models.extraction import DocumentStatus, Extraction, ExtractionIssue, ReportMeta
 
 DEFAULT_TIMEOUT_S = 600.0
+STARTUP_TIMEOUT_S = 120.0
 MAX_TASKS_PER_CHILD = 200  # recycle workers now and then: bounded memory over long batches
+
+
+class EngineUnavailable(RuntimeError):
+    """The chosen engine cannot run here (Ray not installed, no cluster at the
+    address, worker processes that cannot start)."""
 
 
 @dataclass(frozen=True)
@@ -91,6 +97,10 @@ def _init_worker(settings_json: str, parent_pid: int) -> None:  # pragma: no cov
     threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True).start()
 
 
+def _ping() -> int:  # pragma: no cover - runs in workers
+    return os.getpid()
+
+
 def _extract_in_worker(path: str) -> Extraction:  # pragma: no cover - runs in workers
     return _worker_extractor.extract(path)
 
@@ -130,10 +140,20 @@ class LocalEngine:
         self._ctx = _mp_context()
 
     def _pool(self, workers: int) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(
+        """A started pool. A pool whose workers cannot even start (an unimportable ``__main__``,
+        no memory to fork) is the engine's failure, not the documents': raise, don't record."""
+        pool = ProcessPoolExecutor(
             max_workers=workers, mp_context=self._ctx, initializer=_init_worker,
             initargs=(self.settings_json, os.getpid()), max_tasks_per_child=self.max_tasks_per_child,
         )
+        try:
+            pool.submit(_ping).result(timeout=STARTUP_TIMEOUT_S)
+        except Exception as e:
+            self._kill(pool)
+            raise EngineUnavailable(
+                f"the worker processes cannot start ({type(e).__name__}: {e}); see the error above"
+            ) from None
+        return pool
 
     @staticmethod
     def _kill(pool: ProcessPoolExecutor) -> None:
@@ -224,10 +244,6 @@ class LocalEngine:
 
 
 # --- Ray ---------------------------------------------------------------------------------------
-
-
-class EngineUnavailable(RuntimeError):
-    """The chosen engine cannot run here (Ray not installed, no cluster at the address)."""
 
 
 def import_ray():
