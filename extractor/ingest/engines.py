@@ -265,6 +265,9 @@ class _ExtractActor:
 
         self.extractor = Extractor(Settings.model_validate_json(settings_json))
 
+    def ping(self) -> int:
+        return os.getpid()
+
     def extract(self, path: str, data: bytes | None = None, suffix: str = ".pdf") -> Extraction:
         if data is None:
             return self.extractor.extract(path)
@@ -307,6 +310,11 @@ class RayEngine:
         self.workers = max(1, min(workers, n_cpus)) if workers else max(1, n_cpus)
         actor_cls = self.ray.remote(num_cpus=1, max_restarts=-1, max_task_retries=0)(_ExtractActor)
         self.actors = [actor_cls.remote(self.settings_json) for _ in range(self.workers)]
+        try:  # actors that cannot start are the engine's failure, not the documents'
+            self.ray.get([a.ping.remote() for a in self.actors], timeout=STARTUP_TIMEOUT_S)
+        except Exception as e:
+            self.close()
+            raise EngineUnavailable(f"the Ray actors cannot start ({type(e).__name__}: {e})") from None
 
     def _submit(self, actor, task: Task):
         if self.ship_files:
