@@ -17,6 +17,11 @@ class Settings(BaseModel):
     ocr_backend: Literal["rapidocr", "paddle"] = "rapidocr"
     paddle_model_dir: Path | None = None  # folder with PaddleOCR model folders (det/rec)
     ocr_threads: int = 1  # onnxruntime intra-op threads per worker (workers are the parallelism)
+    # text outside the tables on scans: "needed" reads in full only what the pipeline uses (page
+    # 1's title and opening lines, the section headings, section 六 with the 信息处理费) and only
+    # the start of every other paragraph (to spot headings); "all" reads every line (slower:
+    # narrative checks then see the whole prose)
+    ocr_prose: Literal["needed", "all"] = "needed"
     # text-layer grids
     snap_tolerance: float = 3.0  # points: rules closer than this are one rule
     join_tolerance: float = 3.0

@@ -108,7 +108,10 @@ def ctc_decode(probs: np.ndarray, charset: list[str], width_frac: float = 1.0) -
         peak = start + int(run.argmax())
         score = float(run.max())
         row = p[peak]
-        order = np.argsort(row)[::-1][: TOP_K + 1]
+        # the TOP_K + 1 most likely classes at the peak (a partial sort: the charset is ~18k)
+        kk = min(TOP_K + 1, row.size)
+        top = np.argpartition(row, -kk)[-kk:]
+        order = top[np.argsort(row[top])[::-1]]
         alts = []
         for j in order:
             j = int(j)
@@ -198,37 +201,34 @@ def rapidocr_model_paths() -> dict[str, Path]:
 
 
 class RapidOcrEngine:
-    """rapidocr's PP-OCRv6 small models. ``recognize`` runs the rec ONNX session directly (own
-    batching and CTC decoding, for alternatives); ``detect`` is rapidocr's det + rec pipeline."""
+    """rapidocr's PP-OCRv6 small models. ``recognize`` runs the recogniser ONNX model in its own
+    onnxruntime session (own batching and CTC decoding, for alternatives); ``detect`` is
+    rapidocr's det + rec pipeline, loaded only the first time a page region needs it.
+
+    Memory: the recogniser's output is a probability for each of ~18.7k classes at every 8 px
+    of crop width (75 kB per step), and onnxruntime holds a few tensors of that size per batch
+    (the projection, its bias, the softmax). A batch is therefore capped by its total padded
+    width (``MAX_BATCH_WIDTH``), which also runs fastest per pixel: past ~1.5k px the
+    projection's tensors fall out of the caches. No memory arena and no memory pattern: a
+    worker's peak RSS is then the page's real need, not the largest batch ever seen.
+    """
 
     name = "rapidocr"
     REC_HEIGHT = 48
-    BATCH = 16
-    MAX_BATCH_PIXELS = 8 * 48 * 640  # cap on a batch's padded tensor (peak memory)
+    STRIDE = 8  # px of crop width per CTC step
+    BATCH = 32
+    MAX_BATCH_WIDTH = 1280  # px: sum of the padded widths of one batch
+    MAX_WASTE = 0.25  # share of a batch's pixels that may be padding
 
     def __init__(self, settings=None):
-        import logging
-
-        from rapidocr import RapidOCR
-
         self.paths = rapidocr_model_paths()
         self.threads = ocr_threads(settings)
-        for name in ("RapidOCR", "rapidocr"):
-            logging.getLogger(name).setLevel(logging.WARNING)
-        params = {
-            "Global.use_cls": False,
-            "Global.log_level": "warning",
-            "Global.model_root_dir": str(self.paths["det"].parent),
-            "Det.model_path": str(self.paths["det"]),
-            "Rec.model_path": str(self.paths["rec"]),
-            "EngineConfig.onnxruntime.intra_op_num_threads": self.threads,
-            "EngineConfig.onnxruntime.inter_op_num_threads": 1,
-        }
-        self._ocr = RapidOCR(params=params)
-        self._ocr.update_params(use_cls=False)
-        rec = self._ocr._load_rec_model()  # the session shared by recognize() and detect()
-        self._rec_session = rec.session
-        self.charset = list(rec.postprocess_op.character)
+        self._session = _ort_session(self.paths["rec"], self.threads)
+        self._input = self._session.get_inputs()[0].name
+        meta = self._session.get_modelmeta().custom_metadata_map
+        # as rapidocr's CTC decoder: class 0 is the CTC blank, the last class a space
+        self.charset = ["blank", *meta["character"].splitlines(), " "]
+        self._ocr = None  # rapidocr's det + rec pipeline, made on the first detect()
 
     # -- recogniser only -------------------------------------------------------------------
     def recognize(self, crops: list[np.ndarray]) -> list[Recognition]:
@@ -236,28 +236,18 @@ class RapidOcrEngine:
             return []
         h = self.REC_HEIGHT
         prepared = [_prepare_rec(c, h) for c in crops]
-        order = sorted(range(len(prepared)), key=lambda i: prepared[i].shape[2])
+        widths = [p.shape[2] for p in prepared]
         out: list[Recognition | None] = [None] * len(prepared)
-        i = 0
-        while i < len(order):
-            j = i + 1
-            # a batch pads every crop to its widest; keep widths similar and the tensor bounded
-            while (
-                j < len(order)
-                and j - i < self.BATCH
-                and (j - i + 1) * prepared[order[j]].shape[2] * h <= self.MAX_BATCH_PIXELS
-            ):
-                j += 1
-            idxs = order[i:j]
-            width = max(prepared[k].shape[2] for k in idxs)
-            width = max(width, h)  # at least square
+        for idxs in plan_batches(widths, self.BATCH, self.MAX_BATCH_WIDTH, self.MAX_WASTE, min_width=h):
+            width = max(max(widths[k] for k in idxs), h)
             batch = np.zeros((len(idxs), 3, h, width), dtype=np.float32)
             for b, k in enumerate(idxs):
-                batch[b, :, :, : prepared[k].shape[2]] = prepared[k]
-            probs = self._rec_session(batch)
+                batch[b, :, :, : widths[k]] = prepared[k]
+            probs = self._session.run(None, {self._input: batch})[0]
+            del batch
             for b, k in enumerate(idxs):
-                out[k] = ctc_decode(probs[b], self.charset, prepared[k].shape[2] / width)
-            i = j
+                out[k] = ctc_decode(probs[b], self.charset, widths[k] / width)
+            del probs
         return out  # type: ignore[return-value]
 
     # -- detector + recogniser -------------------------------------------------------------
@@ -265,7 +255,7 @@ class RapidOcrEngine:
         if image.size == 0:
             return []
         bgr = np.ascontiguousarray(_to_rgb(image)[:, :, ::-1])
-        res = self._ocr(bgr, use_cls=False)
+        res = self._pipeline()(bgr, use_cls=False)
         boxes = getattr(res, "boxes", None)
         if boxes is None or getattr(res, "txts", None) is None:
             return []
@@ -277,6 +267,64 @@ class RapidOcrEngine:
                  str(txt), float(score))
             )
         return out
+
+    def _pipeline(self):
+        if self._ocr is None:
+            import logging
+
+            from rapidocr import RapidOCR
+
+            for name in ("RapidOCR", "rapidocr"):
+                logging.getLogger(name).setLevel(logging.WARNING)
+            params = {
+                "Global.use_cls": False,
+                "Global.log_level": "warning",
+                "Global.model_root_dir": str(self.paths["det"].parent),
+                "Det.model_path": str(self.paths["det"]),
+                "Rec.model_path": str(self.paths["rec"]),
+                "EngineConfig.onnxruntime.intra_op_num_threads": self.threads,
+                "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+            }
+            self._ocr = RapidOCR(params=params)
+            self._ocr.update_params(use_cls=False)
+        return self._ocr
+
+
+def _ort_session(path: Path, threads: int):
+    import onnxruntime as ort
+
+    so = ort.SessionOptions()
+    so.log_severity_level = 4
+    so.intra_op_num_threads = threads
+    so.inter_op_num_threads = 1
+    so.enable_cpu_mem_arena = False  # freed tensors go back to the allocator, not a growing arena
+    so.enable_mem_pattern = False  # no per-shape pre-planned block (every batch has its own width)
+    so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    return ort.InferenceSession(str(path), so, providers=["CPUExecutionProvider"])
+
+
+def plan_batches(widths: list[int], max_count: int, max_width: int, max_waste: float,
+                 min_width: int = 1) -> list[list[int]]:
+    """Indices of ``widths`` grouped into batches, narrowest first. A batch pads every crop to
+    its widest, so crops of similar width go together; a batch's padded total stays under
+    ``max_width`` (or holds one crop) and its padding under ``max_waste`` of its pixels."""
+    order = sorted(range(len(widths)), key=lambda i: widths[i])
+    batches: list[list[int]] = []
+    cur: list[int] = []
+    used = 0
+    for i in order:
+        w = max(widths[i], min_width)
+        if cur:
+            n = len(cur) + 1
+            padded = n * w  # ascending order: this crop is the widest so far
+            if n > max_count or padded > max_width or (padded - used - w) > max_waste * padded:
+                batches.append(cur)
+                cur, used = [], 0
+        cur.append(i)
+        used += max(widths[i], min_width)
+    if cur:
+        batches.append(cur)
+    return batches
 
 
 def _to_rgb(img: np.ndarray) -> np.ndarray:

@@ -13,6 +13,8 @@ read at once. Boxes handed on refer to the page as rendered (before turning and 
 
 from __future__ import annotations
 
+import re
+import weakref
 from dataclasses import dataclass, field
 
 import cv2
@@ -45,58 +47,69 @@ def _k(dpi: float, inches: float, minimum: int = 1) -> int:
 
 def read_scan_page(page, settings, engine) -> PageContent:
     dpi = float(page.native_dpi or settings.dpi)
-    rgb = page.render(dpi)
-    return read_scan_image(rgb, dpi, page.number, engine, width=page.width, height=page.height)
+    # the render is handed on, not kept: read_scan_image drops it once the grey page is made
+    return read_scan_image(page.render(dpi), dpi, page.number, engine, width=page.width, height=page.height,
+                           prose=getattr(settings, "ocr_prose", "needed"))
 
 
 def read_scan_image(rgb: np.ndarray, dpi: float, number: int, engine, *, width: float | None = None,
-                    height: float | None = None, read_prose: bool = True) -> PageContent:
-    """``read_scan_page`` on an already rendered page (tests and the benchmark use this)."""
+                    height: float | None = None, prose: str = "needed") -> PageContent:
+    """``read_scan_page`` on an already rendered page (tests and the benchmark use this).
+
+    ``prose``: "needed" (default), "all" or "none" — see ``read_prose_rows``.
+    """
     h, w = rgb.shape[:2]
     width = width if width is not None else w * 72.0 / dpi
     height = height if height is not None else h * 72.0 / dpi
     up, tf = upright(rgb, dpi)  # grey, red suppressed
+    del rgb  # the caller's; nothing here needs the colour page again
     lines = find_lines(up, dpi)
+    del up
     tables = find_grids(lines, dpi, number, tf.box_to_source)
-    ink = lines.text_ink()
-    ink = _drop_specks(ink, dpi)
+    ink = _drop_specks(lines.text_ink(), dpi)
     gray = lines.clean_gray()
+    del lines  # binary page and rule masks
 
     layouts = [_cell_layout(ink, box, dpi) for table in tables for box in table.boxes]
     glyph = _glyph_height([b for lay in layouts for b in lay[0]], dpi)
     jobs: list[CellJob] = [_cell_job(gray, lay, glyph) for lay in layouts]
-    prose_boxes = _prose_lines(ink, tables, dpi, glyph) if read_prose else []
-    for box in prose_boxes:
-        jobs.append(CellJob(crops=[_crop(gray, box, glyph, ink)], boxes=[box]))
+    rows = _prose_rows(ink, tables, dpi, glyph) if prose != "none" else []
+    reader = ProseReader(rows, gray, ink, glyph, number, prose, _context(engine))
 
+    # one batched call: every cell's crops and the prose's first pass
     crops: list[np.ndarray] = []
     for job in jobs:
         job.first = len(crops)
         crops.extend(job.crops)
-    results = engine.recognize(crops) if crops else []
+    first_pass = reader.first_pass()
+    n_cells = len(crops)
+    crops.extend(first_pass)
+    results = recognize_unique(engine, crops) if crops else []
+    del crops
 
     k = 0
     for table in tables:
         for cell in table.grid.cells:
             _fill_cell(cell, jobs[k], results)
             k += 1
+    second = reader.second_pass(results[n_cells:])
+    if second:
+        reader.finish(recognize_unique(engine, second))
     text_lines = []
     px_to_pt = 72.0 / dpi
-    for box, job in zip(prose_boxes, jobs[k:]):
-        rec = _combine(results[job.first : job.first + len(job.crops)], job.vertical)
+    for row, rec in reader.lines():
         text = _normalise(rec.text)
         if not text or (len(text) <= 3 and rec.score < 0.5):  # dust, a seal's rim
             continue
-        src = tf.box_to_source(box)
+        src = tf.box_to_source(row.box)
         text_lines.append(
             TextLine(
                 text=text, bbox=BBox(x0=src[0] * px_to_pt, top=src[1] * px_to_pt, x1=src[2] * px_to_pt,
                                      bottom=src[3] * px_to_pt),
-                page=number, size=round((box[3] - box[1]) * px_to_pt, 2), source=Source.OCR,
+                page=number, size=round(row.height * px_to_pt, 2), source=Source.OCR,
                 confidence=round(rec.score, 4),
             )
         )
-    text_lines.sort(key=lambda ln: (round(ln.bbox.top / max(ln.size, 1.0) / 0.8), ln.bbox.x0))
     return PageContent(
         number=number, width=width, height=height, kind=PageKind.SCAN, lines=text_lines,
         grids=[t.grid for t in tables], rotation=tf.rotation, skew=tf.skew, dpi=dpi,
@@ -373,7 +386,8 @@ def _strip(gray: np.ndarray, pieces: list[PxBox], glyph: float, ink: np.ndarray,
 
 
 def _prose_lines(ink: np.ndarray, tables: list[ImageTable], dpi: float, glyph: float) -> list[PxBox]:
-    """Boxes of the text lines outside every table (upright pixels), top to bottom."""
+    """Boxes of the runs of text outside every table (upright pixels), top to bottom. A run
+    ends where the gap between glyphs is wide (a line of prose may be several runs)."""
     free = ink.copy()
     m = _k(dpi, 0.02, 2)
     for t in tables:
@@ -386,23 +400,323 @@ def _prose_lines(ink: np.ndarray, tables: list[ImageTable], dpi: float, glyph: f
     kx, ky = _k(dpi, 0.09, 3), _k(dpi, 0.012, 1)
     blobs = cv2.dilate(free, cv2.getStructuringElement(cv2.MORPH_RECT, (kx, ky)))
     n, _, stats, _ = cv2.connectedComponentsWithStats(blobs, connectivity=8)
-    min_h, max_h = max(_k(dpi, 0.04, 4), int(0.6 * glyph)), dpi * 0.7
+    del blobs
+    max_h = dpi * 0.7
     raw: list[PxBox] = []
     for i in range(1, n):
         x, y, w, h, _ = (int(s) for s in stats[i])
         x0, x1 = x + kx // 2, x + w - kx // 2  # undo the smear
         y0, y1 = y + ky // 2, y + h - ky // 2
-        if x1 - x0 < 2 or y1 - y0 < min_h:
+        if x1 - x0 < 2 or y1 - y0 < 2:
             continue
         if y1 - y0 > max_h:  # two or more lines fused: split at the projection's gaps
             sub = free[y0:y1, x0:x1]
             for a, b in _merge_fragments(_bands(sub.sum(axis=1))):
-                if b - a >= min_h:
-                    raw.append((x0, y0 + a, x1, y0 + b))
+                raw.append((x0, y0 + a, x1, y0 + b))
             continue
         raw.append((x0, y0, x1, y1))
     raw.sort(key=lambda b: (b[1], b[0]))
     return raw
+
+
+@dataclass
+class ProseRow:
+    """One line of text outside the tables: its runs left to right."""
+
+    runs: list[PxBox]
+
+    @property
+    def box(self) -> PxBox:
+        return (min(r[0] for r in self.runs), min(r[1] for r in self.runs),
+                max(r[2] for r in self.runs), max(r[3] for r in self.runs))
+
+    @property
+    def height(self) -> int:
+        return max(r[3] - r[1] for r in self.runs)
+
+
+def _prose_rows(ink: np.ndarray, tables: list[ImageTable], dpi: float, glyph: float) -> list[ProseRow]:
+    """The runs of text outside the tables grouped into lines, top to bottom, each line's runs
+    left to right. Tall runs make the lines (two overlapping by half the lower one's height
+    are one line); a short run joins the line it lies in by half its height: the strokes of
+    三 or 二, which the smear does not join, become part of their heading. A line lower than
+    ``min_h`` is dust or a seal's rim."""
+    min_h = max(_k(dpi, 0.04, 4), int(0.6 * glyph))
+    runs = sorted(_prose_lines(ink, tables, dpi, glyph), key=lambda b: -(b[3] - b[1]))
+    rows: list[list[PxBox]] = []
+    spans: list[list[int]] = []
+    for run in runs:
+        h = run[3] - run[1]
+        best, best_ov = -1, 0.0
+        for i, (a, b) in enumerate(spans):
+            ov = min(b, run[3]) - max(a, run[1])
+            if ov >= 0.5 * min(h, b - a) and ov > best_ov:
+                best, best_ov = i, ov
+        if best < 0:
+            rows.append([run])
+            spans.append([run[1], run[3]])
+        else:
+            rows[best].append(run)
+            spans[best] = [min(spans[best][0], run[1]), max(spans[best][1], run[3])]
+    out = []
+    for runs_, (a, b) in zip(rows, spans):
+        if b - a < min_h:
+            continue
+        # runs stacked in one column (the strokes of 三) are one run, as tall as the line
+        merged: list[list[int]] = []
+        for r in sorted(runs_, key=lambda r: r[0]):
+            if merged and r[0] <= merged[-1][2]:
+                merged[-1][2] = max(merged[-1][2], r[2])
+                merged[-1][1] = min(merged[-1][1], r[1])
+                merged[-1][3] = max(merged[-1][3], r[3])
+            else:
+                merged.append(list(r))
+        merged = _strip_margin_marks(merged)
+        if not merged:
+            continue
+        a, b = min(m[1] for m in merged), max(m[3] for m in merged)
+        if b - a < min_h:
+            continue
+        out.append(ProseRow(runs=[(m[0], a, m[2], b) for m in merged]))
+    out.sort(key=lambda r: (r.box[1], r.box[0]))
+    return out
+
+
+def _strip_margin_marks(runs: list[list[int]]) -> list[list[int]]:
+    """The runs of a line that are text. Dust and paper texture are small runs (under half the
+    line's height, under 0.4 of it wide) standing apart from the glyphs (punctuation is as
+    small but sits next to a glyph, and the smear has usually joined it already). Then a first
+    or last run at most a glyph wide and 1.5 line heights away from the rest is a mark beside
+    the text — dirt, a punch hole, a pen tick. Read, either would become a stray character
+    and hide a heading's number."""
+    if not runs:
+        return []
+    h = max(r[3] - r[1] for r in runs)
+    real = [r for r in runs if r[2] - r[0] >= 0.4 * h or r[3] - r[1] >= 0.5 * h]
+    if not real:
+        return []
+
+    def near_real(r: list[int]) -> bool:
+        return any(max(q[0] - r[2], r[0] - q[2]) <= 0.3 * h for q in real if q is not r)
+
+    runs = [r for r in runs if r in real or near_real(r)]
+    while len(runs) > 1:
+        h = max(r[3] - r[1] for r in runs)
+        if runs[0][2] - runs[0][0] <= 1.0 * h and runs[1][0] - runs[0][2] >= 1.5 * h:
+            runs.pop(0)
+        elif runs[-1][2] - runs[-1][0] <= 1.0 * h and runs[-1][0] - runs[-2][2] >= 1.5 * h:
+            runs.pop()
+        else:
+            break
+    return runs
+
+
+HEADING_START = re.compile(r"^\s*[一二三四五六七八九十—\-－]{1,3}\s*[、.．，,]")
+HEADING = re.compile(r"^\s*(?P<num>[一二三四五六七八九十]{1,3})\s*[、.．]")
+NUMERALS = "一二三四五六七八九十"
+FEE_SECTION = 6  # 六、其他需要报告的事项: the 信息处理费
+TITLE_ROWS = 12  # page 1: at most this many lines above the first heading are read (title, opening)
+HEAD_EMS = 3.2  # the left crop that shows a heading's number (四、), in line heights
+
+
+def _numeral(text: str) -> int | None:
+    m = HEADING.match(text)
+    if not m:
+        return None
+    t = m.group("num")
+    if t == "十":
+        return 10
+    if t.startswith("十"):
+        return 10 + NUMERALS.index(t[1]) + 1
+    if len(t) >= 2 and t[1] == "十":
+        return (NUMERALS.index(t[0]) + 1) * 10 + (NUMERALS.index(t[2]) + 1 if len(t) == 3 else 0)
+    return NUMERALS.index(t[0]) + 1 if len(t) == 1 else None
+
+
+@dataclass
+class DocumentProse:
+    """What the pages read so far tell about the next one: the section its text continues.
+    Kept per engine (one engine per worker, pages read in order); a page number not above the
+    last one seen starts a new document."""
+
+    last_page: int = 0
+    section: int | None = None
+
+
+_CONTEXTS: "weakref.WeakKeyDictionary[object, DocumentProse]" = weakref.WeakKeyDictionary()
+
+
+def _context(engine) -> DocumentProse | None:
+    try:
+        return _CONTEXTS.setdefault(engine, DocumentProse())
+    except TypeError:  # an engine that takes no weak reference: every page on its own
+        return None
+
+
+class ProseReader:
+    """Which text outside the tables is read, and how far.
+
+    ``all``: every line in full, in the page's one batched call.
+    ``needed``: what the pipeline uses from prose. The first pass (batched with the cells) reads
+    only a left crop (``HEAD_EMS`` line heights: 四、) of each line that can start a paragraph
+    (first on the page, indented, after a short line or a gap) — enough to spot a section
+    heading, which the stitcher needs between two parts of a table. The second pass reads in
+    full: the headings; on page 1, the lines above the first heading (title, agency, year;
+    the opening sentence naming the agency); and every line in section 六 (the 信息处理费),
+    carried on to the next pages. Other lines are left unread and out of ``PageContent.lines``
+    (narrative checks, which are information only, then see less prose).
+    """
+
+    def __init__(self, rows: list[ProseRow], gray: np.ndarray, ink: np.ndarray, glyph: float, number: int,
+                 policy: str, context: DocumentProse | None):
+        self.rows = rows
+        self.gray, self.ink, self.glyph = gray, ink, glyph
+        self.number = number
+        self.policy = policy
+        self.context = context
+        if context is not None and number <= context.last_page:
+            context.section = None  # a new document
+        self.section_at_start = context.section if context is not None else None
+        self.full: dict[int, list[int]] = {}  # row index -> positions of its runs' crops
+        self.results: list[Recognition] = []
+        self._probes: list[int] = []
+        self._heads: dict[int, int | None] = {}  # heading line -> its number (None: unreadable)
+
+    def _row_crops(self, i: int, out: list[np.ndarray]) -> None:
+        self.full[i] = list(range(len(out), len(out) + len(self.rows[i].runs)))
+        out.extend(_crop(self.gray, run, self.glyph, self.ink) for run in self.rows[i].runs)
+
+    def first_pass(self) -> list[np.ndarray]:
+        crops: list[np.ndarray] = []
+        if self.policy == "all":
+            for i in range(len(self.rows)):
+                self._row_crops(i, crops)
+            return crops
+        self._probes = [i for i in self._starts()]
+        for i in self._probes:
+            x0, y0, x1, y1 = self.rows[i].box  # across runs: 一 and 、 may be two
+            crops.append(_crop(self.gray, (x0, y0, min(x1, x0 + int(HEAD_EMS * (y1 - y0))), y1), self.glyph,
+                               self.ink))
+        return crops
+
+    def _starts(self) -> list[int]:
+        """Lines that can start a paragraph (a heading is one)."""
+        rows = self.rows
+        if len(rows) < 4:
+            return list(range(len(rows)))
+        left = float(np.percentile([r.box[0] for r in rows], 20))
+        right = float(np.percentile([r.box[2] for r in rows], 80))
+        out = [0]
+        for i in range(1, len(rows)):
+            b, prev, h = rows[i].box, rows[i - 1].box, rows[i].height
+            if (b[0] > left + 0.8 * h or prev[2] < right - 1.5 * h or b[1] - prev[3] > 1.0 * h
+                    or abs((b[0] + b[2]) / 2 - (left + right) / 2) < h and b[2] < right - 1.5 * h):
+                out.append(i)
+        return out
+
+    def second_pass(self, first: list[Recognition]) -> list[np.ndarray]:
+        if self.policy == "all":
+            self.results = first
+            self._update_context()
+            return []
+        # headings and their numbers, from the left crops (四、 is all a left crop needs to show)
+        self._heads = {}
+        for i, rec in zip(self._probes, first):
+            text = _normalise(rec.text)
+            if HEADING_START.match(text):
+                self._heads[i] = _numeral(text)
+        first_head = min(self._heads, default=len(self.rows))
+        want: list[int] = []
+        section = self.section_at_start
+        for i in range(len(self.rows)):
+            if i in self._heads:
+                want.append(i)
+                section = self._heads[i] if self._heads[i] is not None else section
+            elif self.number == 1 and i < first_head and i < TITLE_ROWS:
+                want.append(i)  # the title and the opening lines
+            elif section is not None and section >= FEE_SECTION:
+                want.append(i)  # section 六 (on this page, or carried on from the page before)
+        crops: list[np.ndarray] = []
+        self.full = {}
+        for i in want:
+            self._row_crops(i, crops)
+        return crops
+
+    def finish(self, results: list[Recognition]) -> None:
+        self.results = results
+        self._update_context()
+
+    def _update_context(self) -> None:
+        if self.context is None:
+            return
+        self.context.last_page = self.number
+        for i in sorted(self.full):
+            if self.policy == "all" or i in self._heads:
+                n = _numeral(_normalise(self._line(i).text))
+                if n is None and self.policy != "all":
+                    n = self._heads[i]
+                if n is not None:
+                    self.context.section = n
+
+    def _line(self, i: int) -> Recognition:
+        return _combine([self.results[k] for k in self.full[i]], False)
+
+    def lines(self) -> list[tuple[ProseRow, Recognition]]:
+        return [(self.rows[i], self._line(i)) for i in sorted(self.full)]
+
+
+def recognize_unique(engine, crops: list[np.ndarray]) -> list[Recognition]:
+    """``engine.recognize`` with each distinct short crop read once: a page's 0s, 1s, 2s… are
+    printed from one font at one size, and crops whose ink matches another's to within a pixel
+    (``same_ink``) take its reading. Long crops (labels, prose) are read as they are."""
+    if not crops:
+        return []
+    groups: dict[tuple, list[tuple[np.ndarray, int]]] = {}
+    rep_of = list(range(len(crops)))
+    for i, c in enumerate(crops):
+        h, w = c.shape[:2]
+        if w > DEDUP_ASPECT * h:
+            continue
+        ink = _ink_mask(c)
+        if ink is None:
+            continue
+        key = (h, w)  # crops of one glyph run are cut alike; a pixel off is another group
+        for mask, j in groups.setdefault(key, []):
+            if same_ink(mask, ink):
+                rep_of[i] = j
+                break
+        else:
+            groups[key].append((ink, i))
+    reps = sorted(set(rep_of))
+    read = engine.recognize([crops[i] for i in reps])
+    by_rep = dict(zip(reps, read))
+    return [by_rep[rep_of[i]] for i in range(len(crops))]
+
+
+DEDUP_ASPECT = 4.0  # crops wider than this many heights are not compared
+
+
+def _ink_mask(crop: np.ndarray) -> np.ndarray | None:
+    g = crop[:, :, 0] if crop.ndim == 3 else crop
+    ink = g < 128
+    if not ink.any():
+        return None
+    return ink
+
+
+def same_ink(a: np.ndarray, b: np.ndarray) -> bool:
+    """Two ink masks of equal shape are one print: no ink of either lies more than a pixel from
+    the other's (noise moves edges by a pixel; another digit adds or drops whole strokes)."""
+    if a.shape != b.shape:
+        return False
+    na, nb = int(a.sum()), int(b.sum())
+    if abs(na - nb) > 0.1 * max(na, nb):
+        return False
+    k = np.ones((3, 3), np.uint8)
+    da = cv2.dilate(a.view(np.uint8), k).astype(bool)
+    db = cv2.dilate(b.view(np.uint8), k).astype(bool)
+    stray = int(np.count_nonzero(a & ~db)) + int(np.count_nonzero(b & ~da))
+    return stray <= max(1, int(0.01 * max(na, nb)))
 
 
 # --------------------------------------------------------------------------------------------
