@@ -142,6 +142,13 @@ def test_gbk_member_names_of_chinese_zip_archives(tmp_path, good_reports):
     assert items[0].path.read_bytes() == data
 
 
+def test_reprocess_compares_versions():
+    from extractor.ingest.runner import is_older
+
+    assert is_older("0.0.9", "0.1.0") and is_older("0.9.0", "0.10.0") and is_older(None, "0.1.0")
+    assert not is_older("0.1.0", "0.1.0") and not is_older("0.2.0", "0.1.0")
+
+
 # --- end to end ---------------------------------------------------------------------------------
 
 

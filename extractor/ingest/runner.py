@@ -66,6 +66,22 @@ class Reporter:
     def finish(self) -> None: ...
 
 
+def _version_key(v: str) -> tuple:
+    import re
+
+    return tuple(int(x) if x.isdigit() else x for x in re.split(r"[.+-]", v))
+
+
+def is_older(version: str | None, than: str = EXTRACTOR_VERSION) -> bool:
+    """Whether a stored document was made by an older extractor than ``than`` (unknown: yes)."""
+    if not version:
+        return True
+    try:
+        return _version_key(version) < _version_key(than)
+    except TypeError:  # versions that do not compare part by part
+        return version != than
+
+
 def plan(items: list[Item], store: Store, *, reprocess: bool, retry_failed: bool) -> tuple[list[Item], list[Item], int]:
     """``(to_run, problems, skipped)``; ``items`` hashed; duplicate contents dropped by caller."""
     stored = store.stored_versions(i.sha256 for i in items if i.sha256)
@@ -74,7 +90,7 @@ def plan(items: list[Item], store: Store, *, reprocess: bool, retry_failed: bool
         prev = stored.get(item.sha256)
         if prev is not None:
             status, _code, version = prev
-            redo = (reprocess and version != EXTRACTOR_VERSION) or (
+            redo = (reprocess and is_older(version)) or (
                 retry_failed and status == DocumentStatus.FAILED.value)
             if not redo:
                 skipped += 1
