@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -354,37 +353,52 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
-def _count(db: Path) -> int:
-    try:
-        c = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
+def _counter(url: str):
+    """Count stored documents of ``url`` from outside the ingest process (0 before the schema exists)."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from extractor.store.engine import make_engine
+
+    engine = make_engine(url)
+
+    def count() -> int:
         try:
-            return c.execute("SELECT count(*) FROM documents").fetchone()[0]
-        finally:
-            c.close()
-    except sqlite3.Error:
-        return 0
+            with engine.connect() as conn:
+                return conn.execute(text("SELECT count(*) FROM documents")).scalar()
+        except SQLAlchemyError:
+            return 0
+
+    return count, engine
 
 
 @pytest.mark.slow
-def test_sigkill_mid_batch_then_rerun_finishes_with_no_duplicates(tmp_path, good_reports):
-    files, bad = make_batch(good_reports, tmp_path / "in", 195)
-    assert len(files) == 195 and len(bad) == 5
-    db = tmp_path / "kill.db"
-    url = f"sqlite:///{db}"
+@pytest.mark.parametrize("kind,n_good,kill_at", [
+    ("sqlite", 195, 40),
+    pytest.param("postgres", 95, 25, marks=pytest.mark.postgres),
+])
+def test_sigkill_mid_batch_then_rerun_finishes_with_no_duplicates(kind, n_good, kill_at, tmp_path, request,
+                                                                  good_reports):
+    total = n_good + 5
+    files, bad = make_batch(good_reports, tmp_path / "in", n_good)
+    assert len(files) == n_good and len(bad) == 5
+    url = db_url(kind, tmp_path, request)
+    count, counter_engine = _counter(url)
+    request.addfinalizer(counter_engine.dispose)
     cmd = [GOVREPORT, "ingest", str(tmp_path / "in"), "--db", url, "--workers", "2", "--quiet", "--json"]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 240
     workers: set[int] = set()
-    while _count(db) < 40:
+    while count() < kill_at:
         assert proc.poll() is None, f"ingest ended before the kill: {proc.stderr.read().decode()[-2000:]}"
-        assert time.monotonic() < deadline, "ingest too slow to reach 40 documents"
+        assert time.monotonic() < deadline, f"ingest too slow to reach {kill_at} documents"
         workers |= _descendants(proc.pid)
         time.sleep(0.1)
     workers |= _descendants(proc.pid)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
-    at_kill = _count(db)
-    assert 40 <= at_kill < 200, at_kill
+    at_kill = count()
+    assert kill_at <= at_kill < total, at_kill
     # the worker processes notice and go away: no orphans left behind
     t0 = time.monotonic()
     while any(_alive(p) for p in workers) and time.monotonic() - t0 < 15:
@@ -395,12 +409,12 @@ def test_sigkill_mid_batch_then_rerun_finishes_with_no_duplicates(tmp_path, good
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
     s = json.loads(r.stdout)
-    assert s["skipped"] == len(stored_before) and s["processed"] == 200 - len(stored_before)
+    assert s["skipped"] == len(stored_before) and s["processed"] == total - len(stored_before)
     with open_store(url) as store:
         docs = store.documents()
-        assert len(docs) == 200 and len({d.sha256 for d in docs}) == 200
+        assert len(docs) == total and len({d.sha256 for d in docs}) == total
         reports = store.reports()
-        assert len(reports) == 195 and len({r.document_id for r in reports}) == 195
+        assert len(reports) == n_good and len({r.document_id for r in reports}) == n_good
         failed = [d for d in docs if d.status == "failed"]
         assert {d.error_code for d in failed} == set(bad) and len(failed) == 5
         assert all(d.error_message for d in failed)
@@ -420,7 +434,7 @@ def test_sigkill_mid_batch_then_rerun_finishes_with_no_duplicates(tmp_path, good
             base = Path(rep.path).name.rsplit("-", 1)[0]
             assert got == expected[base], rep.path
         summary = store.status_summary()
-        assert summary["documents"] == 200 and summary["reports"] == 195
+        assert summary["documents"] == total and summary["reports"] == n_good
 
 
 # --- Ray ------------------------------------------------------------------------------------------
