@@ -442,3 +442,15 @@ def test_text_a_database_would_refuse_is_cleaned(store):
     back = store.load_extraction(saved.report_id)
     assert back.fields["report.agency"].raw == "洪泽区人民政府" and back.report.title == "标题"
     assert back.report.path.endswith("-名.pdf") and "\udcff" not in back.report.path
+
+
+def test_xlsx_rows_past_the_sheet_limit_go_on_in_a_new_sheet(tmp_path):
+    from openpyxl import load_workbook
+
+    from extractor.store.export import _write_xlsx
+
+    rows = ({"key": f"k{i}", "value": i} for i in range(7))
+    assert _write_xlsx(tmp_path / "x.xlsx", ["key", "value"], rows, max_rows=4) == 7
+    wb = load_workbook(tmp_path / "x.xlsx", read_only=True)
+    assert wb.sheetnames == ["fields", "fields-2", "fields-3"]
+    assert [r for r in wb["fields-3"].iter_rows(values_only=True)] == [("key", "value"), ("k6", 6)]

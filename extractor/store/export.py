@@ -110,16 +110,30 @@ def _write_csv(out: Path, columns: list[str], rows: Iterator[dict]) -> int:
     return n
 
 
-def _write_xlsx(out: Path, columns: list[str], rows: Iterator[dict]) -> int:
+XLSX_MAX_ROWS = 1_048_576  # Excel's limit per sheet, header included
+
+
+def _write_xlsx(out: Path, columns: list[str], rows: Iterator[dict], max_rows: int = XLSX_MAX_ROWS) -> int:
+    """Row by row (openpyxl write-only); past Excel's row limit the rows go on in a new sheet
+    (``fields``, ``fields-2``, …) with the header repeated."""
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet("fields" if "key" in columns else "reports")
-    ws.append(columns)
+    base = "fields" if "key" in columns else "reports"
+    sheets = 0
+    ws, in_sheet = None, max_rows
     n = 0
     for row in rows:
+        if in_sheet >= max_rows:
+            sheets += 1
+            ws = wb.create_sheet(base if sheets == 1 else f"{base}-{sheets}")
+            ws.append(columns)
+            in_sheet = 1
         ws.append([_plain(row.get(c)) for c in columns])
+        in_sheet += 1
         n += 1
+    if ws is None:
+        wb.create_sheet(base).append(columns)
     tmp = out.with_name(out.name + ".part")
     wb.save(tmp)
     tmp.replace(out)
