@@ -116,7 +116,7 @@ def status_command(
     ):
         if not data:
             continue
-        t = Table(title=title, title_justify="left")
+        t = Table(title=title, title_justify="left", min_width=40)
         t.add_column("")
         t.add_column("count", justify="right")
         for k, v in data.items():

@@ -43,10 +43,8 @@ class RichReporter(Reporter):
         self.failed = 0
 
     def stage(self, text: str) -> None:
-        if self.task is None:
-            self.console.print(f"[dim]{text}…[/dim]")
-        else:
-            self.progress.update(self.task, description=text)
+        self.finish()  # stages come before and after the documents, never during
+        self.console.print(f"[dim]{text}…[/dim]")
 
     def start(self, total: int, skipped: int) -> None:
         if skipped:
