@@ -454,3 +454,29 @@ def test_xlsx_rows_past_the_sheet_limit_go_on_in_a_new_sheet(tmp_path):
     wb = load_workbook(tmp_path / "x.xlsx", read_only=True)
     assert wb.sheetnames == ["fields", "fields-2", "fields-3"]
     assert [r for r in wb["fields-3"].iter_rows(values_only=True)] == [("key", "value"), ("k6", 6)]
+
+
+def test_concurrent_saves_of_the_same_content_make_one_document(store):
+    import threading
+
+    e = rich_extraction()
+    barrier = threading.Barrier(4)
+    errors = []
+
+    def save():
+        try:
+            with open_store(store.url) as s:
+                barrier.wait()
+                s.save_extraction(e, "/data/same.pdf")
+        except Exception as exc:  # noqa: BLE001 - collected for the assertion
+            errors.append(exc)
+
+    threads = [threading.Thread(target=save) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    docs = store.documents()
+    assert len(docs) == 1 and len(store.reports()) == 1
+    assert len(store.fields_of(docs[0].report_id)) == len(e.fields)

@@ -330,12 +330,17 @@ class Store:
             if v is not None:
                 doc_values[col] = clean_text(v) if isinstance(v, str) else v
         with self._write() as conn:
-            row = conn.execute(select(D.c.id).where(D.c.sha256 == sha)).first()
-            replaced = row is not None
-            if row is None:
-                doc_id = conn.execute(insert(D).values(created_at=now, **doc_values)).inserted_primary_key[0]
-            else:
-                doc_id = row.id
+            doc_id = conn.execute(select(D.c.id).where(D.c.sha256 == sha)).scalar()
+            replaced = doc_id is not None
+            if doc_id is None:
+                # a second writer (another ingest on the same PostgreSQL) may insert the same
+                # content meanwhile: insert-or-nothing, then update whichever row exists
+                ins = self._insert_ignoring_conflict(D, ["sha256"]).values(created_at=now, **doc_values)
+                doc_id = conn.execute(ins.returning(D.c.id)).scalar()
+                if doc_id is None:
+                    replaced = True
+                    doc_id = conn.execute(select(D.c.id).where(D.c.sha256 == sha)).scalar_one()
+            if replaced:
                 conn.execute(update(D).where(D.c.id == doc_id).values(**doc_values))
             report_id = conn.execute(select(R.c.id).where(R.c.document_id == doc_id)).scalar()
             if extraction.status == DocumentStatus.FAILED:
@@ -364,6 +369,13 @@ class Store:
             if extraction.suggestions:
                 conn.execute(insert(S), [self._suggestion_row(report_id, s) for s in extraction.suggestions])
         return SavedDocument(doc_id, report_id, extraction.status.value, replaced)
+
+    def _insert_ignoring_conflict(self, table, index_elements: list[str]):
+        if self.dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        return dialect_insert(table).on_conflict_do_nothing(index_elements=index_elements)
 
     @staticmethod
     def _field_values(f: Field) -> dict:
