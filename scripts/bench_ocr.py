@@ -1,27 +1,43 @@
 """Benchmark the scan path: cell-first (grid from the image's rules, recogniser per cell crop)
 against full-page detect-and-recognise (rapidocr on the whole page, lines assigned to cells).
 
-Same pages, same run: table pages of the real reports in ../shared/corpus, rendered at --dpi and
-degraded (1.5° skew, noise, JPEG 40, a red seal). Each method runs in its own worker process so
-its peak RSS is its own. Accuracy: cells equal to the text-layer grid of the same page.
+Part 1, same pages, same run: the table pages of the real reports in ../shared/corpus, rendered
+at --dpi and degraded (1.5° skew, noise, JPEG 40, a red seal). Accuracy: cells equal to the
+text-layer grid of the same page. Cell-first reads each page ``--reps`` times (the machine is
+shared: per page the median of its repetitions); full-page once.
 
-    .venv/bin/python scripts/bench_ocr.py [--dpi 200] [--threads 1] [--pages N]
+Part 2, whole scanned reports (``files``: PDFs with a ``.truth.json`` beside them): the full
+pipeline with ``Settings.ocr_prose`` "needed" (default) and "all" — s/page over every page
+(prose pages too) and fields equal to the truth, to show what reading less prose costs.
+
+Each method runs in its own fresh worker process, so its peak RSS is its own (VmHWM: see
+``_rss_mb`` for why not ``ru_maxrss``).
+The load average is printed beside the times.
+
+    .venv/bin/python scripts/bench_ocr.py [--dpi 200] [--threads 1] [--pages N] [--reps 3]
+                                          [--skip-full] [--quick] [scan.pdf ...]
+
+``bench_markdown(files, quick)`` is what ``scripts/bench.py`` calls (< 3 min; quick < 1 min).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import multiprocessing as mp
 import os
 import resource
+import statistics
+import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 CORPUS = ROOT.parent / "shared" / "corpus"
 
 
-def table_pages(limit: int | None) -> list[tuple[str, int]]:
+def table_pages(limit: int | None = None) -> list[tuple[str, int]]:
     from extractor.io import open_document
     from extractor.layout.text_page import read_text_page
     from extractor.settings import Settings
@@ -48,30 +64,74 @@ def _load(pdf: str, number: int, dpi: int, seed: int):
         return page.width, page.height, expected, rgb
 
 
-def _worker(method: str, pages, dpi: int, threads: int, q) -> None:
-    os.environ["GOVREPORT_OCR_THREADS"] = str(threads)
+def _rss_mb() -> float:
+    """This process's peak resident memory, MB. VmHWM (Linux) is the peak of the process's own
+    address space; ``ru_maxrss`` is the fallback — on Linux it also keeps, across the exec of a
+    spawned worker, the RSS its forked parent had, so it overstates a worker started by a big
+    parent."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def prepare_pages(pages, dpi: int, folder: Path) -> list[dict]:
+    """Render and degrade each page once, here (pdfplumber and the text layer stay out of the
+    workers' memory): the image to ``folder``, the text-layer grids kept for the comparison."""
+    import numpy as np
+
+    out = []
+    for i, (pdf, number) in enumerate(pages):
+        width, height, expected, rgb = _load(pdf, number, dpi, seed=i)
+        path = folder / f"page-{i}.npy"
+        np.save(path, rgb)
+        out.append(dict(pdf=pdf, number=number, width=width, height=height, expected=expected, image=str(path)))
+    return out
+
+
+def _pages_worker(method: str, prepared: list[dict], dpi: int, threads: int, reps: int, q) -> None:
+    """One method over the degraded table pages. Each run loads the page's image afresh (as a
+    render would) and lets go of it: the worker holds one page at a time."""
+    import gc
+
+    import numpy as np
+
     from extractor.ocr.compare import GridComparison, compare_grids
     from extractor.ocr.engine import make_engine
     from extractor.ocr.scan_page import read_scan_image
     from extractor.settings import Settings
 
-    engine = make_engine(Settings())
-    engine.recognize([__import__("numpy").full((48, 96, 3), 255, "uint8")])  # load + warm up
+    settings = Settings(ocr_threads=threads)
+    engine = make_engine(settings)
+    engine.recognize([np.full((48, 96, 3), 255, "uint8")])  # load + warm up
+    rss_ready = _rss_mb()
     total = GridComparison()
-    times = []
-    for i, (pdf, number) in enumerate(pages):
-        width, height, expected, rgb = _load(pdf, number, dpi, seed=i)
-        start = time.perf_counter()
-        if method == "cell-first":
-            got = read_scan_image(rgb, dpi, number, engine, width=width, height=height).grids
-        else:
-            got = full_page(engine, rgb, dpi, number, expected)
-        times.append(time.perf_counter() - start)
-        total.add(compare_grids(expected, got))
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    q.put(dict(method=method, times=times, cells=total.total, exact=total.exact,
-               numeric=total.numeric_total, numeric_exact=total.numeric_exact, rss_mb=rss_mb,
-               diffs=[(d.page, d.row, d.col, d.expected, d.got) for d in total.diffs[:8]]))
+    per_page = []
+    for page in prepared:
+        times = []
+        got = None
+        for _ in range(reps):
+            img = np.load(page["image"])
+            start = time.perf_counter()
+            if method == "full-page":
+                got = full_page(engine, img, dpi, page["number"], page["expected"])
+                del img
+            else:  # read_scan_image lets go of the image once it has its grey page
+                got = read_scan_image(img, dpi, page["number"], engine, width=page["width"],
+                                      height=page["height"], prose=method.split(":")[1]).grids
+            times.append(time.perf_counter() - start)
+        per_page.append(statistics.median(times))
+        total.add(compare_grids(page["expected"], got))
+        del got
+        gc.collect()
+    q.put(dict(method=method, per_page=per_page, cells=total.total, exact=total.exact,
+               numeric=total.numeric_total, numeric_exact=total.numeric_exact, rss_mb=_rss_mb(),
+               rss_ready_mb=rss_ready, load=os.getloadavg()[0],
+               diffs=[(d.page, d.row, d.col, d.expected, d.got) for d in total.diffs[:6]]))
 
 
 def full_page(engine, rgb, dpi, number, expected):
@@ -93,37 +153,153 @@ def full_page(engine, rgb, dpi, number, expected):
     return grids
 
 
+def _plain(v):
+    from decimal import Decimal
+
+    return float(v) if isinstance(v, Decimal) else v
+
+
+def _files_worker(policy: str, files: list[str], threads: int, q) -> None:
+    """The whole pipeline on scanned reports with one prose policy."""
+    from extractor import Extractor
+    from extractor.settings import Settings
+
+    extractor = Extractor(Settings(ocr_threads=threads, ocr_prose=policy))
+    seconds = 0.0
+    ocr_pages = right = total = 0
+    missed: list[str] = []
+    for path in files:
+        start = time.perf_counter()
+        result = extractor.extract(path)
+        seconds += time.perf_counter() - start
+        ocr_pages += len(result.report.ocr_pages)
+        truth = json.loads(Path(path.replace(".pdf", ".truth.json")).read_text(encoding="utf-8"))["fields"]
+        for key, expected in truth.items():
+            f = result.fields.get(key)
+            total += 1
+            if f is not None and _plain(f.value) == expected:
+                right += 1
+            elif not key.startswith(("applications.", "active.", "review.", "litigation")):
+                missed.append(f"{Path(path).stem}: {key}")
+    q.put(dict(policy=policy, seconds=seconds, ocr_pages=ocr_pages, right=right, total=total,
+               missed=missed[:6], rss_mb=_rss_mb(), load=os.getloadavg()[0]))
+
+
+def _run(target, *args):
+    ctx = mp.get_context("spawn")
+    q = ctx.Queue()
+    proc = ctx.Process(target=target, args=(*args, q))
+    proc.start()
+    out = q.get()
+    proc.join()
+    return out
+
+
+def run_pages(pages, dpi: int = 200, threads: int = 1, reps: int = 3, full: bool | int = True,
+              prose_all: bool = False) -> list[dict]:
+    """``full``: True, False, or how many of the pages the (slow) full-page method reads."""
+    import tempfile
+
+    methods = ["cell-first:needed"] + (["cell-first:all"] if prose_all else []) + (["full-page"] if full else [])
+    out = []
+    with tempfile.TemporaryDirectory(prefix="bench-ocr-") as tmp:
+        prepared = prepare_pages(pages, dpi, Path(tmp))
+        for m in methods:
+            sel = prepared if m != "full-page" or full is True else prepared[: int(full)]
+            out.append(_run(_pages_worker, m, sel, dpi, threads, 1 if m == "full-page" else reps))
+    return out
+
+
+def run_files(files: list[Path], threads: int = 1) -> list[dict]:
+    files = [str(f) for f in files if Path(str(f).replace(".pdf", ".truth.json")).exists()]
+    if not files:
+        return []
+    return [_run(_files_worker, policy, files, threads) for policy in ("needed", "all")]
+
+
+def pages_markdown(results: list[dict], n_pages: int, dpi: int, threads: int, reps: int) -> str:
+    full = [r for r in results if r["method"] == "full-page"]
+    full_note = f" on {len(full[0]['per_page'])} of them" if full and len(full[0]["per_page"]) < n_pages else ""
+    lines = [
+        f"{n_pages} table pages of the real reports, {dpi} dpi, degraded (1.5° skew, noise, JPEG 40, red "
+        f"seal); {os.cpu_count()} cores, onnxruntime {threads} thread(s) per worker; cell-first: per page the "
+        f"median of {reps} runs, full page: 1 run{full_note}. Cells compared with the text layer of the same page. "
+        "Peak RSS: the worker process's VmHWM (engine, one page; pages are rendered and degraded "
+        "outside the workers).",
+        "",
+        "| method | s/page median | s/page mean | s/page max | peak RSS/worker | cells exact | numeric cells exact | load avg |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        t = r["per_page"]
+        name = {"cell-first:needed": "cell-first (prose: needed)", "cell-first:all": "cell-first (prose: all)"}.get(
+            r["method"], r["method"])
+        lines.append(
+            f"| {name} | {statistics.median(t):.2f} | {statistics.mean(t):.2f} | {max(t):.2f} | "
+            f"{r['rss_mb']:.0f} MB | {r['exact']}/{r['cells']} ({100 * r['exact'] / max(r['cells'], 1):.1f} %) | "
+            f"{r['numeric_exact']}/{r['numeric']} ({100 * r['numeric_exact'] / max(r['numeric'], 1):.1f} %) | "
+            f"{r['load']:.1f} |")
+    for r in results:
+        if r["diffs"]:
+            lines.append(f"\n{r['method']}: first differences (page, row, col, expected, got): {r['diffs']}")
+    return "\n".join(lines)
+
+
+def files_markdown(results: list[dict], n_files: int) -> str:
+    if not results:
+        return ""
+    lines = [
+        f"Whole scanned reports ({n_files} PDFs with truth), full pipeline, every page (prose pages too):",
+        "",
+        "| Settings.ocr_prose | s/page | fields right | peak RSS/worker | load avg |",
+        "|---|---|---|---|---|",
+    ]
+    for r in results:
+        lines.append(f"| {r['policy']} | {r['seconds'] / max(r['ocr_pages'], 1):.2f} | {r['right']}/{r['total']} | "
+                     f"{r['rss_mb']:.0f} MB | {r['load']:.1f} |")
+    for r in results:
+        if r["missed"]:
+            lines.append(f"\n{r['policy']}: title/fee fields missed: {r['missed']}")
+    return "\n".join(lines)
+
+
+def bench_markdown(files: list[Path], quick: bool = False) -> str:
+    """Both parts as markdown: the degraded corpus table pages (cell-first vs full page), then
+    ``files`` (scanned PDFs with truth) through the pipeline with each prose policy."""
+    if not CORPUS.exists():
+        return f"(no corpus at {CORPUS}: OCR benchmark skipped)"
+    pages = table_pages(None)
+    reps = 1 if quick else 3
+    res = run_pages(pages, reps=reps, full=2 if quick else True)
+    md = pages_markdown(res, len(pages), 200, 1, reps)
+    scans = sorted(Path(f) for f in files)[: 1 if quick else 4]
+    fmd = files_markdown(run_files(scans), len(scans))
+    return md + ("\n\n" + fmd if fmd else "")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("files", nargs="*", type=Path, help="scanned PDFs with .truth.json (part 2)")
     ap.add_argument("--dpi", type=int, default=200)
     ap.add_argument("--threads", type=int, default=1, help="onnxruntime intra-op threads per worker")
     ap.add_argument("--pages", type=int, default=None, help="at most this many table pages")
+    ap.add_argument("--reps", type=int, default=3, help="cell-first runs per page (median)")
     ap.add_argument("--skip-full", action="store_true", help="cell-first only")
+    ap.add_argument("--prose-all", action="store_true", help="also cell-first reading all prose")
+    ap.add_argument("--quick", action="store_true", help="bench_markdown(files, quick=True)")
     args = ap.parse_args()
     if not CORPUS.exists():
         raise SystemExit(f"no corpus at {CORPUS}")
-    pages = table_pages(args.pages)
-    ctx = mp.get_context("spawn")
-    results = []
-    for method in ["cell-first"] + ([] if args.skip_full else ["full-page"]):
-        q = ctx.Queue()
-        proc = ctx.Process(target=_worker, args=(method, pages, args.dpi, args.threads, q))
-        proc.start()
-        results.append(q.get())
-        proc.join()
-    load = os.getloadavg()[0]
-    print(f"## OCR benchmark: {len(pages)} table pages, {args.dpi} dpi, degraded (1.5° skew, noise, JPEG 40, red seal)\n")
-    print(f"{os.cpu_count()} cores, onnxruntime {args.threads} thread(s)/worker, load average {load:.1f} at the end\n")
-    print("| method | s/page (mean) | s/page (max) | peak RSS/worker | cells exact | numeric cells exact |")
-    print("|---|---|---|---|---|---|")
-    for r in results:
-        t = r["times"]
-        print(f"| {r['method']} | {sum(t) / len(t):.2f} | {max(t):.2f} | {r['rss_mb']:.0f} MB | "
-              f"{r['exact']}/{r['cells']} ({100 * r['exact'] / max(r['cells'], 1):.1f} %) | "
-              f"{r['numeric_exact']}/{r['numeric']} ({100 * r['numeric_exact'] / max(r['numeric'], 1):.1f} %) |")
-    for r in results:
-        if r["diffs"]:
-            print(f"\n{r['method']}: first differences (page, row, col, expected, got): {r['diffs']}")
+    start = time.perf_counter()
+    if args.quick:
+        print(bench_markdown(args.files, quick=True))
+    else:
+        pages = table_pages(args.pages)
+        res = run_pages(pages, args.dpi, args.threads, args.reps, full=not args.skip_full, prose_all=args.prose_all)
+        print(f"## OCR benchmark\n\n{pages_markdown(res, len(pages), args.dpi, args.threads, args.reps)}")
+        if args.files:
+            print("\n" + files_markdown(run_files(args.files, args.threads), len(args.files)))
+    print(f"\n({time.perf_counter() - start:.0f} s)")
 
 
 if __name__ == "__main__":

@@ -129,3 +129,91 @@ def test_image_input_at_native_dpi(tmp_path, engine):
     prose = "".join(ln.text for ln in content.lines)
     assert "信息处理费" in prose or "政府信息公开" in prose
     assert all(ln.source == "ocr" and 0 <= ln.confidence <= 1 for ln in content.lines)
+
+
+def test_plan_batches_groups_similar_widths_under_the_cap():
+    from extractor.ocr.engine import plan_batches
+
+    widths = [40, 300, 48, 52, 900, 310, 2000, 45]
+    batches = plan_batches(widths, max_count=32, max_width=1024, max_waste=0.2, min_width=48)
+    assert sorted(i for b in batches for i in b) == list(range(len(widths)))
+    for b in batches:
+        ws = [max(widths[i], 48) for i in b]
+        assert len(b) == 1 or len(b) * max(ws) <= 1024  # one over-wide crop goes alone
+        assert len(b) * max(ws) - sum(ws) <= 0.2 * len(b) * max(ws)
+    assert [6] in batches and any(set(b) == {0, 2, 3, 7} for b in batches)
+
+
+def test_engine_reads_the_thread_setting():
+    from extractor.ocr.engine import ocr_threads
+
+    assert ocr_threads(Settings()) == 1
+    assert ocr_threads(Settings(ocr_threads=64)) >= 1  # capped at the machine's cores
+
+
+def _digit(text: str, seed: int) -> np.ndarray:
+    import cv2
+
+    rng = np.random.default_rng(seed)
+    img = np.full((40, 24 * len(text) + 12, 3), 255, np.uint8)  # a digit ~20 px tall: 200 dpi print
+    cv2.putText(img, text, (6, 33), cv2.FONT_HERSHEY_SIMPLEX, 1.0, (0, 0, 0), 2)
+    return np.clip(img.astype(np.int16) + rng.normal(0, 6, img.shape), 0, 255).astype(np.uint8)
+
+
+def test_recognize_unique_reads_each_print_once():
+    from extractor.ocr.scan_page import _ink_mask, recognize_unique, same_ink
+
+    zeros = [_digit("0", s) for s in range(5)]
+    others = [_digit("8", 9), _digit("6", 10), _digit("3", 11), _digit("9", 12), _digit("1", 13)]
+    assert same_ink(_ink_mask(zeros[0]), _ink_mask(zeros[1]))
+    for o in others:  # another digit is another print, even the nearest (this font's 0 is slashed)
+        assert not same_ink(_ink_mask(zeros[0]), _ink_mask(o))
+
+    class Counting:
+        def __init__(self):
+            self.seen = 0
+
+        def recognize(self, crops):
+            from extractor.ocr.engine import Recognition
+
+            self.seen += len(crops)
+            return [Recognition(text=f"#{id(c)}", score=1.0) for c in crops]
+
+    eng = Counting()
+    label = np.full((36, 400, 3), 255, np.uint8)  # long crops are never compared
+    out = recognize_unique(eng, zeros + others + [label, label.copy()])
+    assert eng.seen == 1 + len(others) + 2
+    assert len({r.text for r in out[:5]}) == 1 and len({r.text for r in out}) == 1 + len(others) + 2
+
+
+def test_prose_needed_reads_headings_and_section_six_only(engine):
+    """Page 4 of the 2023 report: table 四, then 五 (prose) and no 六. "needed" keeps the two
+    headings (read in full) and skips 五's paragraph; "all" reads it. With section 六 carried
+    over from the page before (page 5 seen after page 4), the lines above 六's heading are read."""
+    from extractor.ocr.scan_page import _CONTEXTS, DocumentProse, read_scan_image
+
+    doc, page, text, rgb = _page_pair("huaian-hongze-district-gov_2023.pdf", 4, 200)
+    doc.close()
+    img = degrade(rgb, angle=1.0, seed=7)
+    needed = read_scan_image(img, 200, 4, engine, width=page.width, height=page.height)
+    heads = [ln.text for ln in needed.lines]
+    assert any(t.startswith("四、政府信息公开行政复议") for t in heads), heads
+    assert any(t.startswith("五、存在的主要问题") for t in heads), heads
+    assert not any("依申请公开" in t for t in heads)  # 五's paragraph: not read
+    full = read_scan_image(img, 200, 4, engine, width=page.width, height=page.height, prose="all")
+    assert "依申请公开" in "".join(ln.text for ln in full.lines)
+    assert len(full.lines) > len(needed.lines) + 5
+    assert needed.grids and [len(g.cells) for g in needed.grids] == [len(g.cells) for g in full.grids]
+
+    doc, page5, _text, rgb5 = _page_pair("huaian-hongze-district-gov_2023.pdf", 5, 200)
+    doc.close()
+    _CONTEXTS[engine] = DocumentProse(last_page=4, section=6)  # as if 六 had begun on page 4
+    carried = read_scan_image(degrade(rgb5, angle=0.5, seed=8), 200, 5, engine, width=page5.width,
+                              height=page5.height)
+    joined = "".join(ln.text for ln in carried.lines)
+    assert "跟班学习" in joined and "信息处理费" in joined  # above 六's heading, and in 六
+    _CONTEXTS[engine] = DocumentProse(last_page=5, section=None)
+    fresh = read_scan_image(degrade(rgb5, angle=0.5, seed=8), 200, 5, engine, width=page5.width,
+                            height=page5.height)  # page 5 again: a new document, 五 not carried
+    joined = "".join(ln.text for ln in fresh.lines)
+    assert "跟班学习" not in joined and "信息处理费" in joined

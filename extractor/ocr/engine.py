@@ -217,8 +217,9 @@ class RapidOcrEngine:
     REC_HEIGHT = 48
     STRIDE = 8  # px of crop width per CTC step
     BATCH = 32
-    MAX_BATCH_WIDTH = 1280  # px: sum of the padded widths of one batch
-    MAX_WASTE = 0.25  # share of a batch's pixels that may be padding
+    MAX_BATCH_WIDTH = 1024  # px: sum of the padded widths of one batch
+    MAX_WASTE = 0.2  # share of a batch's pixels that may be padding
+    MIN_WIDTH = 48  # px: narrower crops are padded to this
 
     def __init__(self, settings=None):
         self.paths = rapidocr_model_paths()
@@ -238,8 +239,8 @@ class RapidOcrEngine:
         prepared = [_prepare_rec(c, h) for c in crops]
         widths = [p.shape[2] for p in prepared]
         out: list[Recognition | None] = [None] * len(prepared)
-        for idxs in plan_batches(widths, self.BATCH, self.MAX_BATCH_WIDTH, self.MAX_WASTE, min_width=h):
-            width = max(max(widths[k] for k in idxs), h)
+        for idxs in plan_batches(widths, self.BATCH, self.MAX_BATCH_WIDTH, self.MAX_WASTE, min_width=self.MIN_WIDTH):
+            width = max(max(widths[k] for k in idxs), self.MIN_WIDTH)
             batch = np.zeros((len(idxs), 3, h, width), dtype=np.float32)
             for b, k in enumerate(idxs):
                 batch[b, :, :, : widths[k]] = prepared[k]

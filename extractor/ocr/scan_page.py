@@ -9,6 +9,19 @@ horizontal projection. Several lines (a wrapped label) are read one by one and j
 a break, as the text layer joins them. A tall narrow cell whose "lines" are single characters
 is vertical text (三、本年度办理结果): its characters are laid side by side into one strip and
 read at once. Boxes handed on refer to the page as rendered (before turning and deskew).
+
+Speed. Recognition costs time in proportion to crop width (at the recogniser's 48 px height),
+so the page reader keeps the width it sends small:
+
+* distinct short crops are read once (``recognize_unique``): the 0s of a page are one print;
+* text outside the tables is read only as far as the pipeline needs it (``Settings.ocr_prose``,
+  default "needed"; see ``ProseReader``): a left crop of each line that can start a paragraph
+  to spot section headings (the stitcher looks for them between two parts of a table), in full
+  only the headings, page 1's title and opening lines, and section 六 (the 信息处理费, followed
+  across pages). "all" reads every line in full, for narrative checks over the whole prose.
+
+Memory: the colour render is let go of once the grey page is made; the binary page and the
+rule masks once the cells are cut out.
 """
 
 from __future__ import annotations
@@ -56,7 +69,7 @@ def read_scan_image(rgb: np.ndarray, dpi: float, number: int, engine, *, width: 
                     height: float | None = None, prose: str = "needed") -> PageContent:
     """``read_scan_page`` on an already rendered page (tests and the benchmark use this).
 
-    ``prose``: "needed" (default), "all" or "none" — see ``read_prose_rows``.
+    ``prose``: "needed" (default), "all" or "none" (no text outside the tables) — see ``ProseReader``.
     """
     h, w = rgb.shape[:2]
     width = width if width is not None else w * 72.0 / dpi
@@ -278,8 +291,40 @@ def _cell_job(gray: np.ndarray, layout, glyph: float) -> CellJob:
     glyph_like = [(p[2] - p[0]) <= 1.6 * (p[3] - p[1]) for p in pieces]
     vertical = len(pieces) >= 3 and ch > 2.0 * cw and all(glyph_like)
     if vertical:
+        em = max(p[2] - p[0] for p in pieces)
+        pieces = [q for p in pieces for q in _split_stacked(p, sub, origin, em)]
         return CellJob(crops=[_strip(gray, pieces, glyph, sub, origin)], vertical=True, boxes=pieces)
     return CellJob(crops=[_crop(gray, p, glyph, sub, origin) for p in pieces], boxes=pieces)
+
+
+def _split_stacked(piece: PxBox, sub: np.ndarray, origin, em: int) -> list[PxBox]:
+    """A band of vertical text holding more than one glyph (三 over 、; glyphs that touch, or
+    whose gap blur filled): cut off one glyph after another from the top, each about ``em``
+    (the column's width) tall, at the blank row nearest to one em down, else the emptiest."""
+    x0, y0, x1, y1 = piece
+    ox, oy = origin
+    rows = sub[y0 - oy : y1 - oy, x0 - ox : x1 - ox].sum(axis=1, dtype=np.int64)
+    out = []
+    top = 0
+    while len(rows) - top > 1.25 * em:
+        lo, hi = top + int(0.6 * em), min(len(rows) - 1, top + int(1.3 * em))
+        if hi <= lo:
+            break
+        window = rows[lo:hi]
+        blank = np.nonzero(window == 0)[0]
+        if len(blank):
+            cut = lo + int(blank[np.argmin(np.abs(blank + lo - top - em))])
+        else:
+            cut = lo + int(np.argmin(window))
+        out.append((top, cut))
+        top = cut
+    out.append((top, len(rows)))
+    boxes = []
+    for a, b in out:
+        on = np.nonzero(rows[a:b])[0]
+        if len(on):
+            boxes.append((x0, y0 + a + int(on[0]), x1, y0 + a + int(on[-1]) + 1))
+    return boxes or [piece]
 
 
 def _is_dash(sub: np.ndarray, glyph: float) -> str | None:
@@ -667,11 +712,11 @@ class ProseReader:
 
 def recognize_unique(engine, crops: list[np.ndarray]) -> list[Recognition]:
     """``engine.recognize`` with each distinct short crop read once: a page's 0s, 1s, 2s… are
-    printed from one font at one size, and crops whose ink matches another's to within a pixel
-    (``same_ink``) take its reading. Long crops (labels, prose) are read as they are."""
+    printed from one font at one size, and a crop whose ink matches another's to within a pixel
+    (``same_ink``) takes its reading. Long crops (labels, prose) are read as they are."""
     if not crops:
         return []
-    groups: dict[tuple, list[tuple[np.ndarray, int]]] = {}
+    reps: list[tuple[np.ndarray, int]] = []  # (ink mask cut to its box, crop index)
     rep_of = list(range(len(crops)))
     for i, c in enumerate(crops):
         h, w = c.shape[:2]
@@ -680,16 +725,15 @@ def recognize_unique(engine, crops: list[np.ndarray]) -> list[Recognition]:
         ink = _ink_mask(c)
         if ink is None:
             continue
-        key = (h, w)  # crops of one glyph run are cut alike; a pixel off is another group
-        for mask, j in groups.setdefault(key, []):
+        for mask, j in reps:
             if same_ink(mask, ink):
                 rep_of[i] = j
                 break
         else:
-            groups[key].append((ink, i))
-    reps = sorted(set(rep_of))
-    read = engine.recognize([crops[i] for i in reps])
-    by_rep = dict(zip(reps, read))
+            reps.append((ink, i))
+    unique = sorted(set(rep_of))
+    read = engine.recognize([crops[i] for i in unique])
+    by_rep = dict(zip(unique, read))
     return [by_rep[rep_of[i]] for i in range(len(crops))]
 
 
@@ -697,25 +741,35 @@ DEDUP_ASPECT = 4.0  # crops wider than this many heights are not compared
 
 
 def _ink_mask(crop: np.ndarray) -> np.ndarray | None:
+    """The crop's ink (dark pixels), cut to its bounding box."""
     g = crop[:, :, 0] if crop.ndim == 3 else crop
     ink = g < 128
-    if not ink.any():
+    ys = np.flatnonzero(ink.any(axis=1))
+    if len(ys) == 0:
         return None
-    return ink
+    xs = np.flatnonzero(ink.any(axis=0))
+    return ink[ys[0] : ys[-1] + 1, xs[0] : xs[-1] + 1]
+
+
+_K3 = np.ones((3, 3), np.uint8)
 
 
 def same_ink(a: np.ndarray, b: np.ndarray) -> bool:
-    """Two ink masks of equal shape are one print: no ink of either lies more than a pixel from
-    the other's (noise moves edges by a pixel; another digit adds or drops whole strokes)."""
-    if a.shape != b.shape:
+    """Two ink masks (each cut to its box) are one print: boxes within a pixel of each other's
+    size, and no ink of either more than a pixel away from the other's. Noise and JPEG move
+    edges by a pixel; another digit adds or drops whole strokes, dozens of pixels."""
+    if abs(a.shape[0] - b.shape[0]) > 1 or abs(a.shape[1] - b.shape[1]) > 1:
         return False
     na, nb = int(a.sum()), int(b.sum())
     if abs(na - nb) > 0.1 * max(na, nb):
         return False
-    k = np.ones((3, 3), np.uint8)
-    da = cv2.dilate(a.view(np.uint8), k).astype(bool)
-    db = cv2.dilate(b.view(np.uint8), k).astype(bool)
-    stray = int(np.count_nonzero(a & ~db)) + int(np.count_nonzero(b & ~da))
+    h, w = max(a.shape[0], b.shape[0]), max(a.shape[1], b.shape[1])
+    pa = np.zeros((h + 2, w + 2), np.uint8)
+    pb = np.zeros((h + 2, w + 2), np.uint8)
+    pa[1 : 1 + a.shape[0], 1 : 1 + a.shape[1]] = a
+    pb[1 : 1 + b.shape[0], 1 : 1 + b.shape[1]] = b
+    da, db = cv2.dilate(pa, _K3), cv2.dilate(pb, _K3)
+    stray = int(np.count_nonzero(pa & ~db & 1)) + int(np.count_nonzero(pb & ~da & 1))
     return stray <= max(1, int(0.01 * max(na, nb)))
 
 
