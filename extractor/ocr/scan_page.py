@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from extractor.grid.image_grid import ImageTable, PageLines, find_grids, find_lines
+from extractor.grid.image_grid import ImageTable, PageLines, component_boxes, find_grids, find_lines
 from extractor.layout.orient import PageTransform, upright
 from extractor.ocr.engine import Recognition
 from models.extraction import Alternative, BBox, Source
@@ -135,17 +135,33 @@ def read_scan_image(rgb: np.ndarray, dpi: float, number: int, engine, *, width: 
 
 
 def _drop_specks(ink: np.ndarray, dpi: float) -> np.ndarray:
-    """Noise, JPEG ringing and dust: ink components too small to be part of a glyph."""
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    if n <= 1:
+    """Noise, JPEG ringing and dust: ink components too small to be part of a glyph (fewer than
+    ``min_area`` pixels, or under ``min_side`` both ways). Components come from their outer
+    contours (see ``component_boxes``); only those whose box is small enough to hold a speck
+    have their pixels counted."""
+    contours, hierarchy = cv2.findContours(ink, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
+    if not contours:
         return ink
     min_area = max(3, int((dpi / 200.0) ** 2 * 6))
     min_side = max(2, int(dpi * 0.012))
-    areas = stats[:, cv2.CC_STAT_AREA]
-    sides = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
-    keep = (areas >= min_area) & (sides >= min_side)
-    keep[0] = False
-    return np.where(keep[labels], 255, 0).astype(np.uint8)
+    out = None
+    for c, hier in zip(contours, hierarchy[0]):
+        if hier[3] >= 0:  # a hole's boundary
+            continue
+        x, y, w, h = cv2.boundingRect(c)
+        if w >= min_side or h >= min_side:
+            if w >= min_area or h >= min_area:
+                continue  # too long to hold fewer than min_area pixels
+        local = np.zeros((h, w), np.uint8)
+        cv2.drawContours(local, [c], -1, 255, -1, offset=(-x, -y))
+        part = ink[y : y + h, x : x + w]
+        mine = (local > 0) & (part > 0)
+        if max(w, h) >= min_side and int(np.count_nonzero(mine)) >= min_area:
+            continue
+        if out is None:
+            out = ink.copy()
+        out[y : y + h, x : x + w][mine] = 0
+    return ink if out is None else out
 
 
 # Recognition cost grows with the crop's width at the recogniser's fixed 48 px height. Long
@@ -444,12 +460,11 @@ def _prose_lines(ink: np.ndarray, tables: list[ImageTable], dpi: float, glyph: f
     # smear each line into one blob: wide horizontally (inter-character gaps), barely vertically
     kx, ky = _k(dpi, 0.09, 3), _k(dpi, 0.012, 1)
     blobs = cv2.dilate(free, cv2.getStructuringElement(cv2.MORPH_RECT, (kx, ky)))
-    n, _, stats, _ = cv2.connectedComponentsWithStats(blobs, connectivity=8)
+    boxes = component_boxes(blobs)
     del blobs
     max_h = dpi * 0.7
     raw: list[PxBox] = []
-    for i in range(1, n):
-        x, y, w, h, _ = (int(s) for s in stats[i])
+    for x, y, w, h in boxes:
         x0, x1 = x + kx // 2, x + w - kx // 2  # undo the smear
         y0, y1 = y + ky // 2, y + h - ky // 2
         if x1 - x0 < 2 or y1 - y0 < 2:
