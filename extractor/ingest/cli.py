@@ -20,6 +20,11 @@ class EngineKind(StrEnum):
     ray = "ray"
 
 
+class OcrBackend(StrEnum):
+    rapidocr = "rapidocr"
+    paddle = "paddle"
+
+
 class ExportFormat(StrEnum):
     csv = "csv"
     parquet = "parquet"
@@ -35,6 +40,11 @@ def ingest_command(
     reprocess: Annotated[bool, typer.Option("--reprocess", help="Redo documents stored by an older extractor version")] = False,
     retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Redo documents that failed before")] = False,
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds one document may take before it is given up")] = 600.0,
+    ocr: Annotated[OcrBackend, typer.Option(help="OCR backend for scanned pages")] = OcrBackend.rapidocr,
+    paddle_models: Annotated[Optional[Path], typer.Option(help="Folder of PaddleOCR model folders")] = None,
+    dpi: Annotated[int, typer.Option(help="Render dpi for scanned PDF pages")] = 200,
+    force_ocr: Annotated[bool, typer.Option(help="OCR every page, ignoring the text layer")] = False,
+    review_threshold: Annotated[float, typer.Option(help="Confidence under which a field goes to review")] = 0.9,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, no summary")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary on stdout (for scripts)")] = False,
 ) -> None:
@@ -46,6 +56,12 @@ def ingest_command(
     """
     from extractor.ingest.engines import EngineUnavailable
     from extractor.ingest.runner import Reporter, ingest
+    from extractor.settings import Settings
+
+    settings = Settings(
+        ocr_backend=ocr.value, paddle_model_dir=paddle_models, dpi=dpi, force_ocr=force_ocr,
+        review_threshold=review_threshold,
+    )
 
     reporter = Reporter()
     if not quiet:
@@ -55,7 +71,7 @@ def ingest_command(
     try:
         summary = ingest(
             [str(p) for p in paths], db=db, workers=workers, engine=engine.value, ray_address=ray_address,
-            reprocess=reprocess, retry_failed=retry_failed, timeout=timeout, reporter=reporter,
+            reprocess=reprocess, retry_failed=retry_failed, timeout=timeout, reporter=reporter, settings=settings,
         )
     except (EngineUnavailable, ValueError) as e:  # Ray missing, a bad URL
         sys.stderr.write(f"govreport: {e}\n")
