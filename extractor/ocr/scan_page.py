@@ -575,7 +575,7 @@ HEADING_START = re.compile(r"^\s*[一二三四五六七八九十—\-－]{1,3}\s
 HEADING = re.compile(r"^\s*(?P<num>[一二三四五六七八九十]{1,3})\s*[、.．]")
 NUMERALS = "一二三四五六七八九十"
 FEE_SECTION = 6  # 六、其他需要报告的事项: the 信息处理费
-TITLE_ROWS = 12  # page 1: at most this many lines above the first heading are read (title, opening)
+TITLE_ROWS = 8  # page 1: at most this many lines above the first heading are read (title, opening)
 HEAD_EMS = 3.2  # the left crop that shows a heading's number (四、), in line heights
 
 
