@@ -18,7 +18,6 @@ the batch: they come back as ``Problem`` items, recorded as failed documents.
 from __future__ import annotations
 
 import csv
-import hashlib
 import shutil
 import zipfile
 from collections.abc import Iterator
@@ -26,7 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from extractor.io.document import IMAGE_SUFFIXES
+from extractor.io.document import IMAGE_SUFFIXES, file_sha256
 
 DOCUMENT_SUFFIXES = {".pdf"} | IMAGE_SUFFIXES
 MANIFEST_PATH_COLUMNS = ("path", "file", "filename")
@@ -179,14 +178,6 @@ def _member_name(info: zipfile.ZipInfo) -> str:
         return name.encode("cp437").decode("gb18030")
     except (UnicodeEncodeError, UnicodeDecodeError):
         return name
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def hash_items(items: list[Item], threads: int = 4) -> list[Item]:

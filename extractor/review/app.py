@@ -58,7 +58,6 @@ def create_app(
 ) -> FastAPI:
     """The review app over the store at ``db`` (a URL or an open ``Store``)."""
     store = db if isinstance(db, Store) else open_store(db)
-    auth.ensure_tables(store)
     app = FastAPI(
         title="govreport review",
         version="1",

@@ -1,49 +1,30 @@
 """Reviewers, passwords (argon2), the session secret and CSRF tokens.
 
-The store's migrations have no table for people yet, so the review app keeps two small tables
-of its own, created on first use with ``CREATE TABLE IF NOT EXISTS`` semantics
-(``MetaData.create_all(checkfirst=True)``) in the store's database (same schema on PostgreSQL):
+Two tables of the store (``extractor.store.schema``, migration 0003) hold them:
 
 ``review_users``     name (unique), role (``reviewer`` | ``admin``), argon2 hash, created_at
 ``review_settings``  key/value; holds ``session_secret``, the key that signs session cookies
-
-(The final report asks the store engineer to fold both into an Alembic migration.)
 """
 
 from __future__ import annotations
 
 import hmac
 import secrets
-import weakref
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import Boolean, Column, DateTime, Integer, MetaData, String, Table, Text, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from extractor.store import Store
+from extractor.store.schema import ReviewSetting, ReviewUser
 
 ROLES = ("reviewer", "admin")
 
-metadata = MetaData()
-users_table = Table(
-    "review_users",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("name", String(128), nullable=False, unique=True),
-    Column("role", String(16), nullable=False),
-    Column("password_hash", Text, nullable=False),
-    Column("disabled", Boolean, nullable=False, default=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-)
-settings_table = Table(
-    "review_settings",
-    metadata,
-    Column("key", String(64), primary_key=True),
-    Column("value", Text, nullable=False),
-)
+users_table = ReviewUser.__table__
+settings_table = ReviewSetting.__table__
 
 _hasher = PasswordHasher()
 # verified against when the user does not exist, so a wrong name costs as long as a wrong password
@@ -66,17 +47,6 @@ class User:
         return self.role == "admin"
 
 
-_ready: "weakref.WeakSet" = weakref.WeakSet()  # engines whose tables are known to exist
-
-
-def ensure_tables(store: Store) -> None:
-    """Create the review tables if missing (idempotent; once per engine per process)."""
-    if store.engine in _ready:
-        return
-    metadata.create_all(store.engine, checkfirst=True)
-    _ready.add(store.engine)
-
-
 def add_user(store: Store, name: str, password: str, role: str = "reviewer") -> User:
     name = name.strip()
     if not name:
@@ -85,7 +55,6 @@ def add_user(store: Store, name: str, password: str, role: str = "reviewer") -> 
         raise UserError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
     if len(password) < 8:
         raise UserError("the password must have at least 8 characters")
-    ensure_tables(store)
     try:
         with store.engine.begin() as conn:
             uid = conn.execute(
@@ -102,7 +71,6 @@ def add_user(store: Store, name: str, password: str, role: str = "reviewer") -> 
 def set_password(store: Store, name: str, password: str) -> None:
     if len(password) < 8:
         raise UserError("the password must have at least 8 characters")
-    ensure_tables(store)
     with store.engine.begin() as conn:
         n = conn.execute(
             update(users_table).where(users_table.c.name == name).values(password_hash=_hasher.hash(password))
@@ -114,7 +82,6 @@ def set_password(store: Store, name: str, password: str) -> None:
 def get_user(store: Store, name: str | None) -> User | None:
     if not name:
         return None
-    ensure_tables(store)
     with store.engine.connect() as conn:
         r = conn.execute(select(users_table).where(users_table.c.name == name)).first()
     if r is None:
@@ -123,7 +90,6 @@ def get_user(store: Store, name: str | None) -> User | None:
 
 
 def list_users(store: Store) -> list[User]:
-    ensure_tables(store)
     with store.engine.connect() as conn:
         rows = conn.execute(select(users_table).order_by(users_table.c.name)).all()
     return [User(r.id, r.name, r.role, bool(r.disabled)) for r in rows]
@@ -131,7 +97,6 @@ def list_users(store: Store) -> list[User]:
 
 def authenticate(store: Store, name: str, password: str) -> User | None:
     """The user if ``password`` is right (and the account is enabled), else None."""
-    ensure_tables(store)
     with store.engine.connect() as conn:
         r = conn.execute(select(users_table).where(users_table.c.name == name.strip())).first()
     if r is None:
@@ -154,7 +119,6 @@ def authenticate(store: Store, name: str, password: str) -> User | None:
 
 def session_secret(store: Store) -> str:
     """The key that signs session cookies: made once, kept in ``review_settings``."""
-    ensure_tables(store)
     with store.engine.connect() as conn:
         v = conn.execute(select(settings_table.c.value).where(settings_table.c.key == "session_secret")).scalar()
     if v:

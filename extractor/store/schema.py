@@ -14,6 +14,7 @@ checks        the in-document relations evaluated on a report
 suggestions   ranked repairs proposed for broken relations
 audit_log     every change a person made to a field (kept even if the report is re-extracted)
 cross_checks  cross-document relations between a report and the same agency's previous year
+review_users  the people of the review app (argon2 hashes); review_settings its key/value store
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from datetime import datetime, timezone
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     DateTime,
     Float,
     ForeignKey,
@@ -32,6 +34,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false as sa_false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -245,3 +248,25 @@ class CrossCheckRow(Base):
     fields: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
     values: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+
+
+class ReviewUser(Base):
+    """A person who may review: ``role`` reviewer or admin; ``password_hash`` is argon2."""
+
+    __tablename__ = "review_users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(128), nullable=False, unique=True)
+    role: Mapped[str] = mapped_column(String(16), nullable=False)
+    password_hash: Mapped[str] = mapped_column(Text, nullable=False)
+    disabled: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default=sa_false())
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+
+
+class ReviewSetting(Base):
+    """Key/value settings of the review app (the key that signs session cookies)."""
+
+    __tablename__ = "review_settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, nullable=False)
