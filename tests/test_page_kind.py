@@ -13,7 +13,9 @@ from tests.conftest import corpus_file
 def _page(text: str, *, images=(), lines=(), rects=(), font="SimSun"):
     chars = [{"text": t, "fontname": font} for t in text]
     pp = SimpleNamespace(chars=chars, images=list(images), lines=list(lines), rects=list(rects), width=595, height=842)
-    return SimpleNamespace(plumber=pp, width=595, height=842, number=1, pdfium_char_count=lambda: len(chars))
+    return SimpleNamespace(
+        plumber=pp, text_layer=lambda: pp, width=595, height=842, number=1, pdfium_char_count=lambda: len(chars)
+    )
 
 
 BODY = "二〇二三年政府信息公开工作年度报告本报告由本机关编制全文包括总体情况主动公开政府信息情况" * 2
@@ -26,7 +28,7 @@ def test_text_page():
 
 def test_force_ocr_and_no_text_layer():
     assert classify_page(_page(BODY), Settings(force_ocr=True)) == PageKind.SCAN
-    image_page = SimpleNamespace(plumber=None, width=595, height=842, number=1)
+    image_page = SimpleNamespace(plumber=None, text_layer=lambda: None, width=595, height=842, number=1)
     assert classify_page(image_page, Settings()) == PageKind.SCAN
 
 

@@ -16,6 +16,7 @@ from typing import Callable, Literal
 import numpy as np
 
 from extractor.errors import UnreadableFile
+from extractor.io.text_layer import TextLayer, from_pdfium, from_plumber, pdfium_compatible
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp"}
 DEFAULT_IMAGE_DPI = 200.0
@@ -51,6 +52,14 @@ class PageSource:
     _render: Callable[[float], np.ndarray] | None = None
     native_dpi: float | None = None  # image inputs: the dpi the pixels were made at
     _pdfium_chars: Callable[[], int] | None = None
+    _read_layer: Callable[[], "TextLayer"] | None = None
+    _layer: "TextLayer | None" = None
+
+    def text_layer(self) -> "TextLayer | None":
+        """The page's characters, rules and images (read once); None for image inputs."""
+        if self._layer is None and self._read_layer is not None:
+            self._layer = self._read_layer()
+        return self._layer
 
     def pdfium_char_count(self) -> int:
         """Characters pdfium finds in the text layer (pdfminer misses some embedded CFF fonts)."""
@@ -173,10 +182,18 @@ def _open_pdf(path: Path, size: int) -> DocumentSource:
                 textpage.close()
             return sum(1 for ch in text if not ch.isspace())
 
+        def read_layer(i: int = i) -> TextLayer:
+            page = pdoc[i]
+            if pdfium_compatible(page):
+                return from_pdfium(page)
+            if plumber_pages[i] is None:
+                raise UnreadableFile(f"{path}: page {i + 1} cannot be read", code="corrupt_pdf")
+            return from_plumber(plumber_pages[i])
+
         pages.append(
             PageSource(
                 number=i + 1, width=width, height=height, plumber=plumber_pages[i], _render=render,
-                _pdfium_chars=pdfium_chars,
+                _pdfium_chars=pdfium_chars, _read_layer=read_layer,
             )
         )
     return DocumentSource(

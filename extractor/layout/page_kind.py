@@ -1,6 +1,6 @@
 """Decide per page whether to read its text layer or OCR it.
 
-Runs on every page of every document, so it only walks ``page.plumber.chars`` once (pdfplumber
+Runs on every page of every document, so it only walks ``page.text_layer().chars`` once (read
 parses them once and the text path reuses them). A page is a SCAN when:
 
 * there is no text layer (image inputs), or ``settings.force_ocr``;
@@ -81,9 +81,9 @@ def _ocr_layer(pp) -> bool:
 def classify_page(page: PageSource, settings: Settings) -> PageKind:
     if settings.force_ocr:
         return PageKind.SCAN
-    if page.plumber is None:
+    pp = page.text_layer()
+    if pp is None:
         return PageKind.SCAN
-    pp = page.plumber
     real, garbage, _cjk = text_quality(pp.chars)
     if real >= settings.min_text_chars:
         if garbage >= GARBAGE_SHARE:

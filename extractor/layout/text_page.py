@@ -26,7 +26,7 @@ def is_white(color) -> bool:
     return all(v >= 0.97 for v in values)
 
 
-def ruling_objects(pp) -> list[dict]:
+def ruling_objects(pp) -> list[dict]:  # pp: a TextLayer (or anything with lines and rects)
     """The visible rules of a page: lines, stroked rectangles, thin dark filled rectangles.
 
     Word and WPS put white filled rectangles behind text and shade header cells; those are not
@@ -80,6 +80,13 @@ def close_open_ends(rules: list[dict], tolerance: float = 2.0) -> list[dict]:
     return out
 
 
+def find_tables(settings: Settings, rules: list[dict]) -> list:
+    """pdfplumber's table finder (edges → intersections → cells → tables) on explicit rules."""
+    from pdfplumber.table import TableFinder
+
+    return TableFinder(None, table_settings(settings, rules)).tables
+
+
 def table_settings(settings: Settings, rules: list[dict]) -> dict:
     return {
         "vertical_strategy": "explicit",
@@ -93,11 +100,11 @@ def table_settings(settings: Settings, rules: list[dict]) -> dict:
 
 
 def read_text_page(page: PageSource, settings: Settings) -> PageContent:
-    pp = page.plumber
-    chars = [c for c in pp.chars if not c["text"].isspace()]
+    layer = page.text_layer()
+    chars = [c for c in layer.chars if not c["text"].isspace()]
     grids: list[Grid] = []
-    rules = ruling_objects(pp)
-    tables = pp.find_tables(table_settings(settings, rules)) if len(rules) >= 4 else []
+    rules = ruling_objects(layer)
+    tables = find_tables(settings, rules) if len(rules) >= 4 else []
     for table in tables:
         grid = grid_from_boxes([tuple(c) for c in table.cells], page.number)
         if grid.n_cols >= 2 and grid.n_rows >= 1:
