@@ -217,3 +217,17 @@ def test_prose_needed_reads_headings_and_section_six_only(engine):
                             height=page5.height)  # page 5 again: a new document, 五 not carried
     joined = "".join(ln.text for ln in fresh.lines)
     assert "跟班学习" not in joined and "信息处理费" in joined
+
+
+def test_heading_form_from_the_left_crop():
+    from extractor.ocr.engine import Recognition
+    from extractor.ocr.scan_page import _heading_from_probe
+
+    def fix(full: str, probe: str) -> str:
+        return _heading_from_probe(Recognition(text=full, score=0.9), probe).text
+
+    assert fix("一1总体情况", "一、总") == "一、总体情况"  # 、 misread
+    assert fix("六其他需要报告的事项", "六、其") == "六、其他需要报告的事项"  # 、 dropped
+    assert fix("四、政府信息公开", "四1政") == "四、政府信息公开"  # the line itself is fine
+    assert fix("一是政策解读", "一是政") == "一是政策解读"  # no heading in either reading
+    assert fix("五1存在的问题", "六、存") == "五1存在的问题"  # the two readings disagree on the number

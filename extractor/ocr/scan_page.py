@@ -641,6 +641,7 @@ class ProseReader:
         self.results: list[Recognition] = []
         self._probes: list[int] = []
         self._heads: dict[int, int | None] = {}  # heading line -> its number (None: unreadable)
+        self._probe_text: dict[int, str] = {}  # heading line -> what its left crop read
 
     def _row_crops(self, i: int, out: list[np.ndarray]) -> None:
         self.full[i] = list(range(len(out), len(out) + len(self.rows[i].runs)))
@@ -685,6 +686,7 @@ class ProseReader:
             text = _normalise(rec.text)
             if HEADING_START.match(text):
                 self._heads[i] = _numeral(text)
+                self._probe_text[i] = text
         first_head = min(self._heads, default=len(self.rows))
         want: list[int] = []
         section = self.section_at_start
@@ -722,7 +724,36 @@ class ProseReader:
         return _combine([self.results[k] for k in self.full[i]], False)
 
     def lines(self) -> list[tuple[ProseRow, Recognition]]:
-        return [(self.rows[i], self._line(i)) for i in sorted(self.full)]
+        out = []
+        for i in sorted(self.full):
+            rec = self._line(i)
+            if i in self._probe_text:
+                rec = _heading_from_probe(rec, self._probe_text[i])
+            out.append((self.rows[i], rec))
+        return out
+
+
+SEPARATOR_MISREADS = set("1l|Il,，;；:：、.．")
+
+
+def _heading_from_probe(rec: Recognition, probe: str) -> Recognition:
+    """A heading read twice — its left crop (the first pass) and the whole line — where only the
+    left crop shows the heading's form (一、) and the whole line misread or dropped the 、 after
+    the same number (一1总体情况): the number and 、 as the left crop read them. The stitcher
+    needs the form to see a section break between two parts of a table."""
+    m = HEADING.match(probe)
+    text = _normalise(rec.text)
+    if m is None or HEADING.match(text):
+        return rec
+    num = m.group("num")
+    body = text.lstrip()
+    if not body.startswith(num):
+        return rec
+    rest = body[len(num) :]
+    if rest[:1] in SEPARATOR_MISREADS:
+        rest = rest[1:]
+    return Recognition(text=f"{num}、{rest}", score=rec.score, char_scores=rec.char_scores,
+                       alternatives=rec.alternatives, char_alternatives=rec.char_alternatives)
 
 
 def recognize_unique(engine, crops: list[np.ndarray]) -> list[Recognition]:
