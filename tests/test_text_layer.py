@@ -16,7 +16,7 @@ FILES = ["seed_chaoyang-minzheng-2023.pdf", "gen-2019-blank-rects-inconsistent.p
 def test_pdfium_layer_equals_pdfplumber_layer(name):
     path = SAMPLES / name
     doc = pdfium.PdfDocument(str(path))
-    with pdfplumber.open(str(path)) as plumb:
+    with pdfplumber.open(str(path)) as plumb, doc:
         for i, ppage in enumerate(plumb.pages):
             page = doc[i]
             assert pdfium_compatible(page)
@@ -24,9 +24,19 @@ def test_pdfium_layer_equals_pdfplumber_layer(name):
             b_chars = [c for c in b.chars if not c["text"].isspace()]
             assert [c["text"] for c in a.chars] == [c["text"] for c in b_chars]
             for ca, cb in zip(a.chars, b_chars):
-                assert abs(ca["x0"] - cb["x0"]) < 1.5 and abs(ca["bottom"] - cb["bottom"]) < 0.25 * max(cb["bottom"] - cb["top"], 8)
+                # the same place: pdfium's ink box lies inside pdfminer's advance box, and both
+                # sit on the same line (what assigning characters to cells depends on)
+                assert cb["x0"] - 1 <= ca["x0"] and ca["x1"] <= cb["x1"] + 1
+                size = max(cb["bottom"] - cb["top"], 8)
+                assert abs((ca["top"] + ca["bottom"]) - (cb["top"] + cb["bottom"])) / 2 < 0.25 * size
             assert (len(a.lines), len(a.rects)) == (len(b.lines), len(b.rects))
-            key = lambda o: (round(o["x0"]), round(o["top"]), round(o["x1"]), round(o["bottom"]))  # noqa: E731
-            assert sorted(map(key, a.rects)) == sorted(map(key, b.rects))
-            assert sorted(map(key, a.lines)) == sorted(map(key, b.lines))
-    doc.close()
+            for mine, theirs in ((a.rects, b.rects), (a.lines, b.lines)):
+                assert _same_boxes(mine, theirs)
+
+
+def _same_boxes(a: list[dict], b: list[dict], tolerance: float = 1.0) -> bool:
+    key = lambda o: (o["top"], o["x0"], o["bottom"], o["x1"])  # noqa: E731
+    return all(
+        max(abs(p - q) for p, q in zip(key(x), key(y))) <= tolerance
+        for x, y in zip(sorted(a, key=key), sorted(b, key=key))
+    )
