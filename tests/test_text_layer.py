@@ -40,3 +40,16 @@ def _same_boxes(a: list[dict], b: list[dict], tolerance: float = 1.0) -> bool:
         max(abs(p - q) for p, q in zip(key(x), key(y))) <= tolerance
         for x, y in zip(sorted(a, key=key), sorted(b, key=key))
     )
+
+
+def test_vertical_text_in_a_merged_cell_reads_top_to_bottom():
+    """pdfium gives these characters line boxes 20 lines tall; they must still read in order."""
+    from conftest import corpus_file
+    from extractor.io import open_document
+    from extractor.layout.text_page import read_text_page
+    from extractor.settings import Settings
+
+    with open_document(corpus_file("huaian-hongze-district-gov_2023.pdf")) as doc:
+        page = read_text_page(doc.pages[2], Settings())
+    texts = [c.text for g in page.grids for c in g.cells]
+    assert "三、本年度办理结果" in texts

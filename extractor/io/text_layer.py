@@ -85,19 +85,35 @@ def _chars(textpage: pdfium.PdfTextPage, height: float) -> list[dict]:
         x0, x1 = left.value, right.value
         if x1 - x0 < 0.1:  # an empty glyph box (some dashes): the loose box
             x0, x1 = rect.left, rect.right
+        line_top, line_bottom = height - rect.top, height - rect.bottom
+        ink = (height - top.value, height - bottom.value)
         if len(out) % FONT_SAMPLE == 0:  # font names cost a call each: sampled, enough to spot OCR fonts
             fontname = _font_name(textpage, i)
         out.append({
             "text": text,
             "x0": x0,
             "x1": x1,
-            "top": height - rect.top,
-            "bottom": height - rect.bottom,
-            "size": rect.top - rect.bottom,  # the font's line height (pdfium's font size ignores the text matrix)
+            "top": line_top,
+            "bottom": line_bottom,
+            "size": line_bottom - line_top,  # the font's line height (pdfium's font size ignores the text matrix)
             "fontname": fontname,
             "upright": True,
+            "_ink": ink,
         })
-    return out
+    return _mend_line_boxes(out)
+
+
+def _mend_line_boxes(chars: list[dict]) -> list[dict]:
+    """pdfium gives some text objects (vertical text in merged cells) line boxes many lines tall:
+    those characters get a box the page's usual line height, centred on their ink."""
+    heights = sorted(c["size"] for c in chars)
+    usual = heights[len(heights) // 2] if heights else 0.0
+    for c in chars:
+        ink_top, ink_bottom = c.pop("_ink")
+        if usual and c["size"] > 3 * usual and ink_bottom > ink_top:
+            middle = (ink_top + ink_bottom) / 2
+            c["top"], c["bottom"], c["size"] = middle - usual / 2, middle + usual / 2, usual
+    return chars
 
 
 def _font_name(textpage: pdfium.PdfTextPage, index: int) -> str:
