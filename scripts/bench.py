@@ -75,7 +75,18 @@ def _extract_worker(paths: list[str], queue) -> None:
                 for k, f in result.fields.items()
             },
         })
-    queue.put({"rows": rows, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024})
+    queue.put({"rows": rows, "peak_rss_mb": peak_rss_mb()})
+
+
+def peak_rss_mb() -> float:
+    """This process's own peak RSS (VmHWM): ``ru_maxrss`` keeps the parent's across fork+exec."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def extract_all(paths: list[Path]) -> dict:

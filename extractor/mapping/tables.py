@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from extractor.mapping.labels import contains, similarity
 from extractor.mapping.numbers import looks_numeric, parse_number
-from models.extraction import Field, FieldStatus
+from models.extraction import Field, FieldStatus, Source
 from models.fields import (
     ACTIVE_ROWS,
     APPLICANT_COLUMNS,
@@ -83,9 +83,10 @@ def map_tables(tables: list[Grid]) -> MappedTables:
     active_grids = tables[:app_index] or tables
     out.fields.update(map_active(active_grids, out.issues))
     out.fields.update(map_litigation(tables[app_index + 1 :] + tables[: app_index + 1], out.issues))
+    source = tables[app_index].cells[0].source if tables[app_index].cells else Source.TEXT
     for spec in registry(out.layout):  # every table field is present; those not found await a person
         if spec.table in TABLES and spec.key not in out.fields:
-            out.fields[spec.key] = missing_field(spec.key)
+            out.fields[spec.key] = missing_field(spec.key, source)
     return out
 
 
@@ -167,10 +168,10 @@ def layout_of(spec_indexes) -> Layout:
     return Layout.L2021
 
 
-def missing_field(key: str) -> Field:
+def missing_field(key: str, source: Source = Source.TEXT) -> Field:
     """A field the document should print but that was not found: a person must supply it."""
     return Field(
-        key=key, value=None, raw="", confidence=0.0, status=FieldStatus.REVIEW,
+        key=key, value=None, raw="", confidence=0.0, status=FieldStatus.REVIEW, source=source,
         evidence={"ocr": 0.0, "structure": 0.0, "label": 0.0, "parsed": 0.0, "found": 0.0},
     )
 
