@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from helpers_badfiles import make_encrypted_pdf, make_letter_pdf
+
 PG_HOST = os.environ.get("GOVREPORT_TEST_PG_HOST", "127.0.0.1")
 PG_PORT = int(os.environ.get("GOVREPORT_TEST_PG_PORT", "5432"))
 PG_DB = os.environ.get("GOVREPORT_TEST_PG_DB", "test")
@@ -87,30 +89,9 @@ def bad_files(out: Path, good_pdf: Path) -> dict[str, Path]:
     junk = out / "bad-junk.pdf"
     junk.write_bytes(b"this is not a pdf at all\n" * 50)
     files["unknown_format"] = junk
-    files["encrypted"] = _encrypted_pdf(out / "bad-encrypted.pdf")
-    files["no_table"] = _plain_pdf(out / "bad-not-a-report.pdf")
+    files["encrypted"] = make_encrypted_pdf(out / "bad-encrypted.pdf")
+    files["no_table"] = make_letter_pdf(out / "bad-not-a-report.pdf")
     return files
-
-
-def _encrypted_pdf(path: Path) -> Path:
-    from reportlab.lib import pdfencrypt
-    from reportlab.pdfgen import canvas
-
-    enc = pdfencrypt.StandardEncryption("secret-user-password", ownerPassword="owner", canPrint=0)
-    c = canvas.Canvas(str(path), encrypt=enc)
-    c.drawString(72, 720, "encrypted report")
-    c.save()
-    return path
-
-
-def _plain_pdf(path: Path) -> Path:
-    from reportlab.pdfgen import canvas
-
-    c = canvas.Canvas(str(path))
-    for i in range(12):
-        c.drawString(72, 720 - 20 * i, f"Minutes of the meeting, item {i}: nothing to report here at all.")
-    c.save()
-    return path
 
 
 def copy_tree(src: Path, dst: Path) -> Path:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import subprocess
 import sys
 from pathlib import Path
@@ -11,43 +10,10 @@ import pytest
 
 from extractor import extract
 from extractor.errors import ExitCode, exit_code_for
+from helpers_badfiles import make_encrypted_pdf, make_letter_pdf, make_png
 from models import DocumentStatus
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def make_letter_pdf(path: Path) -> Path:
-    """A one-page letter with a text layer and no tables."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.pdfgen import canvas
-
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
-    c.setFont("STSong-Light", 12)
-    for i, line in enumerate(["关于召开工作会议的通知", "各单位：", "定于下周一上午九时在三楼会议室召开全体会议，请准时参加。", "特此通知。"]):
-        c.drawString(72, 760 - 24 * i, line)
-    c.save()
-    return path
-
-
-def make_encrypted_pdf(path: Path) -> Path:
-    from reportlab.lib import pdfencrypt
-    from reportlab.pdfgen import canvas
-
-    enc = pdfencrypt.StandardEncryption("user-secret", ownerPassword="owner-secret", strength=128)
-    c = canvas.Canvas(str(path), encrypt=enc)
-    c.drawString(72, 720, "secret report")
-    c.save()
-    return path
-
-
-def make_png(path: Path) -> Path:
-    from PIL import Image
-
-    Image.new("RGB", (64, 32), "white").save(path, format="PNG")
-    return path
 
 
 @pytest.fixture
