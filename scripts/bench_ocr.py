@@ -8,7 +8,8 @@ shared: per page the median of its repetitions); full-page once.
 
 Part 2, whole scanned reports (``files``: PDFs with a ``.truth.json`` beside them): the full
 pipeline with ``Settings.ocr_prose`` "needed" (default) and "all" — s/page over every page
-(prose pages too) and fields equal to the truth, to show what reading less prose costs.
+(prose pages too), field accuracy against the truth (fields equal to it) and how many wrong
+fields are not flagged for review (issue 4 wants none), to show what reading less prose costs.
 
 Each method runs in its own fresh worker process, so its peak RSS is its own (VmHWM: see
 ``_rss_mb`` for why not ``ru_maxrss``).
@@ -166,11 +167,13 @@ def _files_worker(policy: str, files: list[str], threads: int, q) -> None:
     """The whole pipeline on scanned reports with one prose policy."""
     from extractor import Extractor
     from extractor.settings import Settings
+    from models import FieldStatus
 
     extractor = Extractor(Settings(ocr_threads=threads, ocr_prose=policy))
     seconds = 0.0
     ocr_pages = right = total = 0
     missed: list[str] = []
+    unflagged: list[str] = []
     for path in files:
         start = time.perf_counter()
         result = extractor.extract(path)
@@ -182,9 +185,13 @@ def _files_worker(policy: str, files: list[str], threads: int, q) -> None:
             total += 1
             if f is not None and _plain(f.value) == expected:
                 right += 1
-            elif not key.startswith(("applications.", "active.", "review.", "litigation")):
+                continue
+            if f is not None and f.status != FieldStatus.REVIEW:  # wrong and not flagged: the bad kind
+                unflagged.append(f"{Path(path).stem}: {key} truth {expected!r} got {_plain(f.value)!r}")
+            if not key.startswith(("applications.", "active.", "review.", "litigation")):
                 missed.append(f"{Path(path).stem}: {key}")
     q.put(dict(policy=policy, seconds=seconds, ocr_pages=ocr_pages, right=right, total=total,
+               unflagged=len(unflagged), unflagged_keys=unflagged[:6],
                missed=missed[:6], rss_mb=_rss_mb(), load=os.getloadavg()[0]))
 
 
@@ -257,13 +264,17 @@ def files_markdown(results: list[dict], n_files: int) -> str:
     lines = [
         f"Whole scanned reports ({n_files} PDFs with truth), full pipeline, every page (prose pages too):",
         "",
-        "| Settings.ocr_prose | s/page | fields right | peak RSS/worker | load avg |",
-        "|---|---|---|---|---|",
+        "| Settings.ocr_prose | s/page | fields right | field accuracy | wrong, not flagged for review | "
+        "peak RSS/worker | load avg |",
+        "|---|---|---|---|---|---|---|",
     ]
     for r in results:
         lines.append(f"| {r['policy']} | {r['seconds'] / max(r['ocr_pages'], 1):.2f} | {r['right']}/{r['total']} | "
+                     f"{100 * r['right'] / max(r['total'], 1):.2f} % | {r['unflagged']} | "
                      f"{r['rss_mb']:.0f} MB | {r['load']:.1f} |")
     for r in results:
+        if r["unflagged_keys"]:
+            lines.append(f"\n{r['policy']}: wrong and not flagged: {r['unflagged_keys']}")
         if r["missed"]:
             lines.append(f"\n{r['policy']}: title/fee fields missed: {r['missed']}")
     return "\n".join(lines)

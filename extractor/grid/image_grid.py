@@ -219,6 +219,40 @@ def _in(seg: Segment, lo_pos: float, hi_pos: float, lo_al: float, hi_al: float, 
     return lo_pos - tol <= seg.pos <= hi_pos + tol and seg.b >= lo_al - tol and seg.a <= hi_al + tol
 
 
+PRESENT = 0.5  # a boundary whose rule covers this share of it is there
+
+
+def _thin_line_share(binary: np.ndarray, pos: float, lo: float, hi: float, horizontal: bool, dpi: float) -> float:
+    """Share of [lo, hi] along the grid line at ``pos`` covered by thin pieces of a line: ink
+    components lying wholly within a few pixels of the line. A rule broken into pieces too short
+    for the opening (under a seal, a faint print) passes; text crossing the line does not: a
+    glyph's strokes join strokes that reach beyond the band, so a merged cell's text never splits
+    it."""
+    band = _k(dpi, 0.02, 3)  # the line (thickened by blur), with the deskew's residue
+    clear = _k(dpi, 0.012, 2)  # room beside it, where a piece of a rule does not reach
+    p, lo_i, hi_i = int(round(pos)), int(round(lo)), int(round(hi))
+    img = binary if horizontal else binary.T
+    lo_i, hi_i = max(0, lo_i), min(img.shape[1], hi_i)
+    if hi_i - lo_i < 4 or p - band - clear < 0 or p + band + clear + 1 > img.shape[0]:
+        return 0.0
+    strip = np.ascontiguousarray(img[p - band - clear : p + band + clear + 1, lo_i:hi_i])
+    if not strip.any():
+        return 0.0
+    n, _, stats, _ = cv2.connectedComponentsWithStats(strip, connectivity=8)
+    covered = np.zeros(hi_i - lo_i, bool)
+    for x, y, w, h, _area in stats[1:]:
+        if y >= clear and y + h <= clear + 2 * band + 1 and w >= max(h, 2 * clear):
+            covered[x : x + w] = True
+    if np.count_nonzero(covered) < 0.5 * len(covered):  # pieces, not a dot or two
+        return 0.0
+    # gaps between the pieces (and at the ends) as short as the gaps ``_join`` bridges between
+    # rule segments belong to the line: under a seal's densest ink a thin rule fades for a while
+    idx = np.concatenate([[-1], np.flatnonzero(covered), [len(covered)]])
+    gaps = np.diff(idx) - 1
+    gap = _k(dpi, 0.08, 6)
+    return float((len(covered) - gaps[gaps > gap].sum()) / len(covered))
+
+
 def _grid_in_region(lines: PageLines, region, dpi: float, page: int, to_source,
                     kept: list[tuple[Segment, bool]]) -> ImageTable | None:
     x0, y0, x1, y1 = region
@@ -271,6 +305,18 @@ def _grid_in_region(lines: PageLines, region, dpi: float, page: int, to_source,
     for i in range(nr + 1):
         for c in range(nc):
             hcov[i, c] = _coverage(hlines[i], cols[c] + margin, cols[c + 1] - margin)
+    # a rule broken into pieces too short for the opening (under a seal, a faint print): where a
+    # boundary's rule segments cover too little, a thin straight line of ink along it counts
+    for r in range(nr):
+        for j in range(1, nc):
+            if vcov[r, j] < PRESENT:
+                vcov[r, j] = max(vcov[r, j], _thin_line_share(lines.binary, cols[j], rows[r] + margin,
+                                                              rows[r + 1] - margin, False, dpi))
+    for i in range(1, nr):
+        for c in range(nc):
+            if hcov[i, c] < PRESENT:
+                hcov[i, c] = max(hcov[i, c], _thin_line_share(lines.binary, rows[i], cols[c] + margin,
+                                                              cols[c + 1] - margin, True, dpi))
 
     # union slots across missing boundaries
     parent = list(range(nr * nc))
@@ -286,7 +332,6 @@ def _grid_in_region(lines: PageLines, region, dpi: float, page: int, to_source,
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
 
-    PRESENT = 0.5
     for r in range(nr):
         for c in range(nc):
             if c + 1 < nc and vcov[r, c + 1] < PRESENT:

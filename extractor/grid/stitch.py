@@ -4,6 +4,10 @@ The continuation's header is not repeated, so the test is geometric: the last ta
 and the first table of the next page continue each other when their column rules line up
 (the continuation may lack some rules, where merged cells hide them) and no section heading
 stands between them.
+
+Scanned pages that were turned to be read (``PageContent.rotation``) keep their boxes in the
+frame of the page as rendered (the review crops from it); the stitcher compares positions in
+the reading frame, so those boxes are turned first (``reading_box``).
 """
 
 from __future__ import annotations
@@ -11,17 +15,62 @@ from __future__ import annotations
 import re
 
 from extractor.grid.cells import cluster_positions
+from models.extraction import BBox
 from models.page import Grid, PageContent
 
 HEADING = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.．]")
 
 
+def reading_box(box: BBox, page: PageContent | None) -> BBox:
+    """``box`` (points, the page as rendered) in the frame the page is read in: a scanned page
+    whose content showed turned by ``rotation`` (clockwise degrees) has its box turned back the
+    way ``orient.turn`` turned the image. Deskew (a few degrees) is left out."""
+    k = ((page.rotation if page is not None else 0) // 90) % 4
+    if k == 0:
+        return box
+    w, h = page.width, page.height
+    if k == 1:  # x' = y, y' = w - x
+        return BBox(x0=box.top, top=w - box.x1, x1=box.bottom, bottom=w - box.x0)
+    if k == 2:
+        return BBox(x0=w - box.x1, top=h - box.bottom, x1=w - box.x0, bottom=h - box.top)
+    return BBox(x0=h - box.bottom, top=box.x0, x1=h - box.top, bottom=box.x1)  # x' = h - y, y' = x
+
+
+class _Frame:
+    """Boxes of the document's pages in their reading frames."""
+
+    def __init__(self, pages: list[PageContent]):
+        self.pages = {p.number: p for p in pages}
+
+    def box(self, box: BBox, page: int) -> BBox:
+        return reading_box(box, self.pages.get(page))
+
+    def turned(self, page: int) -> bool:
+        p = self.pages.get(page)
+        return p is not None and bool(p.rotation)
+
+    def col_edges(self, grid: Grid) -> list[float]:
+        """The grid's column rules in the reading frame: as found (a joined grid: in its first
+        part's frame), or, for one page's grid read from a turned page, from its cells' sides."""
+        if len(grid.pages) != 1 or not self.turned(grid.pages[0]):
+            return grid.col_edges
+        xs = [x for c in grid.cells for b in (self.box(c.bbox, c.page),) for x in (b.x0, b.x1)]
+        return cluster_positions(xs, 2.0) if xs else []
+
+    def grid_box(self, grid: Grid) -> BBox | None:
+        return None if grid.bbox is None else self.box(grid.bbox, grid.pages[0])
+
+
+UPRIGHT = _Frame([])
+
+
 def stitch_tables(pages: list[PageContent], tolerance: float = 4.0) -> list[Grid]:
     """Every table of the document in reading order, continued parts joined."""
+    frame = _Frame(pages)
     out: list[Grid] = []
     previous_page: PageContent | None = None
     for page in pages:
-        grids = sorted(page.grids, key=lambda g: g.bbox.top if g.bbox else 0.0)
+        grids = sorted(page.grids, key=lambda g: frame.grid_box(g).top if g.bbox else 0.0)
         for i, grid in enumerate(grids):
             if (
                 i == 0
@@ -29,46 +78,48 @@ def stitch_tables(pages: list[PageContent], tolerance: float = 4.0) -> list[Grid
                 and previous_page is not None
                 and out[-1].pages[-1] == previous_page.number
                 and page.number == previous_page.number + 1
-                and _is_last_on_page(out[-1], previous_page)
-                and not _heading_between(previous_page, out[-1], page, grid)
-                and columns_match(out[-1], grid, tolerance)
+                and _is_last_on_page(out[-1], previous_page, frame)
+                and not _heading_between(previous_page, out[-1], page, grid, frame)
+                and columns_match(out[-1], grid, tolerance, frame=frame)
             ):
-                out[-1] = append_grid(out[-1], grid, tolerance)
+                out[-1] = append_grid(out[-1], grid, tolerance, frame=frame)
             else:
                 out.append(grid)
         previous_page = page
     return out
 
 
-def _is_last_on_page(grid: Grid, page: PageContent) -> bool:
+def _is_last_on_page(grid: Grid, page: PageContent, frame: _Frame = UPRIGHT) -> bool:
     own = [g for g in page.grids if g.bbox and grid.pages[-1] == page.number]
     if not own:
         return False
-    lowest = max(own, key=lambda g: g.bbox.bottom)
-    return any(c.page == page.number for c in grid.cells) and _bottom_on(grid, page.number) >= lowest.bbox.bottom - 1
+    lowest = max(frame.grid_box(g).bottom for g in own)
+    return any(c.page == page.number for c in grid.cells) and _bottom_on(grid, page.number, frame) >= lowest - 1
 
 
-def _bottom_on(grid: Grid, page: int) -> float:
-    return max((c.bbox.bottom for c in grid.cells if c.page == page), default=0.0)
+def _bottom_on(grid: Grid, page: int, frame: _Frame = UPRIGHT) -> float:
+    return max((frame.box(c.bbox, page).bottom for c in grid.cells if c.page == page), default=0.0)
 
 
-def _heading_between(prev_page: PageContent, prev: Grid, page: PageContent, grid: Grid) -> bool:
-    bottom = _bottom_on(prev, prev_page.number)
-    top = grid.bbox.top if grid.bbox else 0.0
-    after = [ln for ln in prev_page.lines if ln.bbox.top > bottom]
-    before = [ln for ln in page.lines if ln.bbox.bottom < top]
+def _heading_between(prev_page: PageContent, prev: Grid, page: PageContent, grid: Grid,
+                     frame: _Frame = UPRIGHT) -> bool:
+    bottom = _bottom_on(prev, prev_page.number, frame)
+    top = frame.grid_box(grid).top if grid.bbox else 0.0
+    after = [ln for ln in prev_page.lines if frame.box(ln.bbox, prev_page.number).top > bottom]
+    before = [ln for ln in page.lines if frame.box(ln.bbox, page.number).bottom < top]
     return any(HEADING.match(ln.text) for ln in after + before)
 
 
-def _onto(a: Grid, b: Grid):
+def _onto(a: Grid, b: Grid, frame: _Frame = UPRIGHT):
     """Map ``b``'s x positions onto ``a``'s: scans of two pages sit a few points apart."""
-    a0, a1 = a.col_edges[0], a.col_edges[-1]
-    b0, b1 = b.col_edges[0], b.col_edges[-1]
+    ea, eb = frame.col_edges(a), frame.col_edges(b)
+    a0, a1 = ea[0], ea[-1]
+    b0, b1 = eb[0], eb[-1]
     scale = (a1 - a0) / (b1 - b0) if b1 > b0 else 1.0
     return lambda x: a0 + (x - b0) * scale
 
 
-def columns_match(a: Grid, b: Grid, tolerance: float, share: float = 0.7) -> bool:
+def columns_match(a: Grid, b: Grid, tolerance: float, share: float = 0.7, frame: _Frame = UPRIGHT) -> bool:
     """Tables of (nearly) the same width, and most rules of the part with fewer rules are rules
     of the other, once ``b`` is laid onto ``a``.
 
@@ -77,23 +128,24 @@ def columns_match(a: Grid, b: Grid, tolerance: float, share: float = 0.7) -> boo
     are shifted and scaled a little against each other, so rules are compared after aligning
     the outer edges.
     """
-    if len(a.col_edges) < 2 or len(b.col_edges) < 2:
+    ea, eb = frame.col_edges(a), frame.col_edges(b)
+    if len(ea) < 2 or len(eb) < 2:
         return False
-    width_a = a.col_edges[-1] - a.col_edges[0]
-    width_b = b.col_edges[-1] - b.col_edges[0]
+    width_a = ea[-1] - ea[0]
+    width_b = eb[-1] - eb[0]
     if abs(width_a - width_b) > max(tolerance, 0.03 * width_a):
         return False
-    onto = _onto(a, b)
-    mapped = [onto(x) for x in b.col_edges]
-    fewer, more = sorted((a.col_edges, mapped), key=len)
+    onto = _onto(a, b, frame)
+    mapped = [onto(x) for x in eb]
+    fewer, more = sorted((ea, mapped), key=len)
     shared = sum(1 for x in fewer if any(abs(x - y) <= tolerance for y in more))
     return shared >= share * len(fewer) and shared >= min(len(fewer), 3)
 
 
-def append_grid(a: Grid, b: Grid, tolerance: float) -> Grid:
+def append_grid(a: Grid, b: Grid, tolerance: float, frame: _Frame = UPRIGHT) -> Grid:
     """``b``'s rows below ``a``'s; both parts' columns renumbered onto the union of their rules."""
-    onto = _onto(a, b)
-    edges = cluster_positions(a.col_edges + [onto(x) for x in b.col_edges], tolerance)
+    onto = _onto(a, b, frame)
+    edges = cluster_positions(frame.col_edges(a) + [onto(x) for x in frame.col_edges(b)], tolerance)
 
     def col_of(x: float) -> int:
         return min(range(len(edges)), key=lambda i: abs(edges[i] - x))
@@ -101,10 +153,12 @@ def append_grid(a: Grid, b: Grid, tolerance: float) -> Grid:
     offset = a.n_rows
     for cell in b.cells:
         cell.row += offset
-        c0, c1 = col_of(onto(cell.bbox.x0)), col_of(onto(cell.bbox.x1))
+        box = frame.box(cell.bbox, cell.page)
+        c0, c1 = col_of(onto(box.x0)), col_of(onto(box.x1))
         cell.col, cell.col_span = c0, max(c1 - c0, 1)
     for cell in a.cells:
-        c0, c1 = col_of(cell.bbox.x0), col_of(cell.bbox.x1)
+        box = frame.box(cell.bbox, cell.page)
+        c0, c1 = col_of(box.x0), col_of(box.x1)
         cell.col, cell.col_span = c0, max(c1 - c0, 1)
     return Grid(
         cells=a.cells + b.cells,

@@ -298,7 +298,7 @@ def _cell_job(gray: np.ndarray, layout, glyph: float) -> CellJob:
     mark = _is_dash(sub, glyph)
     if mark:
         return CellJob(crops=[], dash=mark, boxes=pieces)
-    if all(p[3] - p[1] < 0.4 * glyph and p[2] - p[0] < 0.6 * glyph for p in pieces):
+    if all(p[3] - p[1] < 0.4 * glyph and p[2] - p[0] < 0.6 * glyph for p in pieces) or _only_specks(sub, glyph):
         # only blots smaller than any digit: dirt on a blank cell, not text. Blank, with a
         # confidence that says how much ink was thrown away
         ink = int(np.count_nonzero(sub))
@@ -311,6 +311,20 @@ def _cell_job(gray: np.ndarray, layout, glyph: float) -> CellJob:
         pieces = [q for p in pieces for q in _split_stacked(p, sub, origin, em)]
         return CellJob(crops=[_strip(gray, pieces, glyph, sub, origin)], vertical=True, boxes=pieces)
     return CellJob(crops=[_crop(gray, p, glyph, sub, origin) for p in pieces], boxes=pieces)
+
+
+def _only_specks(sub: np.ndarray, glyph: float) -> bool:
+    """Every ink component of the cell is a speck: under 0.3 of a glyph both ways. A digit is a
+    glyph tall; a dash is at least 0.3 of one wide and, alone, ``_is_dash`` has taken it
+    already. Specks scattered across a wide blank cell make one long band of "text" whose crop
+    the recogniser reads as a letter or a glyph (T, 大)."""
+    if sub is None or not sub.any():
+        return False
+    n, _, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
+    if n < 2:
+        return False
+    limit = 0.3 * glyph
+    return bool(np.all((stats[1:, cv2.CC_STAT_WIDTH] < limit) & (stats[1:, cv2.CC_STAT_HEIGHT] < limit)))
 
 
 def _split_stacked(piece: PxBox, sub: np.ndarray, origin, em: int) -> list[PxBox]:
@@ -356,7 +370,8 @@ def _is_dash(sub: np.ndarray, glyph: float) -> str | None:
     if n > 2 and np.sort(areas)[-2] > dust:
         return None  # more than one stroke
     x, y, w, h, area = stats[i]
-    if h <= 0.3 * glyph and w >= 2.5 * h and w >= 0.3 * glyph and area >= 0.6 * w * h:
+    # (a hyphen, blurred and JPEG-smeared, may be only ~1.7 times as wide as it is thick)
+    if h <= 0.3 * glyph and w >= 1.6 * h and w >= 0.3 * glyph and area >= 0.6 * w * h:
         return "—"
     pts = np.column_stack(np.nonzero(labels == i))[:, ::-1].astype(np.float32)
     (_, _), (rw, rh), angle = cv2.minAreaRect(pts)
