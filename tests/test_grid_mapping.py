@@ -112,3 +112,18 @@ def test_scanned_parts_shifted_a_few_points_still_stitch_and_unreadable_cells_go
     # table 四 and 二 are absent here: their fields are present, empty, and await a person
     absent = mapped.fields["review.total"]
     assert absent.value is None and absent.status.value == "review" and absent.confidence == 0.0
+
+
+def test_table_four_printed_all_blank_is_fifteen_zeros():
+    from extractor.mapping.tables import map_litigation
+
+    header = [Cell(row=0, col=0, page=4, bbox=BBox(x0=0, top=0, x1=150, bottom=10), text="行政复议", col_span=15)]
+    labels = [Cell(row=1, col=i, page=4, bbox=BBox(x0=10 * i, top=10, x1=10 * i + 10, bottom=20), text="结果维持")
+              for i in range(15)]
+    blanks = [Cell(row=2, col=i, page=4, bbox=BBox(x0=10 * i, top=20, x1=10 * i + 10, bottom=30), text="")
+              for i in range(15)]
+    grid = Grid(cells=header + labels + blanks, n_rows=3, n_cols=15, pages=[4])
+    issues: list[str] = []
+    fields = map_litigation([grid], issues)
+    assert issues == [] and len(fields) == 15
+    assert all(f.value == 0 and f.raw == "" for f in fields.values())

@@ -233,12 +233,14 @@ def map_litigation(grids: list[Grid], issues: list[str]) -> dict[str, Field]:
     keys = [f"{g.key}.{c.key}" for g in LITIGATION_GROUPS for c in LITIGATION_COLUMNS]
     ordered = sorted(grids, key=lambda g: 0 if contains(g.text(), "行政复议") else 1)
     for grid in ordered:
+        headed = contains(grid.text(), "行政复议")
         for r in range(grid.n_rows - 1, -1, -1):
             cells = [c for c in grid.row_cells(r) if c.row == r and c.row_span == 1]
             if len(cells) < N_LITIGATION:
                 continue
             values = cells[-N_LITIGATION:]
-            if mostly_numeric(values) and any(c.text.strip() for c in values):
+            # all fifteen may be printed blank (zeros); then only under the 行政复议 header
+            if mostly_numeric(values) and (headed or any(c.text.strip() for c in values)):
                 return {k: make_field(k, c, ValueType.INT) for k, c in zip(keys, values)}
     issues.append("table 四: the row of 15 numbers was not found")
     return {}
