@@ -186,7 +186,7 @@ def plot(summary: dict, path: Path) -> None:
     tools = summary["tables"]["tools"]
     names = list(tools)
     axes[0].bar(names, [100 * tools[n]["accuracy"] for n in names], color=["#2a7", "#888", "#aaa"])
-    axes[0].set_ylabel("table 三 cells right (%)")
+    axes[0].set_ylabel("table 3 (application matrix) cells right, %")
     axes[0].set_ylim(0, 105)
     axes[0].set_title("Accuracy, same files")
     axes[1].bar(names, [tools[n]["s_per_report"] for n in names], color=["#2a7", "#888", "#aaa"])
