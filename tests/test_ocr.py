@@ -231,3 +231,26 @@ def test_heading_form_from_the_left_crop():
     assert fix("四、政府信息公开", "四1政") == "四、政府信息公开"  # the line itself is fine
     assert fix("一是政策解读", "一是政") == "一是政策解读"  # no heading in either reading
     assert fix("五1存在的问题", "六、存") == "五1存在的问题"  # the two readings disagree on the number
+
+
+def test_stray_marks_around_a_number():
+    from extractor.ocr.scan_page import _strip_stray
+
+    assert _strip_stray("7.") == "7"
+    assert _strip_stray("-2") == "2"
+    assert _strip_stray("•30") == "30"
+    assert _strip_stray("】") == "1"
+    for text in ("7", "7.5", "1,234", "—", "(1)", "一", "*.", "其他"):
+        assert _strip_stray(text) is None
+
+
+def test_cell_of_specks_has_no_glyph():
+    from extractor.ocr.scan_page import _has_glyph
+
+    glyph = 24.0
+    sub = np.zeros((50, 90), np.uint8)
+    for x, y in ((10, 10), (20, 14), (30, 12), (40, 20), (55, 30)):  # dust spread across the cell
+        sub[y : y + 7, x : x + 6] = 255
+    assert not _has_glyph(sub, glyph)
+    sub[12:30, 70:73] = 255  # a digit 1: a stroke most of a glyph tall
+    assert _has_glyph(sub, glyph)

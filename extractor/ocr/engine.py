@@ -111,10 +111,15 @@ def ctc_decode(probs: np.ndarray, charset: list[str], width_frac: float = 1.0) -
         peak = start + int(run.argmax())
         score = float(run.max())
         row = p[peak]
-        # the TOP_K + 1 most likely classes at the peak (a partial sort: the charset is ~18k)
-        kk = min(TOP_K + 1, row.size)
-        top = np.argpartition(row, -kk)[-kk:]
-        order = top[np.argsort(row[top])[::-1]]
+        # the TOP_K + 1 most likely classes at the peak (a partial sort: the charset is ~18k).
+        # The row sums to 1: when the peak leaves less than MIN_ALT_PROB to the rest, no other
+        # class can be kept and the sort is skipped (most characters of a clean print)
+        if 1.0 - score < MIN_ALT_PROB:
+            order = ()
+        else:
+            kk = min(TOP_K + 1, row.size)
+            top = np.argpartition(row, -kk)[-kk:]
+            order = top[np.argsort(row[top])[::-1]]
         alts = []
         for j in order:
             j = int(j)

@@ -298,7 +298,8 @@ def _cell_job(gray: np.ndarray, layout, glyph: float) -> CellJob:
     mark = _is_dash(sub, glyph)
     if mark:
         return CellJob(crops=[], dash=mark, boxes=pieces)
-    if all(p[3] - p[1] < 0.4 * glyph and p[2] - p[0] < 0.6 * glyph for p in pieces) or _only_specks(sub, glyph):
+    if (all(p[3] - p[1] < 0.4 * glyph and p[2] - p[0] < 0.6 * glyph for p in pieces) or _only_specks(sub, glyph)
+            or not _has_glyph(sub, glyph)):
         # only blots smaller than any digit: dirt on a blank cell, not text. Blank, with a
         # confidence that says how much ink was thrown away
         ink = int(np.count_nonzero(sub))
@@ -325,6 +326,19 @@ def _only_specks(sub: np.ndarray, glyph: float) -> bool:
         return False
     limit = 0.3 * glyph
     return bool(np.all((stats[1:, cv2.CC_STAT_WIDTH] < limit) & (stats[1:, cv2.CC_STAT_HEIGHT] < limit)))
+
+
+def _has_glyph(sub: np.ndarray, glyph: float) -> bool:
+    """Some ink component of the cell is as tall as a character: 0.45 of the page's glyph height
+    (a digit is ~0.7 of it, a CJK glyph all of it; a broken stroke of one still reaches this).
+    Specks clustered in a blank cell — dust, a seal's trace the red suppression left, JPEG
+    smear — are each far lower, however widely they spread; read as a line, the recogniser
+    turns them into a glyph (之, 平) or a mark (•, #, *). Lone bars and slashes (the zero marks)
+    are taken before this by ``_is_dash``."""
+    if sub is None or not sub.any():
+        return False
+    n, _, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
+    return bool(n > 1 and stats[1:, cv2.CC_STAT_HEIGHT].max() >= 0.45 * glyph)
 
 
 def _split_stacked(piece: PxBox, sub: np.ndarray, origin, em: int) -> list[PxBox]:
@@ -577,13 +591,27 @@ def _strip_margin_marks(runs: list[list[int]]) -> list[list[int]]:
     runs = [r for r in runs if r in real or near_real(r)]
     while len(runs) > 1:
         h = max(r[3] - r[1] for r in runs)
-        if runs[0][2] - runs[0][0] <= 1.0 * h and runs[1][0] - runs[0][2] >= 1.5 * h:
-            runs.pop(0)
-        elif runs[-1][2] - runs[-1][0] <= 1.0 * h and runs[-1][0] - runs[-2][2] >= 1.5 * h:
-            runs.pop()
-        else:
-            break
+        k = _mark_at_start(runs, h)
+        if k:
+            del runs[:k]
+            continue
+        k = _mark_at_start([[-r[2], r[1], -r[0], r[3]] for r in reversed(runs)], h)
+        if k:
+            del runs[len(runs) - k :]
+            continue
+        break
     return runs
+
+
+def _mark_at_start(runs: list[list[int]], h: int) -> int:
+    """How many leading runs make a mark beside the text: together at most ``h`` wide, then a
+    gap of 1.5 ``h`` (a mark may be two or three slivers: a page edge's shadow, a hole's rim)."""
+    for k in range(len(runs) - 1):
+        if runs[k][2] - runs[0][0] > 1.0 * h:
+            return 0
+        if runs[k + 1][0] - runs[k][2] >= 1.5 * h:
+            return k + 1
+    return 0
 
 
 HEADING_START = re.compile(r"^\s*[一二三四五六七八九十—\-－]{1,3}\s*[、.．，,]")
@@ -591,6 +619,7 @@ HEADING = re.compile(r"^\s*(?P<num>[一二三四五六七八九十]{1,3})\s*[、
 NUMERALS = "一二三四五六七八九十"
 FEE_SECTION = 6  # 六、其他需要报告的事项: the 信息处理费
 TITLE_ROWS = 8  # page 1: at most this many lines above the first heading are read (title, opening)
+SURE_HEADING = 0.3  # a left crop's score from which its heading form ends the title block
 HEAD_EMS = 3.2  # the left crop that shows a heading's number (四、), in line heights
 
 
@@ -685,8 +714,10 @@ class ProseReader:
         out = [0]
         for i in range(1, len(rows)):
             b, prev, h = rows[i].box, rows[i - 1].box, rows[i].height
+            # also a short line (a heading is one, even right under a full line with no gap) and
+            # a line under a much lower one (a seal's rim or a rule's remnant is no text line)
             if (b[0] > left + 0.8 * h or prev[2] < right - 1.5 * h or b[1] - prev[3] > 1.0 * h
-                    or abs((b[0] + b[2]) / 2 - (left + right) / 2) < h and b[2] < right - 1.5 * h):
+                    or b[2] < right - 1.5 * h or prev[3] - prev[1] < 0.7 * h):
                 out.append(i)
         return out
 
@@ -697,12 +728,17 @@ class ProseReader:
             return []
         # headings and their numbers, from the left crops (四、 is all a left crop needs to show)
         self._heads = {}
+        sure: list[int] = []
         for i, rec in zip(self._probes, first):
             text = _normalise(rec.text)
             if HEADING_START.match(text):
                 self._heads[i] = _numeral(text)
                 self._probe_text[i] = text
-        first_head = min(self._heads, default=len(self.rows))
+                if rec.score >= SURE_HEADING:
+                    sure.append(i)
+        # the title ends at the first heading read with some confidence: a title line's first
+        # glyphs, barely legible, can look like 一, to a left crop (it is read in full anyway)
+        first_head = min(sure, default=len(self.rows))
         want: list[int] = []
         section = self.section_at_start
         for i in range(len(self.rows)):
@@ -881,6 +917,29 @@ def _normalise(text: str) -> str:
     return "".join(out)
 
 
+_STRAY = "-−–_.·•*#'`\",，。、:：;；~^°"
+_NUMBER = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
+STRAY_CONFIDENCE = 0.5  # a number read with a stray mark: right more often than not, but reviewed
+
+
+# a lone 1 whose foot a seal's stroke hid (what is left is its serif and the top of its stem)
+_ONE_LIKE = set("】]」|丨lI")
+
+
+def _strip_stray(text: str) -> str | None:
+    """A number with marks glued on that no number in these tables has — a point after the last
+    digit, a minus, dot or star before the first (7. -2 •3): a speck beside the digits, read as
+    punctuation; or a cell holding nothing but one bar or closing bracket (】 ] |), which no
+    label or value of these tables is: a 1 partly lost. Returns the number, or None when
+    ``text`` is not one."""
+    if len(text) == 1 and text in _ONE_LIKE:
+        return "1"
+    core = text.strip(_STRAY)
+    if core == text or not _NUMBER.fullmatch(core):
+        return None
+    return core
+
+
 def _fill_cell(cell: Cell, job: CellJob, results: list[Recognition]) -> None:
     if job.dash:
         cell.text = job.dash
@@ -897,6 +956,10 @@ def _fill_cell(cell: Cell, job: CellJob, results: list[Recognition]) -> None:
     rec = _combine(results[job.first : job.first + len(job.crops)], job.vertical)
     cell.text = _normalise(rec.text)
     cell.confidence = round(float(rec.score), 5)
+    number = _strip_stray(cell.text)
+    if number is not None:
+        cell.text = number
+        cell.confidence = min(cell.confidence, STRAY_CONFIDENCE)
     cell.char_scores = list(rec.char_scores)
     seen = {cell.text}
     cell.alternatives = []
