@@ -35,6 +35,7 @@ import numpy as np
 
 from extractor.grid.image_grid import ImageTable, PageLines, component_boxes, find_grids, find_lines
 from extractor.layout.orient import PageTransform, upright
+from extractor.layout.title import TITLE, clean_agency
 from extractor.ocr.engine import Recognition
 from models.extraction import Alternative, BBox, Source
 from models.page import Cell, PageContent, PageKind, TextLine
@@ -108,6 +109,9 @@ def read_scan_image(rgb: np.ndarray, dpi: float, number: int, engine, *, width: 
     second = reader.second_pass(results[n_cells:])
     if second:
         reader.finish(recognize_unique(engine, second))
+        third = reader.third_pass()
+        if third:
+            reader.finish_third(recognize_unique(engine, third))
     text_lines = []
     px_to_pt = 72.0 / dpi
     for row, rec in reader.lines():
@@ -620,6 +624,7 @@ NUMERALS = "一二三四五六七八九十"
 FEE_SECTION = 6  # 六、其他需要报告的事项: the 信息处理费
 TITLE_ROWS = 8  # page 1: at most this many lines above the first heading are read (title, opening)
 SURE_HEADING = 0.3  # a left crop's score from which its heading form ends the title block
+TITLE_SIZE = 0.85  # page 1: lines at least this share of the tallest above the first heading are the title
 HEAD_EMS = 3.2  # the left crop that shows a heading's number (四、), in line heights
 
 
@@ -686,6 +691,9 @@ class ProseReader:
         self._probes: list[int] = []
         self._heads: dict[int, int | None] = {}  # heading line -> its number (None: unreadable)
         self._probe_text: dict[int, str] = {}  # heading line -> what its left crop read
+        self._opening: list[int] = []  # page 1: lines above the first heading, not the title's
+        self._title: list[int] = []  # page 1: the title's lines
+        self._more: dict[int, list[int]] = {}  # those lines -> positions of their crops (third pass)
 
     def _row_crops(self, i: int, out: list[np.ndarray]) -> None:
         self.full[i] = list(range(len(out), len(out) + len(self.rows[i].runs)))
@@ -741,12 +749,21 @@ class ProseReader:
         first_head = min(sure, default=len(self.rows))
         want: list[int] = []
         section = self.section_at_start
+        opening = [i for i in range(min(first_head, TITLE_ROWS, len(self.rows)))
+                   if i not in self._heads] if self.number == 1 else []
+        if opening:
+            # the title is in the largest type: read it now, the opening lines only if it
+            # names no agency and year (``third_pass``)
+            tallest = max(self.rows[i].height for i in opening)
+            self._opening = [i for i in opening if self.rows[i].height < TITLE_SIZE * tallest]
+            # (a title line a left crop took for a heading, unsure, is read as one and is the title's)
+            self._title = [i for i in range(min(first_head, TITLE_ROWS, len(self.rows))) if i not in self._opening]
         for i in range(len(self.rows)):
             if i in self._heads:
                 want.append(i)
                 section = self._heads[i] if self._heads[i] is not None else section
-            elif self.number == 1 and i < first_head and i < TITLE_ROWS:
-                want.append(i)  # the title and the opening lines
+            elif i in opening and i not in self._opening:
+                want.append(i)  # the title
             elif section is not None and section >= FEE_SECTION:
                 want.append(i)  # section 六 (on this page, or carried on from the page before)
         crops: list[np.ndarray] = []
@@ -758,6 +775,30 @@ class ProseReader:
     def finish(self, results: list[Recognition]) -> None:
         self.results = results
         self._update_context()
+
+    def third_pass(self) -> list[np.ndarray]:
+        """Page 1's opening lines in body type, when the title lines read do not give the agency
+        and the year (a title in body type, or one naming no agency: the opening sentence
+        does, 现公布朝阳市民政局2023年度…)."""
+        if not self._opening:
+            return []
+        title = "".join(_normalise(self._line(i).text) for i in self._title)
+        m = TITLE.search(re.sub(r"\s+", "", title))
+        if m and clean_agency(m.group("agency")):
+            self._opening = []
+            return []
+        crops: list[np.ndarray] = []
+        self._more = {}
+        for i in self._opening:
+            self._more[i] = list(range(len(crops), len(crops) + len(self.rows[i].runs)))
+            crops.extend(_crop(self.gray, run, self.glyph, self.ink) for run in self.rows[i].runs)
+        return crops
+
+    def finish_third(self, results: list[Recognition]) -> None:
+        base = len(self.results)
+        self.results = list(self.results) + list(results)
+        for i, ks in self._more.items():
+            self.full[i] = [base + k for k in ks]
 
     def _update_context(self) -> None:
         if self.context is None:
