@@ -254,3 +254,30 @@ def test_cell_of_specks_has_no_glyph():
     assert not _has_glyph(sub, glyph)
     sub[12:30, 70:73] = 255  # a digit 1: a stroke most of a glyph tall
     assert _has_glyph(sub, glyph)
+
+
+def test_prose_needed_reads_the_title_not_the_opening_paragraph(engine):
+    """Page 1 of the 2023 report: the title (agency and year) is read; the opening lines in body
+    type above 一、 are left unread since the title names both (``ProseReader.third_pass``)."""
+    from extractor.layout.title import find_title
+    from extractor.ocr.scan_page import _CONTEXTS, DocumentProse, read_scan_image
+
+    doc, page, _text, rgb = _page_pair("huaian-hongze-district-gov_2023.pdf", 1, 200)
+    doc.close()
+    img = degrade(rgb, angle=0.8, seed=11)
+    _CONTEXTS[engine] = DocumentProse()
+    needed = read_scan_image(img, 200, 1, engine, width=page.width, height=page.height)
+    full = read_scan_image(img, 200, 1, engine, width=page.width, height=page.height, prose="all")
+    title = find_title([needed])
+    assert title.agency and "洪泽" in title.agency and title.year == 2023
+    assert (title.agency, title.year) == (find_title([full]).agency, find_title([full]).year)
+
+    def above_first_heading(pc):
+        out = []
+        for ln in pc.lines:
+            if ln.text.startswith("一、"):
+                break
+            out.append(ln.text)
+        return out
+
+    assert len(above_first_heading(needed)) < len(above_first_heading(full))
