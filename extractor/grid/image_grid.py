@@ -26,6 +26,7 @@ from typing import Callable
 import cv2
 import numpy as np
 
+from extractor.grid.cells import cluster_positions
 from extractor.layout.orient import binarize, suppress_red
 from models.extraction import BBox, Source
 from models.page import Cell, Grid
@@ -285,8 +286,8 @@ def _grid_in_region(lines: PageLines, region, dpi: float, page: int, to_source,
     if max(s.pos for s in vs) < h_right - min_row * 0.5:
         vs.append(Segment(pos=h_right, a=min(s.pos for s in hs), b=max(s.pos for s in hs), synthetic=True))
 
-    rows = _cluster([s.pos for s in hs], _k(dpi, 0.04, 5))
-    cols = _cluster([s.pos for s in vs], _k(dpi, 0.04, 5))
+    rows = cluster_positions([s.pos for s in hs], _k(dpi, 0.04, 5))
+    cols = cluster_positions([s.pos for s in vs], _k(dpi, 0.04, 5))
     rows = _drop_thin(rows, _k(dpi, 0.06, 6))
     cols = _drop_thin(cols, _k(dpi, 0.06, 6))
     if len(rows) < 2 or len(cols) < 2:
@@ -397,16 +398,6 @@ def _grid_in_region(lines: PageLines, region, dpi: float, page: int, to_source,
         col_edges=col_edges_pt,
     )
     return ImageTable(grid=grid, boxes=boxes, rows=rows, cols=cols)
-
-
-def _cluster(values: list[float], tol: float) -> list[float]:
-    out: list[list[float]] = []
-    for v in sorted(values):
-        if out and v - out[-1][-1] <= tol:
-            out[-1].append(v)
-        else:
-            out.append([v])
-    return [sum(g) / len(g) for g in out]
 
 
 def _drop_thin(edges: list[float], min_gap: float) -> list[float]:
