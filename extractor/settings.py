@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel
+
+
+class OcrBackend(StrEnum):
+    """The recognisers a user can pick (``Settings.ocr_backend``)."""
+
+    rapidocr = "rapidocr"
+    paddle = "paddle"
 
 
 class Settings(BaseModel):

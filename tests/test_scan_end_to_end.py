@@ -9,7 +9,6 @@ written as an image-only PDF. A wrong field that is not ``status: review`` fails
 from __future__ import annotations
 
 import io
-from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +17,8 @@ from PIL import Image
 
 from conftest import CORPUS, SAMPLES, load_truth
 from extractor import Extractor
-from models import DocumentStatus, FieldStatus
+from helpers_compare import exact_or_flagged
+from models import DocumentStatus
 
 SCAN_SAMPLES = sorted(SAMPLES.glob("*-scan.pdf"))
 REAL = ("huaian-hongze-district-gov_2023", "huaian-hongze-district-gov_2024")
@@ -29,29 +29,12 @@ def extractor():
     return Extractor()  # one recogniser for the module
 
 
-def _plain(value):
-    return float(value) if isinstance(value, Decimal) else value
-
-
-def _judge(result, truth: dict) -> tuple[int, list[str]]:
-    """(fields exact, wrong fields not flagged for review)."""
-    right, unflagged = 0, []
-    for key, expected in truth.items():
-        field = result.fields.get(key)
-        got = None if field is None else _plain(field.value)
-        if got == expected:
-            right += 1
-        elif field is not None and field.status != FieldStatus.REVIEW:
-            unflagged.append(f"{key}: truth {expected!r}, got {got!r} (raw {field.raw!r}, status {field.status})")
-    return right, unflagged
-
-
 @pytest.mark.parametrize("pdf", SCAN_SAMPLES, ids=lambda p: p.stem)
 def test_committed_scan_exact_or_flagged(extractor, pdf):
     result = extractor.extract(pdf)
     assert result.status != DocumentStatus.FAILED, result.errors
     truth = load_truth(pdf)
-    right, unflagged = _judge(result, truth)
+    right, unflagged = exact_or_flagged(result, truth)
     assert unflagged == []
     assert right / len(truth) >= 0.99, f"{right}/{len(truth)} fields exact"
 
@@ -89,6 +72,6 @@ def test_real_report_scanned_exact_or_flagged(extractor, tmp_path, name):
     assert result.status != DocumentStatus.FAILED, result.errors
     assert result.report.ocr_pages and not result.report.text_pages, "the scan has no text layer"
     truth = load_truth(pdf)
-    right, unflagged = _judge(result, truth)
+    right, unflagged = exact_or_flagged(result, truth)
     assert unflagged == []
     assert right / len(truth) >= 0.9, f"{right}/{len(truth)} fields exact"

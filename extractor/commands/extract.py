@@ -10,18 +10,13 @@ from typing import Annotated, Optional
 import typer
 
 from extractor.errors import exit_code_for
-from extractor.settings import Settings
+from extractor.settings import OcrBackend, Settings
 
 
 class OutputFormat(StrEnum):
     json = "json"
     csv = "csv"
     table = "table"
-
-
-class OcrBackend(StrEnum):
-    rapidocr = "rapidocr"
-    paddle = "paddle"
 
 
 def extract_command(

@@ -10,6 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from extractor.settings import OcrBackend
 from extractor.store.engine import DEFAULT_URL
 
 DB_HELP = "Database URL: sqlite:///FILE.db or postgresql://USER@HOST/DB"
@@ -18,11 +19,6 @@ DB_HELP = "Database URL: sqlite:///FILE.db or postgresql://USER@HOST/DB"
 class EngineKind(StrEnum):
     local = "local"
     ray = "ray"
-
-
-class OcrBackend(StrEnum):
-    rapidocr = "rapidocr"
-    paddle = "paddle"
 
 
 class ExportFormat(StrEnum):
