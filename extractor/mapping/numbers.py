@@ -1,28 +1,62 @@
-"""Parse printed numbers: 0 and its stand-ins, full-width digits, separators, decimals.
+"""Parse printed numbers — one bounded parser for extraction, review (web and CLI) and manifests.
 
-The printed text is always kept beside the value; a zero printed as —, -, /, 无 or left blank
-is 0 with that text as ``raw``.
+Accepted: ASCII or full-width digits (``１２３``), thousands separators (``3,119``,
+``12，345``), a unit suffix (``21件``, ``7.5万元``), a decimal point, and the stand-ins for 0
+(—, -, /, 无, blank …; ``raw`` keeps the printed text). Refused, with a ``NumberError`` whose
+message is for people: exponents (``1e1000000``), more than ``max_significant_digits`` (15)
+significant digits, a minus sign (every count and amount in a report is ≥ 0), other scripts'
+digits (Arabic-Indic, superscripts, circled …), ``inf``/``nan``, text longer than
+``max_number_chars``. Work is bounded by the length cap *before* any conversion: no input can
+make the parser build a huge integer.
+
+A value outside its plausible range (``Limits``: counts 0…10⁹, amounts 0…10⁹, years
+2000…2100) raises ``OutOfRange`` (a ``NumberError`` carrying the value): extraction keeps the
+value and sends the field to review; the review app lets an admin confirm it explicitly.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from extractor.limits import Limits, current
 from models.fields import ValueType
 
 ZERO_TOKENS = {"", "0", "—", "——", "-", "--", "–", "/", "无", "／", "―", "－", "_", "＿", "〇", "零"}
 _UNITS = re.compile(r"(件|个|条|项|人次|次|万元|元)$")
-_SEPARATORS = re.compile(r"(?<=\d)[,，'](?=\d{3}(\D|$))")
+_SEPARATORS = re.compile(r"(?<=[0-9])[,，'](?=[0-9]{3}([^0-9]|$))")
+_PLAIN = re.compile(r"([0-9]+)(?:\.([0-9]+))?")
+_EXPONENT = re.compile(r"[0-9.][eE][-+]?[0-9]")
+_NOT_FINITE = {"inf", "infinity", "nan", "snan", "∞"}
+_FULLWIDTH_DIGITS = {chr(0xFF10 + i) for i in range(10)}
+_ZERO_CHARS = {"〇", "零"}
+
+
+class NumberError(ValueError):
+    """Text (or a value) that is not an acceptable number; ``reason`` is a stable code."""
+
+    def __init__(self, message: str, reason: str):
+        super().__init__(message)
+        self.reason = reason
+
+
+class OutOfRange(NumberError):
+    """A well-formed number outside the plausible range of its field; ``value`` is kept."""
+
+    def __init__(self, message: str, value: int | Decimal, low: int, high: int):
+        super().__init__(message, "out_of_range")
+        self.value, self.low, self.high = value, low, high
 
 
 @dataclass(frozen=True, slots=True)
 class Parsed:
     value: int | Decimal | None
-    ok: bool  # False: the text is not a number of the expected type
+    ok: bool  # False: the text is not a number of the expected type (or out of range)
     zero_token: bool = False  # printed as a stand-in for 0
+    reason: str | None = None  # NumberError.reason when not ok
 
 
 def normalize_number_text(text: str) -> str:
@@ -31,26 +65,122 @@ def normalize_number_text(text: str) -> str:
     return t
 
 
-def parse_number(text: str, type_: ValueType = ValueType.INT) -> Parsed:
+def plausible_range(type_: ValueType, key: str | None = None, limits: Limits | None = None) -> tuple[int, int]:
+    """``(low, high)`` inclusive for a field: years, counts (int) or amounts (decimal)."""
+    lim = limits or current()
+    if key is not None and key.endswith(".year") or key == "year":
+        return lim.min_year, lim.max_year
+    if type_ == ValueType.DECIMAL:
+        return 0, lim.max_amount
+    return 0, lim.max_count
+
+
+def _show(text: str, n: int = 24) -> str:
+    return repr(text if len(text) <= n else text[:n] + "…")
+
+
+def _text_of(value) -> str:
+    """A non-string value as text the string parser judges (never a huge conversion)."""
+    if isinstance(value, bool):
+        raise NumberError(f"{value!r} is not a number", "not_a_number")
+    if isinstance(value, int):
+        if abs(value) >= 10**16:  # cheap: no decimal string of a huge int is ever built
+            raise NumberError("more than 15 significant digits", "too_many_digits")
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise NumberError(f"{value!r} is not a finite number", "not_finite")
+        return repr(value)  # 1e+20 keeps its exponent and is refused below
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise NumberError(f"{value} is not a finite number", "not_finite")
+        return str(value)
+    raise NumberError(f"{type(value).__name__} is not a number", "not_a_number")
+
+
+def _check_digits(text: str) -> None:
+    for ch in text:
+        if ch.isascii() or ch in _FULLWIDTH_DIGITS or ch in _ZERO_CHARS:
+            continue
+        if ch.isdigit() or unicodedata.numeric(ch, None) is not None:
+            raise NumberError(
+                f"{_show(text)} has the digit {ch!r} (U+{ord(ch):04X}): use ASCII or full-width digits",
+                "non_ascii_digit",
+            )
+
+
+def parse_bounded(
+    value,
+    type_: ValueType = ValueType.INT,
+    *,
+    key: str | None = None,
+    limits: Limits | None = None,
+    allow_out_of_range: bool = False,
+) -> tuple[int | Decimal, bool]:
+    """``(value, zero_token)`` of a printed or typed number, or ``NumberError``.
+
+    ``value``: text, an int, a float (JSON) or a Decimal. ``type_`` INT gives an ``int``
+    (``7.0`` is 7), DECIMAL a ``Decimal`` with the printed precision. ``key`` picks the
+    plausible range (``plausible_range``); outside it ``OutOfRange`` unless
+    ``allow_out_of_range`` (an admin's explicit confirmation).
+    """
+    lim = limits or current()
+    text = value if isinstance(value, str) else _text_of(value)
+    if len(text) > lim.max_number_chars:
+        raise NumberError(f"{len(text)} characters is too long for a number", "too_long")
+    _check_digits(text)
     t = normalize_number_text(text)
+    if t.lower().lstrip("+-") in _NOT_FINITE:
+        raise NumberError(f"{_show(text)} is not a finite number", "not_finite")
     if t in ZERO_TOKENS or re.fullmatch(r"[-—–_/]+", t):
-        return Parsed(0 if type_ == ValueType.INT else Decimal(0), True, zero_token=t != "0")
+        return (0 if type_ == ValueType.INT else Decimal(0)), t != "0"
     t = _UNITS.sub("", t)
     t = _SEPARATORS.sub("", t)
-    if type_ == ValueType.INT:
-        if re.fullmatch(r"\d+", t):
-            return Parsed(int(t), True)
-        if re.fullmatch(r"\d+\.0+", t):
-            return Parsed(int(t.split(".")[0]), True)
-        return Parsed(None, False)
-    if re.fullmatch(r"\d+(\.\d+)?", t):
-        try:
-            return Parsed(Decimal(t), True)
-        except InvalidOperation:
-            return Parsed(None, False)
-    return Parsed(None, False)
+    if _EXPONENT.search(t):
+        raise NumberError(f"{_show(text)}: exponents are not accepted, type the digits", "exponent")
+    if t[:1] in "-−" and _PLAIN.fullmatch(t[1:]):
+        raise NumberError(f"{_show(text)} is negative: counts and amounts are 0 or more", "negative")
+    m = _PLAIN.fullmatch(t)
+    if m is None:
+        kind = "a whole number" if type_ == ValueType.INT else "a number"
+        raise NumberError(f"{_show(text)} is not {kind}", "not_a_number")
+    whole, frac = m.group(1), m.group(2) or ""
+    if type_ == ValueType.INT and frac.strip("0"):
+        raise NumberError(f"{_show(text)} is not a whole number", "not_whole")
+    sig = len(whole.lstrip("0")) + len(frac.rstrip("0") if type_ == ValueType.DECIMAL else "")
+    if sig > lim.max_significant_digits:
+        raise NumberError(
+            f"{_show(text)} has more than {lim.max_significant_digits} significant digits", "too_many_digits"
+        )
+    try:
+        out: int | Decimal = int(whole) if type_ == ValueType.INT else Decimal(t)
+    except (ValueError, InvalidOperation):
+        raise NumberError(f"{_show(text)} is not a number", "not_a_number") from None
+    low, high = plausible_range(type_, key, lim)
+    if not allow_out_of_range and not low <= out <= high:
+        what = "a year" if (low, high) == (lim.min_year, lim.max_year) and key else (
+            "an amount" if type_ == ValueType.DECIMAL else "a count")
+        raise OutOfRange(
+            f"{out} is outside the plausible range {low:,}…{high:,} for {what}", out, low, high
+        )
+    return out, False
+
+
+def parse_number(text: str, type_: ValueType = ValueType.INT, *, key: str | None = None) -> Parsed:
+    """A printed cell as a value, never raising: ``ok`` False sends the field to review.
+
+    An out-of-range number keeps its value (``ok`` False, ``reason`` ``out_of_range``) so the
+    reviewer sees what was printed; anything else refused has ``value`` None.
+    """
+    try:
+        value, zero = parse_bounded(text, type_, key=key)
+    except OutOfRange as e:
+        return Parsed(e.value, False, reason=e.reason)
+    except NumberError as e:
+        return Parsed(None, False, reason=e.reason)
+    return Parsed(value, True, zero_token=zero)
 
 
 def looks_numeric(text: str) -> bool:
-    """Could this cell be a value cell (a number or a printed zero)?"""
-    return parse_number(text, ValueType.DECIMAL).ok
+    """Could this cell be a value cell (a number or a printed zero, in range or not)?"""
+    return parse_number(text, ValueType.DECIMAL).value is not None

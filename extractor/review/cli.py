@@ -247,7 +247,8 @@ def review_show(
     sys.stdout.write(format_item(Q.item(store, fi.id, u.name)))
 
 
-def _save(store, who: str, fi, how: str, value, version: Optional[int]) -> None:
+def _save(store, who: str, fi, how: str, value, version: Optional[int], *, admin: bool = False,
+          confirm: bool = False) -> None:
     from extractor.review import queue as Q
     from extractor.store import ClaimedByOther, StaleVersion
 
@@ -260,7 +261,8 @@ def _save(store, who: str, fi, how: str, value, version: Optional[int]) -> None:
                 _fail(f"not saved: {e.claimed_by} holds {fi.key} until {e.expires:%H:%M:%S} UTC")
         version = fi.version
     try:
-        saved = Q.save(store, fi.id, who, how, value, expected_version=version)
+        saved = Q.save(store, fi.id, who, how, value, expected_version=version, admin=admin,
+                       confirm_out_of_range=confirm)
     except StaleVersion as e:
         now = store.field(fi.id)
         _fail(
@@ -284,14 +286,16 @@ def review_set(
     value: Annotated[str, typer.Argument(help="The right value")],
     report: Annotated[Optional[int], typer.Option("--report", help="Report id")] = None,
     version: Annotated[Optional[int], typer.Option("--version", help="The version you read (refused if it changed)")] = None,
+    confirm_out_of_range: Annotated[bool, typer.Option("--confirm-out-of-range", help="Admins: save a value outside the field's plausible range on purpose")] = False,
     user: UserOpt = "",
     db: DbOpt = DEFAULT_URL,
 ) -> None:
-    """Save a correction typed by you; the printed value is kept beside it."""
+    """Save a correction typed by you; the printed value is kept beside it. A value that is not a
+    bounded number for the field (exponent, 16+ digits, negative, other scripts' digits) exits 2."""
     store = _open(db)
     u = _reviewer(store, user)
     fi = _target(store, u.name, key, report)
-    _save(store, u.name, fi, "typed", value, version)
+    _save(store, u.name, fi, "typed", value, version, admin=u.is_admin, confirm=confirm_out_of_range)
 
 
 @review_app.command("accept")
@@ -299,6 +303,7 @@ def review_accept(
     key: Annotated[Optional[str], typer.Argument(help="Field key (default: the item you hold)")] = None,
     report: Annotated[Optional[int], typer.Option("--report", help="Report id")] = None,
     version: Annotated[Optional[int], typer.Option("--version", help="The version you read (refused if it changed)")] = None,
+    confirm_out_of_range: Annotated[bool, typer.Option("--confirm-out-of-range", help="Admins: accept a printed value outside the field's plausible range")] = False,
     user: UserOpt = "",
     db: DbOpt = DEFAULT_URL,
 ) -> None:
@@ -306,7 +311,7 @@ def review_accept(
     store = _open(db)
     u = _reviewer(store, user)
     fi = _target(store, u.name, key, report)
-    _save(store, u.name, fi, "accept", None, version)
+    _save(store, u.name, fi, "accept", None, version, admin=u.is_admin, confirm=confirm_out_of_range)
 
 
 def register(app: typer.Typer) -> None:

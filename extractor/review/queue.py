@@ -460,6 +460,8 @@ def save(
     *,
     expected_version: int | None,
     suggestion: int | None = None,
+    admin: bool = False,
+    confirm_out_of_range: bool = False,
 ) -> FieldInfo:
     """Save a review and re-evaluate the report.
 
@@ -468,7 +470,13 @@ def save(
     correction). Raises ``StaleVersion`` (someone changed the field since ``expected_version``),
     ``ClaimedByOther``, ``NotFound`` or ``ReviewError`` (a value that does not fit the field);
     nothing is written then.
+
+    Every number goes through the bounded parser (``extractor.mapping.numbers``). A value
+    outside its field's plausible range (counts 0…10⁹) — typed, or printed and accepted — is
+    saved only by an admin (``admin``) who confirms it (``confirm_out_of_range``); the audit
+    note records the confirmation.
     """
+    from extractor.mapping.numbers import OutOfRange
     from extractor.store.codec import parse_value_for_key
 
     fi = store.field(field_id)
@@ -494,14 +502,26 @@ def save(
     elif how == "typed":
         if value is None or str(value).strip() == "":
             raise ReviewError("type a value (or accept the printed one)")
-        try:
-            parse_value_for_key(fi.key, value)
-        except ValueError as e:
-            raise ReviewError(str(e)) from None
     elif how != "accept":
         raise ReviewError(f"how must be accept, suggestion or typed, not {how!r}")
+    checked = fi.value if how == "accept" else value
+    allow = admin and confirm_out_of_range
     try:
-        saved = store.review_field(field_id, value, who=who, how=how, expected_version=expected_version, note=note)
+        if checked is not None:
+            parse_value_for_key(fi.key, checked)
+    except OutOfRange as e:
+        if not allow:
+            hint = ("an admin must confirm it (confirm_out_of_range)" if not admin
+                    else "confirm it explicitly (confirm_out_of_range) if it is what the report prints")
+            raise ReviewError(f"{e}; {hint}") from None
+        note = (note + "; " if note else "") + f"admin confirmed an out-of-range value ({e.low:,}…{e.high:,})"
+    except ValueError as e:
+        raise ReviewError(str(e)) from None
+    try:
+        saved = store.review_field(
+            field_id, value, who=who, how=how, expected_version=expected_version, note=note,
+            allow_out_of_range=allow,
+        )
     except ValueError as e:
         raise ReviewError(str(e)) from None
     reevaluate(store, fi.report_id)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Path, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel
 
@@ -36,6 +36,10 @@ from extractor.store import ClaimedByOther, NotFound, StaleVersion, Store
 from models.relations import RULES
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+MAX_ID = 2**63 - 1  # ids and versions are 64-bit database integers: larger ones are a 422, not a 500
+FieldId = Annotated[int, Path(ge=1, le=MAX_ID, description="a field id")]
+ReportId = Annotated[int, Path(ge=1, le=MAX_ID, description="a report id")]
+YearQ = Annotated[int | None, Query(ge=1900, le=9999, description="report year")]
 
 
 # --- dependencies ----------------------------------------------------------------------------
@@ -100,10 +104,10 @@ def _flash(request: Request, kind: str, message: str) -> None:
 def _int_or_none(v: str | None) -> int | None:
     if v is None or str(v).strip() == "":
         return None
-    try:
-        return int(str(v).strip())
-    except ValueError:
+    t = str(v).strip()
+    if not t.isascii() or not t.isdigit() or len(t) > 4:  # a year filter: never a huge int
         return None
+    return int(t)
 
 
 def _filters(request: Request, state: str = "open") -> Q.Filters:
@@ -226,7 +230,7 @@ def next_page(request: Request, user: User):
 
 
 @pages.get("/items/{field_id}")
-def item_page(request: Request, user: User, field_id: int):
+def item_page(request: Request, user: User, field_id: FieldId):
     store = store_of(request)
     fi = _field_or_404(store, field_id)
     held_by = None
@@ -245,11 +249,12 @@ def item_page(request: Request, user: User, field_id: int):
 def save_page(
     request: Request,
     user: User,
-    field_id: int,
-    version: Annotated[int, Form()],
+    field_id: FieldId,
+    version: Annotated[int, Form(ge=0, le=MAX_ID)],
     how: Annotated[str | None, Form()] = None,
-    value: Annotated[str | None, Form()] = None,
-    take: Annotated[int | None, Form()] = None,
+    value: Annotated[str | None, Form(max_length=200)] = None,
+    take: Annotated[int | None, Form(ge=1, le=3)] = None,
+    confirm_out_of_range: Annotated[bool, Form()] = False,
 ):
     store = store_of(request)
     _field_or_404(store, field_id)
@@ -257,7 +262,8 @@ def save_page(
         how, value = "suggestion", None
     how = how or "typed"
     try:
-        saved = Q.save(store, field_id, user.name, how, value, expected_version=version, suggestion=take)
+        saved = Q.save(store, field_id, user.name, how, value, expected_version=version, suggestion=take,
+                       admin=user.is_admin, confirm_out_of_range=confirm_out_of_range)
     except StaleVersion:
         _flash(request, "error", _stale_message(store, field_id))
         return RedirectResponse(f"/items/{field_id}", status_code=303)
@@ -272,7 +278,7 @@ def save_page(
 
 
 @pages.post("/items/{field_id}/skip")
-def skip_page(request: Request, user: User, field_id: int):
+def skip_page(request: Request, user: User, field_id: FieldId):
     store = store_of(request)
     _field_or_404(store, field_id)
     store.release(field_id, user.name)
@@ -281,7 +287,7 @@ def skip_page(request: Request, user: User, field_id: int):
 
 
 @pages.get("/items/{field_id}/crop.png")
-def crop_png(request: Request, user: User, field_id: int, full: bool = False):
+def crop_png(request: Request, user: User, field_id: FieldId, full: bool = False):
     return _crop(request, field_id, full)
 
 
@@ -299,7 +305,7 @@ def _crop(request: Request, field_id: int, full: bool) -> Response:
 
 
 @pages.get("/reports/{report_id}")
-def report_page(request: Request, user: User, report_id: int):
+def report_page(request: Request, user: User, report_id: ReportId):
     store = store_of(request)
     try:
         summary = Q.report_summary(store, report_id)
@@ -374,7 +380,7 @@ def api_queue(
     request: Request,
     user: User,
     agency: Annotated[str | None, Query(description="part of the agency name")] = None,
-    year: int | None = None,
+    year: YearQ = None,
     rule: Annotated[str | None, Query(description=f"one of {', '.join(RULES)}")] = None,
     state: State = "open",
     limit: Annotated[int, Query(ge=1, le=5000)] = 500,
@@ -387,7 +393,7 @@ def api_queue(
 @api.post("/next", response_model=ItemOut, summary="Claim the most urgent open item",
           responses={404: {"model": ErrorOut, "description": "nothing open"}})
 def api_next(
-    request: Request, user: User, agency: str | None = None, year: int | None = None, rule: str | None = None
+    request: Request, user: User, agency: str | None = None, year: YearQ = None, rule: str | None = None
 ):
     store = store_of(request)
     f = Q.Filters(agency=agency, year=year, rule=rule if rule in RULES else None)
@@ -398,19 +404,19 @@ def api_next(
 
 
 @api.get("/items/{field_id}", response_model=ItemOut, summary="One item: value, relations now, suggestions, history")
-def api_item(request: Request, user: User, field_id: int):
+def api_item(request: Request, user: User, field_id: FieldId):
     return _api_errors(Q.item, store_of(request), field_id, user.name, crop_url=f"/api/items/{field_id}/crop.png")
 
 
 @api.get("/items/{field_id}/crop.png", summary="The page cropped around the cell, its box drawn (PNG)",
          response_class=Response, responses={200: {"content": {"image/png": {}}}})
-def api_crop(request: Request, user: User, field_id: int, full: bool = False):
+def api_crop(request: Request, user: User, field_id: FieldId, full: bool = False):
     return _crop(request, field_id, full)
 
 
 @api.post("/items/{field_id}/claim", response_model=QueueItem, summary="Hold an item (expires after 10 minutes)",
           responses={423: {"model": ErrorOut, "description": "held by someone else"}})
-def api_claim(request: Request, user: User, field_id: int):
+def api_claim(request: Request, user: User, field_id: FieldId):
     store = store_of(request)
     fi = _api_errors(Q.claim, store, field_id, user.name, ttl=request.app.state.claim_ttl)
     return Q.queue_item(store, fi)
@@ -418,7 +424,7 @@ def api_claim(request: Request, user: User, field_id: int):
 
 @api.post("/items/{field_id}/release", response_model=Released,
           summary="Give an item back (your own claim; an admin may release anyone's)")
-def api_release(request: Request, user: User, field_id: int):
+def api_release(request: Request, user: User, field_id: FieldId):
     store = store_of(request)
     fi = _api_errors(store.field, field_id)
     if fi.claimed_by is None:
@@ -434,11 +440,11 @@ def api_release(request: Request, user: User, field_id: int):
           responses={409: {"model": ErrorOut, "description": "stale: the field changed since `version`; nothing saved"},
                      422: {"model": ErrorOut, "description": "the value does not fit the field"},
                      423: {"model": ErrorOut, "description": "held by someone else"}})
-def api_review(request: Request, user: User, field_id: int, body: ReviewIn):
+def api_review(request: Request, user: User, field_id: FieldId, body: ReviewIn):
     store = store_of(request)
     saved = _api_errors(
         Q.save, store, field_id, user.name, body.how, body.value, expected_version=body.version,
-        suggestion=body.suggestion,
+        suggestion=body.suggestion, admin=user.is_admin, confirm_out_of_range=body.confirm_out_of_range,
     )
     _, next_id = Q.neighbours(store, field_id, user.name)
     broken = sum(1 for c in store.checks_of(saved.report_id) if c.status == "broken" and c.severity == "error")
@@ -447,7 +453,7 @@ def api_review(request: Request, user: User, field_id: int, body: ReviewIn):
 
 
 @api.get("/reports/{report_id}/audit", response_model=list[AuditOut], summary="Every change made to a report, oldest first")
-def api_audit(request: Request, user: User, report_id: int):
+def api_audit(request: Request, user: User, report_id: ReportId):
     store = store_of(request)
     _api_errors(store.report, report_id)
     return Q.history(store, report_id)
@@ -455,7 +461,7 @@ def api_audit(request: Request, user: User, report_id: int):
 
 @api.get("/reports/{report_id}/relations", response_model=list[RelationNow],
          summary="A report's relations now, reviewed values applied")
-def api_relations(request: Request, user: User, report_id: int):
+def api_relations(request: Request, user: User, report_id: ReportId):
     store = store_of(request)
     _api_errors(store.report, report_id)
     return Q.relations_now(store, report_id)

@@ -129,7 +129,10 @@ class ReviewIn(BaseModel):
     how: How
     value: JsonValue = Field(None, description="the correction (typed) or the suggested value (suggestion); ignored for accept")
     suggestion: int | None = Field(None, ge=1, le=3, description="suggestion number (1–3) when how=suggestion")
-    version: int = Field(description="the version of the field you read; a save over a newer version is refused (409)")
+    version: int = Field(ge=0, le=2**63 - 1,
+                         description="the version of the field you read; a save over a newer version is refused (409)")
+    confirm_out_of_range: bool = Field(
+        False, description="admins only: save a value outside the field's plausible range (counts 0…10⁹) on purpose")
 
 
 class ReviewOut(BaseModel):

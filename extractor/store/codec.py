@@ -84,33 +84,42 @@ def decode_for_key(key: str, text: str | None) -> Value:
         return _guess(text)
 
 
-def parse_value_for_key(key: str, value: Value) -> str | None:
+def parse_value_for_key(key: str, value: Value, *, allow_out_of_range: bool = False) -> str | None:
     """Normalise a value a person entered for ``key`` into its stored text.
 
-    Accepts an int, a Decimal or a string (``" 1,234 "``, ``"7730.28"``); raises ``ValueError``
-    with a readable message when it does not fit the field's type (e.g. ``"abc"`` for a count).
+    Accepts an int, a Decimal, a float or a string (``" 1,234 "``, ``"7730.28"``) and parses
+    numbers with the one bounded parser (``extractor.mapping.numbers.parse_bounded``): raises
+    ``ValueError`` (a ``NumberError``) with a readable message when it does not fit the field's
+    type (``"abc"`` for a count, ``1e1000000``, ``-3``, 16+ digits) or, unless
+    ``allow_out_of_range``, lies outside the field's plausible range (``OutOfRange``).
     """
+    from extractor.mapping.numbers import NumberError, parse_bounded
+
     if value is None:
         return None
     type_ = type_for_key(key)
+    if type_ in (ValueType.INT.value, ValueType.DECIMAL.value):
+        try:
+            v, _ = parse_bounded(value, ValueType(type_), key=key, allow_out_of_range=allow_out_of_range)
+        except NumberError as e:
+            raise _with_key(e, key) from None
+        return str(v)
     if isinstance(value, str):
-        text = value.strip().replace(",", "").replace("，", "")
+        text = value.strip()
     else:
         text = str(value)
-    if type_ == ValueType.INT.value:
-        try:
-            d = Decimal(text)
-        except InvalidOperation:
-            raise ValueError(f"{key}: {value!r} is not a whole number") from None
-        if d != d.to_integral_value():
-            raise ValueError(f"{key}: {value!r} is not a whole number")
-        return str(int(d))
-    if type_ == ValueType.DECIMAL.value:
-        try:
-            return str(Decimal(text))
-        except InvalidOperation:
-            raise ValueError(f"{key}: {value!r} is not a number") from None
-    return value.strip() if isinstance(value, str) else text
+    if len(text) > MAX_TEXT_CHARS:
+        raise ValueError(f"{key}: {len(text)} characters is too long (at most {MAX_TEXT_CHARS})")
+    return text
+
+
+MAX_TEXT_CHARS = 2000  # a typed agency name or title
+
+
+def _with_key(e, key: str):
+    """The same error, its message prefixed with the field key."""
+    e.args = (f"{key}: {e.args[0]}",) + tuple(e.args[1:])
+    return e
 
 
 def as_number(x) -> float | int | None:

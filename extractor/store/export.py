@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -32,6 +33,32 @@ REPORT_COLUMNS = ("report_id", "sha256", "path", "status", "agency", "year", "la
 LONG_COLUMNS = ("report_id", "sha256", "agency", "year", "key", "value", "extracted_value", "raw",
                 "reviewed_value", "reviewed_by", "reviewed_at", "confidence", "status", "source", "page",
                 "bbox", "bbox_px", "dpi", "review_history")
+
+
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")  # OWASP CSV injection: cells a spreadsheet may evaluate
+
+
+def csv_cell(v):
+    """A CSV cell: text starting with a formula character gets a leading ``'`` (OWASP's
+    CSV-injection advice) so Excel/LibreOffice show it as text; numbers stay numbers."""
+    if v is None:
+        return ""
+    if isinstance(v, str) and v.startswith(FORMULA_LEADS):
+        return "'" + v
+    return v
+
+
+def _xlsx_cell(ws, v):
+    """An XLSX cell: numbers as numbers, every text as a string cell (never a formula)."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    v = _plain(v)
+    if not isinstance(v, str):
+        return v
+    cell = WriteOnlyCell(ws, value=ILLEGAL_CHARACTERS_RE.sub("\ufffd", v))  # control bytes: not valid XML
+    cell.data_type = "s"  # openpyxl would make "=…" a formula
+    return cell
 
 
 def _plain(v):
@@ -104,7 +131,7 @@ def _write_csv(out: Path, columns: list[str], rows: Iterator[dict]) -> int:
         w = csv.writer(fh)
         w.writerow(columns)
         for row in rows:
-            w.writerow(["" if row.get(c) is None else row.get(c) for c in columns])
+            w.writerow([csv_cell(row.get(c)) for c in columns])
             n += 1
     tmp.replace(out)
     return n
@@ -129,7 +156,7 @@ def _write_xlsx(out: Path, columns: list[str], rows: Iterator[dict], max_rows: i
             ws = wb.create_sheet(base if sheets == 1 else f"{base}-{sheets}")
             ws.append(columns)
             in_sheet = 1
-        ws.append([_plain(row.get(c)) for c in columns])
+        ws.append([_xlsx_cell(ws, row.get(c)) for c in columns])
         in_sheet += 1
         n += 1
     if ws is None:
@@ -171,14 +198,19 @@ def _arrow_value(v, t):
         return str(v)
     if t == pa.int64():
         try:
-            return int(v)
-        except (TypeError, ValueError):
+            n = int(v)
+        except (TypeError, ValueError, OverflowError):
             return None  # a text where a count was expected: left empty in the typed column
+        # a value stored before numbers were bounded (a 30-digit count) does not fit int64:
+        # left empty in the typed column rather than failing the whole export (the long export
+        # keeps its exact text)
+        return n if -(2**63) <= n < 2**63 else None
     if t == pa.float64():
         try:
-            return float(v)
-        except (TypeError, ValueError):
+            f = float(v)
+        except (TypeError, ValueError, OverflowError):
             return None
+        return f if math.isfinite(f) else None
     return v
 
 

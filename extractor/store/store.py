@@ -730,6 +730,7 @@ class Store:
         how: str,
         expected_version: int | None = None,
         note: str | None = None,
+        allow_out_of_range: bool = False,
     ) -> FieldInfo:
         """Set a field's reviewed value and log it, in one transaction.
 
@@ -738,6 +739,8 @@ class Store:
         value becomes the reviewed one). ``expected_version``: the ``version`` the caller read;
         if the row changed since, ``StaleVersion`` is raised and nothing is written. A claim
         held by someone else raises ``ClaimedByOther``. The claim is released on success.
+        A typed value is parsed by the bounded number parser (``ValueError`` when it does not
+        fit; out of its plausible range only with ``allow_out_of_range``).
         """
         if how not in REVIEW_HOW:
             raise ValueError(f"how must be one of {REVIEW_HOW}, not {how!r}")
@@ -753,7 +756,8 @@ class Store:
             expires = _aware(r.claim_expires)
             if r.claimed_by not in (None, who) and expires is not None and expires > now:
                 raise ClaimedByOther(field_id, r.claimed_by, expires)
-            new_text = r.value_text if how == "accept" else parse_value_for_key(r.key, value)
+            new_text = (r.value_text if how == "accept"
+                        else parse_value_for_key(r.key, value, allow_out_of_range=allow_out_of_range))
             old_text = r.reviewed_value if r.reviewed_by is not None else r.value_text
             res = conn.execute(
                 update(F)
