@@ -43,6 +43,7 @@ def ingest_command(
     review_threshold: Annotated[float, typer.Option(help="Confidence under which a field goes to review")] = 0.9,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, no summary")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary on stdout (for scripts)")] = False,
+    allow_outside: Annotated[bool, typer.Option("--allow-outside", help="Let manifest rows and folder links name files outside their folder")] = False,
 ) -> None:
     """Extract many reports into a database: idempotent (keyed by content sha256) and crash-safe.
 
@@ -68,6 +69,7 @@ def ingest_command(
         summary = ingest(
             [str(p) for p in paths], db=db, workers=workers, engine=engine.value, ray_address=ray_address,
             reprocess=reprocess, retry_failed=retry_failed, timeout=timeout, reporter=reporter, settings=settings,
+            allow_outside=allow_outside,
         )
     except (EngineUnavailable, ValueError) as e:  # Ray missing, a bad URL
         sys.stderr.write(f"govreport: {e}\n")

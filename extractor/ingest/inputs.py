@@ -6,10 +6,12 @@ A PATH is
 * a folder — walked recursively; report files (``.pdf`` and page images) and ``.zip`` archives
   in it are taken, everything else (``.txt``, ``.json``, hidden files) is left alone;
 * a ``.zip`` archive — its members are unpacked into a temporary folder and taken as a folder's
-  files would be (nested archives too);
+  files would be (nested archives too), within the archive limits (``extractor.ingest.archives``);
 * a manifest ``.csv`` — a header row with a ``path`` column (also accepted: ``file``,
   ``filename``) and optionally ``agency``, ``year`` and ``source_url`` (or ``url``); relative
-  paths are relative to the manifest. The optional columns are stored with the document.
+  paths are relative to the manifest and must stay inside its folder unless ``--allow-outside``.
+  The optional columns are stored with the document; every row is validated
+  (``extractor.ingest.manifest``).
 
 Problems with an input itself (a missing path, a broken archive, a bad manifest row) do not stop
 the batch: they come back as ``Problem`` items, recorded as failed documents.
@@ -17,19 +19,18 @@ the batch: they come back as ``Problem`` items, recorded as failed documents.
 
 from __future__ import annotations
 
-import csv
-import shutil
 import zipfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from extractor.ingest.archives import Refused, walk_archive
+from extractor.ingest.manifest import ManifestProblem, read_manifest
 from extractor.io.document import IMAGE_SUFFIXES, file_sha256
+from extractor.limits import Limits, current
 
 DOCUMENT_SUFFIXES = {".pdf"} | IMAGE_SUFFIXES
-MANIFEST_PATH_COLUMNS = ("path", "file", "filename")
-MANIFEST_URL_COLUMNS = ("source_url", "url")
 
 
 @dataclass(frozen=True)
@@ -64,17 +65,27 @@ def _is_manifest(p: Path) -> bool:
 
 
 class InputWalker:
-    """Walks PATHs into ``Item``s; owns the temporary folder archives are unpacked into."""
+    """Walks PATHs into ``Item``s; owns the temporary folder archives are unpacked into.
 
-    def __init__(self, tmp_root: Path):
+    Every PATH given is a root. A folder's files (symlinks resolved) and a manifest's rows must
+    resolve inside their folder — the manifest's folder for a manifest — unless
+    ``allow_outside``; anything else is a ``outside_input`` problem and is never opened.
+    Archives are unpacked within ``limits`` (``extractor.ingest.archives``); manifest rows are
+    validated one by one (``extractor.ingest.manifest``).
+    """
+
+    def __init__(self, tmp_root: Path, *, limits: Limits | None = None, allow_outside: bool = False):
         self.tmp_root = tmp_root
+        self.limits = limits or current()
+        self.allow_outside = allow_outside
         self._n = 0
 
     def walk(self, paths: list[str | Path]) -> Iterator[Item]:
         for p in paths:
             yield from self._path(Path(p), InputMeta(), explicit=True)
 
-    def _path(self, path: Path, meta: InputMeta, *, explicit: bool, name: str | None = None) -> Iterator[Item]:
+    def _path(self, path: Path, meta: InputMeta, *, explicit: bool, name: str | None = None,
+              from_manifest: bool = False) -> Iterator[Item]:
         name = name or str(path)
         if not path.exists():
             yield Item(path, name, meta, problem=("not_found", f"{name}: no such file or folder"))
@@ -83,89 +94,78 @@ class InputWalker:
         elif _is_archive(path):
             yield from self._archive(path, meta, name)
         elif _is_manifest(path) and explicit:
-            yield from self._manifest(path, name)
+            if from_manifest:
+                yield Item(path, name, meta, problem=(
+                    "bad_manifest", f"{name}: a manifest row names another manifest; give it to ingest itself"))
+            else:
+                yield from self._manifest(path, name)
         elif explicit or _is_document(path):
             yield Item(path, name, meta)
+
+    def _inside(self, path: Path, root: Path) -> bool:
+        if self.allow_outside:
+            return True
+        try:
+            path.resolve().relative_to(root.resolve())
+            return True
+        except (ValueError, OSError, RuntimeError):  # outside, or a symlink loop
+            return False
 
     def _folder(self, folder: Path, meta: InputMeta, name: str) -> Iterator[Item]:
         try:
             entries = sorted(folder.rglob("*"))
-        except OSError as e:
+        except (OSError, RuntimeError) as e:
             yield Item(folder, name, meta, problem=("unreadable", f"{name}: cannot list the folder ({e})"))
             return
         for p in entries:
             rel = p.relative_to(folder)
-            if any(part.startswith(".") for part in rel.parts) or not p.is_file():
+            if any(part.startswith(".") for part in rel.parts):
                 continue
             sub = str(Path(name) / rel)
+            if not (_is_archive(p) or _is_document(p)):
+                continue
+            if not self._inside(p, folder):
+                yield Item(p, sub, meta, problem=(
+                    "outside_input", f"{sub}: a link to a file outside {name}: not read (--allow-outside reads it)"))
+                continue
+            if not p.is_file():
+                continue
             if _is_archive(p):
                 yield from self._archive(p, meta, sub)
-            elif _is_document(p):
+            else:
                 yield Item(p, sub, meta)
 
-    def _archive(self, path: Path, meta: InputMeta, name: str) -> Iterator[Item]:
+    def _new_dest(self) -> Path:
         self._n += 1
-        dest = self.tmp_root / f"zip{self._n}"
-        try:
-            zf = zipfile.ZipFile(path)
-        except (zipfile.BadZipFile, OSError, ValueError) as e:
-            yield Item(path, name, meta, problem=("bad_archive", f"{name}: not a readable zip archive ({e})"))
-            return
-        with zf:
-            for i, info in enumerate(zf.infolist()):
-                if info.is_dir():
-                    continue
-                member = _member_name(info)
-                base = Path(member).name
-                if not base or base.startswith(".") or "__MACOSX" in member:
-                    continue
-                if not (_is_document(Path(base)) or _is_archive(Path(base))):
-                    continue
-                member_name = f"{name}!{member}"
-                target = dest / str(i) / base  # never the member's own path: no zip-slip
-                try:
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    with zf.open(info) as src, target.open("wb") as dst:
-                        shutil.copyfileobj(src, dst, 1 << 20)
-                except RuntimeError as e:  # encrypted member
-                    yield Item(target, member_name, meta, problem=("encrypted", f"{member_name}: cannot unpack ({e})"))
-                    continue
-                except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as e:
-                    yield Item(target, member_name, meta, problem=("bad_archive", f"{member_name}: cannot unpack ({e})"))
-                    continue
-                if _is_archive(target):
-                    yield from self._archive(target, meta, member_name)
-                else:
-                    yield Item(target, member_name, meta)
+        d = self.tmp_root / f"zip{self._n}"
+        d.mkdir(parents=True, exist_ok=True)
+        return d
+
+    def _archive(self, path: Path, meta: InputMeta, name: str) -> Iterator[Item]:
+        for out in walk_archive(
+            path, name, self._new_dest, self.limits,
+            wanted=lambda base: _is_document(Path(base)) or _is_archive(Path(base)), member_name=_member_name,
+        ):
+            if isinstance(out, Refused):
+                yield Item(out.path, out.name, meta, problem=(out.code, out.message))
+            else:
+                yield Item(out.path, out.name, meta)
 
     def _manifest(self, path: Path, name: str) -> Iterator[Item]:
-        try:
-            with path.open(newline="", encoding="utf-8-sig") as fh:
-                rows = list(csv.DictReader(fh))
-        except (OSError, UnicodeDecodeError, csv.Error) as e:
-            yield Item(path, name, problem=("bad_manifest", f"{name}: cannot read the manifest ({e})"))
-            return
-        for lineno, row in enumerate(rows, start=2):
-            row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items() if k is not None}
-            ref = next((row[c] for c in MANIFEST_PATH_COLUMNS if row.get(c)), None)
-            if not ref:
-                yield Item(path, f"{name}:{lineno}", problem=(
-                    "bad_manifest", f"{name} line {lineno}: no path (columns: {', '.join(MANIFEST_PATH_COLUMNS)})"))
+        for row in read_manifest(path, name, self.limits):
+            if isinstance(row, ManifestProblem):
+                yield Item(path, row.name, problem=(row.code, row.message))
                 continue
-            year = row.get("year") or None
-            try:
-                year_i = int(year) if year else None
-            except ValueError:
-                year_i = None
-            meta = InputMeta(
-                agency=row.get("agency") or None,
-                year=year_i,
-                source_url=next((row[c] for c in MANIFEST_URL_COLUMNS if row.get(c)), None),
-            )
-            target = Path(ref)
+            target = Path(row.ref)
             if not target.is_absolute():
                 target = path.parent / target
-            yield from self._path(target, meta, explicit=True, name=str(target))
+            if not self._inside(target, path.parent):
+                yield Item(path, row.name, problem=(
+                    "outside_input",
+                    f"{row.name}: {row.ref} is outside the manifest's folder: not read (--allow-outside reads it)"))
+                continue
+            meta = InputMeta(agency=row.agency, year=row.year, source_url=row.source_url)
+            yield from self._path(target, meta, explicit=True, name=str(target), from_manifest=True)
 
 
 def _member_name(info: zipfile.ZipInfo) -> str:

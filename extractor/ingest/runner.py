@@ -23,6 +23,7 @@ from pathlib import Path
 
 from extractor.ingest.engines import DEFAULT_TIMEOUT_S, Task, make_engine
 from extractor.ingest.inputs import InputWalker, Item, hash_items
+from extractor.limits import Limits
 from extractor.settings import Settings
 from extractor.store import Store, open_store, pseudo_sha256
 from models.extraction import EXTRACTOR_VERSION, DocumentStatus, Extraction
@@ -113,8 +114,14 @@ def ingest(
     timeout: float = DEFAULT_TIMEOUT_S,
     cross_year: bool = True,
     reporter: Reporter | None = None,
+    allow_outside: bool = False,
+    limits: Limits | None = None,
 ) -> IngestSummary:
-    """Extract every document under ``paths`` into the store at ``db`` (or ``store``)."""
+    """Extract every document under ``paths`` into the store at ``db`` (or ``store``).
+
+    ``allow_outside``: manifest rows and folder links may name files outside their folder.
+    ``limits``: archive, manifest and number limits (default: ``extractor.limits.current()``).
+    """
     import os
 
     if engine == "ray":
@@ -132,7 +139,7 @@ def ingest(
     try:
         with tempfile.TemporaryDirectory(prefix="govreport-ingest-") as tmp:
             reporter.stage("finding documents")
-            items = list(InputWalker(Path(tmp)).walk(paths))
+            items = list(InputWalker(Path(tmp), limits=limits, allow_outside=allow_outside).walk(paths))
             summary.inputs = len(items)
             reporter.stage(f"hashing {len(items)} file(s)")
             items = hash_items(items)
