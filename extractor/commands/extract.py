@@ -43,7 +43,10 @@ def extract_command(
     result = extract(file, settings)
     fatal = result.fatal_error
     if fatal is not None:
-        sys.stderr.write(f"govreport: {fatal.message}\n")
+        message = (fatal.message.strip().splitlines() or [fatal.code])[0]  # one line, naming the file
+        if str(file) not in message:
+            message = f"{file}: {message}"
+        sys.stderr.write(f"govreport: {message}\n")
         raise typer.Exit(int(exit_code_for(fatal.code)))
     if format == OutputFormat.table:
         from rich.console import Console

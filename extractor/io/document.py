@@ -17,6 +17,7 @@ import numpy as np
 
 from extractor.errors import UnreadableFile
 from extractor.io.text_layer import TextLayer, from_pdfium, from_plumber, pdfium_compatible
+from extractor.limits import current as current_limits
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp"}
 DEFAULT_IMAGE_DPI = 200.0
@@ -120,8 +121,8 @@ def open_document(path: str | Path) -> DocumentSource:
     if kind == "pdf":
         return _open_pdf(path, size)
     if kind == "unknown":
-        raise UnreadableFile(
-            f"{path}: not a PDF or an image (it starts with {head[:8]!r})", code="unknown_format"
+        raise UnreadableFile(  # never the file's bytes: they may be anyone's secrets
+            f"{path}: not a PDF or an image (PDF, PNG, JPEG, TIFF, BMP, WebP)", code="unknown_format"
         )
     if path.suffix.lower() == ".pdf":
         raise UnreadableFile(
@@ -147,6 +148,12 @@ def _open_pdf(path: Path, size: int) -> DocumentSource:
     if n == 0:
         pdoc.close()
         raise UnreadableFile(f"{path}: the PDF has no pages", code="no_pages")
+    max_pages = current_limits().max_pages
+    if n > max_pages:
+        pdoc.close()
+        raise UnreadableFile(
+            f"{path}: {n} pages, more than the {max_pages} a report may have (max_pages)", code="too_many_pages"
+        )
     try:
         plumb = pdfplumber.open(str(path))
         plumber_pages = list(plumb.pages)
@@ -202,33 +209,28 @@ def _open_pdf(path: Path, size: int) -> DocumentSource:
     )
 
 
-def _image_frames(path: Path) -> list[tuple[np.ndarray, float]]:
-    from PIL import Image, ImageSequence, UnidentifiedImageError
-
-    try:
-        with Image.open(path) as im:
-            frames = []
-            for frame in ImageSequence.Iterator(im):
-                dpi = frame.info.get("dpi", (DEFAULT_IMAGE_DPI, DEFAULT_IMAGE_DPI))[0] or DEFAULT_IMAGE_DPI
-                if dpi < 50:  # a placeholder value some writers leave: 72 or 1
-                    dpi = DEFAULT_IMAGE_DPI
-                frames.append((np.asarray(frame.convert("RGB")), float(dpi)))
-            return frames
-    except (UnidentifiedImageError, OSError, SyntaxError) as e:
-        raise UnreadableFile(f"{path}: the image is corrupt or truncated ({e})", code="corrupt_image") from None
-
-
 def _open_images(path: Path, files: list[Path], size: int) -> DocumentSource:
+    """Page images: each frame's size is read from its header; its pixels are decoded only when
+    the page is rendered (``images.ImageFrames``), one frame at a time, so a 300-frame TIFF
+    costs one frame of memory. Over ``max_pages`` frames, or a frame over
+    ``max_image_pixels`` / under ``min_image_side``, is a one-line ``UnreadableFile``."""
+    from extractor.io.images import ImageFrames
+
+    limits = current_limits()
     pages: list[PageSource] = []
     for file in files:
-        for arr, dpi in _image_frames(file):
-            h, w = arr.shape[:2]
+        frames = ImageFrames(file, limits, first_page=len(pages) + 1)
+        for i, (w, h, dpi) in enumerate(frames.sizes()):
             pages.append(
                 PageSource(
                     number=len(pages) + 1, width=w * 72.0 / dpi, height=h * 72.0 / dpi,
-                    _render=lambda _dpi, arr=arr: arr, native_dpi=dpi,
+                    _render=lambda _dpi, frames=frames, i=i: frames.pixels(i), native_dpi=dpi,
                 )
             )
+            if len(pages) > limits.max_pages:
+                raise UnreadableFile(
+                    f"{path}: more than {limits.max_pages} pages (max_pages)", code="too_many_pages"
+                )
     digest = hashlib.sha256()
     for file in files:
         digest.update(file_sha256(file).encode())

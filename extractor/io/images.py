@@ -1,0 +1,112 @@
+"""Page images read frame by frame: sizes from the headers, pixels decoded on demand.
+
+A multi-page TIFF is a sequence of frames; decoding them all up front made a 268 KB, 300-page
+TIFF cost 3.6 GB. ``ImageFrames`` reads every frame's size and dpi (cheap: the headers only),
+refuses the file with a one-line ``UnreadableFile`` naming it when it has more than
+``max_pages`` frames, a frame over ``max_image_pixels`` (a decompression bomb) or under
+``min_image_side`` pixels (a 1 × 1 image cannot hold a report page), and decodes a frame's
+pixels only when its page is rendered, keeping just the last one decoded.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from extractor.errors import UnreadableFile
+from extractor.limits import Limits
+
+DEFAULT_IMAGE_DPI = 200.0
+
+
+class ImageFrames:
+    """The frames of one image file. ``sizes()`` → ``[(width_px, height_px, dpi)]``;
+    ``pixels(i)`` → frame ``i`` as an RGB uint8 array (H × W × 3)."""
+
+    def __init__(self, file: Path, limits: Limits, first_page: int = 1):
+        self.file = file
+        self.limits = limits
+        self.first_page = first_page
+        self._last: tuple[int, np.ndarray] | None = None
+
+    def _open(self):
+        from PIL import Image
+
+        Image.MAX_IMAGE_PIXELS = self.limits.max_image_pixels  # Pillow's own bomb check, same bound
+        return Image.open(self.file)
+
+    def _fail(self, e: Exception) -> UnreadableFile:
+        from PIL import Image
+
+        if isinstance(e, Image.DecompressionBombError):
+            return UnreadableFile(
+                f"{self.file}: the image has more than {self.limits.max_image_pixels:,} pixels "
+                f"(max_image_pixels): a decompression bomb?", code="image_too_large",
+            )
+        first = (str(e).splitlines() or [""])[0][:160]
+        return UnreadableFile(
+            f"{self.file}: the image is corrupt or truncated ({type(e).__name__}{': ' + first if first else ''})",
+            code="corrupt_image",
+        )
+
+    def sizes(self) -> list[tuple[int, int, float]]:
+        from PIL import Image, UnidentifiedImageError
+
+        lim = self.limits
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                with self._open() as im:
+                    n = getattr(im, "n_frames", 1) or 1
+                    if n > lim.max_pages:
+                        raise UnreadableFile(
+                            f"{self.file}: {n} pages, more than the {lim.max_pages} a report may have (max_pages)",
+                            code="too_many_pages",
+                        )
+                    out = []
+                    for i in range(n):
+                        if i:
+                            im.seek(i)
+                        w, h = im.size
+                        if w * h > lim.max_image_pixels:
+                            raise Image.DecompressionBombError(f"{w}x{h}")
+                        if min(w, h) < lim.min_image_side:
+                            page = f"page {self.first_page + i} " if n > 1 else ""
+                            raise UnreadableFile(
+                                f"{self.file}: {page}is {w} × {h} pixels, too small to hold a report page "
+                                f"(min_image_side {lim.min_image_side})", code="image_too_small",
+                            )
+                        dpi = im.info.get("dpi", (DEFAULT_IMAGE_DPI, DEFAULT_IMAGE_DPI))[0] or DEFAULT_IMAGE_DPI
+                        try:
+                            dpi = float(dpi)
+                        except (TypeError, ValueError):
+                            dpi = DEFAULT_IMAGE_DPI
+                        if not 50 <= dpi <= 4800:  # a placeholder some writers leave: 72 or 1
+                            dpi = DEFAULT_IMAGE_DPI
+                        out.append((w, h, dpi))
+        except UnreadableFile:
+            raise
+        except (UnidentifiedImageError, OSError, SyntaxError, EOFError, ValueError, Image.DecompressionBombError) as e:
+            raise self._fail(e) from None
+        self.pixels(0)  # the first frame decodes: a broken file is refused when opened
+        return out
+
+    def pixels(self, i: int) -> np.ndarray:
+        if self._last is not None and self._last[0] == i:
+            return self._last[1]
+        from PIL import Image, UnidentifiedImageError
+
+        self._last = None  # free the previous frame before decoding the next
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                with self._open() as im:
+                    if i:
+                        im.seek(i)
+                    arr = np.asarray(im.convert("RGB"))
+        except (UnidentifiedImageError, OSError, SyntaxError, EOFError, ValueError, Image.DecompressionBombError) as e:
+            raise self._fail(e) from None
+        self._last = (i, arr)
+        return arr
