@@ -62,7 +62,7 @@ def test_tiff_frames_are_decoded_one_at_a_time(monkeypatch):
         assert len(doc.pages) == 300
         tracemalloc.reset_peak()
         one = doc.pages[0].render(200).nbytes
-        for page in doc.pages:
+        for page in doc.pages[::25] + doc.pages[-3:]:
             page.render(200)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
