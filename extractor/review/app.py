@@ -25,7 +25,10 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from extractor.review import auth
 from extractor.review.crop import CropRenderer, default_cache_dir
+from extractor.limits import Limits
+from extractor.limits import current as current_limits
 from extractor.review.queue import CLAIM_TTL
+from extractor.review.throttle import LoginThrottle
 from extractor.store import Store, open_store
 
 HERE = Path(__file__).resolve().parent
@@ -55,6 +58,7 @@ def create_app(
     cache_dir: str | Path | None = None,
     claim_ttl: timedelta = CLAIM_TTL,
     secure_cookies: bool = False,
+    limits: Limits | None = None,
 ) -> FastAPI:
     """The review app over the store at ``db`` (a URL or an open ``Store``)."""
     store = db if isinstance(db, Store) else open_store(db)
@@ -74,6 +78,7 @@ def create_app(
     app.state.store = store
     app.state.crops = CropRenderer(cache_dir or default_cache_dir(store.url))
     app.state.claim_ttl = claim_ttl
+    app.state.throttle = LoginThrottle(limits or current_limits())
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals["csrf_field"] = auth.CSRF_FIELD
     app.state.templates = templates

@@ -3,7 +3,12 @@
 Two tables of the store (``extractor.store.schema``, migration 0003) hold them:
 
 ``review_users``     name (unique), role (``reviewer`` | ``admin``), argon2 hash, created_at
-``review_settings``  key/value; holds ``session_secret``, the key that signs session cookies
+``review_settings``  key/value; holds ``session_secret``, the key that signs session cookies,
+                     and ``session_epoch:<user id>``, each user's current session epoch
+Sessions are revocable on the server: a login stores the user's epoch in the (signed) cookie
+and every request compares it with the stored one. Logging out, changing the password or
+disabling the user (``govreport users disable NAME``) draws a new epoch, which ends every
+session of that user at once, copied cookies included.
 """
 
 from __future__ import annotations
@@ -69,6 +74,7 @@ def add_user(store: Store, name: str, password: str, role: str = "reviewer") -> 
 
 
 def set_password(store: Store, name: str, password: str) -> None:
+    """A new password; every session of the user ends."""
     if len(password) < 8:
         raise UserError("the password must have at least 8 characters")
     with store.engine.begin() as conn:
@@ -77,6 +83,47 @@ def set_password(store: Store, name: str, password: str) -> None:
         ).rowcount
     if n == 0:
         raise UserError(f"no user named {name!r}")
+    end_sessions(store, name)
+
+
+def set_disabled(store: Store, name: str, disabled: bool = True) -> None:
+    """Disable (or enable again) a user; disabling ends every session of the user at once."""
+    with store.engine.begin() as conn:
+        n = conn.execute(update(users_table).where(users_table.c.name == name).values(disabled=disabled)).rowcount
+    if n == 0:
+        raise UserError(f"no user named {name!r}")
+    if disabled:
+        end_sessions(store, name)
+
+
+# --- server-side session epochs --------------------------------------------------------------
+
+
+def _epoch_key(user_id: int) -> str:
+    return f"session_epoch:{user_id}"
+
+
+def session_epoch(store: Store, user: "User") -> str:
+    """The user's current session epoch ("0" until the first revocation)."""
+    with store.engine.connect() as conn:
+        v = conn.execute(select(settings_table.c.value).where(settings_table.c.key == _epoch_key(user.id))).scalar()
+    return v or "0"
+
+
+def end_sessions(store: Store, name: str) -> None:
+    """End every session of ``name``: a new epoch, so every cookie issued before is refused."""
+    user = get_user(store, name)
+    if user is None:
+        return
+    key, value = _epoch_key(user.id), secrets.token_urlsafe(12)
+    with store.engine.begin() as conn:
+        n = conn.execute(update(settings_table).where(settings_table.c.key == key).values(value=value)).rowcount
+        if n == 0:
+            try:
+                with conn.begin_nested():
+                    conn.execute(insert(settings_table).values(key=key, value=value))
+            except IntegrityError:  # made meanwhile by another process
+                conn.execute(update(settings_table).where(settings_table.c.key == key).values(value=value))
 
 
 def get_user(store: Store, name: str | None) -> User | None:

@@ -1,6 +1,7 @@
 """``govreport serve``, ``govreport users …`` and ``govreport review …`` (the queue in a terminal).
 
     govreport users add alice --role reviewer            # asks for the password twice
+    govreport users disable alice                        # no login; her sessions end now
     echo "$PW" | govreport users add bob --role admin --password-stdin
     govreport serve --db sqlite:///govreport.db --port 8000
     govreport review next --user alice                   # claim the most urgent item, print it
@@ -116,7 +117,39 @@ def users_passwd(
         set_password(store, name, _password(password_stdin))
     except UserError as e:
         _fail(str(e))
-    sys.stdout.write(f"password of {name} changed\n")
+    sys.stdout.write(f"password of {name} changed; every session of {name} ended\n")
+
+
+@users_app.command("disable")
+def users_disable(
+    name: Annotated[str, typer.Argument(help="Login name")],
+    db: DbOpt = DEFAULT_URL,
+) -> None:
+    """Disable a user: no login, and every open session of the user ends at once."""
+    from extractor.review.auth import UserError, set_disabled
+
+    store = _open(db)
+    try:
+        set_disabled(store, name, True)
+    except UserError as e:
+        _fail(str(e))
+    sys.stdout.write(f"{name} disabled; every session of {name} ended\n")
+
+
+@users_app.command("enable")
+def users_enable(
+    name: Annotated[str, typer.Argument(help="Login name")],
+    db: DbOpt = DEFAULT_URL,
+) -> None:
+    """Enable a disabled user again."""
+    from extractor.review.auth import UserError, set_disabled
+
+    store = _open(db)
+    try:
+        set_disabled(store, name, False)
+    except UserError as e:
+        _fail(str(e))
+    sys.stdout.write(f"{name} enabled\n")
 
 
 @users_app.command("list")
@@ -252,13 +285,17 @@ def _save(store, who: str, fi, how: str, value, version: Optional[int], *, admin
     from extractor.review import queue as Q
     from extractor.store import ClaimedByOther, StaleVersion
 
+    live = fi.claimed_by == who and fi.claim_expires is not None and fi.claim_expires > Q.utcnow()
+    if not live and fi.reviewed_by is None:  # hold it now: nobody else may be in the middle of it
+        try:
+            held = Q.claim(store, fi.id, who, admin=admin)
+        except ClaimedByOther as e:
+            _fail(f"not saved: {e.claimed_by} holds {fi.key} until {e.expires:%H:%M:%S} UTC")
+        except Q.NotPermitted as e:
+            _fail(f"not saved: {e}")
+        if version is None:
+            fi = held
     if version is None:
-        live = fi.claimed_by == who and fi.claim_expires is not None and fi.claim_expires > Q.utcnow()
-        if not live:  # hold it now: nobody else may be in the middle of it
-            try:
-                fi = Q.claim(store, fi.id, who)
-            except ClaimedByOther as e:
-                _fail(f"not saved: {e.claimed_by} holds {fi.key} until {e.expires:%H:%M:%S} UTC")
         version = fi.version
     try:
         saved = Q.save(store, fi.id, who, how, value, expected_version=version, admin=admin,
@@ -272,6 +309,8 @@ def _save(store, who: str, fi, how: str, value, version: Optional[int], *, admin
         )
     except ClaimedByOther as e:
         _fail(f"not saved: {e.claimed_by} holds {fi.key} until {e.expires:%H:%M:%S} UTC")
+    except Q.NotPermitted as e:
+        _fail(f"not saved: {e}")
     except Q.ReviewError as e:
         _fail(f"not saved: {e}", 2)
     old = fi.effective_value

@@ -38,7 +38,7 @@ from extractor.review.schemas import (
     Term,
     jv,
 )
-from extractor.store import FieldInfo, NotFound, Store
+from extractor.store import ClaimedByOther, FieldInfo, NotFound, StaleVersion, Store
 from extractor.store.schema import CheckRow, Document, FieldRow, Report, SuggestionRow
 from extractor.store.store import Store as _Store
 from models.extraction import Check, CheckStatus
@@ -59,6 +59,24 @@ HARD_RULES = tuple(sorted({r.rule for lay in Layout for r in relations(lay)}))
 
 class ReviewError(Exception):
     """A save the queue refuses (bad value, unknown suggestion); the message is for people."""
+
+
+class NotPermitted(ReviewError):
+    """The user may not do this (a reviewer saving an item they do not hold, changing a value
+    another reviewer reviewed, claiming a field that is not in the queue)."""
+
+
+def in_queue(store: Store, fi: FieldInfo) -> bool:
+    """Is the field an item of the queue: flagged by the extractor, or a term of a broken hard
+    relation of its report?"""
+    if fi.status == "review":
+        return True
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            select(C.c.fields).where(C.c.report_id == fi.report_id, C.c.status == CheckStatus.BROKEN.value,
+                                     func.coalesce(C.c.severity, "error") == "error")
+        ).all()
+    return any(fi.key in (r.fields or []) for r in rows)
 
 
 def utcnow() -> datetime:
@@ -303,9 +321,16 @@ def claim_next(
     return store.field(chosen)
 
 
-def claim(store: Store, field_id: int, who: str, *, ttl: timedelta = CLAIM_TTL) -> FieldInfo:
+def claim(store: Store, field_id: int, who: str, *, ttl: timedelta = CLAIM_TTL, admin: bool = False) -> FieldInfo:
     """Claim one field for ``who`` (``ClaimedByOther`` if someone else holds it) and release
-    the other claims ``who`` holds: a reviewer holds one item at a time."""
+    the other claims ``who`` holds: a reviewer holds one item at a time. A reviewer (not an
+    admin) may claim only an unreviewed item of the queue (``NotPermitted`` otherwise)."""
+    if not admin:
+        cur = store.field(field_id)
+        if cur.reviewed_by is not None:
+            raise NotPermitted(f"{cur.key} was reviewed by {cur.reviewed_by}; only an admin may change it")
+        if not in_queue(store, cur):
+            raise NotPermitted(f"{cur.key} is not in the review queue; only an admin may review it")
     fi = store.claim(field_id, who, ttl=ttl)
     release_others(store, who, keep=field_id)
     return fi
@@ -471,6 +496,11 @@ def save(
     ``ClaimedByOther``, ``NotFound`` or ``ReviewError`` (a value that does not fit the field);
     nothing is written then.
 
+    Permissions: a reviewer (not ``admin``) saves only an item they hold — a free, unreviewed
+    item of the queue is claimed for them first; a field outside the queue or reviewed by
+    someone else raises ``NotPermitted``. An admin may change any field; changing another
+    person's reviewed value is noted in the audit log.
+
     Every number goes through the bounded parser (``extractor.mapping.numbers``). A value
     outside its field's plausible range (counts 0…10⁹) — typed, or printed and accepted — is
     saved only by an admin (``admin``) who confirms it (``confirm_out_of_range``); the audit
@@ -481,6 +511,11 @@ def save(
 
     fi = store.field(field_id)
     note = None
+    if expected_version is not None and fi.version != expected_version:
+        raise StaleVersion(field_id, expected_version, fi.version)
+    expires = _aware(fi.claim_expires)
+    if fi.claimed_by not in (None, who) and expires is not None and expires > utcnow():
+        raise ClaimedByOther(field_id, fi.claimed_by, expires)
     if how == "suggestion":
         options = suggestions_for(store, fi.report_id, fi.key)
         chosen = None
@@ -498,7 +533,8 @@ def save(
             if chosen is None:
                 raise ReviewError(f"{value} is not a suggestion for {fi.key}")
         value = chosen.suggested
-        note = f"suggestion {chosen.number}: p={chosen.probability:.3f} ({chosen.kind}), restores {', '.join(chosen.restores) or '—'}"
+        note = ((note + "; ") if note else "") + (
+            f"suggestion {chosen.number}: p={chosen.probability:.3f} ({chosen.kind}), restores {', '.join(chosen.restores) or '—'}")
     elif how == "typed":
         if value is None or str(value).strip() == "":
             raise ReviewError("type a value (or accept the printed one)")
@@ -517,6 +553,15 @@ def save(
         note = (note + "; " if note else "") + f"admin confirmed an out-of-range value ({e.low:,}…{e.high:,})"
     except ValueError as e:
         raise ReviewError(str(e)) from None
+    # permissions, once the value is known to fit (a bad value gets its own reason first)
+    if fi.reviewed_by is not None and fi.reviewed_by != who:
+        if not admin:
+            raise NotPermitted(f"{fi.key} was reviewed by {fi.reviewed_by}; only an admin may change it")
+        note = f"admin changed a value reviewed by {fi.reviewed_by}" + (f"; {note}" if note else "")
+    elif fi.reviewed_by is None and fi.claimed_by != who and not admin:
+        # a reviewer saves only what they hold: a free item of the queue is claimed for them
+        # first (so a save never lands on a field outside the queue or held by someone else)
+        claim(store, field_id, who)
     try:
         saved = store.review_field(
             field_id, value, who=who, how=how, expected_version=expected_version, note=note,

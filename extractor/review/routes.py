@@ -50,8 +50,11 @@ def store_of(request: Request) -> Store:
 
 
 def current_user(request: Request) -> auth.User:
-    user = auth.get_user(store_of(request), request.session.get("user"))
-    if user is None or user.disabled:
+    """The logged-in user; the session must carry the user's current epoch (revocation)."""
+    store = store_of(request)
+    user = auth.get_user(store, request.session.get("user"))
+    if user is None or user.disabled or request.session.get("epoch") != auth.session_epoch(store, user):
+        request.session.clear()
         raise LoginRequired()
     return user
 
@@ -86,14 +89,14 @@ api = APIRouter(
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _render(request: Request, name: str, ctx: dict, status_code: int = 200):
+def _render(request: Request, name: str, ctx: dict, status_code: int = 200, headers: dict | None = None):
     ctx = {
         "user": ctx.get("user"),
         "csrf": auth.csrf_token(request.session),
         "flashes": request.session.pop("flash", []),
         **ctx,
     }
-    return request.app.state.templates.TemplateResponse(request, name, ctx, status_code=status_code)
+    return request.app.state.templates.TemplateResponse(request, name, ctx, status_code=status_code, headers=headers)
 
 
 def _flash(request: Request, kind: str, message: str) -> None:
@@ -157,8 +160,11 @@ def _stale_message(store: Store, field_id: int) -> str:
 
 @public.get("/login")
 def login_page(request: Request, next: str = "/queue"):
-    if auth.get_user(store_of(request), request.session.get("user")):
+    try:
+        current_user(request)
         return RedirectResponse(_safe_next(next), status_code=303)
+    except LoginRequired:
+        pass
     return _render(request, "login.html", {"next": _safe_next(next), "error": None, "title": "Log in"})
 
 
@@ -171,25 +177,40 @@ def _safe_next(target: str | None) -> str:
 @public.post("/login", dependencies=[Depends(csrf_protect)])
 def login(
     request: Request,
-    name: Annotated[str, Form()],
-    password: Annotated[str, Form()],
-    next: Annotated[str, Form()] = "/queue",
+    name: Annotated[str, Form(max_length=128)],
+    password: Annotated[str, Form(max_length=1024)],
+    next: Annotated[str, Form(max_length=2048)] = "/queue",
 ):
-    user = auth.authenticate(store_of(request), name, password)
+    throttle = request.app.state.throttle
+    address = request.client.host if request.client else None
+    wait = throttle.retry_after(name.strip(), address)
+    if wait:  # refused before the password is hashed
+        return _render(
+            request, "login.html",
+            {"next": _safe_next(next), "error": f"Too many failed logins: try again in {wait} s.", "title": "Log in"},
+            status_code=429, headers={"Retry-After": str(wait)},
+        )
+    store = store_of(request)
+    user = auth.authenticate(store, name, password)
     if user is None:
+        throttle.failed(name.strip(), address)
         return _render(
             request, "login.html", {"next": _safe_next(next), "error": "Wrong name or password.", "title": "Log in"},
             status_code=401,
         )
+    throttle.succeeded(user.name)
     request.session.clear()
     request.session["user"] = user.name
+    request.session["epoch"] = auth.session_epoch(store, user)
     auth.csrf_token(request.session)  # a fresh token for the logged-in session
     return RedirectResponse(_safe_next(next), status_code=303)
 
 
 @pages.post("/logout")
 def logout(request: Request, user: User):
+    """Log out: every session of the user ends (copied cookies included)."""
     Q.release_others(store_of(request), user.name)
+    auth.end_sessions(store_of(request), user.name)
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
 
@@ -236,9 +257,11 @@ def item_page(request: Request, user: User, field_id: FieldId):
     held_by = None
     if fi.reviewed_by is None:
         try:
-            Q.claim(store, field_id, user.name, ttl=request.app.state.claim_ttl)
+            Q.claim(store, field_id, user.name, ttl=request.app.state.claim_ttl, admin=user.is_admin)
         except ClaimedByOther as e:
             held_by = e
+        except Q.NotPermitted as e:  # shown, not held: saving is refused with the reason
+            _flash(request, "info", str(e))
     it = Q.item(store, field_id, user.name, _filters(request))
     return _render(request, "item.html", {
         "user": user, "title": f"{it.item.key} · {it.agency or ''} {it.year or ''}", "it": it, "held_by": held_by,
@@ -366,6 +389,8 @@ def _api_errors(fn, *args, **kwargs):
         raise HTTPException(409, f"stale: {e}; reload the item and save again") from None
     except ClaimedByOther as e:
         raise HTTPException(423, f"{e.claimed_by} holds this item until {e.expires.isoformat()}") from None
+    except Q.NotPermitted as e:
+        raise HTTPException(403, str(e)) from None
     except Q.ReviewError as e:
         raise HTTPException(422, str(e)) from None
 
@@ -415,10 +440,11 @@ def api_crop(request: Request, user: User, field_id: FieldId, full: bool = False
 
 
 @api.post("/items/{field_id}/claim", response_model=QueueItem, summary="Hold an item (expires after 10 minutes)",
-          responses={423: {"model": ErrorOut, "description": "held by someone else"}})
+          responses={423: {"model": ErrorOut, "description": "held by someone else"},
+                     403: {"model": ErrorOut, "description": "reviewers: not an unreviewed item of the queue"}})
 def api_claim(request: Request, user: User, field_id: FieldId):
     store = store_of(request)
-    fi = _api_errors(Q.claim, store, field_id, user.name, ttl=request.app.state.claim_ttl)
+    fi = _api_errors(Q.claim, store, field_id, user.name, ttl=request.app.state.claim_ttl, admin=user.is_admin)
     return Q.queue_item(store, fi)
 
 
@@ -439,6 +465,7 @@ def api_release(request: Request, user: User, field_id: FieldId):
           summary="Save a review: accept, take a suggestion, or type a correction",
           responses={409: {"model": ErrorOut, "description": "stale: the field changed since `version`; nothing saved"},
                      422: {"model": ErrorOut, "description": "the value does not fit the field"},
+                     403: {"model": ErrorOut, "description": "reviewers: an item you do not hold, or reviewed by someone else"},
                      423: {"model": ErrorOut, "description": "held by someone else"}})
 def api_review(request: Request, user: User, field_id: FieldId, body: ReviewIn):
     store = store_of(request)
