@@ -193,3 +193,17 @@ def test_cli_reviewer_cannot_change_another_reviewers_value(tmp_path):
     assert r.exit_code == 1 and "only an admin" in r.output
     r = run("review", "set", "litigation_direct.upheld", "12", "--report", "1", "--user", "bob", "--db", url)
     assert r.exit_code == 1 and "not in the review queue" in r.output
+
+
+def test_cli_ids_beyond_64_bits_are_usage_errors(tmp_path):
+    from extractor.cli import app as cli
+
+    url = f"sqlite:///{tmp_path / 'i.db'}"
+    store = filled_store(url)
+    add_users(store, "alice")
+    store.close()
+    for args in (["review", "show", "--report", str(2**70)],
+                 ["review", "set", "review.total", "11", "--report", "1", "--version", str(2**70)]):
+        r = CliRunner().invoke(cli, args + ["--user", "alice", "--db", url])
+        assert r.exit_code == 2, r.output
+        assert r.exception is None or isinstance(r.exception, SystemExit)

@@ -25,6 +25,7 @@ import typer
 
 from extractor.store.engine import DEFAULT_URL
 
+MAX_ID = 2**63 - 1  # ids and versions are 64-bit database integers: larger ones are a usage error (exit 2)
 DB_HELP = "Database URL: sqlite:///FILE.db or postgresql://USER@HOST/DB"
 DbOpt = Annotated[str, typer.Option("--db", envvar="GOVREPORT_DB", help=DB_HELP)]
 UserOpt = Annotated[str, typer.Option("--user", "-u", envvar="GOVREPORT_USER", help="Your reviewer name (see `govreport users add`)")]
@@ -267,7 +268,7 @@ def _target(store, who: str, key: Optional[str], report: Optional[int]):
 @review_app.command("show")
 def review_show(
     key: Annotated[Optional[str], typer.Argument(help="A field key (default: the item you hold)")] = None,
-    report: Annotated[Optional[int], typer.Option("--report", help="Report id (default: that of the item you hold)")] = None,
+    report: Annotated[Optional[int], typer.Option("--report", min=1, max=MAX_ID, help="Report id (default: that of the item you hold)")] = None,
     user: UserOpt = "",
     db: DbOpt = DEFAULT_URL,
 ) -> None:
@@ -323,8 +324,8 @@ def _save(store, who: str, fi, how: str, value, version: Optional[int], *, admin
 def review_set(
     key: Annotated[str, typer.Argument(help="Field key, in the report of the item you hold (or --report)")],
     value: Annotated[str, typer.Argument(help="The right value")],
-    report: Annotated[Optional[int], typer.Option("--report", help="Report id")] = None,
-    version: Annotated[Optional[int], typer.Option("--version", help="The version you read (refused if it changed)")] = None,
+    report: Annotated[Optional[int], typer.Option("--report", min=1, max=MAX_ID, help="Report id")] = None,
+    version: Annotated[Optional[int], typer.Option("--version", min=0, max=MAX_ID, help="The version you read (refused if it changed)")] = None,
     confirm_out_of_range: Annotated[bool, typer.Option("--confirm-out-of-range", help="Admins: save a value outside the field's plausible range on purpose")] = False,
     user: UserOpt = "",
     db: DbOpt = DEFAULT_URL,
@@ -340,8 +341,8 @@ def review_set(
 @review_app.command("accept")
 def review_accept(
     key: Annotated[Optional[str], typer.Argument(help="Field key (default: the item you hold)")] = None,
-    report: Annotated[Optional[int], typer.Option("--report", help="Report id")] = None,
-    version: Annotated[Optional[int], typer.Option("--version", help="The version you read (refused if it changed)")] = None,
+    report: Annotated[Optional[int], typer.Option("--report", min=1, max=MAX_ID, help="Report id")] = None,
+    version: Annotated[Optional[int], typer.Option("--version", min=0, max=MAX_ID, help="The version you read (refused if it changed)")] = None,
     confirm_out_of_range: Annotated[bool, typer.Option("--confirm-out-of-range", help="Admins: accept a printed value outside the field's plausible range")] = False,
     user: UserOpt = "",
     db: DbOpt = DEFAULT_URL,
