@@ -100,6 +100,7 @@ def stage_map(run: Run) -> None:
             code="no_table",
         )
     run.result.report.layout = mapped.layout
+    run.result.report.layouts = mapped.layouts.by_table()
     run.result.fields.update(mapped.fields)
     for issue in mapped.issues:
         run.warn("map", "mapping", issue)

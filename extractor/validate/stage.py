@@ -85,7 +85,9 @@ def validate(
             f.confidence = min(f.confidence, 0.5)
             f.evidence["plausible"] = 0.0
             unsupported = True
-        review = f.confidence < settings.review_threshold or key in repair.candidates or unsupported
+        # mapping's verdict stands: a doubtful row label or column title, an amount with no unit
+        doubtful = f.evidence.get("mapped", 1.0) < 1.0
+        review = f.confidence < settings.review_threshold or key in repair.candidates or unsupported or doubtful
         f.status = FieldStatus.REVIEW if review else FieldStatus.OK
 
     lines = prose if prose is not None else prose_lines(pages) if pages else []

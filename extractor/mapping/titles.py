@@ -1,0 +1,116 @@
+"""Column titles: which printed title stands over a value cell, and which registry column it names.
+
+Every table maps its value cells by the title printed above them, never by where they sit. A
+header is the rows above the first value row; over each grid column the title is the lowest
+non-empty header cell covering it (a title spanning two columns with an empty cell under it,
+as web pages print 自然人, still counts). A title that names no registry column is *unknown*:
+the cells under it go nowhere and the document is sent to review with the title named.
+
+Shapes: a ``Title`` is one header cell with the registry column it matched (``key`` None when
+unknown) and the score of the match (0–1, ``labels.similarity`` after the unit in brackets is
+dropped). A match is *positive* at ``POSITIVE`` or above and clearly better than the best other
+column; anything weaker is treated as unknown (a doubtful column never yields an ok field).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from extractor.mapping.labels import normalize_label, similarity
+from models.fields import ColumnSpec
+from models.page import Cell, Grid
+
+POSITIVE = 0.8  # a label or title at least this similar to the registry's is positively matched
+MARGIN = 0.05  # and beats the best other candidate by this much
+_UNIT = re.compile(r"\((?:单位:?)?(?:万元|元|件|个|项)\)")
+
+
+@dataclass
+class Title:
+    cell: Cell
+    key: str | None  # the matched column key; None: unknown
+    score: float
+    candidates: tuple[str, ...] = ()  # every candidate key as good as ``key`` (same column, other layouts)
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.cell.text.split())
+
+
+def title_text(text: str) -> str:
+    """The part of a title that names the column: the unit in brackets dropped (本年收费金额（单位：万元）)."""
+    t = unicodedata.normalize("NFKC", text or "")
+    t = re.sub(r"\s+", "", t)
+    return _UNIT.sub("", t)
+
+
+def match_column(text: str, columns: list[tuple[str, ColumnSpec]]) -> tuple[str | None, float, tuple[str, ...]]:
+    """Best registry column for a printed title among ``(tag, spec)`` pairs.
+
+    Returns (key, score, tags of every pair matching that well with that key); key None when the
+    best match is below ``POSITIVE`` or another key comes within ``MARGIN`` of it.
+    """
+    t = title_text(text)
+    if not normalize_label(t):
+        return None, 0.0, ()
+    scored: list[tuple[float, str, str]] = []
+    for tag, spec in columns:
+        s = max(similarity(t, title_text(x)) for x in (spec.label, *spec.aliases))
+        scored.append((s, spec.key, tag))
+    scored.sort(key=lambda x: -x[0])
+    best, key, _ = scored[0]
+    rival = max((s for s, k, _ in scored if k != key), default=0.0)
+    if best < POSITIVE or best - rival < MARGIN:
+        return None, best, ()
+    tags = tuple(tag for s, k, tag in scored if k == key and s >= best - 1e-9)
+    return key, best, tags
+
+
+def header_titles(grid: Grid, header_rows: range, first_col: int = 0) -> dict[int, Cell]:
+    """Grid column → the lowest non-empty header cell covering it, within ``header_rows``."""
+    out: dict[int, Cell] = {}
+    for c in range(first_col, grid.n_cols):
+        best: Cell | None = None
+        for cell in grid.cells:
+            if cell.row > header_rows.stop - 1 or cell.last_row < header_rows.start:
+                continue
+            if not (cell.col <= c <= cell.last_col) or not cell.text.strip():
+                continue
+            if best is None or cell.last_row > best.last_row or (cell.last_row == best.last_row and cell.row > best.row):
+                best = cell
+        if best is not None:
+            out[c] = best
+    return out
+
+
+def ancestors(grid: Grid, header_rows: range, col0: int, col1: int) -> list[Cell]:
+    """Every non-empty header cell over columns col0..col1, lowest first."""
+    cells = [
+        c for c in grid.cells
+        if c.text.strip() and c.row < header_rows.stop and c.last_row >= header_rows.start
+        and c.col <= col0 and c.last_col >= col1
+    ]
+    return sorted(cells, key=lambda c: (-c.last_row, -c.row))
+
+
+def titles_over(cell: Cell, by_col: dict[int, Title]) -> list[Title]:
+    """The distinct titles standing over a value cell's columns."""
+    seen: list[Title] = []
+    for c in range(cell.col, cell.last_col + 1):
+        t = by_col.get(c)
+        if t is not None and all(t is not s for s in seen):
+            seen.append(t)
+    return seen
+
+
+def titles_over_x(cell: Cell, titles: list[Title]) -> list[Title]:
+    """Titles over a value cell by horizontal overlap (header and values in different grids)."""
+    out = []
+    w = max(cell.bbox.x1 - cell.bbox.x0, 1e-6)
+    for t in titles:
+        overlap = min(cell.bbox.x1, t.cell.bbox.x1) - max(cell.bbox.x0, t.cell.bbox.x0)
+        if overlap > 0.5 * min(w, t.cell.bbox.x1 - t.cell.bbox.x0):
+            out.append(t)
+    return out
