@@ -236,6 +236,13 @@ class TableLayouts(BaseModel):
             return layout
         return cls(active=Layout(layout), applications=Layout(layout))
 
+    @classmethod
+    def of_record(cls, by_table: dict[str, str] | None, default: "Layout | str" = Layout.L2021) -> "TableLayouts":
+        """From ``{"二": "2019", "三": "2021", …}`` (``report.layouts``, a truth file's meta.layouts);
+        a table not recorded takes ``default``."""
+        by_table = by_table or {}
+        return cls(active=Layout(by_table.get("二", default)), applications=Layout(by_table.get("三", default)))
+
     def by_table(self) -> dict[str, Layout]:
         """``{"二": …, "三": …, "四": …}`` as recorded in ``report.layouts``."""
         return {Table.ACTIVE.value: self.active, Table.APPLICATIONS.value: self.applications,

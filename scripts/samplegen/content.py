@@ -581,12 +581,13 @@ def generate_report(
         "generator": "scripts/make_samples.py",
         "seed": seed,
         "layout": layout.value,
-        "layouts": {k: v.value for k, v in layouts.by_table().items()},
         "scale": scale,
         "zero_style": style.zero_style if not style.zero_mix else f"{style.zero_style} (mixed)",
         "font": style.font,
         "rules": style.rules,
     }
+    if active_layout != layout:  # a mixed report: what each table prints (meta.layout is table 三's)
+        report.meta["layouts"] = {k: v.value for k, v in layouts.by_table().items()}
     if mistyped:
         report.meta["mistyped_labels"] = mistyped
     if inconsistencies is None:
