@@ -139,6 +139,11 @@ class DocumentStatus(StrEnum):
     FAILED = "failed"  # nothing usable: see errors
 
 
+# ExtractionIssue.code of a printed column or row the format does not know (its cells went
+# nowhere) or of values placed by position for want of titles: the document is ``review``.
+UNMAPPED = "unmapped"
+
+
 class ExtractionIssue(BaseModel):
     """An error or warning met while extracting, kept instead of raising."""
 

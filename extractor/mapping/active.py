@@ -55,6 +55,7 @@ class ActiveResult:
     layout: Layout = Layout.L2021
     titles: list[str] = field(default_factory=list)  # printed titles found, in order
     issues: list[str] = field(default_factory=list)
+    unmapped: list[str] = field(default_factory=list)  # printed cells that went nowhere: review
     found: bool = False  # some block of table 二 was recognised
 
 
@@ -103,7 +104,7 @@ def map_active(grids: list[Grid], layout_hint: Layout | None = None) -> ActiveRe
                         header[col] = t
                     out.titles.append(t.text)
                     if key is None:
-                        out.issues.append(f"table 二: column title {t.text!r} is not a column of the format; its cells are not mapped")
+                        out.unmapped.append(f"table 二: column title {t.text!r} is not a column of the format; its cells are not mapped")
                     elif len(tags) == 1:
                         votes[tags[0]] += 1
                 continue
@@ -115,17 +116,17 @@ def map_active(grids: list[Grid], layout_hint: Layout | None = None) -> ActiveRe
                 if header_list and cells[0].text.strip() and any(v.text.strip() for v in values) and all(
                     looks_numeric(v.text) or parse_change(v.text).ok or parse_amount(v.text).ok for v in values
                 ):
-                    out.issues.append(f"table 二: row label {cells[0].text.strip()!r} is not a row of the format; its cells are not mapped")
+                    out.unmapped.append(f"table 二: row label {cells[0].text.strip()!r} is not a row of the format; its cells are not mapped")
                 continue
             out.found = True
             if not header_list:
-                out.issues.append(f"table 二: row {cells[0].text.strip()!r} has no column titles above it; its cells are not mapped")
+                out.unmapped.append(f"table 二: row {cells[0].text.strip()!r} has no column titles above it; its cells are not mapped")
                 continue
             for cell in values:
                 over = _titles_for(cell, header, header_list, header_grid == gi)
                 if len(over) != 1 or over[0].key is None:
                     if len(over) > 1:
-                        out.issues.append(f"table 二: a cell of row {cells[0].text.strip()!r} spans several column titles; not mapped")
+                        out.unmapped.append(f"table 二: a cell of row {cells[0].text.strip()!r} spans several column titles; not mapped")
                     continue
                 title = over[0]
                 key = f"active.{row_key}.{title.key}"
@@ -137,7 +138,7 @@ def map_active(grids: list[Grid], layout_hint: Layout | None = None) -> ActiveRe
     specs = field_map(out.layout)
     for key, (_, f) in found.items():
         if key not in specs:
-            out.issues.append(f"table 二: {key} is not a field of the {out.layout} table 二; not mapped")
+            out.unmapped.append(f"table 二: {key} is not a field of the {out.layout} table 二; not mapped")
             continue
         out.fields[key] = f
     return out

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from extractor.mapping.active import map_active
 from extractor.mapping.labels import contains, similarity
 from extractor.mapping.numbers import looks_numeric, parse_number
-from extractor.mapping.titles import POSITIVE, Title, ancestors, header_titles, match_column
+from extractor.mapping.titles import POSITIVE, Title, ancestors, best_title, match_column
 from models.extraction import Field, FieldStatus, Source
 from models.fields import (
     APPLICANT_COLUMNS,
@@ -72,6 +72,9 @@ class MappedTables:
     layouts: TableLayouts = field(default_factory=TableLayouts)
     found_applications: bool = False
     issues: list[str] = field(default_factory=list)
+    # printed cells that went nowhere (an unknown column title or row label) or were placed by
+    # position: the document goes to review, and each message names what was not understood
+    unmapped: list[str] = field(default_factory=list)
     titles: dict[str, list[str]] = field(default_factory=dict)  # table → printed column titles found
 
 
@@ -87,11 +90,11 @@ def map_tables(tables: list[Grid]) -> MappedTables:
         return out
     out.found_applications = True
     grid = tables[app_index]
-    columns = application_columns(grid, out.issues)
+    columns, first_value = application_columns(grid, out.unmapped)
     out.titles["三"] = [t.text for t in unique(columns.values())]
     if not columns:
-        out.issues.append("table 三: no column titles found above the values; values placed by position need review")
-    rows = observed_application_rows(grid, columns)
+        out.unmapped.append("table 三: no column titles found above the values; values placed by position need review")
+    rows = observed_application_rows(grid, columns, first_value)
     matches = align_rows(rows, APPLICATION_ROWS)
     out.layout = layout_of(m[1] for m in matches)
     specs = field_map(out.layout)
@@ -113,16 +116,19 @@ def map_tables(tables: list[Grid]) -> MappedTables:
             out.issues.append(f"table 三: row {spec_row.label} not found")
     unknown_rows = [i for i, r in enumerate(rows) if i not in {m[0] for m in matches} and r.label.strip()]
     for i in unknown_rows:
-        out.issues.append(f"table 三: row label {rows[i].label.strip()!r} is not a row of the format; its cells are not mapped")
+        out.unmapped.append(f"table 三: row label {rows[i].label.strip()!r} is not a row of the format; its cells are not mapped")
     active_grids = tables[:app_index] or tables
     active = map_active(active_grids)
     out.layouts = TableLayouts(active=active.layout, applications=out.layout)
     out.titles["二"] = active.titles
     out.fields.update(active.fields)
     out.issues.extend(active.issues)
+    out.unmapped.extend(active.unmapped)
     if not active.found:
         out.issues.append("table 二: no row of the table was found")
-    out.fields.update(map_litigation(tables[app_index + 1 :] + tables[: app_index + 1], out.issues, out.titles))
+    out.fields.update(
+        map_litigation(tables[app_index + 1 :] + tables[: app_index + 1], out.issues, out.titles, out.unmapped)
+    )
     source = grid.cells[0].source if grid.cells else Source.TEXT
     for spec in registry(out.layouts):  # every table field is present; those not found await a person
         if spec.table in TABLES and spec.key not in out.fields:
@@ -142,38 +148,39 @@ def find_applications_table(tables: list[Grid]) -> int | None:
     return best if best_score >= 3 else None
 
 
-def application_columns(grid: Grid, issues: list[str]) -> dict[int, Title]:
-    """Grid column → its printed title in table 三's header (rows above the first value row).
-
-    Empty when no header can be found (no applicant title above the values)."""
+def application_columns(grid: Grid, unmapped: list[str]) -> tuple[dict[int, Title], int]:
+    """Grid column → its printed title in table 三's header (rows above the first value row), and
+    that first value row. The columns are empty when no header can be found (no applicant title
+    above the values)."""
     first_value = next(
         (r for r in range(grid.n_rows) if _value_run(grid, r) and len(_value_run(grid, r)) >= 3), None
     )
     if first_value is None or first_value == 0:
-        return {}
+        return {}, 0
     header = range(0, first_value)
-    by_cell: dict[int, Title] = {}
+    by_reading: dict[tuple[int, str], Title] = {}
     out: dict[int, Title] = {}
-    cols = header_titles(grid, header)
     # the value columns: those the first value row's numbers sit in
     value_cols = {c for cell in _value_run(grid, first_value) for c in range(cell.col, cell.last_col + 1)}
     known = False
     for c in sorted(value_cols):
-        cell = cols.get(c)
-        if cell is None:
+        chain = ancestors(grid, header, c, c)
+        if not chain:
             continue
-        t = by_cell.get(id(cell))
+        text, key, score, used = best_title(chain, _APPLICANT_TITLES)
+        lowest = chain[0]
+        t = by_reading.get((id(lowest), text))
         if t is None:
-            key, score, _ = match_column(cell.text, _APPLICANT_TITLES)
-            t = by_cell[id(cell)] = Title(cell=cell, key=key, score=score)
+            t = by_reading[(id(lowest), text)] = Title(cell=lowest, key=key, score=score)
+            t.reading = text
             known = known or key is not None
         out[c] = t
     if not known:  # no applicant title at all over the values: there is no header to go by
-        return {}
+        return {}, 0
     for t in unique(out.values()):
         if t.key is None:
-            issues.append(f"table 三: column title {t.text!r} is not a column of the format; its cells are not mapped")
-    return out
+            unmapped.append(f"table 三: column title {t.text!r} is not a column of the format; its cells are not mapped")
+    return out, first_value
 
 
 def unique(titles) -> list[Title]:
@@ -198,13 +205,15 @@ def _value_run(grid: Grid, r: int) -> list[Cell]:
     return run
 
 
-def observed_application_rows(grid: Grid, columns: dict[int, Title] | None = None) -> list[ObservedRow]:
+def observed_application_rows(
+    grid: Grid, columns: dict[int, Title] | None = None, first_value: int = 0
+) -> list[ObservedRow]:
     """Table 三's value rows. With ``columns`` (the header's titles), a row's values are the cells
     under the titled columns, each mapped by its title; without, the last seven cells by position."""
     columns = columns or {}
     first_titled = min(columns) if columns else None
     out: list[ObservedRow] = []
-    for r in range(grid.n_rows):
+    for r in range(first_value, grid.n_rows):  # the header's rows are not value rows
         cells = grid.row_cells(r)
         if first_titled is not None:
             values = [c for c in cells if c.col >= first_titled]
@@ -315,7 +324,10 @@ def make_field(
     )
 
 
-def map_litigation(grids: list[Grid], issues: list[str], titles: dict[str, list[str]] | None = None) -> dict[str, Field]:
+def map_litigation(
+    grids: list[Grid], issues: list[str], titles: dict[str, list[str]] | None = None,
+    unmapped: list[str] | None = None,
+) -> dict[str, Field]:
     """Table 四: the one row of 15 numbers under the 行政复议 / 行政诉讼 header, each value keyed by
     the titles above it (its group: 行政复议 · 未经复议直接起诉 · 复议后起诉; its column: 结果维持 …)."""
     ordered = sorted(grids, key=lambda g: 0 if contains(g.text(), "行政复议") else 1)
@@ -328,7 +340,7 @@ def map_litigation(grids: list[Grid], issues: list[str], titles: dict[str, list[
             values = cells[-N_LITIGATION:]
             # all fifteen may be printed blank (zeros); then only under the 行政复议 header
             if mostly_numeric(values) and (headed or any(c.text.strip() for c in values)):
-                return _litigation_fields(grid, r, values, issues, titles)
+                return _litigation_fields(grid, r, values, issues if unmapped is None else unmapped, titles)
     issues.append("table 四: the row of 15 numbers was not found")
     return {}
 
@@ -345,14 +357,14 @@ def _litigation_fields(
         chain = ancestors(grid, header, cell.col, cell.last_col) if r > 0 else []
         if not chain:
             break
-        col_key, col_score, _ = match_column(chain[0].text, _LITIGATION_TITLES)
+        text, col_key, col_score, used = best_title(chain, _LITIGATION_TITLES)
         group_key, group_score = None, 0.0
-        for up in chain[1:]:
+        for up in chain[used:]:
             g, s, _ = match_column(up.text, _LITIGATION_GROUP_TITLES)
             if g is not None:
                 group_key, group_score = g, s
                 break
-        title = " ".join(chain[0].text.split())
+        title = " ".join(text.split())
         if title not in seen_titles:
             seen_titles.append(title)
         if col_key is None or group_key is None:

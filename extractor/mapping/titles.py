@@ -33,10 +33,11 @@ class Title:
     key: str | None  # the matched column key; None: unknown
     score: float
     candidates: tuple[str, ...] = ()  # every candidate key as good as ``key`` (same column, other layouts)
+    reading: str | None = None  # the title as read when it is more than the cell (stacked fragments)
 
     @property
     def text(self) -> str:
-        return " ".join(self.cell.text.split())
+        return " ".join((self.reading or self.cell.text).split())
 
 
 def title_text(text: str) -> str:
@@ -68,23 +69,6 @@ def match_column(text: str, columns: list[tuple[str, ColumnSpec]]) -> tuple[str 
     return key, best, tags
 
 
-def header_titles(grid: Grid, header_rows: range, first_col: int = 0) -> dict[int, Cell]:
-    """Grid column → the lowest non-empty header cell covering it, within ``header_rows``."""
-    out: dict[int, Cell] = {}
-    for c in range(first_col, grid.n_cols):
-        best: Cell | None = None
-        for cell in grid.cells:
-            if cell.row > header_rows.stop - 1 or cell.last_row < header_rows.start:
-                continue
-            if not (cell.col <= c <= cell.last_col) or not cell.text.strip():
-                continue
-            if best is None or cell.last_row > best.last_row or (cell.last_row == best.last_row and cell.row > best.row):
-                best = cell
-        if best is not None:
-            out[c] = best
-    return out
-
-
 def ancestors(grid: Grid, header_rows: range, col0: int, col1: int) -> list[Cell]:
     """Every non-empty header cell over columns col0..col1, lowest first."""
     cells = [
@@ -93,6 +77,44 @@ def ancestors(grid: Grid, header_rows: range, col0: int, col1: int) -> list[Cell
         and c.col <= col0 and c.last_col >= col1
     ]
     return sorted(cells, key=lambda c: (-c.last_row, -c.row))
+
+
+def stacked_texts(chain: list[Cell]) -> list[str]:
+    """Readings of the lowest title of ``chain`` (header cells over one value column, lowest first):
+    its own text, then with the fragments stacked right above it over the same columns prepended —
+    a title whose lines the grid split into rows (结 / 果 / 维持 → 结果维持)."""
+    if not chain:
+        return []
+    low = chain[0]
+    texts = [low.text]
+    text, top = low.text, low.row
+    for up in chain[1:]:
+        if (up.col, up.last_col) != (low.col, low.last_col) or up.last_row != top - 1:
+            break
+        text, top = up.text + text, up.row
+        texts.append(text)
+    return texts
+
+
+def stack_depth(chain: list[Cell], text: str) -> int:
+    """How many cells of ``chain`` the reading ``text`` (from ``stacked_texts``) used."""
+    return stacked_texts(chain).index(text) + 1
+
+
+def best_title(chain: list[Cell], columns: list[tuple[str, ColumnSpec]]) -> tuple[str, str | None, float, int]:
+    """The best reading of the title over a value column: (text, key, score, cells used)."""
+    best: tuple[str, str | None, float, int] = ("", None, 0.0, 1)
+    for i, text in enumerate(stacked_texts(chain)):
+        key, score, _ = match_column(text, columns)
+        if key is not None:
+            better = best[1] is None or score > best[2]
+        else:
+            better = best[1] is None and score > best[2]
+        if better:
+            best = (text, key, score, i + 1)
+    if not best[0] and chain:
+        best = (chain[0].text, None, 0.0, 1)
+    return best
 
 
 def titles_over(cell: Cell, by_col: dict[int, Title]) -> list[Title]:
