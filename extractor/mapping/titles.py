@@ -9,7 +9,8 @@ the cells under it go nowhere and the document is sent to review with the title 
 Shapes: a ``Title`` is one header cell with the registry column it matched (``key`` None when
 unknown) and the score of the match (0–1, ``labels.similarity`` after the unit in brackets is
 dropped). A match is *positive* at ``POSITIVE`` or above and clearly better than the best other
-column; anything weaker is treated as unknown (a doubtful column never yields an ok field).
+column. A near match (``NEAR``, far ahead of every other column: an OCR misread) is mapped with
+its lower score, so its fields are ``review``; anything weaker is unknown.
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ from models.page import Cell, Grid
 
 POSITIVE = 0.8  # a label or title at least this similar to the registry's is positively matched
 MARGIN = 0.05  # and beats the best other candidate by this much
+# a misread title (OCR: 结果线持 for 结果维持) is still that column when it is this similar and
+# far ahead of every other column: mapped, but its fields are doubtful (review), never ok
+NEAR, NEAR_MARGIN = 0.6, 0.2
 _UNIT = re.compile(r"\((?:单位:?)?(?:万元|元|件|个|项)\)")
 
 
@@ -63,7 +67,9 @@ def match_column(text: str, columns: list[tuple[str, ColumnSpec]]) -> tuple[str 
     scored.sort(key=lambda x: -x[0])
     best, key, _ = scored[0]
     rival = max((s for s, k, _ in scored if k != key), default=0.0)
-    if best < POSITIVE or best - rival < MARGIN:
+    positive = best >= POSITIVE and best - rival >= MARGIN
+    near = best >= NEAR and best - rival >= NEAR_MARGIN
+    if not (positive or near):
         return None, best, ()
     tags = tuple(tag for s, k, tag in scored if k == key and s >= best - 1e-9)
     return key, best, tags
