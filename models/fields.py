@@ -1,7 +1,12 @@
-"""The field registry of the 2021 report format (and the 2019 variant), declared once.
+"""The field registry of the 2021 report format and the 2019 one, declared once.
 
 Every layer — extraction, validation, storage, export and the review UI — reads the canonical
 keys, printed labels, groups and value types from here. Nothing else restates them.
+
+Formats are per table (``TableLayouts``): table 二 is printed in the 2021 form (本年制发件数 …) or
+the 2019 form of 国办公开办函〔2019〕60号 (本年新制作数量 …, 上一年项目数量 · 本年增/减 ·
+处理决定数量, 采购项目数量 · 采购总金额); table 三 with （六）其他处理 as three sub-rows (2021)
+or one row (2019). Real reports mix them, so ``registry()`` takes one layout or a mix.
 """
 
 from __future__ import annotations
@@ -60,6 +65,7 @@ class ColumnSpec(BaseModel):
     label: str
     group: str | None = None
     aliases: tuple[str, ...] = ()  # other printed titles of the same column
+    doc: str | None = None  # what the column counts, where the printed title does not say it all
 
 
 class FieldSpec(BaseModel):
@@ -76,6 +82,7 @@ class FieldSpec(BaseModel):
     group: str | None
     type: ValueType
     optional: bool = False
+    doc: str | None = None
     signed: bool = False  # may be negative (2019 本年增/减); every other count is >= 0
     unit: str | None = None  # amounts: the unit ``value`` is in (万元 / 元)
 
@@ -165,14 +172,27 @@ ACTIVE_COLUMNS: dict[str, ColumnSpec] = {  # 2021 (国办公开办函〔2021〕3
     "amount": ColumnSpec(key="amount", label="本年收费金额（单位：万元）", aliases=("本年收费金额",)),
 }
 ACTIVE_COLUMNS_2019: dict[str, ColumnSpec] = {  # 2019 (国办公开办函〔2019〕60号)
-    "made": ColumnSpec(key="made", label="本年新制作数量"),
-    "published": ColumnSpec(key="published", label="本年新公开数量"),
-    "public_total": ColumnSpec(key="public_total", label="对外公开总数量"),
-    "prior_items": ColumnSpec(key="prior_items", label="上一年项目数量"),
-    "change": ColumnSpec(key="change", label="本年增/减", aliases=("本年增减", "本年增/减数量", "本年增减数量")),
-    "decisions": ColumnSpec(key="decisions", label="处理决定数量"),
-    "items": ColumnSpec(key="items", label="采购项目数量"),
-    "amount": ColumnSpec(key="amount", label="采购总金额"),
+    "made": ColumnSpec(key="made", label="本年新制作数量", doc="件 newly made this year"),
+    "published": ColumnSpec(key="published", label="本年新公开数量", doc="件 newly published this year"),
+    "public_total": ColumnSpec(
+        key="public_total", label="对外公开总数量",
+        doc="件 published in total to date; the stock of the 2019 in-force chain",
+    ),
+    "prior_items": ColumnSpec(key="prior_items", label="上一年项目数量", doc="items (项) at the end of last year"),
+    "change": ColumnSpec(
+        key="change", label="本年增/减", aliases=("本年增减", "本年增/减数量", "本年增减数量"),
+        doc="signed change in items this year: −3, -3, 减少3 → -3; +5, 增加5 → 5",
+    ),
+    "decisions": ColumnSpec(
+        key="decisions", label="处理决定数量",
+        doc="decisions this year; the same quantity as 2021's 本年处理决定数量, same key",
+    ),
+    "items": ColumnSpec(key="items", label="采购项目数量", doc="centralised procurement projects"),
+    "amount": ColumnSpec(
+        key="amount", label="采购总金额",
+        doc="total procurement amount in 万元; printed in 元 or 万元 (Field.unit keeps which), "
+        "normalised to 万元; no unit printed: review",
+    ),
 }
 _B1, _B5, _B6, _B8, _B9 = (f"第二十条第（{n}）项" for n in ("一", "五", "六", "八", "九"))
 # row, its columns in printed order (2021)
@@ -201,16 +221,6 @@ ACTIVE_ROWS_2019: tuple[tuple[RowSpec, tuple[str, ...]], ...] = (
     (RowSpec(key="fees", label="行政事业性收费", group=_B8), ("prior_items", "change")),
     (RowSpec(key="procurement", label="政府集中采购", group=_B9), ("items", "amount")),
 )
-ACTIVE_DOCS: dict[str, str] = {  # what a 2019 column counts, for the docs and the review page
-    "made": "规章/规范性文件 newly made this year (件)",
-    "published": "newly published this year (件)",
-    "public_total": "published in total to date (件); the 2019 in-force chain's stock",
-    "prior_items": "items (项) at the end of last year",
-    "change": "signed change this year: −3, +5, 减少3 → -3",
-    "decisions": "decisions made this year; the same quantity as 2021's 本年处理决定数量",
-    "items": "centralised procurement projects (个)",
-    "amount": "total procurement amount, 万元 (normalised; the printed unit is kept in Field.unit)",
-}
 # Units the printed amounts may carry, as a factor to 万元 (the registry's unit for amounts).
 AMOUNT_UNITS: dict[str, int] = {"万元": 1, "元": 10000}
 
@@ -294,7 +304,7 @@ def _active_specs(layout: Layout) -> list[FieldSpec]:
                     key=f"active.{row.key}.{col.key}", table=Table.ACTIVE, row_key=row.key, column_key=col.key,
                     row_label=row.label, column_label=col.label, group=row.group,
                     type=ValueType.DECIMAL if col.key == "amount" else ValueType.INT,
-                    signed=col.key == "change", unit="万元" if col.key == "amount" else None,
+                    signed=col.key == "change", unit="万元" if col.key == "amount" else None, doc=col.doc,
                 )
             )
     return out

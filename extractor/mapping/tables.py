@@ -45,7 +45,6 @@ TABLES = (Table.ACTIVE, Table.APPLICATIONS, Table.LITIGATION)
 N_APPLICANT = len(APPLICANT_COLUMNS)
 N_LITIGATION = len(LITIGATION_GROUPS) * len(LITIGATION_COLUMNS)
 MIN_ROW_SCORE = 0.55
-MIN_ACTIVE_SCORE = 0.75
 
 
 def mostly_numeric(cells: list[Cell], share: float = 0.7) -> bool:

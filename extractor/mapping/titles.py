@@ -102,11 +102,6 @@ def stacked_texts(chain: list[Cell]) -> list[str]:
     return texts
 
 
-def stack_depth(chain: list[Cell], text: str) -> int:
-    """How many cells of ``chain`` the reading ``text`` (from ``stacked_texts``) used."""
-    return stacked_texts(chain).index(text) + 1
-
-
 def best_title(chain: list[Cell], columns: list[tuple[str, ColumnSpec]]) -> tuple[str, str | None, float, int]:
     """The best reading of the title over a value column: (text, key, score, cells used)."""
     best: tuple[str, str | None, float, int] = ("", None, 0.0, 1)
@@ -121,16 +116,6 @@ def best_title(chain: list[Cell], columns: list[tuple[str, ColumnSpec]]) -> tupl
     if not best[0] and chain:
         best = (chain[0].text, None, 0.0, 1)
     return best
-
-
-def titles_over(cell: Cell, by_col: dict[int, Title]) -> list[Title]:
-    """The distinct titles standing over a value cell's columns."""
-    seen: list[Title] = []
-    for c in range(cell.col, cell.last_col + 1):
-        t = by_col.get(c)
-        if t is not None and all(t is not s for s in seen):
-            seen.append(t)
-    return seen
 
 
 def titles_over_x(cell: Cell, titles: list[Title]) -> list[Title]:
