@@ -157,3 +157,14 @@ def test_unknown_title_in_a_real_pdf_names_it_and_sends_the_document_to_review(t
         f = result.fields[f"active.{row}.repealed"]
         assert f.value is None and f.status == FieldStatus.REVIEW  # not read from its position
         assert result.fields[f"active.{row}.in_force"].value == report.values[f"active.{row}.in_force"]
+
+
+def test_table_two_titles_split_over_grid_rows_are_read_whole():
+    cells = [cell(0, 0, "第二十条第（一）项", 4), cell(1, 0, "信息内容"),
+             cell(1, 1, "本年新"), cell(1, 2, "本年新"), cell(1, 3, "对外公开"),
+             cell(2, 1, "制作数量"), cell(2, 2, "公开数量"), cell(2, 3, "总数量"),
+             cell(3, 0, "规范性文件"), cell(3, 1, "89"), cell(3, 2, "88"), cell(3, 3, "120")]
+    result = map_active([Grid(cells=cells, n_rows=4, n_cols=4, pages=[1])])
+    assert result.unmapped == [] and result.layout == Layout.L2019
+    assert result.titles == ["本年新制作数量", "本年新公开数量", "对外公开总数量"]
+    assert [result.fields[f"active.normative_documents.{c}"].value for c in ("made", "published", "public_total")] == [89, 88, 120]

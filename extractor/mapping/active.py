@@ -88,17 +88,22 @@ def map_active(grids: list[Grid], layout_hint: Layout | None = None) -> ActiveRe
     header_list: list[Title] = []
     header_grid = -1
     for gi, grid in enumerate(grids):  # a header holds until the next one, across a page break
+        continued: set[int] = set()  # rows read as the lower lines of a header's titles
         for r in range(grid.n_rows):
+            if r in continued:
+                continue
             cells = [c for c in grid.row_cells(r) if c.row == r]
             if not cells:
                 continue
             if _is_header(cells):
                 header, header_list, header_grid = {}, [], gi
+                readings = _title_readings(grid, r, cells, continued)
                 for c in cells[1:]:
                     if not c.text.strip():
                         continue
-                    key, score, tags = match_column(c.text, COLUMNS)
-                    t = Title(cell=c, key=key, score=score, candidates=tags)
+                    text = readings.get(id(c), c.text)
+                    key, score, tags = match_column(text, COLUMNS)
+                    t = Title(cell=c, key=key, score=score, candidates=tags, reading=text if text != c.text else None)
                     header_list.append(t)
                     for col in range(c.col, c.last_col + 1):
                         header[col] = t
@@ -142,6 +147,29 @@ def map_active(grids: list[Grid], layout_hint: Layout | None = None) -> ActiveRe
             continue
         out.fields[key] = f
     return out
+
+
+def _title_readings(grid: Grid, r: int, cells: list[Cell], continued: set[int]) -> dict[int, str]:
+    """Titles whose lines the grid split into rows (本年新 / 制作数量): the rows right under the
+    header row that print no row label and no number, each cell under a title of the same columns,
+    are read as the title's lower lines. Returns id(title cell) → the whole title; marks the rows."""
+    by_cols = {(c.col, c.last_col): c for c in cells[1:] if c.text.strip()}
+    texts = {id(c): c.text for c in by_cols.values()}
+    for below in range(r + 1, grid.n_rows):
+        row = [c for c in grid.row_cells(below) if c.row == below and c.text.strip()]
+        if not row or any(looks_numeric(c.text) for c in row):
+            break
+        if any((c.col, c.last_col) not in by_cols for c in row) or match_row(row[0].text)[1] >= MIN_LABEL:
+            break
+        if any(match_column(c.text, COLUMNS)[0] for c in row) and not any(
+            match_column(texts[id(by_cols[(c.col, c.last_col)])], COLUMNS)[0] is None for c in row
+        ):
+            break  # a header of its own (a block printed without its heading row)
+        for c in row:
+            title = by_cols[(c.col, c.last_col)]
+            texts[id(title)] += c.text
+        continued.add(below)
+    return texts
 
 
 def _titles_for(cell: Cell, header: dict[int, Title], header_list: list[Title], same_grid: bool) -> list[Title]:
