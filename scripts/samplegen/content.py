@@ -528,6 +528,8 @@ def generate_report(
     active_titles: dict[str, str] = {}
     if active_layout == Layout.L2019:
         active_titles = _print_active_2019(values, printed, unit_style, change_style)
+        if rng2.random() < 0.3:  # a wording seen in real 2019 reports
+            active_titles["change"] = "本年增减"
 
     row_labels: dict[str, str] = {}
     mistyped: dict[str, str] = {}
@@ -542,6 +544,8 @@ def generate_report(
     groups = {r.group for r in application_rows(layout) if r.group}
     group_labels = {g: style_label(g, style) for g in sorted(groups)}
     active_labels = {row.key: row.label for row, _ in active_rows(active_layout)}
+    if active_layout == Layout.L2019 and rng2.random() < 0.3:
+        active_labels["normative_documents"] = "行政规范性文件"  # the 2021 wording under 2019 columns
 
     title_year = f"{year}{style.year_word}政府信息公开工作年度报告"
     title_lines = [agency, title_year] if style.title_lines == 2 else [agency + title_year]
