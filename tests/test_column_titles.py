@@ -168,3 +168,20 @@ def test_table_two_titles_split_over_grid_rows_are_read_whole():
     assert result.unmapped == [] and result.layout == Layout.L2019
     assert result.titles == ["本年新制作数量", "本年新公开数量", "对外公开总数量"]
     assert [result.fields[f"active.normative_documents.{c}"].value for c in ("made", "published", "public_total")] == [89, 88, 120]
+
+
+def test_a_garbled_first_value_does_not_shift_the_columns():
+    """Watermark digits glued into a cell (政40) in the first value row: the columns still come
+    from the titles, so the labels stay labels and only that cell is doubtful."""
+    grid = applications_grid([c.label for c in APPLICANT_COLUMNS])
+    next(c for c in grid.cells if c.row == 1 and c.col == 1).text = "政40"
+    for c in grid.cells:
+        if c.row == 0 and c.col == 7:
+            c.text = "450总计"  # watermark digits in a title
+    mapped = map_tables([grid])
+    assert mapped.unmapped == []
+    bad = mapped.fields["applications.received.natural_person"]
+    assert bad.value is None and bad.status == FieldStatus.REVIEW and bad.raw == "政40"
+    assert mapped.fields["applications.received.commercial_enterprise"].value == 1
+    assert mapped.fields["applications.received.total"].value == 6
+    assert mapped.fields["applications.carried_forward.total"].status == FieldStatus.OK

@@ -159,10 +159,11 @@ def application_columns(grid: Grid, unmapped: list[str]) -> tuple[dict[int, Titl
     header = range(0, first_value)
     by_reading: dict[tuple[int, str], Title] = {}
     out: dict[int, Title] = {}
-    # the value columns: those the first value row's numbers sit in
-    value_cols = {c for cell in _value_run(grid, first_value) for c in range(cell.col, cell.last_col + 1)}
     known = False
-    for c in sorted(value_cols):
+    # every column right of the row labels that has a header cell over it: the value columns are
+    # where the titles are (not where the first row happens to print numbers: a garbled cell there
+    # must not shift the columns)
+    for c in range(grid.n_cols):
         chain = ancestors(grid, header, c, c)
         if not chain:
             continue
@@ -172,8 +173,12 @@ def application_columns(grid: Grid, unmapped: list[str]) -> tuple[dict[int, Titl
         if t is None:
             t = by_reading[(id(lowest), text)] = Title(cell=lowest, key=key, score=score)
             t.reading = text
-            known = known or key is not None
+        known = known or key is not None
         out[c] = t
+    first_known = min((c for c, t in out.items() if t.key is not None), default=None)
+    if first_known is not None:
+        # the label area (the note, 申请人情况's left) is not a value column
+        out = {c: t for c, t in out.items() if c >= first_known and t.cell.col >= first_known}
     if not known:  # no applicant title at all over the values: there is no header to go by
         return {}, 0
     for t in unique(out.values()):

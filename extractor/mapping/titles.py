@@ -45,10 +45,12 @@ class Title:
 
 
 def title_text(text: str) -> str:
-    """The part of a title that names the column: the unit in brackets dropped (本年收费金额（单位：万元）)."""
+    """The part of a title that names the column: the unit in brackets and any digit dropped
+    (本年收费金额（单位：万元） → 本年收费金额; 450总计 with a watermark's digits → 总计)."""
     t = unicodedata.normalize("NFKC", text or "")
     t = re.sub(r"\s+", "", t)
-    return _UNIT.sub("", t)
+    # no column title of the format holds a digit: digits are a watermark or a stray mark
+    return re.sub(r"[0-9]", "", _UNIT.sub("", t))
 
 
 def match_column(text: str, columns: list[tuple[str, ColumnSpec]]) -> tuple[str | None, float, tuple[str, ...]]:
