@@ -117,7 +117,7 @@ def map_tables(tables: list[Grid]) -> MappedTables:
     for i in unknown_rows:
         out.unmapped.append(f"table 三: row label {rows[i].label.strip()!r} is not a row of the format; its cells are not mapped")
     active_grids = tables[:app_index] or tables
-    active = map_active(active_grids)
+    active = map_active(active_grids, layout_hint=out.layout)  # no title read: guess table 三's format
     out.layouts = TableLayouts(active=active.layout, applications=out.layout)
     out.titles["二"] = active.titles
     out.fields.update(active.fields)
