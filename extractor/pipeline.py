@@ -15,7 +15,7 @@ from typing import Callable
 from extractor.errors import ExtractionFailure, NotAReport
 from extractor.io import DocumentSource, open_document
 from extractor.settings import Settings
-from models.extraction import DocumentStatus, Extraction, ExtractionIssue, ReportMeta
+from models.extraction import UNMAPPED, DocumentStatus, Extraction, ExtractionIssue, ReportMeta
 from models.page import Grid, PageContent, PageKind
 
 
@@ -100,9 +100,12 @@ def stage_map(run: Run) -> None:
             code="no_table",
         )
     run.result.report.layout = mapped.layout
+    run.result.report.layouts = mapped.layouts.by_table()
     run.result.fields.update(mapped.fields)
     for issue in mapped.issues:
         run.warn("map", "mapping", issue)
+    for issue in mapped.unmapped:  # printed cells that went nowhere: the document needs a person
+        run.warn("map", UNMAPPED, issue)
 
 
 def stage_prose(run: Run) -> None:

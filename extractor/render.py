@@ -13,11 +13,10 @@ from rich.text import Text
 
 from models.extraction import CheckStatus, Extraction, FieldStatus
 from models.fields import (
-    ACTIVE_COLUMNS,
-    ACTIVE_ROWS,
     APPLICANT_COLUMNS,
     LITIGATION_COLUMNS,
     LITIGATION_GROUPS,
+    active_rows,
     application_rows,
     registry,
 )
@@ -27,22 +26,22 @@ def to_json(result: Extraction) -> str:
     return json.dumps(result.to_output(), ensure_ascii=False, indent=2)
 
 
-CSV_COLUMNS = ["key", "value", "raw", "confidence", "page", "source", "status", "x0", "top", "x1", "bottom"]
+CSV_COLUMNS = ["key", "value", "raw", "confidence", "page", "source", "status", "x0", "top", "x1", "bottom", "unit"]
 
 
 def to_csv(result: Extraction) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf)
     writer.writerow(CSV_COLUMNS)
-    for spec in registry(result.report.layout):
+    for spec in registry(result.table_layouts()):
         f = result.fields.get(spec.key)
         if f is None:
             continue
         value = float(f.value) if isinstance(f.value, Decimal) else f.value
         b = f.bbox
+        box = [round(v, 2) for v in (b.x0, b.top, b.x1, b.bottom)] if b else ["", "", "", ""]
         writer.writerow([
-            f.key, value, f.raw, round(f.confidence, 4), f.page, f.source.value, f.status.value,
-            *(round(v, 2) for v in ((b.x0, b.top, b.x1, b.bottom) if b else ())),
+            f.key, value, f.raw, round(f.confidence, 4), f.page, f.source.value, f.status.value, *box, f.unit or "",
         ])
     return buf.getvalue()
 
@@ -65,6 +64,8 @@ def _cell(result: Extraction, key: str, flagged: set[str]) -> Text:
     )
     if f.value is None:
         shown = f.raw or "?"
+    elif f.unit and f.raw.strip() and not f.raw.strip().endswith(f.unit):
+        shown = f"{shown} {f.unit}"  # the unit the title printed
     if key in flagged:
         return Text(f"{shown}⚑", style="bold red")
     return Text(shown)
@@ -74,27 +75,33 @@ def render_tables(result: Extraction) -> Group:
     """Tables 二, 三 and 四 laid out as the document prints them; flagged cells marked ⚑."""
     flagged = flagged_keys(result)
     meta = result.report
-    title = Text(f"{meta.agency or '?'} · {meta.year or '?'} · layout {meta.layout} · {meta.pages} page(s) · {result.status}")
+    layouts = result.table_layouts()
+    per_table = " ".join(f"{t} {lay}" for t, lay in layouts.by_table().items())
+    title = Text(f"{meta.agency or '?'} · {meta.year or '?'} · layout {per_table} · {meta.pages} page(s) · {result.status}")
 
-    active = Table(title="二、主动公开政府信息情况", show_lines=False)
+    # table 二 as printed: per block (第二十条第…项) its column titles, then its rows
+    active = Table(title=f"二、主动公开政府信息情况 ({layouts.active} format)", show_lines=False)
     active.add_column("信息内容")
-    active.add_column("")
-    active.add_column("")
-    active.add_column("")
-    for row, columns in ACTIVE_ROWS:
-        cells = [
-            Text.assemble(f"{ACTIVE_COLUMNS[c].label}: ", _cell(result, f"active.{row.key}.{c}", flagged))
-            for c in columns
-        ]
+    for _ in range(3):
+        active.add_column("", justify="right")
+    block = None
+    for row, columns in active_rows(layouts.active):
+        if row.group != block:
+            block = row.group
+            active.add_row(
+                Text(str(block), style="bold"),
+                *[Text(c.label, style="bold") for c in columns], *[""] * (3 - len(columns)),
+            )
+        cells = [_cell(result, f"active.{row.key}.{c.key}", flagged) for c in columns]
         active.add_row(row.label, *cells, *[""] * (3 - len(cells)))
 
-    apps = Table(title="三、收到和处理政府信息公开申请情况", show_lines=False)
+    apps = Table(title=f"三、收到和处理政府信息公开申请情况 ({layouts.applications} format)", show_lines=False)
     apps.add_column("")
     apps.add_column("")
     for col in APPLICANT_COLUMNS:
         apps.add_column(col.label, justify="right")
     group_seen: set[str] = set()
-    for row in application_rows(meta.layout):
+    for row in application_rows(layouts.applications):
         group = row.group or ""
         shown_group = group if group and group not in group_seen else ""
         group_seen.add(group)

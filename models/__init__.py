@@ -14,12 +14,12 @@ from models.extraction import (
     Suggestion,
     SuggestionKind,
 )
-from models.fields import FieldSpec, Layout, Table, ValueType, all_keys, field_map, registry, spec_for
+from models.fields import FieldSpec, Layout, Table, TableLayouts, ValueType, all_keys, field_map, registry, spec_for
 from models.relations import RULES, Relation, Severity, cross_relations, relations
 
 __all__ = [
     "BBox", "Check", "CheckStatus", "DocumentStatus", "Extraction", "ExtractionIssue", "Field",
-    "FieldStatus", "ReportMeta", "Source", "Suggestion", "SuggestionKind", "FieldSpec", "Layout",
+    "FieldStatus", "ReportMeta", "Source", "Suggestion", "SuggestionKind", "FieldSpec", "Layout", "TableLayouts",
     "Table", "ValueType", "all_keys", "field_map", "registry", "spec_for", "RULES", "Relation",
     "Severity", "cross_relations", "relations",
 ]

@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field as PydField, field_serializer
 
-from models.fields import Layout
+from models.fields import Layout, TableLayouts
 
 EXTRACTOR_VERSION = "0.1.0"
 
@@ -66,7 +66,10 @@ class Field(BaseModel):
     status: FieldStatus = FieldStatus.OK
     alternatives: list[Alternative] = PydField(default_factory=list)  # OCR: other readings
     char_scores: list[float] = PydField(default_factory=list)  # OCR: per-character scores
-    evidence: dict[str, float] = PydField(default_factory=dict)  # the parts of the confidence
+    # the parts of the confidence; ``mapped`` 0.0: mapping doubts the cell (a row label or column
+    # title not positively matched, an amount with no printed unit) and the field stays ``review``
+    evidence: dict[str, float] = PydField(default_factory=dict)
+    unit: str | None = None  # an amount's unit as printed (元 / 万元); ``value`` is in the registry's unit
 
     @field_serializer("value")
     def _value_json(self, v: Value):  # decimals as JSON numbers, not strings
@@ -120,7 +123,9 @@ class ReportMeta(BaseModel):
     agency: str | None = None
     year: int | None = None
     title: str | None = None
-    layout: Layout = Layout.L2021
+    layout: Layout = Layout.L2021  # table 三's layout, which the relations follow
+    # what was found per table, from its printed headers: {"二": "2019", "三": "2021", "四": "2021"}
+    layouts: dict[str, Layout] = PydField(default_factory=dict)
     pages: int = 0
     text_pages: list[int] = PydField(default_factory=list)
     ocr_pages: list[int] = PydField(default_factory=list)
@@ -132,6 +137,11 @@ class DocumentStatus(StrEnum):
     OK = "ok"  # every field found, nothing for a person to look at
     REVIEW = "review"  # extracted, some fields or relations need a person
     FAILED = "failed"  # nothing usable: see errors
+
+
+# ExtractionIssue.code of a printed column or row the format does not know (its cells went
+# nowhere) or of values placed by position for want of titles: the document is ``review``.
+UNMAPPED = "unmapped"
 
 
 class ExtractionIssue(BaseModel):
@@ -152,6 +162,14 @@ class Extraction(BaseModel):
     errors: list[ExtractionIssue] = PydField(default_factory=list)
     timings: dict[str, float] = PydField(default_factory=dict)  # seconds per stage
     extractor_version: str = EXTRACTOR_VERSION
+
+    def table_layouts(self) -> TableLayouts:
+        """The layout of each table: as recorded in ``report.layouts``, else implied by the keys."""
+        rec = self.report.layouts
+        if rec:
+            return TableLayouts(active=rec.get("二", Layout.L2021), applications=rec.get("三", self.report.layout))
+        implied = TableLayouts.of_keys(self.fields)
+        return TableLayouts(active=implied.active, applications=Layout(self.report.layout))
 
     def value(self, key: str) -> Value:
         f = self.fields.get(key)

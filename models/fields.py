@@ -1,7 +1,12 @@
-"""The field registry of the 2021 report format (and the 2019 variant), declared once.
+"""The field registry of the 2021 report format and the 2019 one, declared once.
 
 Every layer — extraction, validation, storage, export and the review UI — reads the canonical
 keys, printed labels, groups and value types from here. Nothing else restates them.
+
+Formats are per table (``TableLayouts``): table 二 is printed in the 2021 form (本年制发件数 …) or
+the 2019 form of 国办公开办函〔2019〕60号 (本年新制作数量 …, 上一年项目数量 · 本年增/减 ·
+处理决定数量, 采购项目数量 · 采购总金额); table 三 with （六）其他处理 as three sub-rows (2021)
+or one row (2019). Real reports mix them, so ``registry()`` takes one layout or a mix.
 """
 
 from __future__ import annotations
@@ -13,10 +18,15 @@ from pydantic import BaseModel, ConfigDict
 
 
 class Layout(StrEnum):
-    """Which printed form table 三 takes."""
+    """Which printed form a table takes, decided per table from what it prints.
 
-    L2021 = "2021"  # the official 25 rows: （六）其他处理 has three sub-rows
-    L2019 = "2019"  # （六）其他处理 is one row: applications.other.total.*
+    Table 二: 2021 (本年制发件数 …) or 2019 (国办公开办函〔2019〕60号: 本年新制作数量 …, 上一年项目数量 …).
+    Table 三: 2021 (（六）其他处理 has three sub-rows) or 2019 (one row: applications.other.total.*).
+    Table 四 is the same in both.
+    """
+
+    L2021 = "2021"
+    L2019 = "2019"
 
 
 class ValueType(StrEnum):
@@ -54,6 +64,8 @@ class ColumnSpec(BaseModel):
     key: str
     label: str
     group: str | None = None
+    aliases: tuple[str, ...] = ()  # other printed titles of the same column
+    doc: str | None = None  # what the column counts, where the printed title does not say it all
 
 
 class FieldSpec(BaseModel):
@@ -70,6 +82,9 @@ class FieldSpec(BaseModel):
     group: str | None
     type: ValueType
     optional: bool = False
+    doc: str | None = None
+    signed: bool = False  # may be negative (2019 本年增/减); every other count is >= 0
+    unit: str | None = None  # amounts: the unit ``value`` is in (万元 / 元)
 
 
 # --- Table 三 ---------------------------------------------------------------------------------
@@ -145,26 +160,116 @@ APPLICATION_ROWS: tuple[RowSpec, ...] = (
 )
 
 # --- Table 二 ---------------------------------------------------------------------------------
+# Two printed forms. Columns are looked up by their printed titles (never by position); a
+# column key may recur across layouts (``decisions``: 本年处理决定数量 in 2021, 处理决定数量 in 2019,
+# the same quantity) and across blocks (``amount``: 2021 fees, 2019 procurement).
 
-ACTIVE_COLUMNS: dict[str, ColumnSpec] = {
+ACTIVE_COLUMNS: dict[str, ColumnSpec] = {  # 2021 (国办公开办函〔2021〕30号)
     "issued": ColumnSpec(key="issued", label="本年制发件数"),
     "repealed": ColumnSpec(key="repealed", label="本年废止件数"),
     "in_force": ColumnSpec(key="in_force", label="现行有效件数"),
     "decisions": ColumnSpec(key="decisions", label="本年处理决定数量"),
-    "amount": ColumnSpec(key="amount", label="本年收费金额（单位：万元）"),
+    "amount": ColumnSpec(key="amount", label="本年收费金额（单位：万元）", aliases=("本年收费金额",)),
 }
-# row key, printed label, its block (第二十条第…项), its columns in printed order
+ACTIVE_COLUMNS_2019: dict[str, ColumnSpec] = {  # 2019 (国办公开办函〔2019〕60号)
+    "made": ColumnSpec(key="made", label="本年新制作数量", doc="件 newly made this year"),
+    "published": ColumnSpec(key="published", label="本年新公开数量", doc="件 newly published this year"),
+    "public_total": ColumnSpec(
+        key="public_total", label="对外公开总数量",
+        doc="件 published in total to date; the stock of the 2019 in-force chain",
+    ),
+    "prior_items": ColumnSpec(key="prior_items", label="上一年项目数量", doc="items (项) at the end of last year"),
+    "change": ColumnSpec(
+        key="change", label="本年增/减", aliases=("本年增减", "本年增/减数量", "本年增减数量"),
+        doc="signed change in items this year: −3, -3, 减少3 → -3; +5, 增加5 → 5",
+    ),
+    "decisions": ColumnSpec(
+        key="decisions", label="处理决定数量",
+        doc="decisions this year; the same quantity as 2021's 本年处理决定数量, same key",
+    ),
+    "items": ColumnSpec(key="items", label="采购项目数量", doc="centralised procurement projects"),
+    "amount": ColumnSpec(
+        key="amount", label="采购总金额",
+        doc="total procurement amount in 万元; printed in 元 or 万元 (Field.unit keeps which), "
+        "normalised to 万元; no unit printed: review",
+    ),
+}
+_B1, _B5, _B6, _B8, _B9 = (f"第二十条第（{n}）项" for n in ("一", "五", "六", "八", "九"))
+# row, its columns in printed order (2021)
 ACTIVE_ROWS: tuple[tuple[RowSpec, tuple[str, ...]], ...] = (
-    (RowSpec(key="regulations", label="规章", group="第二十条第（一）项"), ("issued", "repealed", "in_force")),
+    (RowSpec(key="regulations", label="规章", group=_B1), ("issued", "repealed", "in_force")),
     (
-        RowSpec(key="normative_documents", label="行政规范性文件", group="第二十条第（一）项"),
+        RowSpec(key="normative_documents", label="行政规范性文件", group=_B1, aliases=("规范性文件",)),
         ("issued", "repealed", "in_force"),
     ),
-    (RowSpec(key="licensing", label="行政许可", group="第二十条第（五）项"), ("decisions",)),
-    (RowSpec(key="penalty", label="行政处罚", group="第二十条第（六）项"), ("decisions",)),
-    (RowSpec(key="coercion", label="行政强制", group="第二十条第（六）项"), ("decisions",)),
-    (RowSpec(key="fees", label="行政事业性收费", group="第二十条第（八）项"), ("amount",)),
+    (RowSpec(key="licensing", label="行政许可", group=_B5), ("decisions",)),
+    (RowSpec(key="penalty", label="行政处罚", group=_B6), ("decisions",)),
+    (RowSpec(key="coercion", label="行政强制", group=_B6), ("decisions",)),
+    (RowSpec(key="fees", label="行政事业性收费", group=_B8), ("amount",)),
 )
+_ITEMS = ("prior_items", "change", "decisions")
+ACTIVE_ROWS_2019: tuple[tuple[RowSpec, tuple[str, ...]], ...] = (
+    (RowSpec(key="regulations", label="规章", group=_B1), ("made", "published", "public_total")),
+    (
+        RowSpec(key="normative_documents", label="规范性文件", group=_B1, aliases=("行政规范性文件",)),
+        ("made", "published", "public_total"),
+    ),
+    (RowSpec(key="licensing", label="行政许可", group=_B5), _ITEMS),
+    (RowSpec(key="other_services", label="其他对外管理服务事项", group=_B5), _ITEMS),
+    (RowSpec(key="penalty", label="行政处罚", group=_B6), _ITEMS),
+    (RowSpec(key="coercion", label="行政强制", group=_B6), _ITEMS),
+    (RowSpec(key="fees", label="行政事业性收费", group=_B8), ("prior_items", "change")),
+    (RowSpec(key="procurement", label="政府集中采购", group=_B9), ("items", "amount")),
+)
+# Units the printed amounts may carry, as a factor to 万元 (the registry's unit for amounts).
+AMOUNT_UNITS: dict[str, int] = {"万元": 1, "元": 10000}
+
+
+def active_rows(layout: Layout = Layout.L2021) -> tuple[tuple[RowSpec, tuple[ColumnSpec, ...]], ...]:
+    """Table 二's rows in one layout, each with its columns (specs) in printed order."""
+    if layout == Layout.L2019:
+        return tuple((r, tuple(ACTIVE_COLUMNS_2019[c] for c in cols)) for r, cols in ACTIVE_ROWS_2019)
+    return tuple((r, tuple(ACTIVE_COLUMNS[c] for c in cols)) for r, cols in ACTIVE_ROWS)
+
+
+class TableLayouts(BaseModel):
+    """The layout of each table of one document (they may differ: a 2019 table 二 over a 2021 三)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    active: Layout = Layout.L2021  # table 二
+    applications: Layout = Layout.L2021  # table 三 (its relations follow it)
+
+    @classmethod
+    def of(cls, layout: "Layout | TableLayouts") -> "TableLayouts":
+        if isinstance(layout, TableLayouts):
+            return layout
+        return cls(active=Layout(layout), applications=Layout(layout))
+
+    @classmethod
+    def of_record(cls, by_table: dict[str, str] | None, default: "Layout | str" = Layout.L2021) -> "TableLayouts":
+        """From ``{"二": "2019", "三": "2021", …}`` (``report.layouts``, a truth file's meta.layouts);
+        a table not recorded takes ``default``."""
+        by_table = by_table or {}
+        return cls(active=Layout(by_table.get("二", default)), applications=Layout(by_table.get("三", default)))
+
+    def by_table(self) -> dict[str, Layout]:
+        """``{"二": …, "三": …, "四": …}`` as recorded in ``report.layouts``."""
+        return {Table.ACTIVE.value: self.active, Table.APPLICATIONS.value: self.applications,
+                Table.LITIGATION.value: Layout.L2021}
+
+    @classmethod
+    def of_keys(cls, keys) -> "TableLayouts":
+        """The layouts a set of canonical keys implies (a stored report, a truth file)."""
+        keys = set(keys)
+        only_2019_active = {f.key for f in _active_specs(Layout.L2019)} - {f.key for f in _active_specs(Layout.L2021)}
+        collapsed = any(k.startswith("applications.other.total.") for k in keys)
+        sub_rows = any(k.startswith(("applications.other.no_supplement.", "applications.other.other.")) for k in keys)
+        return cls(
+            active=Layout.L2019 if keys & only_2019_active else Layout.L2021,
+            applications=Layout.L2019 if collapsed and not sub_rows else Layout.L2021,
+        )
+
 
 # --- Table 四 ---------------------------------------------------------------------------------
 
@@ -190,9 +295,29 @@ def application_rows(layout: Layout) -> tuple[RowSpec, ...]:
     return tuple(r for r in APPLICATION_ROWS if layout in r.layouts)
 
 
+def _active_specs(layout: Layout) -> list[FieldSpec]:
+    out = []
+    for row, columns in active_rows(layout):
+        for col in columns:
+            out.append(
+                FieldSpec(
+                    key=f"active.{row.key}.{col.key}", table=Table.ACTIVE, row_key=row.key, column_key=col.key,
+                    row_label=row.label, column_label=col.label, group=row.group,
+                    type=ValueType.DECIMAL if col.key == "amount" else ValueType.INT,
+                    signed=col.key == "change", unit="万元" if col.key == "amount" else None, doc=col.doc,
+                )
+            )
+    return out
+
+
 @cache
-def registry(layout: Layout = Layout.L2021) -> tuple[FieldSpec, ...]:
-    """Every canonical field of one layout, in document order."""
+def registry(layout: "Layout | TableLayouts" = Layout.L2021) -> tuple[FieldSpec, ...]:
+    """Every canonical field of one layout (or of one mix of per-table layouts), in document order.
+
+    ``registry(Layout.L2019)`` is a document printed wholly in the 2019 format; a mixed document
+    passes ``TableLayouts(active=…, applications=…)``.
+    """
+    layouts = TableLayouts.of(layout)
     specs: list[FieldSpec] = [
         FieldSpec(
             key="report.agency", table=Table.TITLE, row_key="agency", column_key=None,
@@ -203,17 +328,8 @@ def registry(layout: Layout = Layout.L2021) -> tuple[FieldSpec, ...]:
             row_label="年度", column_label=None, group=None, type=ValueType.INT,
         ),
     ]
-    for row, columns in ACTIVE_ROWS:
-        for col in columns:
-            spec = ACTIVE_COLUMNS[col]
-            specs.append(
-                FieldSpec(
-                    key=f"active.{row.key}.{col}", table=Table.ACTIVE, row_key=row.key, column_key=col,
-                    row_label=row.label, column_label=spec.label, group=row.group,
-                    type=ValueType.DECIMAL if col == "amount" else ValueType.INT,
-                )
-            )
-    for row in application_rows(layout):
+    specs.extend(_active_specs(layouts.active))
+    for row in application_rows(layouts.applications):
         for col in APPLICANT_COLUMNS:
             specs.append(
                 FieldSpec(
@@ -234,33 +350,47 @@ def registry(layout: Layout = Layout.L2021) -> tuple[FieldSpec, ...]:
         FieldSpec(
             key="fees.information_processing", table=Table.PROSE, row_key="information_processing",
             column_key=None, row_label="信息处理费（元）", column_label=None, group=None,
-            type=ValueType.DECIMAL, optional=True,
+            type=ValueType.DECIMAL, optional=True, unit="元",
         )
     )
     return tuple(specs)
 
 
 @cache
-def field_map(layout: Layout = Layout.L2021) -> dict[str, FieldSpec]:
+def field_map(layout: "Layout | TableLayouts" = Layout.L2021) -> dict[str, FieldSpec]:
     return {f.key: f for f in registry(layout)}
 
 
 @cache
 def all_keys() -> tuple[str, ...]:
-    """Every key of every layout, once, in document order (the wide export's columns)."""
-    seen: dict[str, None] = {}
-    for layout in (Layout.L2021, Layout.L2019):
-        for spec in registry(layout):
-            seen.setdefault(spec.key, None)
-    order = {k: i for i, k in enumerate(f.key for f in registry(Layout.L2021))}
-    # keep 2019's other.total right after the 2021 other.* rows
-    anchor = order["applications.other.other.total"]
-    return tuple(sorted(seen, key=lambda k: order.get(k, anchor + 0.5)))
+    """Every key of every layout, once, in registry order (the wide export's columns).
+
+    The 2021 registry's order, each 2019-only key placed just before the next key it shares with
+    2021 in the 2019 registry: the 2019 table 二 right after the 2021 table 二 (its own order
+    kept), 2019's ``other.total`` right after the 2021 ``other.*`` rows, before ``closed_total``.
+    """
+    keys_2021 = [f.key for f in registry(Layout.L2021)]
+    shared = set(keys_2021)
+    before: dict[str | None, list[str]] = {}
+    run: list[str] = []
+    for f in registry(Layout.L2019):
+        if f.key in shared:
+            if run:
+                before.setdefault(f.key, []).extend(run)
+                run = []
+        else:
+            run.append(f.key)
+    result: list[str] = []
+    for key in keys_2021:
+        result.extend(before.get(key, ()))
+        result.append(key)
+    result.extend(run)
+    return tuple(result)
 
 
 def spec_for(key: str) -> FieldSpec:
     """The spec of a key in whichever layout has it."""
-    for layout in (Layout.L2021, Layout.L2019):
+    for layout in (Layout.L2021, Layout.L2019):  # a key both have is the same field in both
         spec = field_map(layout).get(key)
         if spec is not None:
             return spec

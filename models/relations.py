@@ -72,7 +72,8 @@ RULES: dict[str, Rule] = {
         ),
         Rule(
             id="in-force-chain",
-            description="现行有效 ≈ last year's 现行有效 + 本年制发 − 本年废止 (same agency)",
+            description="现行有效 ≈ last year's 现行有效 + 本年制发 − 本年废止 (same agency); in the 2019 "
+            "format the stock is 对外公开总数量: ≈ last year's + 本年新公开",
             severity=Severity.WARNING,
             cross_document=True,
         ),
@@ -147,6 +148,10 @@ class CrossRelation(BaseModel):
     signs: tuple[int, ...]
     last_year: str
     tolerance: int = 0
+    # table 二 layouts the relation applies to (None: any): the in-force chain reads 现行有效 in
+    # the 2021 format and 对外公开总数量 in the 2019 one, on either side of the pair
+    this_layout: Layout | None = None
+    last_layout: Layout | None = None
 
 
 @cache
@@ -162,15 +167,24 @@ def cross_relations() -> tuple[CrossRelation, ...]:
                 last_year=f"applications.carried_forward.{col.key}",
             )
         )
+    # this year's stock less what this year added, against last year's stock
+    this_side = {
+        Layout.L2021: (("in_force", "issued", "repealed"), (1, -1, 1)),  # in_force − issued + repealed
+        Layout.L2019: (("public_total", "published"), (1, -1)),  # public_total − published
+    }
+    stock = {Layout.L2021: "in_force", Layout.L2019: "public_total"}
     for row in ("regulations", "normative_documents"):
-        out.append(
-            CrossRelation(
-                id=f"in-force-chain:{row}",
-                rule="in-force-chain",
-                # in_force - issued + repealed == last year's in_force
-                this_year=(f"active.{row}.in_force", f"active.{row}.issued", f"active.{row}.repealed"),
-                signs=(1, -1, 1),
-                last_year=f"active.{row}.in_force",
-            )
-        )
+        for this_layout, (cols, signs) in this_side.items():
+            for last_layout, last_col in stock.items():
+                out.append(
+                    CrossRelation(
+                        id=f"in-force-chain:{row}",
+                        rule="in-force-chain",
+                        this_year=tuple(f"active.{row}.{c}" for c in cols),
+                        signs=signs,
+                        last_year=f"active.{row}.{last_col}",
+                        this_layout=this_layout,
+                        last_layout=last_layout,
+                    )
+                )
     return tuple(out)

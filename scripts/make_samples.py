@@ -6,6 +6,9 @@
 
 Generated reports are drawn deterministically from the seed (report i uses seed S+i): agency,
 year, layout (2021: （六）其他处理 with three sub-rows; 2019: one row, applications.other.total.*),
+table 二's layout (2021 columns, or the 2019 ones: 本年新制作数量 …, 上一年项目数量 · 本年增/减 ·
+处理决定数量, 采购项目数量 · 采购总金额 in 元 or 万元; one report in four mixes the formats, recorded
+in the truth's meta.layouts),
 fonts and sizes, column widths (labels wrapped), typos in labels, bracket and numbering style,
 how zero is printed (0, blank, —, -, / or 无; truth value 0), table 三 broken across pages at a
 row, and sometimes a printed wrong total (kept in the truth as printed and listed in

@@ -117,13 +117,16 @@ def test_scanned_parts_shifted_a_few_points_still_stitch_and_unreadable_cells_go
 def test_table_four_printed_all_blank_is_fifteen_zeros():
     from extractor.mapping.tables import map_litigation
 
-    header = [Cell(row=0, col=0, page=4, bbox=BBox(x0=0, top=0, x1=150, bottom=10), text="行政复议", col_span=15)]
-    labels = [Cell(row=1, col=i, page=4, bbox=BBox(x0=10 * i, top=10, x1=10 * i + 10, bottom=20), text="结果维持")
-              for i in range(15)]
-    blanks = [Cell(row=2, col=i, page=4, bbox=BBox(x0=10 * i, top=20, x1=10 * i + 10, bottom=30), text="")
-              for i in range(15)]
-    grid = Grid(cells=header + labels + blanks, n_rows=3, n_cols=15, pages=[4])
+    def cell(row, col, text, span=1, rows=1):
+        return Cell(row=row, col=col, page=4, bbox=BBox(x0=10 * col, top=10 * row, x1=10 * (col + span), bottom=10 * (row + rows)),
+                    text=text, col_span=span, row_span=rows)
+
+    header = [cell(0, 0, "行政复议", 5, 2), cell(0, 5, "行政诉讼", 10), cell(1, 5, "未经复议直接起诉", 5), cell(1, 10, "复议后起诉", 5)]
+    titles = [cell(2, g * 5 + j, t) for g in range(3) for j, t in enumerate(("结果维持", "结果纠正", "其他结果", "尚未审结", "总计"))]
+    blanks = [cell(3, i, "") for i in range(15)]
+    grid = Grid(cells=header + titles + blanks, n_rows=4, n_cols=15, pages=[4])
     issues: list[str] = []
     fields = map_litigation([grid], issues)
     assert issues == [] and len(fields) == 15
     assert all(f.value == 0 and f.raw == "" for f in fields.values())
+    assert fields["litigation_after_review.pending"].bbox.x0 == 130

@@ -14,7 +14,14 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from models.fields import APPLICANT_COLUMNS, LITIGATION_COLUMNS, LITIGATION_GROUPS, Layout, registry  # noqa: E402
+from models.fields import (  # noqa: E402
+    APPLICANT_COLUMNS,
+    LITIGATION_COLUMNS,
+    LITIGATION_GROUPS,
+    Layout,
+    TableLayouts,
+    registry,
+)
 from scripts.samplegen.build import SAMPLE_SET, write_report, write_scan  # noqa: E402
 from scripts.samplegen.content import (  # noqa: E402
     ZERO_STYLES,
@@ -47,7 +54,7 @@ def test_same_seed_same_truth_and_pdf(tmp_path: Path) -> None:
 @pytest.mark.parametrize("layout", [Layout.L2021, Layout.L2019])
 def test_truth_keys_are_the_registry(layout: Layout) -> None:
     for seed in range(8):
-        truth = truth_dict(generate_report(seed, layout=layout))
+        truth = truth_dict(generate_report(seed, layout=layout, active_layout=layout))  # unmixed
         keys = set(truth["fields"])
         required = {f.key for f in registry(layout) if not f.optional}
         assert required <= keys <= {f.key for f in registry(layout)}
@@ -168,7 +175,7 @@ def test_committed_samples_have_truth_beside_them() -> None:
     assert sum(p.stat().st_size for p in SAMPLES.iterdir()) <= 5 * 1024 * 1024
     for pdf in pdfs:
         truth = json.loads((SAMPLES / f"{pdf.stem}.truth.json").read_text(encoding="utf-8"))
-        layout = Layout(truth["meta"]["layout"])
+        layout = TableLayouts.of_record(truth["meta"].get("layouts"), truth["meta"]["layout"])  # mixed: per table
         required = {f.key for f in registry(layout) if not f.optional}
         assert required <= set(truth["fields"]) <= {f.key for f in registry(layout)}
 

@@ -4,17 +4,29 @@ Rows of table 三 are aligned to the registry's rows in printed order (a small d
 over label similarity), so a mistyped, wrapped or context-free label (a sub-row like
 ``3.其他`` whose group cell stayed on the previous page) still lands on the right key, and the
 layout (2021 or 2019) follows from which rows were found.
+
+Columns, in every table, are mapped by the title printed above them (``titles``), never by
+position: a value cell under a title the registry does not know goes nowhere, and the title is
+named in the issues (the document then goes to review). A field is ``ok`` only when its row
+label and its column title were both positively matched (``titles.POSITIVE``); a doubtful one
+is kept for a person with status ``review``. When a table prints no column titles at all that
+can be found (a header lost in a scan or split off into another grid), its values are placed by
+position for a person to check: every such field is ``review`` and the issue says why.
+
+Each table's layout is decided from what it prints: table 二 from its column titles
+(``active``), table 三 from its rows; ``MappedTables.layouts`` records both.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from extractor.mapping.active import map_active
 from extractor.mapping.labels import contains, similarity
 from extractor.mapping.numbers import looks_numeric, parse_number
+from extractor.mapping.titles import POSITIVE, Title, ancestors, best_title, match_column
 from models.extraction import Field, FieldStatus, Source
 from models.fields import (
-    ACTIVE_ROWS,
     APPLICANT_COLUMNS,
     APPLICATION_ROWS,
     LITIGATION_COLUMNS,
@@ -22,6 +34,7 @@ from models.fields import (
     Layout,
     RowSpec,
     Table,
+    TableLayouts,
     ValueType,
     field_map,
     registry,
@@ -32,7 +45,6 @@ TABLES = (Table.ACTIVE, Table.APPLICATIONS, Table.LITIGATION)
 N_APPLICANT = len(APPLICANT_COLUMNS)
 N_LITIGATION = len(LITIGATION_GROUPS) * len(LITIGATION_COLUMNS)
 MIN_ROW_SCORE = 0.55
-MIN_ACTIVE_SCORE = 0.75
 
 
 def mostly_numeric(cells: list[Cell], share: float = 0.7) -> bool:
@@ -43,19 +55,31 @@ def mostly_numeric(cells: list[Cell], share: float = 0.7) -> bool:
 
 @dataclass
 class ObservedRow:
-    """A data row of table 三 as printed: its own label, the group labels around it, its values."""
+    """A data row of table 三 as printed: its own label, the group labels around it, its values
+    (``mapped``: column key, cell, title score — only cells under a known title)."""
 
     label: str
     context: str
     values: list[Cell]
+    mapped: list[tuple[str, Cell, float]] = field(default_factory=list)
 
 
 @dataclass
 class MappedTables:
     fields: dict[str, Field] = field(default_factory=dict)
-    layout: Layout = Layout.L2021
+    layout: Layout = Layout.L2021  # table 三's (the relations follow it)
+    layouts: TableLayouts = field(default_factory=TableLayouts)
     found_applications: bool = False
     issues: list[str] = field(default_factory=list)
+    # printed cells that went nowhere (an unknown column title or row label) or were placed by
+    # position: the document goes to review, and each message names what was not understood
+    unmapped: list[str] = field(default_factory=list)
+    titles: dict[str, list[str]] = field(default_factory=dict)  # table → printed column titles found
+
+
+_APPLICANT_TITLES = [("2021", c) for c in APPLICANT_COLUMNS]
+_LITIGATION_TITLES = [("2021", c) for c in LITIGATION_COLUMNS]
+_LITIGATION_GROUP_TITLES = [("2021", g) for g in LITIGATION_GROUPS]
 
 
 def map_tables(tables: list[Grid]) -> MappedTables:
@@ -64,27 +88,48 @@ def map_tables(tables: list[Grid]) -> MappedTables:
     if app_index is None:
         return out
     out.found_applications = True
-    rows = observed_application_rows(tables[app_index])
+    grid = tables[app_index]
+    columns, first_value = application_columns(grid, out.unmapped)
+    out.titles["三"] = [t.text for t in unique(columns.values())]
+    if not columns:
+        out.unmapped.append("table 三: no column titles found above the values; values placed by position need review")
+    rows = observed_application_rows(grid, columns, first_value)
     matches = align_rows(rows, APPLICATION_ROWS)
     out.layout = layout_of(m[1] for m in matches)
     specs = field_map(out.layout)
     for obs_i, spec_i, score in matches:
         spec_row = APPLICATION_ROWS[spec_i]
+        obs = rows[obs_i]
         if out.layout not in spec_row.layouts:
-            out.issues.append(f"row {rows[obs_i].label!r} does not belong to the {out.layout} layout")
+            out.issues.append(f"row {obs.label!r} does not belong to the {out.layout} layout")
             continue
-        for col, cell in zip(APPLICANT_COLUMNS, rows[obs_i].values):
-            key = f"applications.{spec_row.key}.{col.key}"
-            out.fields[key] = make_field(key, cell, specs[key].type, score)
+        if score < POSITIVE:
+            out.issues.append(f"table 三: row label {obs.label.strip()!r} is only a doubtful match for "
+                              f"{spec_row.label} (score {score:.2f}); its fields need review")
+        for col_key, cell, col_score in obs.mapped:
+            key = f"applications.{spec_row.key}.{col_key}"
+            out.fields[key] = make_field(key, cell, specs[key].type, score, col_score)
     found = {APPLICATION_ROWS[s].key for _, s, _ in matches}
     for spec_row in APPLICATION_ROWS:
         if out.layout in spec_row.layouts and spec_row.key not in found:
             out.issues.append(f"table 三: row {spec_row.label} not found")
+    unknown_rows = [i for i, r in enumerate(rows) if i not in {m[0] for m in matches} and r.label.strip()]
+    for i in unknown_rows:
+        out.unmapped.append(f"table 三: row label {rows[i].label.strip()!r} is not a row of the format; its cells are not mapped")
     active_grids = tables[:app_index] or tables
-    out.fields.update(map_active(active_grids, out.issues))
-    out.fields.update(map_litigation(tables[app_index + 1 :] + tables[: app_index + 1], out.issues))
-    source = tables[app_index].cells[0].source if tables[app_index].cells else Source.TEXT
-    for spec in registry(out.layout):  # every table field is present; those not found await a person
+    active = map_active(active_grids, layout_hint=out.layout)  # no title read: guess table 三's format
+    out.layouts = TableLayouts(active=active.layout, applications=out.layout)
+    out.titles["二"] = active.titles
+    out.fields.update(active.fields)
+    out.issues.extend(active.issues)
+    out.unmapped.extend(active.unmapped)
+    if not active.found:
+        out.issues.append("table 二: no row of the table was found")
+    out.fields.update(
+        map_litigation(tables[app_index + 1 :] + tables[: app_index + 1], out.issues, out.titles, out.unmapped)
+    )
+    source = grid.cells[0].source if grid.cells else Source.TEXT
+    for spec in registry(out.layouts):  # every table field is present; those not found await a person
         if spec.table in TABLES and spec.key not in out.fields:
             out.fields[spec.key] = missing_field(spec.key, source)
     return out
@@ -102,22 +147,92 @@ def find_applications_table(tables: list[Grid]) -> int | None:
     return best if best_score >= 3 else None
 
 
-def own_cells(grid: Grid, row: int) -> list[Cell]:
-    return grid.row_cells(row)
+def application_columns(grid: Grid, unmapped: list[str]) -> tuple[dict[int, Title], int]:
+    """Grid column → its printed title in table 三's header (rows above the first value row), and
+    that first value row. The columns are empty when no header can be found (no applicant title
+    above the values)."""
+    first_value = next(
+        (r for r in range(grid.n_rows) if _value_run(grid, r) and len(_value_run(grid, r)) >= 3), None
+    )
+    if first_value is None or first_value == 0:
+        return {}, 0
+    header = range(0, first_value)
+    by_reading: dict[tuple[int, str], Title] = {}
+    out: dict[int, Title] = {}
+    known = False
+    # every column right of the row labels that has a header cell over it: the value columns are
+    # where the titles are (not where the first row happens to print numbers: a garbled cell there
+    # must not shift the columns)
+    for c in range(grid.n_cols):
+        chain = ancestors(grid, header, c, c)
+        if not chain:
+            continue
+        text, key, score, used = best_title(chain, _APPLICANT_TITLES)
+        lowest = chain[0]
+        t = by_reading.get((id(lowest), text))
+        if t is None:
+            t = by_reading[(id(lowest), text)] = Title(cell=lowest, key=key, score=score)
+            t.reading = text
+        known = known or key is not None
+        out[c] = t
+    first_known = min((c for c, t in out.items() if t.key is not None), default=None)
+    if first_known is not None:
+        # the label area (the note, 申请人情况's left) is not a value column
+        out = {c: t for c, t in out.items() if c >= first_known and t.cell.col >= first_known}
+    if not known:  # no applicant title at all over the values: there is no header to go by
+        return {}, 0
+    for t in unique(out.values()):
+        if t.key is None:
+            unmapped.append(f"table 三: column title {t.text!r} is not a column of the format; its cells are not mapped")
+    return out, first_value
 
 
-def observed_application_rows(grid: Grid) -> list[ObservedRow]:
+def unique(titles) -> list[Title]:
+    out: list[Title] = []
+    for t in titles:
+        if all(t is not s for s in out):
+            out.append(t)
+    return out
+
+
+def _value_run(grid: Grid, r: int) -> list[Cell]:
+    """The trailing cells of row ``r`` that read as numbers (the row's values), left to right."""
+    cells = [c for c in grid.row_cells(r) if c.row == r and c.row_span == 1]
+    run: list[Cell] = []
+    for c in reversed(cells):
+        if not looks_numeric(c.text):
+            break
+        run.append(c)
+    run.reverse()
+    if not any(c.text.strip() for c in run):
+        return []
+    return run
+
+
+def observed_application_rows(
+    grid: Grid, columns: dict[int, Title] | None = None, first_value: int = 0
+) -> list[ObservedRow]:
+    """Table 三's value rows. With ``columns`` (the header's titles), a row's values are the cells
+    under the titled columns, each mapped by its title; without, the last seven cells by position."""
+    columns = columns or {}
+    first_titled = min(columns) if columns else None
     out: list[ObservedRow] = []
-    for r in range(grid.n_rows):
+    for r in range(first_value, grid.n_rows):  # the header's rows are not value rows
         cells = grid.row_cells(r)
-        if len(cells) < N_APPLICANT + 1:
-            continue
-        values = cells[-N_APPLICANT:]
-        if any(c.row != r or c.row_span != 1 for c in values):
-            continue
+        if first_titled is not None:
+            values = [c for c in cells if c.col >= first_titled]
+            labels = [c for c in cells if c.last_col < first_titled]
+            if not values or any(c.row != r or c.row_span != 1 for c in values) or not labels:
+                continue
+        else:
+            if len(cells) < N_APPLICANT + 1:
+                continue
+            values = cells[-N_APPLICANT:]
+            labels = cells[:-N_APPLICANT]
+            if any(c.row != r or c.row_span != 1 for c in values):
+                continue
         if not mostly_numeric(values):
             continue
-        labels = cells[:-N_APPLICANT]
         own = [c for c in labels if c.row == r and c.row_span == 1 and c.text.strip()]
         if own:
             label_cell = own[-1]
@@ -127,7 +242,17 @@ def observed_application_rows(grid: Grid) -> list[ObservedRow]:
                 continue
             label_cell = starting[-1]
         context = "".join(c.text for c in labels if c is not label_cell)
-        out.append(ObservedRow(label=label_cell.text, context=context, values=values))
+        obs = ObservedRow(label=label_cell.text, context=context, values=values)
+        if first_titled is not None:
+            for cell in values:
+                over = {id(columns[c]): columns[c] for c in range(cell.col, cell.last_col + 1) if c in columns}
+                if len(over) == 1:
+                    (t,) = over.values()
+                    if t.key is not None:
+                        obs.mapped.append((t.key, cell, t.score))
+        else:  # no header found: by position, and a person checks every one (score 0)
+            obs.mapped = [(col.key, cell, 0.0) for col, cell in zip(APPLICANT_COLUMNS, values)]
+        out.append(obs)
     return out
 
 
@@ -176,9 +301,14 @@ def missing_field(key: str, source: Source = Source.TEXT) -> Field:
     )
 
 
-def make_field(key: str, cell: Cell, type_: ValueType, label_score: float = 1.0) -> Field:
+def make_field(
+    key: str, cell: Cell, type_: ValueType, label_score: float = 1.0, column_score: float = 1.0
+) -> Field:
+    """A mapped cell. ``ok`` only when it parses and its row label and column title were both
+    positively matched (``titles.POSITIVE``); otherwise ``review``."""
     parsed = parse_number(cell.text, type_)
-    status = FieldStatus.OK if parsed.ok else FieldStatus.REVIEW
+    positive = label_score >= POSITIVE and column_score >= POSITIVE
+    status = FieldStatus.OK if parsed.ok and positive else FieldStatus.REVIEW
     return Field(
         key=key,
         value=parsed.value,
@@ -193,44 +323,17 @@ def make_field(key: str, cell: Cell, type_: ValueType, label_score: float = 1.0)
         alternatives=list(cell.alternatives),
         char_scores=list(cell.char_scores),
         evidence={"ocr": cell.confidence, "structure": cell.structure, "label": round(label_score, 3),
-                  "parsed": 1.0 if parsed.ok else 0.0},
+                  "column": round(column_score, 3), "parsed": 1.0 if parsed.ok else 0.0,
+                  "mapped": 1.0 if positive else 0.0},
     )
 
 
-def map_active(grids: list[Grid], issues: list[str]) -> dict[str, Field]:
-    """Table 二: rows found by their label anywhere in the tables before table 三."""
-    specs = field_map(Layout.L2021)
-    found: dict[str, tuple[float, list[Cell]]] = {}
-    for grid in grids:
-        for r in range(grid.n_rows):
-            cells = [c for c in grid.row_cells(r) if c.row == r]
-            if len(cells) < 2:
-                continue
-            for row, columns in ACTIVE_ROWS:
-                score = similarity(cells[0].text, row.label)
-                values = cells[1 : 1 + len(columns)]
-                if score < MIN_ACTIVE_SCORE or len(values) != len(columns):
-                    continue
-                # a row whose label matches keeps an unreadable value (it goes to review);
-                # between two matching rows, the one with numbers wins
-                rank = score + (0.5 if mostly_numeric(values) else 0.0)
-                if rank > found.get(row.key, (0.0, []))[0]:
-                    found[row.key] = (rank, values)
-    out: dict[str, Field] = {}
-    for row, columns in ACTIVE_ROWS:
-        if row.key not in found:
-            issues.append(f"table 二: row {row.label} not found")
-            continue
-        rank, values = found[row.key]
-        for col, cell in zip(columns, values):
-            key = f"active.{row.key}.{col}"
-            out[key] = make_field(key, cell, specs[key].type, min(rank, 1.0))
-    return out
-
-
-def map_litigation(grids: list[Grid], issues: list[str]) -> dict[str, Field]:
-    """Table 四: the one row of 15 numbers under the 行政复议 / 行政诉讼 header."""
-    keys = [f"{g.key}.{c.key}" for g in LITIGATION_GROUPS for c in LITIGATION_COLUMNS]
+def map_litigation(
+    grids: list[Grid], issues: list[str], titles: dict[str, list[str]] | None = None,
+    unmapped: list[str] | None = None,
+) -> dict[str, Field]:
+    """Table 四: the one row of 15 numbers under the 行政复议 / 行政诉讼 header, each value keyed by
+    the titles above it (its group: 行政复议 · 未经复议直接起诉 · 复议后起诉; its column: 结果维持 …)."""
     ordered = sorted(grids, key=lambda g: 0 if contains(g.text(), "行政复议") else 1)
     for grid in ordered:
         headed = contains(grid.text(), "行政复议")
@@ -241,6 +344,52 @@ def map_litigation(grids: list[Grid], issues: list[str]) -> dict[str, Field]:
             values = cells[-N_LITIGATION:]
             # all fifteen may be printed blank (zeros); then only under the 行政复议 header
             if mostly_numeric(values) and (headed or any(c.text.strip() for c in values)):
-                return {k: make_field(k, c, ValueType.INT) for k, c in zip(keys, values)}
+                return _litigation_fields(grid, r, values, issues if unmapped is None else unmapped, titles)
     issues.append("table 四: the row of 15 numbers was not found")
     return {}
+
+
+def _litigation_fields(
+    grid: Grid, r: int, values: list[Cell], issues: list[str], titles: dict[str, list[str]] | None
+) -> dict[str, Field]:
+    header = range(0, r)
+    out: dict[str, Field] = {}
+    seen_titles: list[str] = []
+    unknown: list[str] = []
+    keyed: list[tuple[str, Cell, float]] = []
+    for cell in values:
+        chain = ancestors(grid, header, cell.col, cell.last_col) if r > 0 else []
+        if not chain:
+            break
+        text, col_key, col_score, used = best_title(chain, _LITIGATION_TITLES)
+        group_key, group_score = None, 0.0
+        for up in chain[used:]:
+            g, s, _ = match_column(up.text, _LITIGATION_GROUP_TITLES)
+            if g is not None:
+                group_key, group_score = g, s
+                break
+        title = " ".join(text.split())
+        if title not in seen_titles:
+            seen_titles.append(title)
+        if col_key is None or group_key is None:
+            named = title if col_key is None else " / ".join(" ".join(c.text.split()) for c in chain)
+            if named not in unknown:
+                unknown.append(named)
+            continue
+        keyed.append((f"{group_key}.{col_key}", cell, min(col_score, group_score)))
+    else:
+        if titles is not None:
+            titles["四"] = seen_titles
+        for named in unknown:
+            issues.append(f"table 四: column title {named!r} is not a column of the format; its cells are not mapped")
+        for key, cell, score in keyed:
+            if key in out:
+                issues.append(f"table 四: two columns are titled as {key}; neither is mapped")
+                out[key] = missing_field(key, cell.source)
+                continue
+            out[key] = make_field(key, cell, ValueType.INT, 1.0, score)
+        return out
+    # no header above the row: by position, every field for a person to check
+    issues.append("table 四: no column titles found above the row of 15 numbers; values placed by position need review")
+    keys = [f"{g.key}.{c.key}" for g in LITIGATION_GROUPS for c in LITIGATION_COLUMNS]
+    return {k: make_field(k, c, ValueType.INT, 1.0, 0.0) for k, c in zip(keys, values)}

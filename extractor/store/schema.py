@@ -97,7 +97,8 @@ class Report(Base):
     )
     agency: Mapped[str | None] = mapped_column(Text)
     year: Mapped[int | None] = mapped_column(Integer, index=True)
-    layout: Mapped[str | None] = mapped_column(String(16))
+    layout: Mapped[str | None] = mapped_column(String(16))  # table 三's layout
+    layouts: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))  # per table: {"二": "2019", …}
     title: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(
@@ -146,6 +147,7 @@ class FieldRow(Base):
     alternatives: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
     char_scores: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
     evidence: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
+    unit: Mapped[str | None] = mapped_column(String(16))  # an amount's unit as printed (元 / 万元)
     reviewed_value: Mapped[str | None] = mapped_column(Text)
     reviewed_by: Mapped[str | None] = mapped_column(String(128))
     reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -351,6 +351,7 @@ class Store:
                 agency=clean_text(meta.agency),
                 year=meta.year,
                 layout=meta.layout.value if meta.layout is not None else None,
+                layouts={k: Layout(v).value for k, v in meta.layouts.items()} or None,
                 title=clean_text(meta.title),
                 updated_at=now,
             )
@@ -395,6 +396,7 @@ class Store:
             alternatives=_clean_json([a.model_dump() for a in f.alternatives]) or None,
             char_scores=list(f.char_scores) or None,
             evidence=dict(f.evidence) or None,
+            unit=f.unit,
         )
 
     def _write_fields(self, conn: Connection, report_id: int, extraction: Extraction, now: datetime) -> None:
@@ -658,7 +660,7 @@ class Store:
                 confidence=r.confidence if r.confidence is not None else 1.0, page=r.page, bbox=_bbox(r.bbox),
                 bbox_px=_bbox(r.bbox_px), dpi=r.dpi, source=r.source or "text", status=r.status or "ok",
                 alternatives=[Alternative(**a) for a in (r.alternatives or [])],
-                char_scores=list(r.char_scores or []), evidence=dict(r.evidence or {}),
+                char_scores=list(r.char_scores or []), evidence=dict(r.evidence or {}), unit=r.unit,
             )
             if reviewed and r.reviewed_by is not None:
                 f = f.model_copy(update=dict(
@@ -667,6 +669,7 @@ class Store:
             fields[r.key] = f
         meta = ReportMeta(
             agency=rep.agency, year=rep.year, title=rep.title, layout=Layout(rep.layout) if rep.layout else Layout.L2021,
+            layouts={k: Layout(v) for k, v in (rep.layouts or {}).items()},
             pages=rep.pages or 0, text_pages=list(rep.text_pages or []), ocr_pages=list(rep.ocr_pages or []),
             path=rep.path, sha256=rep.sha256,
         )

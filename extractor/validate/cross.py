@@ -2,7 +2,9 @@
 
 ``cross_checks`` evaluates ``models.relations.cross_relations()``: the carry chain (this year's
 上年结转 = last year's 结转下年度, hard) and the in-force chain (现行有效 − 本年制发 + 本年废止 ≈ last
-year's 现行有效, soft: severity warning).
+year's 现行有效, soft: severity warning). A report whose table 二 is in the 2019 format counts its
+stock as 对外公开总数量 (``public_total``) and this year's addition as 本年新公开数量: the variant
+of the chain that fits both reports' table-二 layouts is the one evaluated.
 """
 
 from __future__ import annotations
@@ -88,7 +90,10 @@ def cross_checks(this_year: Extraction, last_year: Extraction) -> list[Check]:
     here refuses a pair.
     """
     out: list[Check] = []
+    this_active, last_active = this_year.table_layouts().active, last_year.table_layouts().active
     for rel in cross_relations():
+        if rel.this_layout not in (None, this_active) or rel.last_layout not in (None, last_active):
+            continue  # a variant for another pair of table-二 layouts
         rule = RULES[rel.rule]
         this_vals = {k: as_number(this_year.value(k)) for k in rel.this_year}
         prev = as_number(last_year.value(rel.last_year))

@@ -15,7 +15,7 @@ from models.fields import ValueType, spec_for
 
 from extractor.validate.values import as_number
 
-_MAX_DECIMALS = {"fees.information_processing": 2, "active.fees.amount": 6}
+_MAX_DECIMALS = {"fees.information_processing": 2, "active.fees.amount": 6, "active.procurement.amount": 6}
 
 
 def _decimals(field: Field) -> int:
@@ -38,7 +38,7 @@ def implausible(field: Field) -> str | None:
     if n is None:
         return None
     if spec.type == ValueType.INT:
-        if n < 0:
+        if n < 0 and not spec.signed:  # 本年增/减 (2019) is signed
             return "a negative count"
         if n != int(n):
             return "a count that is not whole"

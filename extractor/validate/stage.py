@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from models.extraction import Check, CheckStatus, DocumentStatus, Extraction, FieldStatus, Source
+from models.extraction import UNMAPPED, Check, CheckStatus, DocumentStatus, Extraction, FieldStatus, Source
 
 from extractor.validate.checks import run_checks
 from extractor.validate.confidence import ArithmeticSupport, coefficients, confidence
@@ -85,7 +85,9 @@ def validate(
             f.confidence = min(f.confidence, 0.5)
             f.evidence["plausible"] = 0.0
             unsupported = True
-        review = f.confidence < settings.review_threshold or key in repair.candidates or unsupported
+        # mapping's verdict stands: a doubtful row label or column title, an amount with no unit
+        doubtful = f.evidence.get("mapped", 1.0) < 1.0
+        review = f.confidence < settings.review_threshold or key in repair.candidates or unsupported or doubtful
         f.status = FieldStatus.REVIEW if review else FieldStatus.OK
 
     lines = prose if prose is not None else prose_lines(pages) if pages else []
@@ -97,6 +99,8 @@ def validate(
     if extraction.status != DocumentStatus.FAILED:
         needs_review = any(
             c.severity == "error" and c.status != CheckStatus.OK for c in checks
-        ) or any(f.status == FieldStatus.REVIEW for f in extraction.fields.values())
+        ) or any(f.status == FieldStatus.REVIEW for f in extraction.fields.values()) or any(
+            e.code == UNMAPPED for e in extraction.errors  # a printed column or row the format does not know
+        )
         extraction.status = DocumentStatus.REVIEW if needs_review else DocumentStatus.OK
     return extraction

@@ -52,7 +52,7 @@ SAMPLE_SET: tuple[dict[str, Any], ...] = (
         scan=dict(seed=1101, dpi=150, rotate_page=True),
     ),
     dict(
-        name="gen-2019-blank-rects-inconsistent", seed=202, layout="2019", scale="medium", inconsistencies=1,
+        name="gen-2019-blank-rects-inconsistent", seed=202, layout="2019", active_layout="2021", scale="medium", inconsistencies=1,
         font="sans", zero_style="", zero_mix=0.0, rules="rects", brackets="half", numsep="、", label_scale=0.7,
         break_row="not_processed.repeated", mistype_rate=0.0,
         scan=dict(seed=2202, dpi=200, rotate_page=False),
@@ -63,7 +63,7 @@ SAMPLE_SET: tuple[dict[str, Any], ...] = (
         table_size=10.0, break_row=None, mistype_rate=0.08,
     ),
     dict(
-        name="gen-2019-mixed-zeros-typos", seed=404, layout="2019", scale="tiny", inconsistencies=0,
+        name="gen-2019-mixed-zeros-typos", seed=404, layout="2019", active_layout="2021", scale="tiny", inconsistencies=0,
         font="serif", zero_style="-", zero_mix=0.2, mistype_rate=0.2, break_row="denied.state_secret",
         rules="lines", shade_headers=True,
     ),

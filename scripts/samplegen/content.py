@@ -16,14 +16,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from decimal import Decimal
+
 from models.fields import (
-    ACTIVE_ROWS,
+    ACTIVE_COLUMNS_2019,
     APPLICANT_COLUMNS,
     APPLICANT_PARTS,
     LITIGATION_COLUMNS,
     LITIGATION_GROUPS,
     Layout,
     RowSpec,
+    TableLayouts,
+    active_rows,
     application_rows,
     registry,
 )
@@ -96,6 +100,12 @@ class Report:
     meta: dict[str, Any] = field(default_factory=dict)
     active_labels: dict[str, str] = field(default_factory=dict)
     closing: list[str] = field(default_factory=list)  # signature / date lines
+    active_layout: Layout | None = None  # table 二's layout; None: the same as ``layout`` (table 三's)
+    active_titles: dict[str, str] = field(default_factory=dict)  # table 二 column key -> printed title
+
+    @property
+    def layouts(self) -> TableLayouts:
+        return TableLayouts(active=self.active_layout or self.layout, applications=self.layout)
 
     def all_text(self) -> str:
         parts = [*self.title_lines, *self.intro, *self.closing]
@@ -112,7 +122,7 @@ class Report:
 # --- keys -------------------------------------------------------------------------------------
 
 
-def table_keys(layout: Layout) -> list[str]:
+def table_keys(layout: Layout | TableLayouts) -> list[str]:
     """Keys printed in a table cell (everything but the title and the prose fee)."""
     return [f.key for f in registry(layout) if f.table.value in ("二", "三", "四")]
 
@@ -225,12 +235,75 @@ def _draw_numbers(rng: random.Random, layout: Layout, scale: str) -> dict[str, A
     return v
 
 
+def _draw_active_2019(rng: random.Random, scale: str) -> tuple[dict[str, Any], str, str]:
+    """The 2019 table 二's values (amount in 万元, exact), the printed procurement unit style and
+    the 本年增/减 style."""
+    v: dict[str, Any] = {}
+    big = scale == "large"
+    for row in ("regulations", "normative_documents"):
+        made = rng.choice([0, 0, 1, 2] if row == "regulations" else [0, 2, 5, 14, 89])
+        v[f"active.{row}.made"] = made
+        v[f"active.{row}.published"] = made if rng.random() < 0.8 else max(0, made - 1)
+        v[f"active.{row}.public_total"] = v[f"active.{row}.published"] + rng.choice([0, 0, 6, 41, 230])
+    for row in ("licensing", "other_services", "penalty", "coercion", "fees"):
+        prior = rng.choice([0, 3, 10, 35, 126, 396] if not big else [396, 2648, 1207])
+        change = rng.choice([0, 0, 0, 2, 5, -1, -3]) if prior else rng.choice([0, 0, 4])
+        v[f"active.{row}.prior_items"] = prior
+        v[f"active.{row}.change"] = max(change, -prior)
+        if row != "fees":
+            v[f"active.{row}.decisions"] = rng.choice([0, 0, 25, 153, 181, 430] if not big else [2776, 10432, 4119])
+    items = rng.choice([0, 3, 17, 135])
+    v["active.procurement.items"] = items
+    yuan = Decimal(0) if not items else Decimal(rng.randint(10_000, 9_999_999_999)) / 100
+    v["active.procurement.amount"] = yuan / 10000  # 万元, exact
+    unit_style = rng.choice(["title_wan", "title_yuan", "cell_yuan", "cell_yuan"])
+    change_style = rng.choice(["sign", "sign", "unicode_minus", "words"])
+    return v, unit_style, change_style
+
+
+def _print_change(n: int, style: str) -> str:
+    if n > 0:
+        return f"增加{n}" if style == "words" else f"+{n}"
+    if style == "words":
+        return f"减少{-n}"
+    return f"\u2212{-n}" if style == "unicode_minus" else f"-{-n}"
+
+
+def _print_active_2019(report_values: dict[str, Any], printed: dict[str, str], unit_style: str, change_style: str) -> dict[str, str]:
+    """Printed texts of the 2019 table 二's change and amount cells (counts are printed as usual);
+    returns the printed titles that differ from the registry's."""
+    for key, val in report_values.items():
+        if key.startswith("active.") and key.endswith(".change") and val != 0:
+            printed[key] = _print_change(val, change_style)
+    amount = report_values["active.procurement.amount"]
+    titles = {}
+    if amount != 0:
+        if unit_style == "title_wan":
+            printed["active.procurement.amount"] = _fmt_decimal(amount)
+        else:
+            printed["active.procurement.amount"] = f"{amount * 10000:.2f}" + ("元" if unit_style == "cell_yuan" else "")
+    if unit_style == "title_wan":
+        titles["amount"] = ACTIVE_COLUMNS_2019["amount"].label + "（万元）"
+    elif unit_style == "title_yuan":
+        titles["amount"] = ACTIVE_COLUMNS_2019["amount"].label + "（元）"
+    elif amount == 0:
+        printed["active.procurement.amount"] = "0元"  # a bare blank/0 with no unit anywhere is ambiguous
+    return titles
+
+
+def _fmt_decimal(d: Decimal) -> str:
+    s = format(d, "f")
+    return s.rstrip("0").rstrip(".") if "." in s else s
+
+
 # --- printed text -----------------------------------------------------------------------------
 
 
 def _fmt_number(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.2f}"
+    if isinstance(value, Decimal):
+        return _fmt_decimal(value)
     return str(value)
 
 
@@ -292,7 +365,7 @@ def agency_name(rng: random.Random) -> str:
 
 def _prose_one(rng: random.Random, ag: str, y: int, v: dict[str, Any], scale: float) -> list[str]:
     recv = v["applications.received.total"]
-    nd = v["active.normative_documents.issued"]
+    nd = v.get("active.normative_documents.issued", v.get("active.normative_documents.made"))
     sentences = [
         f"{y}年，{ag}坚持以习近平新时代中国特色社会主义思想为指导，全面贯彻落实《中华人民共和国政府信息公开条例》，"
         "围绕中心工作，持续深化政务公开，不断提升政府信息公开工作质量。",
@@ -413,11 +486,24 @@ def generate_report(
     layout: Layout | str | None = None,
     scale: str | None = None,
     inconsistencies: int | Sequence[str] | None = None,
+    active_layout: Layout | str | None = None,
     **style_overrides: Any,
 ) -> Report:
-    """A report drawn deterministically from ``seed``; keyword arguments pin choices."""
+    """A report drawn deterministically from ``seed``; keyword arguments pin choices.
+
+    ``layout`` is table 三's (2019: （六）其他处理 as one row); ``active_layout`` table 二's (2019: the
+    国办公开办函〔2019〕60号 columns). Unpinned, table 二 follows table 三 and one report in four
+    mixes them (a 2021 table 三 under a 2019 table 二, or the reverse), as real reports do. The
+    table 二 choices come from a second generator seeded from ``seed``, so the rest of a report
+    is the same whatever its table 二.
+    """
     rng = random.Random(seed)
+    rng2 = random.Random(f"table-2:{seed}")
     layout = Layout(layout) if layout is not None else rng.choice([Layout.L2021, Layout.L2021, Layout.L2019])
+    if active_layout is None:
+        other = Layout.L2019 if layout == Layout.L2021 else Layout.L2021
+        active_layout = other if rng2.random() < 0.25 else layout
+    active_layout = Layout(active_layout)
     style = draw_style(rng, layout)
     for k, val in style_overrides.items():
         if not hasattr(style, k):
@@ -428,11 +514,22 @@ def generate_report(
     agency = agency_name(rng)
     values: dict[str, Any] = {"report.agency": agency, "report.year": year}
     values.update(_draw_numbers(rng, layout, scale))
+    if active_layout == Layout.L2019:
+        for key in [k for k in values if k.startswith("active.")]:
+            del values[key]
+        active_values, unit_style, change_style = _draw_active_2019(rng2, scale)
+        values.update(active_values)
     fee = rng.choice([0, 0, 0, 0, 50, 120.5, None])
     if fee is not None:
         values["fees.information_processing"] = fee
-    keys = table_keys(layout)
+    layouts = TableLayouts(active=active_layout, applications=layout)
+    keys = table_keys(layouts)
     printed = _print_values(rng, values, keys, style)
+    active_titles: dict[str, str] = {}
+    if active_layout == Layout.L2019:
+        active_titles = _print_active_2019(values, printed, unit_style, change_style)
+        if rng2.random() < 0.3:  # a wording seen in real 2019 reports
+            active_titles["change"] = "本年增减"
 
     row_labels: dict[str, str] = {}
     mistyped: dict[str, str] = {}
@@ -446,7 +543,9 @@ def generate_report(
         row_labels[row.key] = label
     groups = {r.group for r in application_rows(layout) if r.group}
     group_labels = {g: style_label(g, style) for g in sorted(groups)}
-    active_labels = {row.key: row.label for row, _ in ACTIVE_ROWS}
+    active_labels = {row.key: row.label for row, _ in active_rows(active_layout)}
+    if active_layout == Layout.L2019 and rng2.random() < 0.3:
+        active_labels["normative_documents"] = "行政规范性文件"  # the 2021 wording under 2019 columns
 
     title_year = f"{year}{style.year_word}政府信息公开工作年度报告"
     title_lines = [agency, title_year] if style.title_lines == 2 else [agency + title_year]
@@ -478,6 +577,8 @@ def generate_report(
         style=style,
         active_labels=active_labels,
         closing=closing,
+        active_layout=active_layout,
+        active_titles=active_titles,
     )
     report.meta = {
         "source": f"{report.name}.pdf",
@@ -489,6 +590,8 @@ def generate_report(
         "font": style.font,
         "rules": style.rules,
     }
+    if active_layout != layout:  # a mixed report: what each table prints (meta.layout is table 三's)
+        report.meta["layouts"] = {k: v.value for k, v in layouts.by_table().items()}
     if mistyped:
         report.meta["mistyped_labels"] = mistyped
     if inconsistencies is None:
@@ -506,9 +609,10 @@ def generate_report(
 def truth_dict(report: Report) -> dict[str, Any]:
     """``{"fields": ..., "meta": ...}`` with fields in registry order, as the corpus files."""
     fields = {}
-    for spec in registry(report.layout):
+    for spec in registry(report.layouts):
         if spec.key in report.values:
-            fields[spec.key] = report.values[spec.key]
+            v = report.values[spec.key]
+            fields[spec.key] = float(v) if isinstance(v, Decimal) else v  # JSON numbers, as the corpus
         elif not spec.optional:
             raise KeyError(f"{report.name}: no value for {spec.key}")
     return {"fields": fields, "meta": report.meta}

@@ -9,11 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from models.fields import (
-    ACTIVE_COLUMNS,
-    ACTIVE_ROWS,
     APPLICANT_COLUMNS,
     LITIGATION_COLUMNS,
     LITIGATION_GROUPS,
+    active_rows,
     application_rows,
 )
 
@@ -56,33 +55,35 @@ def _group_runs(items: list, key) -> list[tuple[object, int, int]]:
 
 
 def active_table(report: Report, width: float) -> TableSpec:
+    """Table 二 in the report's table-二 layout: per block a heading row (第二十条第（…）项), a header
+    row (信息内容 + the column titles) and its rows; a block with fewer than three columns lets its
+    last column span the rest (as the 2021 fee block and the 2019 （八）/（九） blocks print)."""
     st = report.style
     c0 = width * (0.28 + 0.1 * (st.label_scale - 0.7))
     rest = (width - c0) / 3
     cells: list[TCell] = []
     row = 0
-    blocks = _group_runs(list(ACTIVE_ROWS), key=lambda rc: rc[0].group)
-    for group, start, length in blocks:
-        members = ACTIVE_ROWS[start : start + length]
+    rows = active_rows(report.layouts.active)
+    for group, start, length in _group_runs(list(rows), key=lambda rc: rc[0].group):
+        members = rows[start : start + length]
         cols = members[0][1]
+        spans = [1] * (len(cols) - 1) + [3 - (len(cols) - 1)]
         cells.append(TCell(row, 0, style_label(str(group), st), colspan=4, shade=st.shade_headers))
         row += 1
         cells.append(TCell(row, 0, CONTENT_HEADER))
-        if len(cols) == 3:
-            for j, col in enumerate(cols):
-                cells.append(TCell(row, 1 + j, style_label(ACTIVE_COLUMNS[col].label, st)))
-        else:
-            cells.append(TCell(row, 1, style_label(ACTIVE_COLUMNS[cols[0]].label, st), colspan=3))
+        at = 1
+        for col, span in zip(cols, spans):
+            title = report.active_titles.get(col.key, col.label)
+            cells.append(TCell(row, at, style_label(title, st), colspan=span))
+            at += span
         row += 1
         for spec, rcols in members:
             cells.append(TCell(row, 0, report.active_labels[spec.key], align=st.label_align))
-            if len(rcols) == 3:
-                for j, col in enumerate(rcols):
-                    key = f"active.{spec.key}.{col}"
-                    cells.append(TCell(row, 1 + j, report.printed[key], key=key))
-            else:
-                key = f"active.{spec.key}.{rcols[0]}"
-                cells.append(TCell(row, 1, report.printed[key], colspan=3, key=key))
+            at = 1
+            for col, span in zip(rcols, spans):
+                key = f"active.{spec.key}.{col.key}"
+                cells.append(TCell(row, at, report.printed[key], colspan=span, key=key))
+                at += span
             row += 1
     return TableSpec("二", [c0, rest, rest, rest], row, cells, header_rows=2)
 

@@ -1,0 +1,131 @@
+"""Column titles: which printed title stands over a value cell, and which registry column it names.
+
+Every table maps its value cells by the title printed above them, never by where they sit. A
+header is the rows above the first value row; over each grid column the title is the lowest
+non-empty header cell covering it (a title spanning two columns with an empty cell under it,
+as web pages print 自然人, still counts). A title that names no registry column is *unknown*:
+the cells under it go nowhere and the document is sent to review with the title named.
+
+Shapes: a ``Title`` is one header cell with the registry column it matched (``key`` None when
+unknown) and the score of the match (0–1, ``labels.similarity`` after the unit in brackets is
+dropped). A match is *positive* at ``POSITIVE`` or above and clearly better than the best other
+column. A near match (``NEAR``, far ahead of every other column: an OCR misread) is mapped with
+its lower score, so its fields are ``review``; anything weaker is unknown.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from extractor.mapping.labels import normalize_label, similarity
+from models.fields import ColumnSpec
+from models.page import Cell, Grid
+
+POSITIVE = 0.8  # a label or title at least this similar to the registry's is positively matched
+MARGIN = 0.05  # and beats the best other candidate by this much
+# a misread title (OCR: 结果线持 for 结果维持) is still that column when it is this similar and
+# far ahead of every other column: mapped, but its fields are doubtful (review), never ok
+NEAR, NEAR_MARGIN = 0.6, 0.2
+_UNIT = re.compile(r"\((?:单位:?)?(?:万元|元|件|个|项)\)")
+
+
+@dataclass
+class Title:
+    cell: Cell
+    key: str | None  # the matched column key; None: unknown
+    score: float
+    candidates: tuple[str, ...] = ()  # every candidate key as good as ``key`` (same column, other layouts)
+    reading: str | None = None  # the title as read when it is more than the cell (stacked fragments)
+
+    @property
+    def text(self) -> str:
+        return " ".join((self.reading or self.cell.text).split())
+
+
+def title_text(text: str) -> str:
+    """The part of a title that names the column: the unit in brackets and any digit dropped
+    (本年收费金额（单位：万元） → 本年收费金额; 450总计 with a watermark's digits → 总计)."""
+    t = unicodedata.normalize("NFKC", text or "")
+    t = re.sub(r"\s+", "", t)
+    # no column title of the format holds a digit: digits are a watermark or a stray mark
+    return re.sub(r"[0-9]", "", _UNIT.sub("", t))
+
+
+def match_column(text: str, columns: list[tuple[str, ColumnSpec]]) -> tuple[str | None, float, tuple[str, ...]]:
+    """Best registry column for a printed title among ``(tag, spec)`` pairs.
+
+    Returns (key, score, tags of every pair matching that well with that key); key None when the
+    best match is below ``POSITIVE`` or another key comes within ``MARGIN`` of it.
+    """
+    t = title_text(text)
+    if not normalize_label(t):
+        return None, 0.0, ()
+    scored: list[tuple[float, str, str]] = []
+    for tag, spec in columns:
+        s = max(similarity(t, title_text(x)) for x in (spec.label, *spec.aliases))
+        scored.append((s, spec.key, tag))
+    scored.sort(key=lambda x: -x[0])
+    best, key, _ = scored[0]
+    rival = max((s for s, k, _ in scored if k != key), default=0.0)
+    positive = best >= POSITIVE and best - rival >= MARGIN
+    near = best >= NEAR and best - rival >= NEAR_MARGIN
+    if not (positive or near):
+        return None, best, ()
+    tags = tuple(tag for s, k, tag in scored if k == key and s >= best - 1e-9)
+    return key, best, tags
+
+
+def ancestors(grid: Grid, header_rows: range, col0: int, col1: int) -> list[Cell]:
+    """Every non-empty header cell over columns col0..col1, lowest first."""
+    cells = [
+        c for c in grid.cells
+        if c.text.strip() and c.row < header_rows.stop and c.last_row >= header_rows.start
+        and c.col <= col0 and c.last_col >= col1
+    ]
+    return sorted(cells, key=lambda c: (-c.last_row, -c.row))
+
+
+def stacked_texts(chain: list[Cell]) -> list[str]:
+    """Readings of the lowest title of ``chain`` (header cells over one value column, lowest first):
+    its own text, then with the fragments stacked right above it over the same columns prepended —
+    a title whose lines the grid split into rows (结 / 果 / 维持 → 结果维持)."""
+    if not chain:
+        return []
+    low = chain[0]
+    texts = [low.text]
+    text, top = low.text, low.row
+    for up in chain[1:]:
+        if (up.col, up.last_col) != (low.col, low.last_col) or up.last_row != top - 1:
+            break
+        text, top = up.text + text, up.row
+        texts.append(text)
+    return texts
+
+
+def best_title(chain: list[Cell], columns: list[tuple[str, ColumnSpec]]) -> tuple[str, str | None, float, int]:
+    """The best reading of the title over a value column: (text, key, score, cells used)."""
+    best: tuple[str, str | None, float, int] = ("", None, 0.0, 1)
+    for i, text in enumerate(stacked_texts(chain)):
+        key, score, _ = match_column(text, columns)
+        if key is not None:
+            better = best[1] is None or score > best[2]
+        else:
+            better = best[1] is None and score > best[2]
+        if better:
+            best = (text, key, score, i + 1)
+    if not best[0] and chain:
+        best = (chain[0].text, None, 0.0, 1)
+    return best
+
+
+def titles_over_x(cell: Cell, titles: list[Title]) -> list[Title]:
+    """Titles over a value cell by horizontal overlap (header and values in different grids)."""
+    out = []
+    w = max(cell.bbox.x1 - cell.bbox.x0, 1e-6)
+    for t in titles:
+        overlap = min(cell.bbox.x1, t.cell.bbox.x1) - max(cell.bbox.x0, t.cell.bbox.x0)
+        if overlap > 0.5 * min(w, t.cell.bbox.x1 - t.cell.bbox.x0):
+            out.append(t)
+    return out

@@ -1,0 +1,187 @@
+"""Every column is mapped by its printed title, in every table, never by where it sits: a title
+the registry does not know sends its cells nowhere, names itself in the errors and puts the
+document in review; a field is ok only when its row label and column title both matched."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from conftest import ROOT
+
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from extractor import extract  # noqa: E402
+from extractor.mapping.active import map_active  # noqa: E402
+from extractor.mapping.tables import map_litigation, map_tables  # noqa: E402
+from extractor.mapping.titles import match_column  # noqa: E402
+from models import DocumentStatus, FieldStatus, Layout  # noqa: E402
+from models.extraction import BBox  # noqa: E402
+from models.fields import APPLICANT_COLUMNS, LITIGATION_COLUMNS, LITIGATION_GROUPS, application_rows  # noqa: E402
+from models.page import Cell, Grid  # noqa: E402
+
+W = 40  # points per grid column
+
+
+def cell(row: int, col: int, text: str, span: int = 1, rows: int = 1, page: int = 1) -> Cell:
+    return Cell(row=row, col=col, page=page, text=text, col_span=span, row_span=rows,
+                bbox=BBox(x0=W * col, top=12 * row, x1=W * (col + span), bottom=12 * (row + rows)))
+
+
+def applications_grid(titles: list[str], values_of=lambda row_i, col_i: str(row_i + col_i)) -> Grid:
+    """Table 三 (2021 rows) with the given column titles over the value columns, in that order."""
+    cells = [cell(0, 0, "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）")]
+    cells += [cell(0, 1 + j, t) for j, t in enumerate(titles)]
+    for i, row in enumerate(application_rows(Layout.L2021)):
+        cells.append(cell(1 + i, 0, row.label))
+        cells += [cell(1 + i, 1 + j, values_of(i, j)) for j in range(len(titles))]
+    n = len(application_rows(Layout.L2021))
+    return Grid(cells=cells, n_rows=n + 1, n_cols=1 + len(titles), pages=[1])
+
+
+def test_title_matching_is_positive_or_nothing():
+    cols = [("2021", c) for c in APPLICANT_COLUMNS]
+    assert match_column("社会公益 组织", cols)[0] == "public_interest_org"
+    assert match_column("科研机构", cols)[0] == "research_institution"
+    assert match_column("个体工商户", cols)[0] is None
+    assert match_column("", cols)[0] is None
+
+
+def test_table_three_columns_printed_in_another_order_land_by_title():
+    titles = [c.label for c in APPLICANT_COLUMNS]
+    reordered = [titles[-1], *titles[:-1]]  # 总计 printed first
+    mapped = map_tables([applications_grid(reordered)])
+    assert mapped.unmapped == []
+    # row 0 (received): values 0..6 printed under 总计, 自然人, 商业企业, …
+    assert mapped.fields["applications.received.total"].value == 0
+    assert mapped.fields["applications.received.natural_person"].value == 1
+    assert mapped.fields["applications.received.other_org"].value == 6
+    assert mapped.fields["applications.received.total"].status == FieldStatus.OK
+
+
+def test_table_three_unknown_title_is_not_mapped_by_position():
+    titles = [c.label for c in APPLICANT_COLUMNS]
+    titles[2] = "个体工商户"  # where 科研机构 would be
+    mapped = map_tables([applications_grid(titles)])
+    assert any("'个体工商户'" in m and "not mapped" in m for m in mapped.unmapped)
+    f = mapped.fields["applications.received.research_institution"]
+    assert f.value is None and f.status == FieldStatus.REVIEW  # its cell went nowhere
+    assert mapped.fields["applications.received.public_interest_org"].value == 3  # neighbours by title
+    assert all(f.raw != "2" for k, f in mapped.fields.items() if k.startswith("applications.received."))
+
+
+def test_table_three_without_any_title_is_placed_by_position_for_review():
+    titles = ["", "", "", "", "", "", ""]
+    mapped = map_tables([applications_grid(titles)])
+    assert any("no column titles" in m for m in mapped.unmapped)
+    f = mapped.fields["applications.received.natural_person"]
+    assert f.value == 0 and f.status == FieldStatus.REVIEW
+
+
+def test_doubtful_row_label_is_never_ok():
+    titles = [c.label for c in APPLICANT_COLUMNS]
+    grid = applications_grid(titles)
+    target = next(c for c in grid.cells if c.text == "2.重复申请")
+    target.text = "2.重申"  # aligned by order, but only a doubtful match
+    mapped = map_tables([grid])
+    f = mapped.fields["applications.not_processed.repeated.natural_person"]
+    assert f.status == FieldStatus.REVIEW and f.evidence["mapped"] == 0.0
+    assert mapped.fields["applications.not_processed.publications.natural_person"].status == FieldStatus.OK
+
+
+def litigation_grid(column_titles: list[str]) -> Grid:
+    cells = [cell(0, 0, "行政复议", 5, 2), cell(0, 5, "行政诉讼", 10), cell(1, 5, "未经复议直接起诉", 5), cell(1, 10, "复议后起诉", 5)]
+    cells += [cell(2, g * 5 + j, t) for g in range(3) for j, t in enumerate(column_titles)]
+    cells += [cell(3, i, str(i)) for i in range(15)]
+    return Grid(cells=cells, n_rows=4, n_cols=15, pages=[1])
+
+
+def test_table_four_by_titles_and_unknown_title():
+    titles = [c.label for c in LITIGATION_COLUMNS]
+    swapped = [titles[4], *titles[:4]]  # 总计 first in every group
+    issues: list[str] = []
+    fields = map_litigation([litigation_grid(swapped)], issues)
+    assert issues == []
+    assert fields["review.total"].value == 0 and fields["review.upheld"].value == 1
+    assert fields["litigation_after_review.pending"].value == 14
+    titles[1] = "撤销"  # 结果纠正 printed as something the format does not have
+    issues = []
+    fields = map_litigation([litigation_grid(titles)], issues)
+    assert any("'撤销'" in m for m in issues)
+    assert "review.corrected" not in fields and fields["review.other"].value == 2
+    assert len(fields) == 12 and len(LITIGATION_GROUPS) * (len(LITIGATION_COLUMNS) - 1) == 12
+
+
+def active_grid(rows: list[tuple[str, list[str]]], titles: list[str]) -> Grid:
+    cells = [cell(0, 0, "第二十条第（五）项", 4), cell(1, 0, "信息内容")]
+    cells += [cell(1, 1 + j, t) for j, t in enumerate(titles)]
+    for i, (label, values) in enumerate(rows):
+        cells.append(cell(2 + i, 0, label))
+        cells += [cell(2 + i, 1 + j, v) for j, v in enumerate(values)]
+    return Grid(cells=cells, n_rows=2 + len(rows), n_cols=4, pages=[1])
+
+
+def test_table_two_2019_columns_by_title_in_any_order():
+    grid = active_grid([("行政许可", ["181", "−3", "396"])], ["处理决定数量", "本年增/减", "上一年项目数量"])
+    result = map_active([grid])
+    assert result.layout == Layout.L2019 and result.unmapped == []
+    assert result.fields["active.licensing.decisions"].value == 181
+    assert result.fields["active.licensing.change"].value == -3
+    assert result.fields["active.licensing.prior_items"].value == 396
+
+
+def test_table_two_unknown_title_and_unknown_row():
+    grid = active_grid([("行政许可", ["396", "7", "181"]), ("行政备案", ["5", "0", "9"])],
+                       ["上一年项目数量", "本年撤销数量", "处理决定数量"])
+    result = map_active([grid])
+    assert any("'本年撤销数量'" in m for m in result.unmapped)
+    assert any("'行政备案'" in m for m in result.unmapped)
+    assert "active.licensing.change" not in result.fields
+    assert result.fields["active.licensing.decisions"].value == 181
+
+
+def test_unknown_title_in_a_real_pdf_names_it_and_sends_the_document_to_review(tmp_path: Path):
+    from scripts.samplegen.build import write_report
+    from scripts.samplegen.content import generate_report
+
+    report = generate_report(620, active_layout="2021", layout="2021", inconsistencies=0)
+    report.active_titles["repealed"] = "本年撤销件数"  # not a column of either format
+    report.name = "unknown-title"
+    pdf = write_report(report, tmp_path).path
+    result = extract(pdf)
+    assert result.status == DocumentStatus.REVIEW
+    named = [e for e in result.errors if e.code == "unmapped"]
+    assert named and all("本年撤销件数" in e.message for e in named)
+    for row in ("regulations", "normative_documents"):
+        f = result.fields[f"active.{row}.repealed"]
+        assert f.value is None and f.status == FieldStatus.REVIEW  # not read from its position
+        assert result.fields[f"active.{row}.in_force"].value == report.values[f"active.{row}.in_force"]
+
+
+def test_table_two_titles_split_over_grid_rows_are_read_whole():
+    cells = [cell(0, 0, "第二十条第（一）项", 4), cell(1, 0, "信息内容"),
+             cell(1, 1, "本年新"), cell(1, 2, "本年新"), cell(1, 3, "对外公开"),
+             cell(2, 1, "制作数量"), cell(2, 2, "公开数量"), cell(2, 3, "总数量"),
+             cell(3, 0, "规范性文件"), cell(3, 1, "89"), cell(3, 2, "88"), cell(3, 3, "120")]
+    result = map_active([Grid(cells=cells, n_rows=4, n_cols=4, pages=[1])])
+    assert result.unmapped == [] and result.layout == Layout.L2019
+    assert result.titles == ["本年新制作数量", "本年新公开数量", "对外公开总数量"]
+    assert [result.fields[f"active.normative_documents.{c}"].value for c in ("made", "published", "public_total")] == [89, 88, 120]
+
+
+def test_a_garbled_first_value_does_not_shift_the_columns():
+    """Watermark digits glued into a cell (政40) in the first value row: the columns still come
+    from the titles, so the labels stay labels and only that cell is doubtful."""
+    grid = applications_grid([c.label for c in APPLICANT_COLUMNS])
+    next(c for c in grid.cells if c.row == 1 and c.col == 1).text = "政40"
+    for c in grid.cells:
+        if c.row == 0 and c.col == 7:
+            c.text = "450总计"  # watermark digits in a title
+    mapped = map_tables([grid])
+    assert mapped.unmapped == []
+    bad = mapped.fields["applications.received.natural_person"]
+    assert bad.value is None and bad.status == FieldStatus.REVIEW and bad.raw == "政40"
+    assert mapped.fields["applications.received.commercial_enterprise"].value == 1
+    assert mapped.fields["applications.received.total"].value == 6
+    assert mapped.fields["applications.carried_forward.total"].status == FieldStatus.OK
