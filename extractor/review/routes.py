@@ -46,6 +46,8 @@ def store_of(request: Request) -> Store:
 
 
 def current_user(request: Request) -> auth.User:
+    if (api_user := getattr(request.state, "api_user", None)) is not None:  # a Bearer token (extractor.service.tokens)
+        return api_user
     user = auth.get_user(store_of(request), request.session.get("user"))
     if user is None or user.disabled:
         raise LoginRequired()
@@ -54,8 +56,8 @@ def current_user(request: Request) -> auth.User:
 
 async def csrf_protect(request: Request) -> None:
     """Every unsafe request carries the session's token: header, or the form field."""
-    if request.method in SAFE_METHODS:
-        return
+    if request.method in SAFE_METHODS or getattr(request.state, "api_user", None) is not None:
+        return  # a Bearer token is no cookie: no cross-site request can carry it
     token = request.headers.get(auth.CSRF_HEADER)
     if not token:
         ctype = request.headers.get("content-type", "")
