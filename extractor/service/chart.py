@@ -27,7 +27,7 @@ def series_value(values: dict, keys: tuple[str, ...]) -> float | None:
 
 def svg_chart(points: list[tuple[int, dict]], *, width: int = 720, height: int = 300) -> Markup:
     """``points``: (year, {key: value}) per year, oldest first → an SVG line chart with a legend."""
-    left, right, top, bottom = 56, 170, 20, 36
+    left, right, top, bottom = 56, 200, 20, 36
     years = [y for y, _ in points]
     data = {name: [series_value(v, keys) for _, v in points] for name, _l, keys, _c in SERIES}
     vmax = max([x for xs in data.values() for x in xs if x is not None] + [1.0])

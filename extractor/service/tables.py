@@ -92,6 +92,6 @@ def render_html(result: Extraction, *, field_ids: dict[str, int], printed: dict[
             tables.append(t)
         elif not heading:
             heading = _plain(part)
-        else:
-            notes.append(html(part))
+        elif not _plain(part).strip().startswith(("Broken relations", "⚑", "→")):
+            notes.append(html(part))  # the page lists relations and suggestions in tables of its own
     return Rendered(heading=heading, tables=tables, notes=notes, flagged=flagged)
