@@ -33,6 +33,19 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _last_year_of_first(store) -> None:
+    """The store holds the same agency's previous year already (as from an earlier ingest), so
+    the agency page has two years to chart and the carry-over to check across them."""
+    from extractor.pipeline import extract
+
+    ex = extract(PDFS[0])
+    fields = dict(ex.fields)
+    for key, value in (("applications.received.total", 5000), ("applications.carried_forward.total", 46)):
+        fields[key] = fields[key].model_copy(update={"value": value, "raw": str(value)})
+    ex = ex.model_copy(update={"report": ex.report.model_copy(update={"year": ex.report.year - 1}), "fields": fields})
+    store.save_extraction(ex, "last-year.pdf", sha256="0" * 64)
+
+
 @pytest.fixture
 def served(tmp_path):
     if not CHROMIUM.exists():
@@ -45,6 +58,7 @@ def served(tmp_path):
 
     store = open_store(f"sqlite:///{tmp_path / 'svc.db'}")
     add_users(store, "alice")
+    _last_year_of_first(store)
     app = create_app(store, cache_dir=tmp_path / "crops",
                      service=ServiceSettings(upload_dir=tmp_path / "uploads", poll_seconds=0.2))
     port = _free_port()
@@ -101,7 +115,7 @@ def test_upload_browse_report_agency_in_browser(served):
             page.select_option("select[name=has_review]", "1")
             with page.expect_navigation():
                 page.click("form.filters button[type=submit]")
-            assert page.locator("#reports tbody tr[data-report]").count() == 2
+            assert page.locator("#reports tbody tr[data-report]").count() == 3
             with page.expect_navigation():
                 page.click("#reports thead a:has-text('year')")
             years = page.locator("#reports tbody tr[data-report] td:nth-child(3)").all_inner_texts()
@@ -133,9 +147,11 @@ def test_upload_browse_report_agency_in_browser(served):
                 page.click("div.crumbs a[href^='/agencies/']")
             chart = page.locator("#chart svg.chart")
             assert chart.is_visible()
-            assert chart.locator("circle").count() >= 3  # one year: a point per series it has
+            assert chart.locator("polyline").count() == 5  # two years: a line per series
             assert "收到申请 received" in chart.text_content()
-            assert page.locator("#years tbody tr").count() == 1
+            assert page.locator("#years tbody tr").count() == 2
+            total = page.inner_text("#cross tr:has-text('carry-chain:total')")
+            assert "46" in total and total.rstrip().endswith("ok")  # last year's 46 carried forward = this year's 46 carried over
             shot(page, "agency")
         finally:
             browser.close()
