@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""Start-up of ``govreport extract``: whole-process wall time vs the extraction itself.
+
+    .venv/bin/python scripts/bench_startup.py [FILE] [--runs 7]
+
+Rows: ``extract`` as it is (only the extract command registered: no database or web stack);
+``extract, every command imported`` (what every run paid before: the ingest, review and service
+command modules imported first, hence SQLAlchemy, Alembic, FastAPI …); the extraction alone in a
+warm process (``extract()`` timed in-process, second call) and a cold one (first call, including
+the lazy imports the pipeline makes). Minimum and median over the runs (the machine is shared:
+the minimum is the cleaner number).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT = ROOT / "samples" / "seed_chaoyang-minzheng-2023.pdf"
+ALL = ("import sys; import extractor.ingest.cli, extractor.review.cli, extractor.service.cli; "
+       "from extractor.cli import main; sys.argv = ['govreport', *sys.argv[1:]]; main()")
+NOW = "import sys; from extractor.cli import main; sys.argv = ['govreport', *sys.argv[1:]]; main()"
+INPROC = ("import sys, time; t0 = time.perf_counter(); from extractor import extract; t1 = time.perf_counter(); "
+          "extract(sys.argv[1]); t2 = time.perf_counter(); extract(sys.argv[1]); t3 = time.perf_counter(); "
+          "print(t1 - t0, t2 - t1, t3 - t2)")
+
+
+def _wall(code: str, args: list[str], runs: int) -> list[float]:
+    out = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code, *args], check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
+        out.append(time.perf_counter() - t)
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("file", nargs="?", type=Path, default=DEFAULT)
+    ap.add_argument("--runs", type=int, default=7)
+    a = ap.parse_args()
+    args = ["extract", str(a.file)]
+    rows = [("extract (now)", _wall(NOW, args, a.runs)), ("extract, every command imported (before)", _wall(ALL, args, a.runs))]
+    inproc = [subprocess.run([sys.executable, "-c", INPROC, str(a.file)], check=True, capture_output=True, text=True,
+                             cwd=ROOT).stdout.split() for _ in range(a.runs)]
+    rows.append(("extraction alone, cold (first call)", [float(r[1]) for r in inproc]))
+    rows.append(("extraction alone, warm (second call)", [float(r[2]) for r in inproc]))
+    rows.append(("import of the extractor package", [float(r[0]) for r in inproc]))
+    print(f"{a.file.name}, {a.runs} runs\n")
+    print("| what | min s | median s |\n|---|---|---|")
+    for name, xs in rows:
+        print(f"| {name} | {min(xs):.3f} | {statistics.median(xs):.3f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
