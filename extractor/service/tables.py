@@ -65,9 +65,11 @@ def render_html(result: Extraction, *, field_ids: dict[str, int], printed: dict[
         f = result.fields[key]
         shown = escape(_shown(f))
         who = reviewed_by.get(key)
-        if who:
+        if who:  # the reviewed value, the printed one in the title
             was = printed.get(key)
             was = float(was) if isinstance(was, Decimal) else was
+            v = f.value
+            shown = escape(str(float(v) if isinstance(v, Decimal) else v))
             shown = Markup('<span class="reviewed" title="printed {}, reviewed by {}">{}✎</span>').format(was, who, shown)
         if key in flagged:
             fid = field_ids.get(key)
