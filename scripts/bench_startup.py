@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """Start-up of ``govreport extract``: whole-process wall time vs the extraction itself.
 
-    .venv/bin/python scripts/bench_startup.py [FILE] [--runs 7]
+    .venv/bin/python scripts/bench_startup.py [FILE] [--runs 7] [--before DIR]
+
+``--before DIR``: also time ``govreport extract`` from the source tree DIR (an older checkout,
+e.g. ``git archive COMMIT | tar -x -C DIR``), run with this interpreter; rows interleave, so
+both see the same load.
 
 Rows: ``extract`` as it is (only the extract command registered: no database or web stack);
 ``extract, every command imported`` (what every run paid before: the ingest, review and service
@@ -30,12 +34,14 @@ INPROC = ("import sys, time; t0 = time.perf_counter(); from extractor import ext
           "print(t1 - t0, t2 - t1, t3 - t2)")
 
 
-def _wall(code: str, args: list[str], runs: int) -> list[float]:
-    out = []
+def _walls(variants: list[tuple[str, Path]], args: list[str], runs: int) -> list[list[float]]:
+    """Wall times of each (code, cwd) variant, run in turn so they share the machine's load."""
+    out: list[list[float]] = [[] for _ in variants]
     for _ in range(runs):
-        t = time.perf_counter()
-        subprocess.run([sys.executable, "-c", code, *args], check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
-        out.append(time.perf_counter() - t)
+        for k, (code, cwd) in enumerate(variants):
+            t = time.perf_counter()
+            subprocess.run([sys.executable, "-c", code, *args], check=True, stdout=subprocess.DEVNULL, cwd=cwd)
+            out[k].append(time.perf_counter() - t)
     return out
 
 
@@ -43,9 +49,14 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("file", nargs="?", type=Path, default=DEFAULT)
     ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--before", type=Path, default=None, help="an older source tree to time too")
     a = ap.parse_args()
-    args = ["extract", str(a.file)]
-    rows = [("extract (now)", _wall(NOW, args, a.runs)), ("extract, every command imported (before)", _wall(ALL, args, a.runs))]
+    args = ["extract", str(a.file.resolve())]
+    variants = [("extract (this tree)", NOW, ROOT), ("extract, every command module imported first", ALL, ROOT)]
+    if a.before:
+        variants.append((f"extract ({a.before})", NOW, a.before.resolve()))
+    walls = _walls([(code, cwd) for _n, code, cwd in variants], args, a.runs)
+    rows = [(name, w) for (name, _c, _d), w in zip(variants, walls)]
     inproc = [subprocess.run([sys.executable, "-c", INPROC, str(a.file)], check=True, capture_output=True, text=True,
                              cwd=ROOT).stdout.split() for _ in range(a.runs)]
     rows.append(("extraction alone, cold (first call)", [float(r[1]) for r in inproc]))
