@@ -91,6 +91,10 @@ def test_reports_page_and_reader(app_store):
         html = c.get("/reports?has_review=1").text
         assert html.count('<tr data-report=') == 1
         assert c.get("/reports?agency=朝阳").text.count('<tr data-report=') == 1
+        # a reader may look at a review item but does not claim it (nor save: 403)
+        fi = store.field_by_key(1, "review.total")
+        assert c.get(f"/items/{fi.id}").status_code == 200
+        assert store.field(fi.id).claimed_by is None
         # a reader sees the upload page without the form, and cannot post to it
         html = c.get("/upload").text
         assert 'id="upload-form"' not in html and "may browse and export" in html

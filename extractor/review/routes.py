@@ -232,7 +232,7 @@ def item_page(request: Request, user: User, field_id: int):
     store = store_of(request)
     fi = _field_or_404(store, field_id)
     held_by = None
-    if fi.reviewed_by is None:
+    if fi.reviewed_by is None and user.role != "reader":  # a reader looks, never holds
         try:
             Q.claim(store, field_id, user.name, ttl=request.app.state.claim_ttl)
         except ClaimedByOther as e:
