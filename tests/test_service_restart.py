@@ -12,7 +12,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 
 from store_testlib import variant_copies
 from test_review_support import add_users

@@ -254,8 +254,6 @@ def _send(path: str, fmt: str, filename: str) -> FileResponse:
          responses={200: {"content": {m: {} for m in browse.MEDIA.values()}, "description": "the file"},
                     404: {"model": ErrorOut, "description": "no such report"}})
 def export_report(request: Request, user: Reader, report_id: int, format: Fmt = "csv", long: bool = False):
-    from starlette.concurrency import run_in_threadpool  # noqa: F401  (sync route: already in a thread)
-
     store = request.app.state.store
     try:
         store.report(report_id)

@@ -120,7 +120,7 @@ def _expand(files: list[tuple[str, BinaryIO]], tmp: Path, max_files: int) -> lis
     from extractor.ingest.inputs import InputWalker
 
     out: list[tuple[str, BinaryIO | Path]] = []
-    walker = InputWalker(tmp)
+    walker = InputWalker(tmp)  # its archive reader: the same unpacking rules as `govreport ingest`
     for name, fh in files:
         if _suffix(name) == ".zip":
             zpath = tmp / f"in{len(out)}.zip"
@@ -163,8 +163,6 @@ def accept(store: Store, upload_dir: Path, files: list[tuple[str | None, BinaryI
                     sha, size, path = _store_file(fh, upload_dir, _suffix(name), budget, max_bytes)
             else:
                 sha, size, path = _store_file(src, upload_dir, _suffix(name), budget, max_bytes)
-            if size == 0:
-                pass  # stored and extracted like any file: it fails with "empty file", one line
             stored.append((name, sha, size, path))
     now = datetime.now(timezone.utc)
     out: list[Accepted] = []
