@@ -215,3 +215,33 @@ def test_openapi_documents_every_route_with_its_auth(tmp_path):
     assert {"401", "403", "413", "429"} <= set(paths["/api/documents"]["post"]["responses"])
     assert schema["components"]["securitySchemes"]["token"]["scheme"] == "bearer"
     store.close()
+
+
+def test_users_token_cli(tmp_path):
+    from fastapi.testclient import TestClient
+    from typer.testing import CliRunner
+
+    from extractor.cli import app as cli
+
+    web, store = _app(tmp_path, run_jobs=False)
+    db = ["--db", store.url]
+    r = CliRunner().invoke(cli, ["users", "token", "rita", *db])
+    assert r.exit_code == 0, r.output
+    token = r.output.strip()
+    assert token.startswith("grt_") and len(token) > 40
+    from sqlalchemy import select
+
+    from extractor.store.schema import ApiToken
+
+    with store.engine.connect() as conn:
+        hashes = conn.execute(select(ApiToken.__table__.c.token_hash)).scalars().all()
+    assert token not in hashes and len(hashes) == 1  # stored hashed only
+    with TestClient(web) as c:
+        h = {"Authorization": f"Bearer {token}"}
+        assert c.get("/api/reports", headers=h).status_code == 200
+        r = CliRunner().invoke(cli, ["users", "token", "rita", "--revoke", *db])
+        assert r.exit_code == 0 and "revoked 1 token(s) of rita" in r.output
+        assert c.get("/api/reports", headers=h).status_code == 401
+    r = CliRunner().invoke(cli, ["users", "token", "nobody", *db])
+    assert r.exit_code == 1
+    store.close()
