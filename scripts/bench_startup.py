@@ -34,15 +34,22 @@ INPROC = ("import sys, time; t0 = time.perf_counter(); from extractor import ext
           "print(t1 - t0, t2 - t1, t3 - t2)")
 
 
-def _walls(variants: list[tuple[str, Path]], args: list[str], runs: int) -> list[list[float]]:
-    """Wall times of each (code, cwd) variant, run in turn so they share the machine's load."""
-    out: list[list[float]] = [[] for _ in variants]
+def _walls(variants: list[tuple[str, Path]], args: list[str], runs: int) -> tuple[list[list[float]], list[list[float]]]:
+    """Wall and CPU (user + system) seconds of each (code, cwd) variant, run in turn so they
+    share the machine's load; CPU time is the steadier number on a busy machine."""
+    import resource
+
+    walls: list[list[float]] = [[] for _ in variants]
+    cpus: list[list[float]] = [[] for _ in variants]
     for _ in range(runs):
         for k, (code, cwd) in enumerate(variants):
+            r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
             t = time.perf_counter()
             subprocess.run([sys.executable, "-c", code, *args], check=True, stdout=subprocess.DEVNULL, cwd=cwd)
-            out[k].append(time.perf_counter() - t)
-    return out
+            walls[k].append(time.perf_counter() - t)
+            r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpus[k].append((r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime))
+    return walls, cpus
 
 
 def main() -> int:
@@ -55,8 +62,9 @@ def main() -> int:
     variants = [("extract (this tree)", NOW, ROOT), ("extract, every command module imported first", ALL, ROOT)]
     if a.before:
         variants.append((f"extract ({a.before})", NOW, a.before.resolve()))
-    walls = _walls([(code, cwd) for _n, code, cwd in variants], args, a.runs)
+    walls, cpus = _walls([(code, cwd) for _n, code, cwd in variants], args, a.runs)
     rows = [(name, w) for (name, _c, _d), w in zip(variants, walls)]
+    rows += [(name + ", CPU s", c) for (name, _c, _d), c in zip(variants, cpus)]
     inproc = [subprocess.run([sys.executable, "-c", INPROC, str(a.file)], check=True, capture_output=True, text=True,
                              cwd=ROOT).stdout.split() for _ in range(a.runs)]
     rows.append(("extraction alone, cold (first call)", [float(r[1]) for r in inproc]))

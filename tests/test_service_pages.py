@@ -75,6 +75,17 @@ def test_report_page(app_store):
         r = c.get("/agencies/" + quote(HOSTILE))
         assert r.status_code == 200 and "<script>alert(1)" not in r.text and "<svg" in r.text
         assert c.get("/agencies/nobody").status_code == 404
+        # the upload form without JavaScript: stored, then the page follows the new ids
+        r = c.post("/upload", data={"csrf_token": csrf}, follow_redirects=False,
+                   files=[("files", ("again.pdf", (SAMPLES / "seed_chaoyang-minzheng-2023.pdf").read_bytes(), "application/pdf"))])
+        assert r.status_code == 303 and re.fullmatch(r"/upload\?ids=\d+", r.headers["location"])
+        uid = int(r.headers["location"].split("=")[1])
+        doc = c.get(f"/api/documents/{uid}").json()
+        assert doc["status"] == "ok" and doc["duplicate"] and doc["report_id"] == 2  # stored already: not run again
+        assert 'data-ids="%d"' % uid in c.get(r.headers["location"]).text
+        # without the CSRF token: refused
+        r = c.post("/upload", files=[("files", ("x.pdf", b"%PDF-1.4", "application/pdf"))])
+        assert r.status_code == 403
 
 
 def test_reports_page_and_reader(app_store):

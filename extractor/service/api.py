@@ -79,7 +79,9 @@ class DocumentOut(BaseModel):
     errors: list[dict]
     timings: dict
     uploaded_by: str | None = None
-    created_at: str | None = None
+    created_at: str | None = None  # UTC, ISO 8601
+    started_at: str | None = None  # when extraction began (the last attempt)
+    finished_at: str | None = None
 
 
 class ReportItem(BaseModel):

@@ -34,6 +34,15 @@ MEDIA = {
 # --- uploads -------------------------------------------------------------------------------------
 
 
+def _iso(dt) -> str | None:
+    """UTC ISO time (SQLite hands datetimes back naive; they were written in UTC)."""
+    if dt is None:
+        return None
+    from datetime import timezone
+
+    return (dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)).isoformat()
+
+
 def upload_status(store: Store, upload_id: int) -> dict:
     """The API's view of one upload: ``{id, name, sha256, status, report_id, errors, timings}``.
 
@@ -56,7 +65,8 @@ def upload_status(store: Store, upload_id: int) -> dict:
             state = first or state
     out = {"id": up.id, "name": up.name, "sha256": up.sha256, "size": up.size, "status": state,
            "duplicate": up.state == "duplicate", "report_id": None, "errors": [], "timings": {},
-           "uploaded_by": up.uploaded_by, "created_at": up.created_at.isoformat() if up.created_at else None}
+           "uploaded_by": up.uploaded_by, "created_at": _iso(up.created_at), "started_at": _iso(up.started_at),
+           "finished_at": _iso(up.finished_at)}
     if doc is not None:
         out.update(status=doc.status, report_id=doc.report_id, errors=list(doc.errors or []), timings=dict(doc.timings or {}))
     elif state in ("done", "duplicate"):

@@ -42,7 +42,13 @@
     }
     tr.appendChild(rep);
     const total = Object.values(d.timings || {}).reduce(function (a, b) { return a + (+b || 0); }, 0);
-    tr.appendChild(text("td", total ? total.toFixed(2) + " s" : ""));
+    let when = total ? total.toFixed(2) + " s" : "";
+    if (d.status === "running" && d.started_at) {  // how long it has been running so far
+      when = Math.max(0, (Date.now() - Date.parse(d.started_at)) / 1000).toFixed(0) + " s so far";
+    } else if (d.status === "queued") {
+      when = "waiting";
+    }
+    tr.appendChild(text("td", when));
     tr.appendChild(text("td", (d.errors || []).map(function (e) { return e.message; }).join("; ")));
   }
 
