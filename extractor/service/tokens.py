@@ -27,6 +27,7 @@ from extractor.store.schema import ApiToken
 
 PREFIX = "grt_"
 WRITE_ROLES = ("reviewer", "admin")
+LAST_USED_EVERY_S = 60  # how stale ``api_tokens.last_used_at`` may get
 tokens_table = ApiToken.__table__
 users_table = auth.users_table
 
@@ -70,7 +71,8 @@ def user_for_token(store: Store, token: str) -> auth.User | None:
     digest = _digest(token)
     with store.engine.connect() as conn:
         r = conn.execute(
-            select(tokens_table.c.id, tokens_table.c.token_hash, tokens_table.c.revoked_at, users_table.c.name)
+            select(tokens_table.c.id, tokens_table.c.token_hash, tokens_table.c.revoked_at, tokens_table.c.last_used_at,
+                   users_table.c.name)
             .select_from(tokens_table.join(users_table, users_table.c.id == tokens_table.c.user_id))
             .where(tokens_table.c.token_hash == digest)
         ).first()
@@ -79,8 +81,13 @@ def user_for_token(store: Store, token: str) -> auth.User | None:
     user = auth.get_user(store, r.name)
     if user is None or user.disabled:
         return None
-    with store._write() as conn:
-        conn.execute(update(tokens_table).where(tokens_table.c.id == r.id).values(last_used_at=datetime.now(timezone.utc)))
+    now = datetime.now(timezone.utc)
+    last = r.last_used_at
+    if last is not None and last.tzinfo is None:
+        last = last.replace(tzinfo=timezone.utc)
+    if last is None or (now - last).total_seconds() > LAST_USED_EVERY_S:  # not a write per request
+        with store._write() as conn:
+            conn.execute(update(tokens_table).where(tokens_table.c.id == r.id).values(last_used_at=now))
     return user
 
 
