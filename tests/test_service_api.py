@@ -196,6 +196,40 @@ def test_limits_413_and_429(tmp_path):
     store.close()
 
 
+def test_hostile_zips(tmp_path):
+    from fastapi.testclient import TestClient
+
+    app, store = _app(tmp_path, run_jobs=False, max_upload_bytes=300_000, uploads_per_minute=100)
+    alice = _token(store, "alice")
+
+    def zipped(members: dict[str, bytes]) -> bytes:
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as z:
+            for n, data in members.items():
+                z.writestr(n, data)
+        return buf.getvalue()
+
+    with TestClient(app) as c:
+        def post(name, data):
+            return c.post("/api/documents", headers=alice, files=[("files", (name, data, "application/zip"))])
+
+        bomb = zipped({"big.pdf": b"\0" * 50_000_000})  # ~50 KB that unpacks to 50 MB
+        assert len(bomb) < 300_000
+        r = post("bomb.zip", bomb)
+        assert r.status_code == 413 and "unpacks to more than" in r.json()["detail"]
+        assert not list((tmp_path / "up").rglob("*.pdf")) if (tmp_path / "up").exists() else True
+        # nested archives are unpacked; a member's path never decides where it is written
+        inner = zipped({"../../escape.pdf": b"%PDF-1.4 inner"})
+        r = post("outer.zip", zipped({"inner.zip": inner, "a/b.pdf": b"%PDF-1.4 b"}))
+        assert r.status_code == 202, r.text
+        assert sorted(d["name"] for d in r.json()["documents"]) == ["outer.zip!a/b.pdf", "outer.zip!inner.zip!../../escape.pdf"]
+        assert not (tmp_path.parent / "escape.pdf").exists()
+        assert {p.parent.parent for p in (tmp_path / "up").rglob("*.pdf")} == {tmp_path / "up"}
+        r = post("broken.zip", b"PK\x03\x04 not really")
+        assert r.status_code == 400 and "broken.zip" in r.json()["detail"]
+    store.close()
+
+
 def test_openapi_documents_every_route_with_its_auth(tmp_path):
     from fastapi.testclient import TestClient
 
