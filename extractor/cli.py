@@ -12,7 +12,7 @@ import sys
 
 import typer
 
-app = typer.Typer(
+_app = typer.Typer(
     name="govreport",
     help="Extract the tables of government information-disclosure annual reports into data.",
     no_args_is_help=True,
@@ -22,7 +22,7 @@ app = typer.Typer(
 
 
 
-@app.callback()
+@_app.callback()
 def _root() -> None:
     """Extract the tables of government information-disclosure annual reports into data."""
 
@@ -32,21 +32,41 @@ COMMAND_MODULES = [
     "extractor.commands.extract",
     "extractor.ingest.cli",
     "extractor.review.cli",
+    "extractor.service.cli",
 ]
+# a command that is the only one its process needs: ``govreport extract`` registers just its own
+# module, so it never imports the database or web stack (start-up time: see README)
+SOLO_COMMANDS = {"extract": "extractor.commands.extract"}
 
 
-def _register_all() -> None:
-    for name in COMMAND_MODULES:
+def _register_all(only: str | None = None) -> None:
+    for name in [only] if only else COMMAND_MODULES:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as e:
             if e.name == name:  # that area is not built in this install
                 continue
             raise
-        module.register(app)
+        module.register(_app)
 
 
-_register_all()
+_registered = False
+
+
+def _ensure_registered(argv: list[str] | None = None) -> None:
+    global _registered
+    if _registered:
+        return
+    argv = sys.argv[1:] if argv is None else argv
+    _register_all(SOLO_COMMANDS.get(argv[0]) if argv else None)
+    _registered = True
+
+
+def __getattr__(name):  # ``from extractor.cli import app`` (tests, embedding): every command
+    if name == "app":
+        _ensure_registered([])
+        return _app
+    raise AttributeError(name)
 
 
 def _quiet_libraries() -> None:
@@ -92,8 +112,9 @@ def main() -> None:
     """Console entry point. Usage errors exit 2 (click's convention); an error no command
     handled is one line on stderr (``one_line_error``), never a traceback."""
     _quiet_libraries()
+    _ensure_registered()
     try:
-        app()
+        _app()
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         sys.exit(130)

@@ -38,6 +38,25 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+# the generator draws PDFs with fpdf2 in embeddable CJK fonts: the dev extras (`make dev`), which
+# `make demo` does not install (a development tool, not a runtime dependency)
+DEV_EXTRAS = {"fpdf": "fpdf2", "pylopdf_fonts_zh_cn": "pylopdf-fonts-zh-cn", "paperang_p2_fonts_cjk": "paperang-p2-fonts-cjk"}
+
+
+def missing_dev_extras() -> list[str]:
+    """The packages of the dev extras the generator needs that are not installed."""
+    import importlib.util
+
+    return [pkg for mod, pkg in DEV_EXTRAS.items() if importlib.util.find_spec(mod) is None]
+
+
+if __name__ == "__main__" and (missing := missing_dev_extras()):
+    sys.stderr.write(
+        f"make_samples.py: the sample generator needs the dev extras ({', '.join(missing)} missing): "
+        "run `make dev` (or: pip install -e '.[dev]')\n"
+    )
+    raise SystemExit(2)
+
 from scripts.samplegen.build import build_sample_set, write_report, write_scan  # noqa: E402
 from scripts.samplegen.content import generate_report  # noqa: E402
 from scripts.samplegen.seed import build_seed_report  # noqa: E402

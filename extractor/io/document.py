@@ -11,13 +11,14 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Literal
-
-import numpy as np
+from typing import TYPE_CHECKING, Callable, Literal
 
 from extractor.errors import UnreadableFile
 from extractor.io.text_layer import TextLayer, from_pdfium, from_plumber, pdfium_compatible
 from extractor.limits import current as current_limits
+
+if TYPE_CHECKING:  # numpy only where pages are rendered (scans): a text report never loads it
+    import numpy as np
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp"}
 DEFAULT_IMAGE_DPI = 200.0
@@ -177,6 +178,8 @@ def _open_pdf(path: Path, size: int) -> DocumentSource:
             width, height = height, width
 
         def render(dpi: float, i: int = i) -> np.ndarray:
+            import numpy as np
+
             bitmap = pdoc[i].render(scale=dpi / 72.0, rev_byteorder=True)
             arr = bitmap.to_numpy()
             return np.ascontiguousarray(arr[:, :, :3])

@@ -59,6 +59,7 @@ def create_app(
     claim_ttl: timedelta = CLAIM_TTL,
     secure_cookies: bool = False,
     limits: Limits | None = None,
+    service=None,
 ) -> FastAPI:
     """The review app over the store at ``db`` (a URL or an open ``Store``)."""
     store = db if isinstance(db, Store) else open_store(db)
@@ -104,7 +105,11 @@ def create_app(
         return JSONResponse({"detail": str(exc) or "forbidden"}, status_code=403)
 
     from extractor.review import routes
+    from extractor.service.app import install
 
+    # uploads, browsing, tokens (``service``: an ``extractor.service.settings.ServiceSettings``, else
+    # from the environment); before the review routes: its /reports/{id} page is the fuller one
+    install(app, store, service)
     app.include_router(routes.public)
     app.include_router(routes.pages)
     app.include_router(routes.api)

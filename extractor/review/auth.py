@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from extractor.store import Store
 from extractor.store.schema import ReviewSetting, ReviewUser
 
-ROLES = ("reviewer", "admin")
+ROLES = ("reader", "reviewer", "admin")  # reader: browse and export only (extractor.service.tokens)
 
 users_table = ReviewUser.__table__
 settings_table = ReviewSetting.__table__

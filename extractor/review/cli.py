@@ -87,7 +87,7 @@ def _password(password_stdin: bool) -> str:
 @users_app.command("add")
 def users_add(
     name: Annotated[str, typer.Argument(help="Login name")],
-    role: Annotated[str, typer.Option("--role", help="reviewer or admin")] = "reviewer",
+    role: Annotated[str, typer.Option("--role", help="reader (browse, export), reviewer or admin")] = "reviewer",
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin (one line)")] = False,
     db: DbOpt = DEFAULT_URL,
 ) -> None:

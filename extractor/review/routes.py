@@ -50,7 +50,10 @@ def store_of(request: Request) -> Store:
 
 
 def current_user(request: Request) -> auth.User:
-    """The logged-in user; the session must carry the user's current epoch (revocation)."""
+    """The logged-in user: a Bearer token's (``extractor.service.tokens``), or the session's,
+    which must carry the user's current epoch (revocation)."""
+    if (api_user := getattr(request.state, "api_user", None)) is not None:
+        return api_user
     store = store_of(request)
     user = auth.get_user(store, request.session.get("user"))
     if user is None or user.disabled or request.session.get("epoch") != auth.session_epoch(store, user):
@@ -61,8 +64,8 @@ def current_user(request: Request) -> auth.User:
 
 async def csrf_protect(request: Request) -> None:
     """Every unsafe request carries the session's token: header, or the form field."""
-    if request.method in SAFE_METHODS:
-        return
+    if request.method in SAFE_METHODS or getattr(request.state, "api_user", None) is not None:
+        return  # a Bearer token is no cookie: no cross-site request can carry it
     token = request.headers.get(auth.CSRF_HEADER)
     if not token:
         ctype = request.headers.get("content-type", "")
@@ -255,7 +258,7 @@ def item_page(request: Request, user: User, field_id: FieldId):
     store = store_of(request)
     fi = _field_or_404(store, field_id)
     held_by = None
-    if fi.reviewed_by is None:
+    if fi.reviewed_by is None and user.role != "reader":  # a reader looks, never holds
         try:
             Q.claim(store, field_id, user.name, ttl=request.app.state.claim_ttl, admin=user.is_admin)
         except ClaimedByOther as e:
