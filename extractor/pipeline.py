@@ -45,11 +45,17 @@ def stage_open(run: Run) -> None:
     meta.path = str(run.path)
     meta.sha256 = run.source.sha256
     meta.pages = len(run.source.pages)
+    meta.source_kind = run.source.kind
+    meta.encoding = run.source.encoding
 
 
 def stage_classify(run: Run) -> None:
     from extractor.layout.page_kind import classify_page
 
+    if run.source.content is not None:  # web page, Word file: read as text when opened
+        run.kinds = [PageKind.TEXT] * len(run.source.content)
+        run.result.report.text_pages = [p.number for p in run.source.content]
+        return
     run.kinds = [classify_page(p, run.settings) for p in run.source.pages]
     meta = run.result.report
     meta.text_pages = [p.number for p, k in zip(run.source.pages, run.kinds) if k == PageKind.TEXT]
@@ -59,6 +65,9 @@ def stage_classify(run: Run) -> None:
 def stage_read(run: Run) -> None:
     from extractor.layout.text_page import read_text_page
 
+    if run.source.content is not None:
+        run.pages = list(run.source.content)
+        return
     for page, kind in zip(run.source.pages, run.kinds):
         if kind == PageKind.TEXT:
             run.pages.append(read_text_page(page, run.settings))
@@ -101,6 +110,10 @@ def stage_map(run: Run) -> None:
         )
     run.result.report.layout = mapped.layout
     run.result.fields.update(mapped.fields)
+    if run.source is not None and run.source.content is not None:
+        from extractor.grid.provenance import attach_provenance
+
+        attach_provenance(run.result.fields, run.tables)
     for issue in mapped.issues:
         run.warn("map", "mapping", issue)
 

@@ -1,0 +1,202 @@
+"""Read a saved report web page (``.html``, ``.htm``, ``.shtml``, ``.xhtml``) into tables and prose.
+
+Steps: decode (``encoding.decode_page``), parse with lxml's HTML parser (forgiving, as browsers
+are), find the report's tables — the innermost ``<table>`` elements whose text names rows of the
+format (a layout table wrapping the page is never one) — and the article around them: their
+nearest common ancestor, widened while the wider block is still mostly text rather than links
+(menus, search boxes and footers are link lists). The title comes from
+``<meta name="ArticleTitle">`` (TRS and most government CMSs), an ``og:title``, the article's
+heading, or ``<title>`` without its ``_栏目_站点`` suffix, whichever first names a year and a
+report. The prose (for the title year, the agency and the 信息处理费 sentence) is the article's
+block text with the tables left out.
+
+Errors: undecodable text → ``UnreadableFile`` (exit 3); no report table → ``NotAReport``
+(``no_table``, exit 4) saying whether the page shows its tables as images (图片版).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from extractor.errors import NotAReport, UnreadableFile
+from extractor.grid.html_grid import SKIP_TAGS, _hidden, _tag, cell_text, html_grid
+from extractor.grid.structured import clean_text, grid_height
+from extractor.io.encoding import decode_page
+from extractor.io.structured import StructuredContent
+from extractor.mapping.labels import normalize_label
+
+HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
+# words that only the format's tables print; two of them make a table a report table
+TABLE_WORDS = ("本年新收", "上年结转", "予以公开", "不予公开", "自然人", "行政复议", "行政诉讼", "规范性文件",
+               "行政许可", "行政处罚", "维持", "纠正", "结转下年度", "本年制发", "处理决定")
+BLOCK_TAGS = {"p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "section", "article", "center",
+              "blockquote", "pre", "ul", "ol", "dd", "dt", "hr"}
+TITLE_SPLIT = re.compile(r"\s*(?:[_|｜]|--|—|\s-\s)\s*")
+YEAR_REPORT = re.compile(r"(19|20)\d{2}.*报告")
+MAX_LINK_DENSITY = 0.3
+
+
+def looks_like_html(head: bytes) -> bool:
+    """The first bytes look like markup (any ASCII-compatible encoding, BOM allowed)."""
+    h = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return h.startswith((b"<!doctype html", b"<html", b"<?xml", b"<head", b"<meta", b"<!--", b"<body", b"<table",
+                         b"<div", b"<p")) or b"<html" in h[:1024]
+
+
+def read_html(path: Path) -> StructuredContent:
+    """The page's report tables as grids, its title and prose. See the module doc for errors."""
+    data = path.read_bytes()
+    decoded = decode_page(data, path)
+    root = _parse(decoded.text, path)
+    leaves = [t for t in root.iter("table") if not any(True for _ in t.iterdescendants("table"))]
+    report_tables = [t for t in leaves if _table_score(t) >= 2]
+    title = find_title(root)
+    if not report_tables:
+        images = len(_article_images(root))
+        why = (f"its tables are {images} image(s) (图片版); give the saved page folder with the images"
+               if images else "not an annual report page")
+        raise NotAReport(
+            f"{path}: no report table in the web page ({len(leaves)} table(s), none with the format's rows"
+            f"{'; title ' + repr(title) if title else ''}); {why}",
+            code="no_table",
+        )
+    anchor = _common_ancestor(report_tables)
+    article = _widen(anchor)
+    tables = [t for t in leaves if _inside(t, anchor) or t in report_tables]
+    grids, top = [], 0.0
+    for i, t in enumerate(tables):
+        g = html_grid(t, index=i, top=top)
+        if g.n_rows and g.n_cols:
+            grids.append(g)
+            top += grid_height(g)
+    return StructuredContent(kind="html", title=title, paragraphs=block_texts(article), grids=grids,
+                             encoding=decoded.encoding)
+
+
+def _parse(text: str, path: Path):
+    import lxml.html
+    from lxml import etree
+
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)  # lxml refuses str input with an encoding declaration
+    try:
+        return lxml.html.document_fromstring(text)
+    except (etree.ParserError, ValueError) as e:
+        raise UnreadableFile(f"{path}: the web page cannot be parsed ({e})", code="corrupt_html") from None
+
+
+def _table_score(table) -> int:
+    text = normalize_label("".join(cell_text(td) for td in table.iter("td", "th")))
+    return sum(1 for w in TABLE_WORDS if w in text)
+
+
+def _inside(el, ancestor) -> bool:
+    return any(a is ancestor for a in el.iterancestors())
+
+
+def _common_ancestor(elements: list):
+    chains = [[el, *el.iterancestors()][::-1] for el in elements]
+    common = None
+    for level in zip(*chains):
+        if all(x is level[0] for x in level):
+            common = level[0]
+        else:
+            break
+    if common is None or common in elements and len(elements) == 1:
+        common = elements[0].getparent()
+    return common
+
+
+def _text_len(el) -> int:
+    return sum(len(t.strip()) for t in el.itertext())
+
+
+def _link_len(el) -> int:
+    return sum(_text_len(a) for a in el.iter("a"))
+
+
+def _widen(el):
+    """The widest ancestor of ``el`` still mostly text (not a menu or a footer of links)."""
+    best = el
+    cur = el.getparent()
+    while cur is not None and _tag(cur) not in ("body", "html"):
+        total = _text_len(cur)
+        if total and _link_len(cur) / total > MAX_LINK_DENSITY:
+            break
+        best = cur
+        cur = cur.getparent()
+    return best
+
+
+def block_texts(article) -> list[str]:
+    """The article's text split at block elements, tables and hidden parts left out."""
+    out: list[str] = []
+    buf: list[str] = []
+
+    def flush() -> None:
+        t = clean_text("".join(buf))
+        if t:
+            out.append(t)
+        buf.clear()
+
+    def walk(el) -> None:
+        t = _tag(el)
+        if t in SKIP_TAGS or t == "table" or (isinstance(el.tag, str) and _hidden(el)):
+            flush()
+            if el.tail:
+                buf.append(el.tail)
+            return
+        block = t in BLOCK_TAGS
+        if block:
+            flush()
+        if el.text and isinstance(el.tag, str):
+            buf.append(el.text)
+        for child in el:
+            walk(child)
+        if block:
+            flush()
+        if el.tail:
+            buf.append(el.tail)
+
+    if article.text:
+        buf.append(article.text)
+    for child in article:
+        walk(child)
+    flush()
+    return out
+
+
+def find_title(root) -> str | None:
+    """The report's title: meta ArticleTitle, og:title, a heading, or ``<title>`` (see module doc)."""
+    candidates: list[str] = []
+    for name in ("ArticleTitle", "articletitle", "title", "Title"):
+        candidates += [m.get("content", "") for m in root.iter("meta") if m.get("name") == name]
+    candidates += [m.get("content", "") for m in root.iter("meta") if m.get("property") == "og:title"]
+    for tag in ("h1", "h2", "h3"):
+        candidates += [cell_text(h) for h in root.iter(tag)]
+    candidates += [cell_text(el) for el in root.iter() if isinstance(el.tag, str)
+                   and "title" in (el.get("class") or "").lower() and len(cell_text(el)) < 80]
+    head_title = next((t.text_content() for t in root.iter("title")), "")
+    candidates += [p for p in TITLE_SPLIT.split(head_title)] + [head_title]
+    candidates = [clean_text(c) for c in candidates if c and clean_text(c)]
+    for c in candidates:
+        if YEAR_REPORT.search(c) and ("公开" in c or "政务" in c):
+            return c
+    return candidates[0] if candidates else None
+
+
+def _article_images(root) -> list:
+    return [img for img in root.iter("img") if (img.get("src") or "").lower().split("?")[0].endswith(
+        (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".webp"))]
+
+
+def find_page_file(folder: Path) -> Path | None:
+    """A saved page folder's page: ``index.html``/``page.html`` or the largest HTML file in it."""
+    pages = [p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in HTML_SUFFIXES]
+    if not pages:
+        return None
+    for name in ("page.html", "index.html", "index.htm", "page.htm"):
+        for p in pages:
+            if p.name.lower() == name:
+                return p
+    return max(pages, key=lambda p: p.stat().st_size)

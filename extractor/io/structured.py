@@ -1,0 +1,36 @@
+"""A document read as tables and paragraphs (web page, Word file) rather than as pages.
+
+It becomes one ``PageContent`` on a notional page (see ``extractor.grid.structured``): a title
+line in large type, the prose paragraphs, and the grids in reading order. From there the pipeline
+is the PDF's: stitching (a no-op), title, mapping, prose, checks, storage, review.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from extractor.grid.structured import grid_height, text_lines
+from models.page import Grid, PageContent, PageKind, TextLine
+
+TITLE_SIZE = 22.0
+BODY_SIZE = 12.0
+
+
+@dataclass
+class StructuredContent:
+    kind: str  # "html" | "docx"
+    title: str | None
+    paragraphs: list[str]  # the article's prose, tables left out, in reading order
+    grids: list[Grid]
+    encoding: str | None = None
+    notes: list[str] = field(default_factory=list)  # what the reader chose (for warnings)
+
+    def page(self) -> PageContent:
+        texts: list[tuple[str, float]] = []
+        if self.title:
+            texts.append((self.title, TITLE_SIZE))
+        texts += [(p, BODY_SIZE) for p in self.paragraphs]
+        lines: list[TextLine] = text_lines(texts)
+        height = sum(grid_height(g) for g in self.grids) + 16.0 * len(lines)
+        return PageContent(number=1, width=max([g.bbox.x1 for g in self.grids if g.bbox] + [595.0]),
+                           height=max(842.0, height), kind=PageKind.TEXT, lines=lines, grids=list(self.grids))
