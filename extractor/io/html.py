@@ -70,7 +70,7 @@ def read_html(path: Path) -> StructuredContent:
         if g.n_rows and g.n_cols:
             grids.append(g)
             top += grid_height(g)
-    return StructuredContent(kind="html", title=title, paragraphs=block_texts(article), grids=grids,
+    return StructuredContent(kind="html", title=title, paragraphs=block_texts(article, skip=tables), grids=grids,
                              encoding=decoded.encoding)
 
 
@@ -128,8 +128,10 @@ def _widen(el):
     return best
 
 
-def block_texts(article) -> list[str]:
-    """The article's text split at block elements, tables and hidden parts left out."""
+def block_texts(article, skip: list = ()) -> list[str]:
+    """The article's text split at block elements; the tables in ``skip`` (read as grids),
+    nested ones and hidden parts left out. Layout tables around the article are walked."""
+    skipped = set(map(id, skip))
     out: list[str] = []
     buf: list[str] = []
 
@@ -141,7 +143,7 @@ def block_texts(article) -> list[str]:
 
     def walk(el) -> None:
         t = _tag(el)
-        if t in SKIP_TAGS or t == "table" or (isinstance(el.tag, str) and _hidden(el)):
+        if t in SKIP_TAGS or id(el) in skipped or (isinstance(el.tag, str) and _hidden(el)):
             flush()
             if el.tail:
                 buf.append(el.tail)

@@ -1,0 +1,106 @@
+"""Read a Word ``.docx`` report into tables and prose with python-docx.
+
+The body is walked in reading order, content controls (``w:sdt``) and text boxes
+(``w:txbxContent``; a report table pasted into a text box is read where the box is anchored)
+included; the duplicate VML copy a text box carries for old readers (``mc:Fallback``) is skipped.
+Tables are the innermost ``w:tbl`` (laid out by ``extractor.grid.docx_grid``). The title is the
+opening paragraphs in the largest type (run size, else the paragraph style's, else a Title or
+Heading style), or the first paragraph naming a year and a report when every size is the same.
+
+Errors: a package python-docx cannot open → ``UnreadableFile`` (``corrupt_docx``, exit 3); no
+tables → ``NotAReport`` (``no_table``, exit 4).
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+from extractor.errors import NotAReport, UnreadableFile
+from extractor.grid.docx_grid import NS, docx_grid, q, xml_text
+from extractor.grid.structured import clean_text, grid_height
+from extractor.io.structured import StructuredContent
+
+YEAR_REPORT = re.compile(r"(19|20)\d{2}.*报告")
+DEFAULT_SIZE = 10.5  # Word's 五号
+TITLE_LOOKAHEAD = 8
+
+
+def read_docx(path: Path, *, shown_as: Path | None = None) -> StructuredContent:
+    """The document's tables as grids, its title and prose. ``shown_as``: the name to put in
+    messages (a converted ``.doc``'s original)."""
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    name = shown_as or path
+    try:
+        document = docx.Document(str(path))
+    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile, OSError) as e:
+        raise UnreadableFile(f"{name}: the Word file is corrupt or not a Word document ({type(e).__name__}: {e})",
+                             code="corrupt_docx") from None
+    except Exception as e:  # lxml XMLSyntaxError and the like from a damaged part
+        raise UnreadableFile(f"{name}: the Word file is corrupt ({type(e).__name__}: {e})",
+                             code="corrupt_docx") from None
+    body = document.element.body
+    tables = [t for t in body.xpath(".//w:tbl[not(ancestor::mc:Fallback)]", namespaces=NS)
+              if not t.xpath(".//w:tbl", namespaces=NS)]
+    if not tables:
+        raise NotAReport(f"{name}: no table in the Word document; not an annual report", code="no_table")
+    grids, top = [], 0.0
+    for i, tbl in enumerate(tables):
+        where = "txbx" if tbl.xpath("ancestor::w:txbxContent", namespaces=NS) else "body"
+        g = docx_grid(tbl, index=i, top=top, path=f"{where}/tbl[{i + 1}]")
+        if g.n_rows and g.n_cols:
+            grids.append(g)
+            top += grid_height(g)
+    paragraphs = [p for p in body.xpath(".//w:p[not(ancestor::w:tbl)][not(ancestor::mc:Fallback)]", namespaces=NS)]
+    styles = _styles(document)
+    texts = [(clean_text(xml_text(p)), _size(p, styles)) for p in paragraphs]
+    texts = [(t, s) for t, s in texts if t]
+    return StructuredContent(kind="docx", title=_title(texts), paragraphs=[t for t, _ in texts], grids=grids)
+
+
+def _size(p, styles: dict) -> float:
+    """The paragraph's type size in points: its largest run, else its style's, else Word's default."""
+    sizes = []
+    for sz in p.xpath("./w:r/w:rPr/w:sz | ./w:hyperlink/w:r/w:rPr/w:sz", namespaces=NS):
+        try:
+            sizes.append(int(sz.get(q("val"))) / 2)
+        except (TypeError, ValueError):
+            pass
+    if sizes:
+        return max(sizes)
+    style_id = p.xpath("string(./w:pPr/w:pStyle/@w:val)", namespaces=NS)
+    style = styles.get(style_id)
+    style_name = ((style.name or "") if style is not None else "").lower()
+    while style is not None:
+        if style.font is not None and style.font.size is not None:
+            return style.font.size.pt
+        style = style.base_style
+    if style_name == "title" or style_name.startswith("heading") or style_name.startswith("标题"):
+        return 16.0
+    return DEFAULT_SIZE
+
+
+def _styles(document) -> dict:
+    try:
+        return {s.style_id: s for s in document.styles}
+    except Exception:  # a damaged styles part: sizes fall back to the default
+        return {}
+
+
+def _title(texts: list[tuple[str, float]]) -> str | None:
+    head = texts[:TITLE_LOOKAHEAD]
+    if not head:
+        return None
+    biggest = max(s for _, s in head)
+    if any(s < biggest for _, s in head):
+        lines: list[str] = []
+        for t, s in head:  # the first run of paragraphs in the largest type
+            if s >= 0.85 * biggest:
+                lines.append(t)
+            elif lines:
+                break
+        return "".join(lines)
+    return next((t for t, _ in head if YEAR_REPORT.search(t)), head[0][0])
