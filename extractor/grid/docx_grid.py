@@ -10,12 +10,19 @@ and hidden (``w:vanish``) text left out — then ``structured.clean_text``.
 
 from __future__ import annotations
 
+from lxml import etree
+
 from extractor.grid.structured import MAX_SPAN, SourceCell, build_grid, clean_text
 from models.page import Grid
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 NS = {"w": W, "mc": MC}
+
+
+def xp(el, expr: str) -> list:
+    """XPath with the w:/mc: prefixes on any element (python-docx's own elements included)."""
+    return etree._Element.xpath(el, expr, namespaces=NS)
 
 
 def q(tag: str) -> str:
@@ -78,11 +85,11 @@ def _int(v: str | None, default: int) -> int:
 
 
 def table_rows(tbl) -> list:
-    return tbl.xpath("./w:tr | ./w:sdt/w:sdtContent/w:tr", namespaces=NS)
+    return xp(tbl, "./w:tr | ./w:sdt/w:sdtContent/w:tr")
 
 
 def row_cells(tr) -> list:
-    return tr.xpath("./w:tc | ./w:sdt/w:sdtContent/w:tc", namespaces=NS)
+    return xp(tr, "./w:tc | ./w:sdt/w:sdtContent/w:tc")
 
 
 def layout_table(tbl, path: str = "") -> tuple[list[SourceCell], int, int]:

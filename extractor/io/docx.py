@@ -18,7 +18,7 @@ import zipfile
 from pathlib import Path
 
 from extractor.errors import NotAReport, UnreadableFile
-from extractor.grid.docx_grid import NS, docx_grid, q, xml_text
+from extractor.grid.docx_grid import docx_grid, q, xml_text, xp
 from extractor.grid.structured import clean_text, grid_height
 from extractor.io.structured import StructuredContent
 
@@ -43,18 +43,18 @@ def read_docx(path: Path, *, shown_as: Path | None = None) -> StructuredContent:
         raise UnreadableFile(f"{name}: the Word file is corrupt ({type(e).__name__}: {e})",
                              code="corrupt_docx") from None
     body = document.element.body
-    tables = [t for t in body.xpath(".//w:tbl[not(ancestor::mc:Fallback)]", namespaces=NS)
-              if not t.xpath(".//w:tbl", namespaces=NS)]
+    tables = [t for t in xp(body, ".//w:tbl[not(ancestor::mc:Fallback)]")
+              if not xp(t, ".//w:tbl")]
     if not tables:
         raise NotAReport(f"{name}: no table in the Word document; not an annual report", code="no_table")
     grids, top = [], 0.0
     for i, tbl in enumerate(tables):
-        where = "txbx" if tbl.xpath("ancestor::w:txbxContent", namespaces=NS) else "body"
+        where = "txbx" if xp(tbl, "ancestor::w:txbxContent") else "body"
         g = docx_grid(tbl, index=i, top=top, path=f"{where}/tbl[{i + 1}]")
         if g.n_rows and g.n_cols:
             grids.append(g)
             top += grid_height(g)
-    paragraphs = [p for p in body.xpath(".//w:p[not(ancestor::w:tbl)][not(ancestor::mc:Fallback)]", namespaces=NS)]
+    paragraphs = [p for p in xp(body, ".//w:p[not(ancestor::w:tbl)][not(ancestor::mc:Fallback)]")]
     styles = _styles(document)
     texts = [(clean_text(xml_text(p)), _size(p, styles)) for p in paragraphs]
     texts = [(t, s) for t, s in texts if t]
@@ -64,14 +64,14 @@ def read_docx(path: Path, *, shown_as: Path | None = None) -> StructuredContent:
 def _size(p, styles: dict) -> float:
     """The paragraph's type size in points: its largest run, else its style's, else Word's default."""
     sizes = []
-    for sz in p.xpath("./w:r/w:rPr/w:sz | ./w:hyperlink/w:r/w:rPr/w:sz", namespaces=NS):
+    for sz in xp(p, "./w:r/w:rPr/w:sz | ./w:hyperlink/w:r/w:rPr/w:sz"):
         try:
             sizes.append(int(sz.get(q("val"))) / 2)
         except (TypeError, ValueError):
             pass
     if sizes:
         return max(sizes)
-    style_id = p.xpath("string(./w:pPr/w:pStyle/@w:val)", namespaces=NS)
+    style_id = xp(p, "string(./w:pPr/w:pStyle/@w:val)")
     style = styles.get(style_id)
     style_name = ((style.name or "") if style is not None else "").lower()
     while style is not None:
