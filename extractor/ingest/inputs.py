@@ -3,8 +3,10 @@
 A PATH is
 * a file — extracted whatever its name (the content decides what it is), except ``.zip``
   (an archive) and ``.csv`` (a manifest);
-* a folder — walked recursively; report files (``.pdf`` and page images) and ``.zip`` archives
-  in it are taken, everything else (``.txt``, ``.json``, hidden files) is left alone;
+* a folder — walked recursively; report files (``.pdf``, page images, web pages ``.html``/``.htm``/
+  ``.shtml``/``.xhtml``, Word ``.docx``/``.doc``/``.wps``) and ``.zip`` archives in it are taken,
+  everything else (``.txt``, ``.json``, hidden files) is left alone; images saved with a web page
+  (beside it or in its ``NAME_files`` folder) belong to the page, not taken on their own;
 * a ``.zip`` archive — its members are unpacked into a temporary folder and taken as a folder's
   files would be (nested archives too);
 * a manifest ``.csv`` — a header row with a ``path`` column (also accepted: ``file``,
@@ -27,7 +29,9 @@ from pathlib import Path
 
 from extractor.io.document import IMAGE_SUFFIXES, file_sha256
 
-DOCUMENT_SUFFIXES = {".pdf"} | IMAGE_SUFFIXES
+WEB_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
+WORD_SUFFIXES = {".docx", ".doc", ".wps"}
+DOCUMENT_SUFFIXES = {".pdf"} | IMAGE_SUFFIXES | WEB_SUFFIXES | WORD_SUFFIXES
 MANIFEST_PATH_COLUMNS = ("path", "file", "filename")
 MANIFEST_URL_COLUMNS = ("source_url", "url")
 
@@ -53,6 +57,16 @@ class Item:
 
 def _is_document(p: Path) -> bool:
     return p.suffix.lower() in DOCUMENT_SUFFIXES
+
+
+def _page_resource(p: Path, page_dirs: set[Path]) -> bool:
+    """An image saved with a web page: beside it, or in its ``NAME_files`` folder."""
+    if p.suffix.lower() not in IMAGE_SUFFIXES:
+        return False
+    return p.parent in page_dirs or any(
+        part.endswith(("_files", ".files")) and parent.parent in page_dirs
+        for parent in [p.parent, *p.parents] for part in [parent.name] if parent != parent.parent
+    )
 
 
 def _is_archive(p: Path) -> bool:
@@ -93,11 +107,14 @@ class InputWalker:
         except OSError as e:
             yield Item(folder, name, meta, problem=("unreadable", f"{name}: cannot list the folder ({e})"))
             return
+        page_dirs = {p.parent for p in entries if p.suffix.lower() in WEB_SUFFIXES}
         for p in entries:
             rel = p.relative_to(folder)
             if any(part.startswith(".") for part in rel.parts) or not p.is_file():
                 continue
             sub = str(Path(name) / rel)
+            if _page_resource(p, page_dirs):
+                continue  # an image of a saved web page, not a report of its own
             if _is_archive(p):
                 yield from self._archive(p, meta, sub)
             elif _is_document(p):
