@@ -5,8 +5,9 @@ and the declaration is often wrong (a GBK page that says ``utf-8`` after a site 
 reverse). A candidate is accepted only when it decodes the bytes strictly *and* the text reads as
 Chinese (ideographs, few control characters); the order is: byte-order mark, UTF-8, the declared
 charset, GB18030 (a superset of GBK and GB2312), then charset-normalizer's best guess (Big5,
-UTF-16 without a BOM, ...). Nothing accepted is an ``UnreadableFile`` (exit 3) that names what was
-tried.
+UTF-16 without a BOM, ...). Valid UTF-8 with no Chinese in it is taken as it is (a page, but not a
+report: the caller finds no report table). Nothing accepted is an ``UnreadableFile`` (exit 3)
+that names what was tried.
 """
 
 from __future__ import annotations
@@ -55,11 +56,15 @@ def _codec(name: str | None) -> str | None:
         return None
 
 
+def _has_controls(text: str) -> bool:
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
+    return controls > max(2, len(text) // 1000)
+
+
 def reads_as_chinese(text: str) -> bool:
     """Enough CJK ideographs and almost no C0 control characters (binary read as text)."""
     cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf")
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
-    return cjk >= MIN_CJK and controls <= max(2, len(text) // 1000)
+    return cjk >= MIN_CJK and not _has_controls(text)
 
 
 def decode_page(data: bytes, name: str | Path = "page") -> Decoded:
@@ -78,6 +83,7 @@ def decode_page(data: bytes, name: str | Path = "page") -> Decoded:
         candidates.append(_codec(declared))
     candidates.append("gb18030")
     seen: set[str] = set()
+    valid_utf8: str | None = None
     for enc in candidates:
         if enc in seen:
             continue
@@ -89,6 +95,8 @@ def decode_page(data: bytes, name: str | Path = "page") -> Decoded:
             continue
         if reads_as_chinese(text):
             return Decoded(text=text.lstrip("\ufeff"), encoding=enc, declared=declared)
+        if enc in ("utf-8", "utf-8-sig") and not _has_controls(text):
+            valid_utf8 = text
     guess = _detected(data)
     if guess and guess not in seen:
         tried.append(guess)
@@ -98,6 +106,8 @@ def decode_page(data: bytes, name: str | Path = "page") -> Decoded:
             text = ""
         if reads_as_chinese(text):
             return Decoded(text=text.lstrip("\ufeff"), encoding=guess, declared=declared)
+    if valid_utf8 is not None:  # valid text, just not Chinese: a page, but not a report's
+        return Decoded(text=valid_utf8.lstrip("\ufeff"), encoding="utf-8", declared=declared)
     said = f"declares {declared!r}" if declared else "declares no charset"
     raise UnreadableFile(
         f"{name}: cannot decode the page's text ({said}; no Chinese text as {', '.join(tried)})",
