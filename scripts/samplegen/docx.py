@@ -109,7 +109,7 @@ def write_docx(report: Report, outdir: Path, *, seed: int = 0, name: str | None 
                 _in_textbox(document, table)
     for line in report.closing:
         document.add_paragraph(line)
-    name = name or f"{report.name}{'-textbox' if textbox else ''}"
+    name = name or f"{report.name}-word{'-textbox' if textbox else ''}"
     outdir.mkdir(parents=True, exist_ok=True)
     out = outdir / f"{name}.docx"
     document.save(str(out))
