@@ -81,6 +81,10 @@ def stage_read(run: Run) -> None:
             run.pages.append(read_scan_page(page, run.settings, run.ocr_engine))
         else:
             run.pages.append(PageContent(number=page.number, width=page.width, height=page.height, kind=kind))
+    if run.source.title_hint and run.pages:  # 图片版 page: its title as page 1's title line
+        from extractor.io.structured import hint_title_line
+
+        run.pages[0].lines.insert(0, hint_title_line(run.source.title_hint))
 
 
 def stage_stitch(run: Run) -> None:

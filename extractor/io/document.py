@@ -87,6 +87,7 @@ class DocumentSource:
     size: int
     content: list | None = None  # web pages and Word files: pages already read (``PageContent``)
     encoding: str | None = None  # web pages: the encoding the text was decoded with
+    title_hint: str | None = None  # a web page whose report is images (图片版): the page's title
     _closers: list[Callable[[], None]] = field(default_factory=list)
 
     def close(self) -> None:

@@ -53,6 +53,9 @@ def read_html(path: Path) -> StructuredContent:
     report_tables = [t for t in leaves if _table_score(t) >= 2]
     title = find_title(root)
     if not report_tables:
+        local = local_images(root, path)
+        if local:  # 图片版: the tables are pictures saved with the page
+            raise ImagePage(path, local, title)
         images = len(_article_images(root))
         why = (f"its tables are {images} image(s) (图片版); give the saved page folder with the images"
                if images else "not an annual report page")
@@ -72,6 +75,40 @@ def read_html(path: Path) -> StructuredContent:
             top += grid_height(g)
     return StructuredContent(kind="html", title=title, paragraphs=block_texts(article, skip=tables), grids=grids,
                              encoding=decoded.encoding)
+
+
+class ImagePage(Exception):
+    """The page shows its report as images (图片版) and the saved folder holds them: read them as a
+    scan. ``images`` in page order; ``title`` from the page."""
+
+    def __init__(self, path: Path, images: list[Path], title: str | None):
+        super().__init__(f"{path}: {len(images)} image(s)")
+        self.path, self.images, self.title = path, images, title
+
+
+MIN_IMAGE_BYTES = 20_000  # icons, logos and spacers are smaller than a page of a report
+
+
+def local_images(root, page: Path) -> list[Path]:
+    """The page's ``<img>`` files that were saved with it (beside it or in a sub-folder), large
+    enough to be a page of the report, in page order, each once."""
+    from urllib.parse import unquote, urlsplit
+
+    base = page.parent.resolve()
+    out: list[Path] = []
+    for img in _article_images(root):
+        src = unquote(urlsplit(img.get("src") or "").path)
+        if not src or src.startswith("/"):
+            src = Path(src).name  # a site-absolute path: the saved copy sits beside the page
+        try:
+            f = (base / src).resolve()
+        except (OSError, ValueError):
+            continue
+        if base not in f.parents or not f.is_file() or f in out:  # never outside the saved folder
+            continue
+        if f.stat().st_size >= MIN_IMAGE_BYTES:
+            out.append(f)
+    return out
 
 
 def _parse(text: str, path: Path):

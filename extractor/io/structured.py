@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from extractor.grid.structured import grid_height, text_lines
+from models.extraction import BBox
 from models.page import Grid, PageContent, PageKind, TextLine
 
 TITLE_SIZE = 22.0
@@ -34,3 +35,9 @@ class StructuredContent:
         height = sum(grid_height(g) for g in self.grids) + 16.0 * len(lines)
         return PageContent(number=1, width=max([g.bbox.x1 for g in self.grids if g.bbox] + [595.0]),
                            height=max(842.0, height), kind=PageKind.TEXT, lines=lines, grids=list(self.grids))
+
+
+def hint_title_line(title: str) -> TextLine:
+    """A web page's title given to a report read from its images (图片版): page 1's title line,
+    in a size no line of the images reaches, at the page's top edge."""
+    return TextLine(text=title, bbox=BBox(x0=0.0, top=0.0, x1=1.0, bottom=1.0), page=1, size=1e4)

@@ -16,9 +16,16 @@ from extractor.io.structured import StructuredContent
 
 
 def open_structured(path: Path, kind: str, size: int):
-    from extractor.io.document import DocumentSource, PageSource, file_sha256
+    from extractor.io.document import DocumentSource, PageSource, _open_images, file_sha256
+    from extractor.io.html import ImagePage
 
-    content = read_structured(path, kind)
+    try:
+        content = read_structured(path, kind)
+    except ImagePage as page:  # 图片版: the saved images are the report's pages, read as a scan
+        source = _open_images(path, page.images, size)
+        source.sha256 = file_sha256(path)
+        source.title_hint = page.title
+        return source
     page = content.page()
     return DocumentSource(
         path=path, kind="html" if content.kind == "html" else "docx",
