@@ -43,7 +43,10 @@ def _plain(v):
 
 def wide_rows(store: Store, *, reviewed: bool = True) -> Iterator[dict]:
     keys = all_keys()
+    second_sources = store.attachment_report_ids()  # a page's own attachment: the same report, one row
     for rep, frows, _audit in store.iter_report_rows():
+        if rep.id in second_sources:
+            continue
         row = {c: getattr(rep, {"report_id": "id"}.get(c, c)) for c in REPORT_COLUMNS}
         values = dict.fromkeys(keys)
         for f in frows:

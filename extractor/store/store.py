@@ -881,6 +881,35 @@ class Store:
             rows = conn.execute(select(X).where(X.c.report_id == report_id).order_by(X.c.id)).all()
         return [(r.previous_report_id, self._check(r)) for r in rows]
 
+    # -- one report from two sources (a web page and its own attachment) -------------------------
+
+    SAME_REPORT = "same-report"  # cross_checks rule linking a page (report_id) to its attachment
+
+    def save_source_pair(self, page_report_id: int, attachment_report_id: int, checks: list[Check]) -> None:
+        """Store the link between a page's report and its attachment's (``checks``: the link and the
+        fields they disagree on, as cross-document checks); disagreeing fields of both go to review.
+        Replaces the pair's earlier results, in one transaction."""
+        broken = sorted({k for c in checks if c.status == "broken" for k in c.fields})
+        with self._write() as conn:
+            conn.execute(delete(X).where(X.c.report_id == page_report_id,
+                                         X.c.previous_report_id == attachment_report_id))
+            now = utcnow()
+            conn.execute(insert(X), [
+                {**self._check_row(page_report_id, c), "previous_report_id": attachment_report_id, "created_at": now}
+                for c in checks
+            ])
+            if broken:
+                conn.execute(
+                    update(F).where(F.c.report_id.in_([page_report_id, attachment_report_id]), F.c.key.in_(broken),
+                                    F.c.status != FieldStatus.REVIEW.value)
+                    .values(status=FieldStatus.REVIEW.value, version=F.c.version + 1)
+                )
+
+    def attachment_report_ids(self) -> set[int]:
+        """Reports stored as the second source of another (a page's attachment): one report, one row."""
+        with self._read() as conn:
+            return {r for (r,) in conn.execute(select(X.c.previous_report_id).where(X.c.rule == self.SAME_REPORT))}
+
     # -- summaries for status and export ---------------------------------------------------------
 
     def status_summary(self) -> dict:
