@@ -73,6 +73,11 @@ def test_ingest_folder_of_pdfs_pages_and_docx(tmp_path):
 
         n = export(store, out, "csv")
         docs = store.documents()
+        page = next(d for d in docs if d.path and d.path.endswith("page.html"))
+        stored = store.load_extraction(page.report_id)
+        assert (stored.report.source_kind, stored.report.encoding) == ("html", "gb18030")
+        ref = stored.fields["applications.received.total"].provenance
+        assert ref.kind == "html" and ref.table == 1 and "/td" in ref.path
     assert n == 4  # one row per report: the PDF, two pages, the DOCX
     rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
     by_agency = {r["agency"] for r in rows}

@@ -56,6 +56,7 @@ from models.extraction import (
     Field,
     FieldStatus,
     ReportMeta,
+    SourceRef,
     Suggestion,
 )
 from models.fields import Layout
@@ -317,6 +318,8 @@ class Store:
             pages=meta.pages,
             text_pages=list(meta.text_pages),
             ocr_pages=list(meta.ocr_pages),
+            source_kind=meta.source_kind,
+            encoding=meta.encoding,
             status=extraction.status.value,
             error_code=clean_text(fatal.code)[:64] if fatal is not None else None,
             error_message=clean_text(fatal.message) if fatal is not None else None,
@@ -395,6 +398,7 @@ class Store:
             alternatives=_clean_json([a.model_dump() for a in f.alternatives]) or None,
             char_scores=list(f.char_scores) or None,
             evidence=dict(f.evidence) or None,
+            provenance=_clean_json(f.provenance.model_dump()) if f.provenance is not None else None,
         )
 
     def _write_fields(self, conn: Connection, report_id: int, extraction: Extraction, now: datetime) -> None:
@@ -642,7 +646,7 @@ class Store:
         with self._read() as conn:
             rep = conn.execute(
                 select(R, D.c.sha256, D.c.path, D.c.pages, D.c.text_pages, D.c.ocr_pages, D.c.status.label("doc_status"),
-                       D.c.errors, D.c.timings, D.c.extractor_version)
+                       D.c.errors, D.c.timings, D.c.extractor_version, D.c.source_kind, D.c.encoding)
                 .select_from(R.join(D, D.c.id == R.c.document_id))
                 .where(R.c.id == report_id)
             ).first()
@@ -659,6 +663,7 @@ class Store:
                 bbox_px=_bbox(r.bbox_px), dpi=r.dpi, source=r.source or "text", status=r.status or "ok",
                 alternatives=[Alternative(**a) for a in (r.alternatives or [])],
                 char_scores=list(r.char_scores or []), evidence=dict(r.evidence or {}),
+                provenance=SourceRef(**r.provenance) if r.provenance else None,
             )
             if reviewed and r.reviewed_by is not None:
                 f = f.model_copy(update=dict(
@@ -668,7 +673,7 @@ class Store:
         meta = ReportMeta(
             agency=rep.agency, year=rep.year, title=rep.title, layout=Layout(rep.layout) if rep.layout else Layout.L2021,
             pages=rep.pages or 0, text_pages=list(rep.text_pages or []), ocr_pages=list(rep.ocr_pages or []),
-            path=rep.path, sha256=rep.sha256,
+            path=rep.path, sha256=rep.sha256, source_kind=rep.source_kind, encoding=rep.encoding,
         )
         return Extraction(
             report=meta, fields=fields, checks=[self._check(r) for r in crows],
