@@ -31,7 +31,7 @@ REPORT_COLUMNS = ("report_id", "sha256", "path", "status", "agency", "year", "la
                   "source_url", "extractor_version")
 LONG_COLUMNS = ("report_id", "sha256", "agency", "year", "key", "value", "extracted_value", "raw",
                 "reviewed_value", "reviewed_by", "reviewed_at", "confidence", "status", "source", "page",
-                "bbox", "bbox_px", "dpi", "review_history")
+                "bbox", "bbox_px", "dpi", "source_cell", "review_history")
 
 
 def _plain(v):
@@ -77,6 +77,7 @@ def long_rows(store: Store) -> Iterator[dict]:
                 "confidence": f.confidence, "status": f.status, "source": f.source, "page": f.page,
                 "bbox": json.dumps(f.bbox) if f.bbox else None,
                 "bbox_px": json.dumps(f.bbox_px) if f.bbox_px else None, "dpi": f.dpi,
+                "source_cell": json.dumps(f.provenance, ensure_ascii=False) if getattr(f, "provenance", None) else None,
                 "review_history": json.dumps(history, ensure_ascii=False) if history else None,
             }
 
