@@ -83,7 +83,6 @@ def test_ingest_folder_of_pdfs_pages_and_docx(tmp_path):
     cells = [r["source_cell"] for r in csv.DictReader(long_out.open(encoding="utf-8-sig"))
              if r["key"] == "applications.received.total" and r["source_cell"]]
     assert len(cells) == 3 and all('"table": 1' in c for c in cells)  # two pages and the DOCX; not the PDF
-    with open_store(url) as store:
     assert n == 4  # one row per report: the PDF, two pages, the DOCX
     rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
     by_agency = {r["agency"] for r in rows}
