@@ -104,3 +104,30 @@ def test_article_found_inside_chrome_and_script_tables_ignored(tmp_path):
     assert len(content.grids) == 3
     assert content.title == "".join(report.title_lines)
     assert not any("搜索" in p or "网站地图" in p for p in content.paragraphs)
+
+
+def test_table_split_in_two_is_joined(tmp_path):
+    """Table 三 cut into two <table> elements with only blank paragraphs between (a Word export
+    cut at a page break) is read as one table; a heading between two tables keeps them apart."""
+    import re
+
+    from extractor import extract
+    from scripts.samplegen.content import generate_report
+    from scripts.samplegen.html import write_html
+
+    report = generate_report(520, layout="2021")
+    path = write_html(report, tmp_path, style="plain", encoding="utf-8", seed=0)
+    text = path.read_text(encoding="utf-8")
+    rows = [m.start() for m in re.finditer(r"<tr>", text)]
+    # cut inside table 三's body: close the table after its 12th body row, open a new one
+    third = text.index("<table", text.index("三、"))
+    body_rows = [r for r in rows if r > text.index("<tbody>", third)]
+    cut = body_rows[12]
+    text = text[:cut] + '</tbody></table>\n<p>&nbsp;</p>\n<table border="1"><tbody>\n' + text[cut:]
+    path.write_text(text, encoding="utf-8")
+    truth = json.loads(path.with_name(path.stem + ".truth.json").read_text(encoding="utf-8"))["fields"]
+    result = extract(path)
+    assert mismatches(result, truth) == []
+    refs = {result.fields[k].provenance.table for k in ("applications.received.total", "applications.carried_forward.total")
+            if k in result.fields}
+    assert len(refs) == 2  # each field still names the source table it was printed in

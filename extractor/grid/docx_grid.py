@@ -29,7 +29,7 @@ def q(tag: str) -> str:
     return f"{{{W}}}{tag}"
 
 
-STOP = {q("tbl"), q("txbxContent"), f"{{{MC}}}Fallback", q("del"), q("rPr"), q("pPr")}
+STOP = {q("tbl"), q("txbxContent"), f"{{{MC}}}Fallback", q("del"), q("moveFrom"), q("rPr"), q("pPr")}
 
 
 def run_hidden(r) -> bool:

@@ -84,3 +84,23 @@ def text_lines(texts: list[tuple[str, float]], top: float = 0.0) -> list[TextLin
                               page=NOTIONAL_PAGE, size=size))
         y += LINE_H
     return lines
+
+
+def join_continued(grids: list[Grid], blank_between: list[bool]) -> list[Grid]:
+    """Tables split in the source (a Word export cut at a page break, an editor's stray Enter):
+    ``grids[i]`` continues ``grids[i - 1]`` when nothing but blank text stands between them
+    (``blank_between[i]``) and both have the same number of columns. Rows of the continuation
+    are appended; each cell keeps its own ``SourceRef`` (the source table and row it came from)."""
+    out: list[Grid] = []
+    for i, g in enumerate(grids):
+        if out and i < len(blank_between) and blank_between[i] and g.n_cols == out[-1].n_cols and g.n_rows:
+            a = out[-1]
+            moved = []
+            for c in g.cells:
+                c.row += a.n_rows
+                moved.append(c)
+            out[-1] = Grid(cells=a.cells + moved, n_rows=a.n_rows + g.n_rows, n_cols=a.n_cols, pages=a.pages,
+                           bbox=a.bbox, col_edges=a.col_edges)
+        else:
+            out.append(g)
+    return out

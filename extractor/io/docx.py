@@ -19,7 +19,7 @@ from pathlib import Path
 
 from extractor.errors import NotAReport, UnreadableFile
 from extractor.grid.docx_grid import docx_grid, q, xml_text, xp
-from extractor.grid.structured import clean_text, grid_height
+from extractor.grid.structured import clean_text, grid_height, join_continued
 from extractor.io.structured import StructuredContent
 
 YEAR_REPORT = re.compile(r"(19|20)\d{2}.*报告")
@@ -47,18 +47,32 @@ def read_docx(path: Path, *, shown_as: Path | None = None) -> StructuredContent:
               if not xp(t, ".//w:tbl")]
     if not tables:
         raise NotAReport(f"{name}: no table in the Word document; not an annual report", code="no_table")
-    grids, top = [], 0.0
+    grids, blank, top = [], [], 0.0
     for i, tbl in enumerate(tables):
         where = "txbx" if xp(tbl, "ancestor::w:txbxContent") else "body"
         g = docx_grid(tbl, index=i, top=top, path=f"{where}/tbl[{i + 1}]")
         if g.n_rows and g.n_cols:
             grids.append(g)
+            blank.append(i > 0 and _blank_between(tables[i - 1], tbl))
             top += grid_height(g)
+    grids = join_continued(grids, blank)
     paragraphs = [p for p in xp(body, ".//w:p[not(ancestor::w:tbl)][not(ancestor::mc:Fallback)]")]
     styles = _styles(document)
     texts = [(clean_text(xml_text(p)), _size(p, styles)) for p in paragraphs]
     texts = [(t, s) for t, s in texts if t]
     return StructuredContent(kind="docx", title=_title(texts), paragraphs=[t for t, _ in texts], grids=grids)
+
+
+def _blank_between(a, b) -> bool:
+    """``b`` follows ``a`` in the same container with only empty paragraphs between them."""
+    if a.getparent() is not b.getparent():
+        return False
+    el = a.getnext()
+    while el is not None and el is not b:
+        if el.tag != q("p") or clean_text(xml_text(el)):
+            return False
+        el = el.getnext()
+    return el is b
 
 
 def _size(p, styles: dict) -> float:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from extractor.errors import NotAReport, UnreadableFile
 from extractor.grid.html_grid import SKIP_TAGS, _hidden, _tag, cell_text, html_grid
-from extractor.grid.structured import clean_text, grid_height
+from extractor.grid.structured import clean_text, grid_height, join_continued
 from extractor.io.encoding import decode_page
 from extractor.io.structured import StructuredContent
 from extractor.mapping.labels import normalize_label
@@ -67,12 +67,15 @@ def read_html(path: Path) -> StructuredContent:
     anchor = _common_ancestor(report_tables)
     article = _widen(anchor)
     tables = [t for t in leaves if _inside(t, anchor) or t in report_tables]
-    grids, top = [], 0.0
+    grids, blank, top = [], [], 0.0
+    gaps = blank_gaps(root, tables)
     for i, t in enumerate(tables):
         g = html_grid(t, index=i, top=top)
         if g.n_rows and g.n_cols:
             grids.append(g)
+            blank.append(gaps[i])
             top += grid_height(g)
+    grids = join_continued(grids, blank)
     return StructuredContent(kind="html", title=title, paragraphs=block_texts(article, skip=tables), grids=grids,
                              encoding=decoded.encoding)
 
@@ -108,6 +111,38 @@ def local_images(root, page: Path) -> list[Path]:
             continue
         if f.stat().st_size >= MIN_IMAGE_BYTES:
             out.append(f)
+    return out
+
+
+def blank_gaps(root, tables: list) -> list[bool]:
+    """For each table, whether only blank text (spaces, nbsp) stands between it and the table
+    before it (False for the first)."""
+    elems = [el for el in root.iter()]
+    start = {id(el): i for i, el in enumerate(elems)}
+    end: dict[int, int] = {}
+    for el in reversed(elems):
+        last = start[id(el)]
+        for child in el:
+            last = max(last, end[id(child)])
+        end[id(el)] = last
+    out = [False]
+    for a, b in zip(tables, tables[1:]):
+        sa, ea, sb = start[id(a)], end[id(a)], start[id(b)]
+        if sb <= ea:  # nested or out of order: not a continuation
+            out.append(False)
+            continue
+        ancestors = {id(x) for x in b.iterancestors()}
+        parts = [a.tail or ""]
+        for el in elems[ea + 1 : sb]:
+            if isinstance(el.tag, str) and _tag(el) not in SKIP_TAGS:
+                parts.append(el.text or "")
+            if id(el) not in ancestors and end[id(el)] < sb:
+                parts.append(el.tail or "")
+        for anc in a.iterancestors():  # tails of a's ancestors that close before b
+            if id(anc) in ancestors:
+                break
+            parts.append(anc.tail or "")
+        out.append(not clean_text("".join(parts)))
     return out
 
 
