@@ -5,9 +5,9 @@ are), find the report's tables — the innermost ``<table>`` elements whose text
 format (a layout table wrapping the page is never one) — and the article around them: their
 nearest common ancestor, widened while the wider block is still mostly text rather than links
 (menus, search boxes and footers are link lists). The title comes from
-``<meta name="ArticleTitle">`` (TRS and most government CMSs), an ``og:title``, the article's
-heading, or ``<title>`` without its ``_栏目_站点`` suffix, whichever first names a year and a
-report. The prose (for the title year, the agency and the 信息处理费 sentence) is the article's
+``<meta name="ArticleTitle">`` (TRS and most government CMSs), an ``og:title``, an ``<h1>``,
+``<title>`` without its ``_栏目_站点`` suffix, then lesser headings — the first that names a year
+and a report. The prose (for the title year, the agency and the 信息处理费 sentence) is the article's
 block text with the tables left out.
 
 Errors: undecodable text → ``UnreadableFile`` (exit 3); no report table → ``NotAReport``
@@ -246,12 +246,14 @@ def find_title(root) -> str | None:
     for name in ("ArticleTitle", "articletitle", "title", "Title"):
         candidates += [m.get("content", "") for m in root.iter("meta") if m.get("name") == name]
     candidates += [m.get("content", "") for m in root.iter("meta") if m.get("property") == "og:title"]
-    for tag in ("h1", "h2", "h3"):
+    candidates += [cell_text(h) for h in root.iter("h1")]
+    # <title> before lesser headings: a sidebar's h3 may name another year's report
+    head_title = next((t.text_content() for t in root.iter("title")), "")
+    candidates += [p for p in TITLE_SPLIT.split(head_title)] + [head_title]
+    for tag in ("h2", "h3"):
         candidates += [cell_text(h) for h in root.iter(tag)]
     candidates += [cell_text(el) for el in root.iter() if isinstance(el.tag, str)
                    and "title" in (el.get("class") or "").lower() and len(cell_text(el)) < 80]
-    head_title = next((t.text_content() for t in root.iter("title")), "")
-    candidates += [p for p in TITLE_SPLIT.split(head_title)] + [head_title]
     candidates = [clean_text(c) for c in candidates if c and clean_text(c)]
     for c in candidates:
         if YEAR_REPORT.search(c) and ("公开" in c or "政务" in c):
