@@ -100,3 +100,22 @@ def test_doc_converted_by_libreoffice(tmp_path):
     result = extract(doc)
     assert result.fatal_error is None, result.errors
     assert mismatches(result, _truth(docx_path)) == []
+
+
+def test_trailing_empty_row_is_not_read_as_zeros(tmp_path):
+    """An empty row left under table 四's numbers (common in Word files) must not become fifteen
+    zeros printed blank: the numbers above are read."""
+    from extractor import extract
+    from scripts.samplegen.content import generate_report
+    from scripts.samplegen.docx import write_docx
+
+    import docx as python_docx
+
+    report = generate_report(650, layout="2021")
+    path = write_docx(report, tmp_path, seed=650, textbox=False)
+    d = python_docx.Document(str(path))
+    d.tables[-1].add_row()
+    d.tables[-1].add_row()
+    d.save(str(path))
+    result = extract(path)
+    assert mismatches(result, _truth(path)) == []

@@ -23,7 +23,8 @@ def _tag(el) -> str:
 
 
 def table_rows(table) -> list:
-    """The table's own rows, in order."""
+    """The table's own rows, in order; hidden rows and zero-height ones (Word's
+    ``<![if !supportMisalignedColumns]>`` row of empty sizing cells) left out."""
     rows = []
     for child in table:
         t = _tag(child)
@@ -31,7 +32,14 @@ def table_rows(table) -> list:
             rows.append(child)
         elif t in ("thead", "tbody", "tfoot"):
             rows.extend(c for c in child if _tag(c) == "tr")
-    return rows
+    return [r for r in rows if not _hidden(r) and not _zero_height(r)]
+
+
+def _zero_height(tr) -> bool:
+    style = (tr.get("style") or "").replace(" ", "").lower()
+    if (tr.get("height") or "").strip() in ("0", "0px") or "height:0;" in style + ";" or "height:0px" in style:
+        return not any(cell_text(td) for td in tr)
+    return False
 
 
 def cell_text(cell) -> str:

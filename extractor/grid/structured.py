@@ -48,9 +48,28 @@ class SourceCell:
     path: str | None = None
 
 
+def drop_trailing_blank_rows(cells: list[SourceCell], n_rows: int) -> tuple[list[SourceCell], int]:
+    """Empty rows left at a table's end (an editor's extra row, Word's sizing row) are no part of
+    it when a row with digits stands above them: otherwise mapping could read an empty row under
+    table 四's numbers as fifteen zeros printed blank. A blank row right under a header (no digits
+    above) is kept: that is a table printed blank."""
+    starts: dict[int, list[SourceCell]] = {}
+    for c in cells:
+        starts.setdefault(c.row, []).append(c)
+    last = n_rows
+    while last > 0 and not any(c.text for c in starts.get(last - 1, [])) and not any(
+            c.row < last - 1 and c.row + c.row_span > last - 1 for c in cells):
+        last -= 1
+    if last == n_rows or last == 0 or not any(ch.isdigit() for c in starts.get(last - 1, []) for ch in c.text):
+        return cells, n_rows
+    return [c for c in cells if c.row < last], last
+
+
 def build_grid(cells: list[SourceCell], n_rows: int, n_cols: int, *, table: int, kind: str, top: float) -> Grid:
     """A ``Grid`` of ``cells`` placed at ``top`` (points) on the notional page; each cell carries
-    its ``SourceRef``."""
+    its ``SourceRef``. Trailing blank rows under a row of digits are left out
+    (``drop_trailing_blank_rows``)."""
+    cells, n_rows = drop_trailing_blank_rows(cells, n_rows)
     out: list[Cell] = []
     for c in cells:
         box = BBox(

@@ -51,7 +51,7 @@ def read_html(path: Path) -> StructuredContent:
     root = _parse(decoded.text, path)
     leaves = [t for t in root.iter("table") if not any(True for _ in t.iterdescendants("table"))]
     report_tables = [t for t in leaves if _table_score(t) >= 2]
-    title = find_title(root)
+    title = find_title(root, opening=_opening_blocks(report_tables))
     if not report_tables:
         local = local_images(root, path)
         if local:  # 图片版: the tables are pictures saved with the page
@@ -240,13 +240,35 @@ def block_texts(article, skip: list = ()) -> list[str]:
     return out
 
 
-def find_title(root) -> str | None:
-    """The report's title: meta ArticleTitle, og:title, a heading, or ``<title>`` (see module doc)."""
+def _opening_blocks(report_tables: list) -> list[str]:
+    """The first blocks of the article (where a title printed as paragraphs stands)."""
+    if not report_tables:
+        return []
+    return block_texts(_widen(_common_ancestor(report_tables)), skip=report_tables)[:4]
+
+
+def opening_title(blocks: list[str]) -> str | None:
+    """A title printed as the article's first short paragraphs (agency / year line), joined."""
+    for n in range(1, min(3, len(blocks)) + 1):
+        parts = blocks[:n]
+        if any(len(p) > 40 for p in parts):
+            break
+        joined = "".join(parts)
+        if YEAR_REPORT.search(joined) and ("公开" in joined or "政务" in joined):
+            return joined
+    return None
+
+
+def find_title(root, opening: list[str] = ()) -> str | None:
+    """The report's title: meta ArticleTitle, og:title, an ``<h1>``, the article's opening
+    paragraphs, ``<title>``, lesser headings — the first naming a year and a report; ``None``
+    when none does (the prose is searched then, as for a PDF)."""
     candidates: list[str] = []
     for name in ("ArticleTitle", "articletitle", "title", "Title"):
         candidates += [m.get("content", "") for m in root.iter("meta") if m.get("name") == name]
     candidates += [m.get("content", "") for m in root.iter("meta") if m.get("property") == "og:title"]
     candidates += [cell_text(h) for h in root.iter("h1")]
+    candidates += [t for t in [opening_title(list(opening))] if t]
     # <title> before lesser headings: a sidebar's h3 may name another year's report
     head_title = next((t.text_content() for t in root.iter("title")), "")
     candidates += [p for p in TITLE_SPLIT.split(head_title)] + [head_title]
@@ -258,7 +280,7 @@ def find_title(root) -> str | None:
     for c in candidates:
         if YEAR_REPORT.search(c) and ("公开" in c or "政务" in c):
             return c
-    return candidates[0] if candidates else None
+    return None
 
 
 def _article_images(root) -> list:

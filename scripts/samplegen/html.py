@@ -11,6 +11,9 @@ Styles (what real portals publish, see ../shared/corpus/web/README.md):
 * ``legacy`` — an old table-layout portal: the article nested in layout tables, upper-case tags,
   unquoted attributes, ``<FONT>``, ideographic-space indents, tables on one line, ``&nbsp;``
   after numbers, ``<meta http-equiv="Content-Type" content="text/html; charset=gb2312">``.
+* ``word``   — Word's own "Save as Web Page" (often published as is, sometimes named ``.doc``):
+  ``<![if !supportMisalignedColumns]>`` phantom row of empty cells, ``MsoNormal`` paragraphs,
+  single-quoted ``mso-`` styles, conditional comments, ``<meta http-equiv>`` charset, no site chrome.
 * ``mislabelled`` — ``trs`` markup whose ``<meta charset>`` names the other encoding than the
   bytes are in (a site migrated without re-encoding its archive).
 
@@ -26,7 +29,7 @@ from pathlib import Path
 from .content import Report, truth_dict
 from .tables import TableSpec, active_table, application_table, litigation_table
 
-STYLES = ("trs", "plain", "legacy", "mislabelled")
+STYLES = ("trs", "plain", "legacy", "mislabelled", "word")
 ENCODINGS = ("utf-8", "gbk")
 NBSP = "&nbsp;"
 
@@ -47,6 +50,9 @@ def _cell_inner(text: str, style: str, vertical: bool, rng: random.Random) -> st
         return f'<p class="p" style="text-align:center"><span style="font-family:仿宋_GB2312;\nmso-ascii-font-family:Times New Roman">{pad}{body}</span><span><o:p></o:p></span></p>'
     if style == "legacy":
         return f"<FONT face=宋体>{body}</FONT>" + (NBSP * rng.randint(0, 3) if text else NBSP)
+    if style == "word":
+        return (f"<p class=MsoNormal align=center style='text-align:center'><span lang=EN-US "
+                f"style='font-size:10.5pt;font-family:仿宋_GB2312'>{body or NBSP}<o:p></o:p></span></p>")
     # plain: long labels wrapped with <br>
     if len(text) > 10 and not vertical and not text[:1].isdigit():
         cut = len(text) // 2
@@ -68,6 +74,8 @@ def table_html(spec: TableSpec, style: str, rng: random.Random, header_rows: int
             attrs += ' valign="center"'
         elif style == "legacy":
             attrs += " STYLE=\"BORDER-BOTTOM: #000000 1px solid; FONT-FAMILY: &#39;宋体&#39;\""
+        elif style == "word":
+            attrs += f" width={rng.choice([41, 52, 66])} valign=top style='border:solid windowtext 1.0pt;\n  mso-border-alt:solid windowtext .5pt;padding:0cm 5.4pt 0cm 5.4pt'"
         inner = _cell_inner(c.text, style, c.vertical, rng)
         if style == "legacy":
             rows[c.row].append(f"<{tag.upper()}{attrs}>{inner}</{tag.upper()}>")
@@ -76,6 +84,12 @@ def table_html(spec: TableSpec, style: str, rng: random.Random, header_rows: int
     if style == "legacy":
         body = "".join(("<TR class=firstRow>" if i == 0 else "<TR>") + "".join(r) + "</TR>" for i, r in enumerate(rows))
         return f"<TABLE border=1 cellSpacing=0 cellPadding=0 width=600><TBODY>{body}</TBODY></TABLE>"
+    if style == "word":
+        body = "".join(f" <tr style='mso-yfti-irow:{i}'>\n  {''.join(r)}\n </tr>\n" for i, r in enumerate(rows))
+        phantom = "".join(f"<td width={rng.choice([41, 52])} style='border:none'></td>" for _ in spec.col_widths)
+        return (f"<table class=MsoNormalTable border=1 cellspacing=0 cellpadding=0 style='border-collapse:collapse;"
+                f"border:none;mso-border-alt:solid windowtext .5pt'>\n{body}"
+                f" <![if !supportMisalignedColumns]>\n <tr height=0>\n  {phantom}\n </tr>\n <![endif]>\n</table>")
     if style == "plain":
         head = "".join(f"<tr>{''.join(r)}</tr>\n" for r in rows[:header_rows])
         body = "".join(f"<tr>{''.join(r)}</tr>\n" for r in rows[header_rows:])
@@ -88,6 +102,10 @@ def table_html(spec: TableSpec, style: str, rng: random.Random, header_rows: int
 
 
 def _para(text: str, style: str, heading: bool = False) -> str:
+    if style == "word":
+        b = ("<b>", "</b>") if heading else ("", "")
+        return (f"<p class=MsoNormal style='text-indent:32.0pt;mso-char-indent-count:2.0'>{b[0]}<span "
+                f"style='font-size:16.0pt;font-family:仿宋_GB2312'>{esc(text)}</span>{b[1]}</p>")
     if style == "legacy":
         return f"<P>&#12288;&#12288;{esc(text)}</P>"
     if style == "plain":
@@ -131,6 +149,19 @@ def page_html(report: Report, style: str, charset_label: str | None, rng: random
                 f'来源：{esc(report.agency)}</div>\n{body}\n</div>\n'
                 f'<div class="footer"><a href="/">网站地图</a> <a href="/">联系我们</a> 主办单位：{esc(report.agency)}</div>'
                 f"\n</body>\n</html>\n")
+    if style == "word":
+        meta = f'<meta http-equiv=Content-Type content="text/html; charset={charset_label}">' if charset_label else ""
+        heads = "".join(f"<p class=MsoNormal align=center style='text-align:center'><b><span style='font-size:22.0pt;"
+                        f"font-family:方正小标宋简体'>{esc(line)}<span lang=EN-US><o:p></o:p></span></span></b></p>\n"
+                        for line in report.title_lines)
+        return (f'<html xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" '
+                f'xmlns:w="urn:schemas-microsoft-com:office:word" xmlns="http://www.w3.org/TR/REC-html40">\n<head>\n'
+                f"{meta}\n<meta name=ProgId content=Word.Document>\n<meta name=Generator content=\"Microsoft Word 15\">\n"
+                f"<title>{esc(report.title_lines[0])}</title>\n<!--[if gte mso 9]><xml>\n <o:DocumentProperties>\n"
+                f"  <o:Author>admin</o:Author>\n </o:DocumentProperties>\n</xml><![endif]-->\n<style>\n<!--\n"
+                f" p.MsoNormal {{mso-style-parent:\"\"; margin:0cm;}}\n-->\n</style>\n</head>\n"
+                f"<body lang=ZH-CN style='tab-interval:21.0pt;text-justify-trim:punctuation'>\n"
+                f"<div class=WordSection1 style='layout-grid:15.6pt'>\n{heads}{body}\n</div>\n</body>\n</html>\n")
     if style == "legacy":
         meta = f'<META http-equiv=Content-Type content="text/html; charset={charset_label}">' if charset_label else ""
         return (f"<HTML><HEAD>{meta}<TITLE>{esc(title)}_政府信息公开年报_{esc(site)}</TITLE></HEAD><BODY>"
@@ -160,8 +191,9 @@ def page_html(report: Report, style: str, charset_label: str | None, rng: random
 
 
 def write_html(report: Report, outdir: Path, *, style: str, encoding: str, seed: int = 0,
-               name: str | None = None) -> Path:
-    """``NAME.html`` (``style``, bytes in ``encoding``) + ``NAME.truth.json``."""
+               name: str | None = None, suffix: str = ".html") -> Path:
+    """``NAME.html`` (``style``, bytes in ``encoding``) + ``NAME.truth.json``; ``suffix`` ``.doc``
+    gives a Word web page named as a Word file, as sites publish them."""
     import json
 
     if style not in STYLES or encoding not in ENCODINGS:
@@ -170,9 +202,9 @@ def write_html(report: Report, outdir: Path, *, style: str, encoding: str, seed:
     name = name or f"{report.name}-{style}-{encoding.replace('-', '')}"
     other = "utf-8" if encoding == "gbk" else "gbk"
     label = {"trs": encoding, "plain": None, "legacy": "gb2312" if encoding == "gbk" else "utf-8",
-             "mislabelled": other}[style]
+             "mislabelled": other, "word": "gb2312" if encoding == "gbk" else "utf-8"}[style]
     text = page_html(report, style, label, rng)
-    out = outdir / f"{name}.html"
+    out = outdir / f"{name}{suffix}"
     outdir.mkdir(parents=True, exist_ok=True)
     out.write_bytes(text.encode(encoding, errors="xmlcharrefreplace"))
     truth = truth_dict(report)
