@@ -26,9 +26,9 @@ def to_docx(path: Path, workdir: Path) -> Path:
     """Convert ``path`` into ``workdir``; returns the ``.docx``. Raises ``UnreadableFile``."""
     exe = soffice()
     if exe is None:
-        raise UnreadableFile(f"{path}: a Word 97-2003/WPS/RTF file needs LibreOffice to read; {INSTALL_HINT}",
+        raise UnreadableFile(f"{path}: a Word 97-2003/WPS/RTF/OpenDocument file needs LibreOffice to read; {INSTALL_HINT}",
                              code="needs_libreoffice")
-    src = workdir / ("input" + (path.suffix.lower() if path.suffix.lower() in (".doc", ".wps", ".rtf") else ".doc"))
+    src = workdir / ("input" + (path.suffix.lower() if path.suffix.lower() in (".doc", ".wps", ".rtf", ".odt") else ".doc"))
     shutil.copyfile(path, src)  # a plain name: the original may hold characters soffice mangles
     profile = workdir / "profile"
     cmd = [exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--convert-to", "docx",

@@ -2,7 +2,8 @@
 
 ``kind`` is what the first bytes said: ``html``; ``zip`` (a ``.docx`` if it holds
 ``word/document.xml``, otherwise refused: a renamed archive is not a report); ``ole`` or ``rtf``
-(``.doc``/``.wps``/RTF: converted to ``.docx`` by LibreOffice, see ``extractor.io.convert``).
+(``.doc``/``.wps``/RTF, and OpenDocument ``.odt``: converted to ``.docx`` by LibreOffice, see
+``extractor.io.convert``).
 """
 
 from __future__ import annotations
@@ -39,12 +40,14 @@ def read_structured(path: Path, kind: str) -> StructuredContent:
         from extractor.io.html import read_html
 
         return read_html(path)
-    if kind == "zip":
+    if kind == "zip" and _is_odt(path):
+        kind = "odt"  # OpenDocument text (WPS and LibreOffice save it): converted like a .doc
+    elif kind == "zip":
         _require_docx(path)
         from extractor.io.docx import read_docx
 
         return read_docx(path)
-    if kind in ("ole", "rtf"):
+    if kind in ("ole", "rtf", "odt"):
         from extractor.io.convert import to_docx
         from extractor.io.docx import read_docx
 
@@ -52,6 +55,14 @@ def read_structured(path: Path, kind: str) -> StructuredContent:
             converted = to_docx(path, Path(tmp))
             return read_docx(converted, shown_as=path)
     raise UnreadableFile(f"{path}: not a web page or a Word file", code="unknown_format")
+
+
+def _is_odt(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return "mimetype" in zf.namelist() and zf.read("mimetype")[:64].strip() == b"application/vnd.oasis.opendocument.text"
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError):
+        return False
 
 
 def _require_docx(path: Path) -> None:
@@ -69,10 +80,12 @@ def _require_docx(path: Path) -> None:
             f"{path}: named {path.suffix} but is {what} ({len(names)} member(s), no word/document.xml), "
             f"not a Word document", code="not_docx",
         )
-    raise UnreadableFile(
-        f"{path}: is {what}, not a report; to extract the reports inside a zip archive, "
-        f"use `govreport ingest {path}`", code="is_archive",
-    )
+    if what == "a zip archive":
+        raise UnreadableFile(
+            f"{path}: is a zip archive, not a report; to extract the reports inside it, "
+            f"use `govreport ingest {path}`", code="is_archive",
+        )
+    raise UnreadableFile(f"{path}: is {what}, not a report (PDF, image, web page or Word file)", code="unknown_format")
 
 
 def _zip_kind(names: list[str]) -> str:
