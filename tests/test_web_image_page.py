@@ -41,3 +41,11 @@ def test_image_page_folder_read_as_scan(tmp_path):
     assert unflagged == []
     assert right >= len(truth) - 3
     assert (result.report.agency, result.report.year) == ("白云县自然资源和规划局", 2023)
+
+    # the review crop of a field comes from the page's own image
+    from extractor.review.crop import CropRenderer
+
+    f = result.fields["applications.received.total"]
+    png = CropRenderer(tmp_path / "crops").crop_png(str(folder), result.report.sha256, f.page, f.bbox,
+                                                    bbox_px=f.bbox_px, dpi=f.dpi)
+    assert png.startswith(b"\x89PNG") and len(png) > 1000
