@@ -133,3 +133,15 @@ def test_table_split_in_two_is_joined(tmp_path):
     refs = {result.fields[k].provenance.table for k in ("applications.received.total", "applications.carried_forward.total")
             if k in result.fields}
     assert len(refs) == 2  # each field still names the source table it was printed in
+
+
+def test_stray_byte_keeps_the_page_encoding():
+    """A UTF-8 page with one stray byte is read as UTF-8 (the byte replaced), not as GB18030 mojibake."""
+    from extractor.io.encoding import decode_page
+
+    text = _page("<p>" + "本年新收政府信息公开申请数量，予以公开。" * 40 + "</p>")
+    data = text.encode("utf-8")
+    cut = len(data) // 2
+    d = decode_page(data[:cut] + b"\xff" + data[cut:])
+    assert d.encoding.startswith("utf-8") and "replaced" in d.encoding
+    assert d.text.count("本年新收") >= 39

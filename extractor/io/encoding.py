@@ -8,6 +8,9 @@ charset, GB18030 (a superset of GBK and GB2312), then charset-normalizer's best 
 UTF-16 without a BOM, ...). Valid UTF-8 with no Chinese in it is taken as it is (a page, but not a
 report: the caller finds no report table). Nothing accepted is an ``UnreadableFile`` (exit 3)
 that names what was tried.
+A page with a few stray bytes in an otherwise clean encoding is decoded in it with the stray bytes
+replaced (U+FFFD; ``Decoded.encoding`` says how many) rather than read as another encoding's
+mojibake.
 """
 
 from __future__ import annotations
@@ -87,6 +90,10 @@ def decode_page(data: bytes, name: str | Path = "page") -> Decoded:
     for enc in candidates:
         if enc in seen:
             continue
+        if enc == "gb18030" and _codec(declared) != "gb18030":
+            near = _nearly(data, "utf-8")  # UTF-8 with a stray byte, not GB18030 mojibake
+            if near is not None:
+                return Decoded(text=near[0], encoding=near[1], declared=declared)
         seen.add(enc)
         tried.append(enc)
         try:
@@ -108,11 +115,26 @@ def decode_page(data: bytes, name: str | Path = "page") -> Decoded:
             return Decoded(text=text.lstrip("\ufeff"), encoding=guess, declared=declared)
     if valid_utf8 is not None:  # valid text, just not Chinese: a page, but not a report's
         return Decoded(text=valid_utf8.lstrip("\ufeff"), encoding="utf-8", declared=declared)
+    # a page in one encoding with a few stray bytes (a truncated copy, a pasted fragment): the
+    # encoding that leaves almost nothing undecodable, its bad bytes shown as U+FFFD
+    for enc in dict.fromkeys(["utf-8", _codec(declared) or "utf-8", "gb18030"]):
+        near = _nearly(data, enc)
+        if near is not None:
+            return Decoded(text=near[0], encoding=near[1], declared=declared)
     said = f"declares {declared!r}" if declared else "declares no charset"
     raise UnreadableFile(
         f"{name}: cannot decode the page's text ({said}; no Chinese text as {', '.join(tried)})",
         code="undecodable",
     )
+
+
+def _nearly(data: bytes, enc: str) -> tuple[str, str] | None:
+    """``data`` in ``enc`` with at most a few undecodable bytes (replaced), if it reads as Chinese."""
+    text = data.decode(enc, errors="replace")
+    bad = text.count("\ufffd") - data.decode(enc, errors="ignore").count("\ufffd")
+    if 0 < bad <= max(3, len(text) // 2000) and reads_as_chinese(text):
+        return text.lstrip("\ufeff"), f"{enc} ({bad} bytes replaced)"
+    return None
 
 
 def _detected(data: bytes) -> str | None:
