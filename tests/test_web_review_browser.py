@@ -3,10 +3,13 @@
 A generated page prints a wrong 行政复议 总计; the reviewer opens it from the queue and sees the
 page's table 四 rendered with that cell marked (a web page has no page to crop), the same keys
 and actions as for a PDF: the correction is saved and the relation holds.
+
+Set ``GOVREPORT_SCREENSHOT_WEB=/tmp/review-web-item.png`` to keep a screenshot of the item page.
 """
 
 from __future__ import annotations
 
+import os
 import socket
 import sys
 import threading
@@ -93,6 +96,9 @@ def test_review_html_field_in_browser(served):
             assert "hit" in page.get_attribute("#source-cell", "class")
             caption = page.inner_text("figure.source-table figcaption")
             assert "html table 3" in caption and "/td" in caption
+            shot = os.environ.get("GOVREPORT_SCREENSHOT_WEB")
+            if shot:
+                page.screenshot(path=shot, full_page=True)
             # the same actions as for a PDF: type the sum and save
             expected = sum(int(result.fields[f"review.{k}"].value) for k in ("upheld", "corrected", "other", "pending"))
             page.keyboard.press("e")
