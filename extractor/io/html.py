@@ -35,6 +35,7 @@ BLOCK_TAGS = {"p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", 
 TITLE_SPLIT = re.compile(r"\s*(?:[_|｜]|--|—|\s-\s)\s*")
 YEAR_REPORT = re.compile(r"(19|20)\d{2}.*报告")
 MAX_LINK_DENSITY = 0.3
+MAX_PAGE_BYTES = 64 << 20  # the largest real report page seen is under 1 MB; a saved page with inline images a few MB
 
 
 def looks_like_html(head: bytes) -> bool:
@@ -46,6 +47,10 @@ def looks_like_html(head: bytes) -> bool:
 
 def read_html(path: Path) -> StructuredContent:
     """The page's report tables as grids, its title and prose. See the module doc for errors."""
+    size = path.stat().st_size
+    if size > MAX_PAGE_BYTES:
+        raise UnreadableFile(f"{path}: {size / 2**20:.0f} MB is too large for a report's web page "
+                             f"(limit {MAX_PAGE_BYTES >> 20} MB)", code="too_large")
     data = path.read_bytes()
     decoded = decode_page(data, path)
     root = _parse(decoded.text, path)
