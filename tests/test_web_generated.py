@@ -145,3 +145,28 @@ def test_stray_byte_keeps_the_page_encoding():
     d = decode_page(data[:cut] + b"\xff" + data[cut:])
     assert d.encoding.startswith("utf-8") and "replaced" in d.encoding
     assert d.text.count("本年新收") >= 39
+
+
+def test_single_file_mhtml_save(tmp_path):
+    """A browser's single-file save (.mht, as Chrome writes it): the HTML part, quoted-printable,
+    its charset in the part header, read exactly."""
+    import quopri
+
+    from extractor import extract
+    from scripts.samplegen.content import generate_report
+    from scripts.samplegen.html import write_html
+
+    report = generate_report(530, layout="2021")
+    page = write_html(report, tmp_path, style="plain", encoding="gbk", seed=0)  # no <meta charset>
+    body = quopri.encodestring(page.read_bytes())
+    b = "----MultipartBoundary--Xq2wE9"
+    head = (f'From: <Saved by Blink>\r\nSnapshot-Content-Location: https://www.example.gov.cn/nb/t1.html\r\n'
+            f'Subject: report\r\nMIME-Version: 1.0\r\nContent-Type: multipart/related;\r\n\ttype="text/html";\r\n'
+            f'\tboundary="{b}"\r\n\r\n\r\n--{b}\r\nContent-Type: text/html; charset=gbk\r\n'
+            f"Content-Transfer-Encoding: quoted-printable\r\nContent-Location: https://www.example.gov.cn/nb/t1.html\r\n\r\n")
+    mht = tmp_path / "saved.mhtml"
+    mht.write_bytes(head.encode("ascii") + body + f"\r\n--{b}--\r\n".encode("ascii"))
+    truth = json.loads(page.with_name(page.stem + ".truth.json").read_text(encoding="utf-8"))["fields"]
+    result = extract(mht)
+    assert result.fatal_error is None, result.errors
+    assert mismatches(result, truth) == []

@@ -1,4 +1,5 @@
-"""Read a saved report web page (``.html``, ``.htm``, ``.shtml``, ``.xhtml``) into tables and prose.
+"""Read a saved report web page (``.html``, ``.htm``, ``.shtml``, ``.xhtml``; a browser's
+single-file ``.mht``/``.mhtml`` save) into tables and prose.
 
 Steps: decode (``encoding.decode_page``), parse with lxml's HTML parser (forgiving, as browsers
 are), find the report's tables — the innermost ``<table>`` elements whose text names rows of the
@@ -26,7 +27,7 @@ from extractor.io.encoding import decode_page
 from extractor.io.structured import StructuredContent
 from extractor.mapping.labels import normalize_label
 
-HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
+HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml", ".mht", ".mhtml"}
 # words that only the format's tables print; two of them make a table a report table
 TABLE_WORDS = ("本年新收", "上年结转", "予以公开", "不予公开", "自然人", "行政复议", "行政诉讼", "规范性文件",
                "行政许可", "行政处罚", "维持", "纠正", "结转下年度", "本年制发", "处理决定")
@@ -38,8 +39,34 @@ MAX_LINK_DENSITY = 0.3
 MAX_PAGE_BYTES = 64 << 20  # the largest real report page seen is under 1 MB; a saved page with inline images a few MB
 
 
+def is_mhtml(head: bytes) -> bool:
+    """A browser's single-file save (``.mht``/``.mhtml``): a MIME message of the page and its parts."""
+    h = head.lstrip().lower()
+    return (h.startswith((b"from:", b"mime-version:", b"subject:", b"date:", b"content-type: multipart/related"))
+            and b"multipart/related" in h)
+
+
+def mhtml_page(data: bytes, path: Path) -> bytes:
+    """The HTML part of an MHTML file, transfer-decoded, as bytes in its own charset (declared to
+    the decoder by a ``<meta charset>`` put in front when the part names one)."""
+    import email
+    from email import policy
+
+    msg = email.message_from_bytes(data, policy=policy.compat32)
+    for part in msg.walk():
+        if part.get_content_type() == "text/html":
+            body = part.get_payload(decode=True) or b""
+            charset = part.get_content_charset()
+            if charset and not re.search(rb"<meta[^>]+charset", body[:4096], re.IGNORECASE):
+                body = f'<meta charset="{charset}">'.encode("ascii", "ignore") + body
+            return body
+    raise UnreadableFile(f"{path}: a single-file web page (MHTML) with no HTML part", code="corrupt_html")
+
+
 def looks_like_html(head: bytes) -> bool:
-    """The first bytes look like markup (any ASCII-compatible encoding, BOM allowed)."""
+    """The first bytes look like markup (any ASCII-compatible encoding, BOM allowed) or an MHTML save."""
+    if is_mhtml(head):
+        return True
     h = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     return h.startswith((b"<!doctype html", b"<html", b"<?xml", b"<head", b"<meta", b"<!--", b"<body", b"<table",
                          b"<div", b"<p")) or b"<html" in h[:1024]
@@ -52,6 +79,8 @@ def read_html(path: Path) -> StructuredContent:
         raise UnreadableFile(f"{path}: {size / 2**20:.0f} MB is too large for a report's web page "
                              f"(limit {MAX_PAGE_BYTES >> 20} MB)", code="too_large")
     data = path.read_bytes()
+    if is_mhtml(data[:4096]):
+        data = mhtml_page(data, path)
     decoded = decode_page(data, path)
     root = _parse(decoded.text, path)
     leaves = [t for t in root.iter("table") if not any(True for _ in t.iterdescendants("table"))]

@@ -17,7 +17,7 @@ from pathlib import Path
 from models.extraction import BBox, SourceRef
 from models.page import Grid
 
-STRUCTURED_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml", ".docx", ".doc", ".wps"}
+STRUCTURED_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml", ".mht", ".mhtml", ".docx", ".doc", ".wps", ".odt"}
 
 
 @dataclass
