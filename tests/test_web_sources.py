@@ -75,3 +75,29 @@ def test_page_and_attachment_are_one_report(tmp_path):
         assert store.field_by_key(word_b, key).status == "review"
         page_a = docs["t20230120_1.html"].report_id
         assert [c.status for _, c in store.cross_checks_of(page_a)] == ["ok"]
+
+
+def test_page_and_attachment_in_a_zip(tmp_path):
+    """Inside an archive the page and its attachment share a member folder: linked the same way."""
+    import zipfile
+
+    from scripts.samplegen.content import generate_report
+    from scripts.samplegen.docx import write_docx
+
+    r = generate_report(821, layout="2021", inconsistencies=0)
+    src = tmp_path / "src"
+    page = _page_with_link(r, src, "P1.docx", "t1")
+    word = write_docx(r, src, seed=1, textbox=False, name="P1")
+    other = _page_with_link(generate_report(822, layout="2021"), src, "x.pdf", "t2")
+    archive = tmp_path / "nb.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.write(page, "2023/t1.html")
+        z.write(word, "2023/P1.docx")
+        z.write(other, "2022/t2.html")
+    url = f"sqlite:///{tmp_path / 'z.db'}"
+    summary = ingest([archive], db=url, workers=1, cross_year=False)
+    assert summary.documents == 3 and summary.failed == 0 and summary.source_pairs == 1
+    with open_store(url) as store:
+        from extractor.store.export import export
+
+        assert export(store, tmp_path / "w.csv", "csv") == 2

@@ -9,7 +9,8 @@ in both — one of the two is wrong, and a person must say which.
 Which attachment is the page's own: a document in the page's folder (or below it) whose file
 name is the last part of a link in the page (``<a href>``, ``<iframe>``/``<embed>``/``<object>``
 to a .pdf/.doc/.docx/.wps); failing that, the only page and the only attachment of one folder
-when both name the same agency and year.
+when both name the same agency and year (for archive members, the only way: the folder is the
+member's folder inside the archive).
 """
 
 from __future__ import annotations
@@ -81,16 +82,17 @@ def compare_sources(page: Extraction, attachment: Extraction, attachment_name: s
 def find_pairs(store) -> list[tuple[int, int, str]]:
     """``(page report id, attachment report id, attachment name)`` for stored pages whose own
     attachment is stored too."""
-    docs = [d for d in store.documents() if d.report_id is not None and d.path and "!" not in d.path]
+    docs = [d for d in store.documents() if d.report_id is not None and d.path]
     by_dir: dict[Path, list] = defaultdict(list)
     for d in docs:
         by_dir[Path(d.path).parent].append(d)
     pairs: list[tuple[int, int, str]] = []
     for d in docs:
         page = Path(d.path)
-        if page.suffix.lower() not in PAGE_SUFFIXES or not page.is_file():
+        if page.suffix.lower() not in PAGE_SUFFIXES:
             continue
-        linked = attachment_names(page)
+        # an archive member (``a.zip!dir/page.html``) is not on disk any more: its folder decides
+        linked = attachment_names(page) if "!" not in d.path and page.is_file() else set()
         near = [a for folder, group in by_dir.items() if folder == page.parent or page.parent in folder.parents
                 for a in group if Path(a.path).suffix.lower() in ATTACHMENT_SUFFIXES]
         own = [a for a in near if Path(a.path).name.lower() in linked]
