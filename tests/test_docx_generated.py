@@ -119,3 +119,25 @@ def test_trailing_empty_row_is_not_read_as_zeros(tmp_path):
     d.save(str(path))
     result = extract(path)
     assert mismatches(result, _truth(path)) == []
+
+
+def test_title_under_a_red_file_head(tmp_path):
+    """A red 文件 head in larger type above the two-line title: the agency is the title's, once."""
+    import docx as python_docx
+    from docx.shared import Pt
+
+    from extractor import extract
+    from scripts.samplegen.content import generate_report
+    from scripts.samplegen.docx import write_docx
+
+    report = generate_report(660, layout="2021", title_lines=2)
+    path = write_docx(report, tmp_path, seed=2, textbox=False)  # seed 2: title in 22pt runs
+    d = python_docx.Document(str(path))
+    first = d.paragraphs[0]
+    head = first.insert_paragraph_before()
+    run = head.add_run(report.agency + "文件")
+    run.font.size = Pt(36)
+    d.save(str(path))
+    result = extract(path)
+    assert (result.report.agency, result.report.year) == (report.agency, report.year)
+    assert mismatches(result, _truth(path)) == []

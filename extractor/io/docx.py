@@ -60,7 +60,8 @@ def read_docx(path: Path, *, shown_as: Path | None = None) -> StructuredContent:
     styles = _styles(document)
     texts = [(clean_text(xml_text(p)), _size(p, styles)) for p in paragraphs]
     texts = [(t, s) for t, s in texts if t]
-    return StructuredContent(kind="docx", title=_title(texts), paragraphs=[t for t, _ in texts], grids=grids)
+    return StructuredContent(kind="docx", title=_title(texts), paragraphs=[t for t, _ in texts],
+                             sizes=[sz for _, sz in texts], grids=grids)
 
 
 def _blank_between(a, b) -> bool:
@@ -105,16 +106,23 @@ def _styles(document) -> dict:
 
 
 def _title(texts: list[tuple[str, float]]) -> str | None:
+    """A run of opening paragraphs in large type (largest first), or the opening short
+    paragraphs, or one of the first paragraphs — the first that names a year and a report; else ``None`` (then the
+    paragraphs, with their sizes, are searched as a PDF's lines are)."""
+    from extractor.io.html import opening_title
+
     head = texts[:TITLE_LOOKAHEAD]
     if not head:
         return None
-    biggest = max(s for _, s in head)
-    if any(s < biggest for _, s in head):
-        lines: list[str] = []
-        for t, s in head:  # the first run of paragraphs in the largest type
-            if s >= 0.85 * biggest:
-                lines.append(t)
-            elif lines:
-                break
-        return "".join(lines)
-    return next((t for t, _ in head if YEAR_REPORT.search(t)), head[0][0])
+    runs: list[tuple[float, list[str]]] = []  # consecutive paragraphs in one type size
+    for t, s in head:
+        if runs and abs(runs[-1][0] - s) < 0.5:
+            runs[-1][1].append(t)
+        else:
+            runs.append((s, [t]))
+    larger = sorted((r for r in runs if r[0] > min(s for _, s in head)), key=lambda r: -r[0])
+    # a run in large type (the title, not a red 文件 head above it), then the opening short lines
+    for candidate in [*("".join(r[1]) for r in larger), opening_title([t for t, _ in head]), *(t for t, _ in head)]:
+        if candidate and YEAR_REPORT.search(candidate) and ("公开" in candidate or "政务" in candidate):
+            return candidate
+    return None

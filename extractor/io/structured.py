@@ -7,13 +7,13 @@ is the PDF's: stitching (a no-op), title, mapping, prose, checks, storage, revie
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from extractor.grid.structured import grid_height, text_lines
 from models.extraction import BBox
 from models.page import Grid, PageContent, PageKind, TextLine
 
-TITLE_SIZE = 22.0
+TITLE_SIZE = 1e4  # above any size a source prints: the title found is page 1's title line
 BODY_SIZE = 12.0
 
 
@@ -24,13 +24,14 @@ class StructuredContent:
     paragraphs: list[str]  # the article's prose, tables left out, in reading order
     grids: list[Grid]
     encoding: str | None = None
-    notes: list[str] = field(default_factory=list)  # what the reader chose (for warnings)
+    sizes: list[float] | None = None  # type size of each paragraph where the source has one (Word)
 
     def page(self) -> PageContent:
         texts: list[tuple[str, float]] = []
         if self.title:
             texts.append((self.title, TITLE_SIZE))
-        texts += [(p, BODY_SIZE) for p in self.paragraphs]
+        sizes = self.sizes if self.sizes and len(self.sizes) == len(self.paragraphs) else None
+        texts += [(p, sizes[i] if sizes else BODY_SIZE) for i, p in enumerate(self.paragraphs)]
         lines: list[TextLine] = text_lines(texts)
         height = sum(grid_height(g) for g in self.grids) + 16.0 * len(lines)
         return PageContent(number=1, width=max([g.bbox.x1 for g in self.grids if g.bbox] + [595.0]),
