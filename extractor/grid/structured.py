@@ -19,6 +19,7 @@ COL_W = 40.0  # points per grid column on the notional page
 ROW_H = 20.0  # points per grid row
 TABLE_GAP = 40.0  # points between stacked tables
 LINE_H = 16.0  # points per prose line
+CHAR_W = 12.0  # points per character of a prose line
 NOTIONAL_PAGE = 1  # every cell and line of a structured source is on page 1
 MAX_SPAN = 1000  # HTML's own cap on colspan; hostile rowspans are cut to the table
 
@@ -99,7 +100,7 @@ def text_lines(texts: list[tuple[str, float]], top: float = 0.0) -> list[TextLin
         t = clean_text(text)
         if not t:
             continue
-        lines.append(TextLine(text=t, bbox=BBox(x0=0.0, top=y, x1=max(1, len(t)) * size, bottom=y + LINE_H),
+        lines.append(TextLine(text=t, bbox=BBox(x0=0.0, top=y, x1=max(1, len(t)) * CHAR_W, bottom=y + LINE_H),
                               page=NOTIONAL_PAGE, size=size))
         y += LINE_H
     return lines
