@@ -141,3 +141,26 @@ def test_title_under_a_red_file_head(tmp_path):
     result = extract(path)
     assert (result.report.agency, result.report.year) == (report.agency, report.year)
     assert mismatches(result, _truth(path)) == []
+
+
+def test_macro_enabled_and_template_files_read(tmp_path):
+    """A .docm (macro-enabled) or .dotx is the same markup: read, never run."""
+    import zipfile
+
+    from extractor import extract
+    from scripts.samplegen.content import generate_report
+    from scripts.samplegen.docx import write_docx
+
+    path = write_docx(generate_report(670), tmp_path, seed=3, textbox=False)
+    docm = tmp_path / "report.docm"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(docm, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(b"wordprocessingml.document.main+xml", b"PLACEHOLDER").replace(
+                    b"application/vnd.openxmlformats-officedocument.PLACEHOLDER",
+                    b"application/vnd.ms-word.document.macroEnabled.main+xml")
+            dst.writestr(info, data)
+    result = extract(docm)
+    assert result.fatal_error is None, result.errors
+    assert mismatches(result, _truth(path)) == []

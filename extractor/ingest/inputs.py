@@ -30,7 +30,7 @@ from pathlib import Path
 from extractor.io.document import IMAGE_SUFFIXES, file_sha256
 
 WEB_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml", ".mht", ".mhtml"}
-WORD_SUFFIXES = {".docx", ".doc", ".wps", ".odt"}
+WORD_SUFFIXES = {".docx", ".docm", ".doc", ".wps", ".odt"}
 DOCUMENT_SUFFIXES = {".pdf"} | IMAGE_SUFFIXES | WEB_SUFFIXES | WORD_SUFFIXES
 MANIFEST_PATH_COLUMNS = ("path", "file", "filename")
 MANIFEST_URL_COLUMNS = ("source_url", "url")

@@ -35,7 +35,7 @@ def read_docx(path: Path, *, shown_as: Path | None = None) -> StructuredContent:
 
     name = shown_as or path
     try:
-        document = docx.Document(str(path))
+        document = _open(path)
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile, OSError) as e:
         raise UnreadableFile(f"{name}: the Word file is corrupt or not a Word document ({type(e).__name__}: {e})",
                              code="corrupt_docx") from None
@@ -62,6 +62,41 @@ def read_docx(path: Path, *, shown_as: Path | None = None) -> StructuredContent:
     texts = [(t, s) for t, s in texts if t]
     return StructuredContent(kind="docx", title=_title(texts), paragraphs=[t for t, _ in texts],
                              sizes=[sz for _, sz in texts], grids=grids)
+
+
+DOCX_MAIN = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+OTHER_MAINS = (  # Word files python-docx refuses by their content type only: same markup
+    b"application/vnd.ms-word.document.macroEnabled.main+xml",  # .docm
+    b"application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",  # .dotx
+    b"application/vnd.ms-word.template.macroEnabledTemplate.main+xml",  # .dotm
+)
+STRICT_NS = b"http://purl.oclc.org/ooxml/wordprocessingml/main"
+
+
+def _open(path: Path):
+    """python-docx's ``Document``; a macro-enabled file or a template is opened as the document
+    it is (its main part's content type swapped in memory; macros are never run or read).
+    Strict Open XML (another namespace python-docx cannot read) is refused with the reason."""
+    import io
+
+    import docx
+
+    with zipfile.ZipFile(path) as zf:
+        types = zf.read("[Content_Types].xml") if "[Content_Types].xml" in zf.namelist() else b""
+        if "word/document.xml" in zf.namelist() and STRICT_NS in zf.read("word/document.xml")[:4096]:
+            raise ValueError("saved as Strict Open XML; save it as a Word Document (.docx) or convert it")
+        if not any(t in types for t in OTHER_MAINS):
+            return docx.Document(str(path))
+        patched = io.BytesIO()
+        with zipfile.ZipFile(patched, "w", zipfile.ZIP_DEFLATED) as out:
+            for info in zf.infolist():
+                data = zf.read(info)
+                if info.filename == "[Content_Types].xml":
+                    for t in OTHER_MAINS:
+                        data = data.replace(t, DOCX_MAIN)
+                out.writestr(info, data)
+    patched.seek(0)
+    return docx.Document(patched)
 
 
 def _blank_between(a, b) -> bool:
