@@ -107,3 +107,27 @@ def test_pingtan_cells_laid_out_with_spans():
     assert len(c19.grids) == 3
     assert sum(1 for c in c19.grids[1].cells if c.row_span == 10) == 2
     assert c19.title == c21.title.replace("2021", "2019")
+
+
+@pytest.mark.parametrize("variant", ["gbk-under-utf8-meta", "gbk-no-meta", "no-title-meta"])
+def test_pingtan_2021_variants(tmp_path, variant):
+    """The real page as other sites serve the same markup: GBK bytes under its utf-8 meta, GBK
+    with no meta at all, no ArticleTitle and no <title> (the title from the article heading)."""
+    import re
+
+    from extractor import extract
+
+    path = page("pingtan_2021.html")
+    text = path.read_text(encoding="utf-8")
+    out = tmp_path / "page.html"
+    if variant == "gbk-under-utf8-meta":
+        out.write_bytes(text.encode("gb18030"))
+    elif variant == "gbk-no-meta":
+        out.write_bytes(re.sub(r"<meta[^>]*>", "", text).encode("gbk", errors="xmlcharrefreplace"))
+    else:
+        text = re.sub(r'<meta name="ArticleTitle"[^>]*>', "", text)
+        out.write_text(re.sub(r"<title>.*?</title>", "", text, flags=re.S), encoding="utf-8")
+    result = extract(out)
+    expected = truth(path)
+    bad = [k for k, v in expected.items() if k not in result.fields or as_plain(result.fields[k].value) != v]
+    assert bad == []
