@@ -4,9 +4,9 @@ A PATH is
 * a file — extracted whatever its name (the content decides what it is), except ``.zip``
   (an archive) and ``.csv`` (a manifest);
 * a folder — walked recursively; report files (``.pdf``, page images, web pages ``.html``/``.htm``/
-  ``.shtml``/``.xhtml``, Word ``.docx``/``.doc``/``.wps``) and ``.zip`` archives in it are taken,
-  everything else (``.txt``, ``.json``, hidden files) is left alone; images saved with a web page
-  (beside it or in its ``NAME_files`` folder) belong to the page, not taken on their own;
+  ``.shtml``/``.xhtml``/``.mht``, Word ``.docx``/``.doc``/``.wps``/``.odt``) and ``.zip`` archives
+  in it are taken, everything else (``.txt``, ``.json``, hidden files) is left alone; images saved
+  with a web page (beside it or in its ``NAME_files`` folder) belong to the page, not taken alone;
 * a ``.zip`` archive — its members are unpacked into a temporary folder and taken as a folder's
   files would be (nested archives too);
 * a manifest ``.csv`` — a header row with a ``path`` column (also accepted: ``file``,
@@ -25,6 +25,7 @@ import zipfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
 from extractor.io.document import IMAGE_SUFFIXES, file_sha256
@@ -56,17 +57,24 @@ class Item:
 
 
 def _is_document(p: Path) -> bool:
-    return p.suffix.lower() in DOCUMENT_SUFFIXES
+    return p.suffix.lower() in DOCUMENT_SUFFIXES and not _page_resource(p)
 
 
-def _page_resource(p: Path, page_dirs: set[Path]) -> bool:
-    """An image saved with a web page: beside it, or in its ``NAME_files`` folder."""
+def _page_resource(p: Path) -> bool:
+    """An image saved with a web page (beside it, or in its ``NAME_files`` folder): the page's,
+    not a report of its own."""
     if p.suffix.lower() not in IMAGE_SUFFIXES:
         return False
-    return p.parent in page_dirs or any(
-        part.endswith(("_files", ".files")) and parent.parent in page_dirs
-        for parent in [p.parent, *p.parents] for part in [parent.name] if parent != parent.parent
-    )
+    return _holds_page(p.parent) or any(
+        d.name.endswith(("_files", ".files")) and _holds_page(d.parent) for d in p.parents)
+
+
+@lru_cache(maxsize=4096)
+def _holds_page(folder: Path) -> bool:
+    try:
+        return any(q.suffix.lower() in WEB_SUFFIXES and q.is_file() for q in folder.iterdir())
+    except OSError:
+        return False
 
 
 def _is_archive(p: Path) -> bool:
@@ -107,14 +115,11 @@ class InputWalker:
         except OSError as e:
             yield Item(folder, name, meta, problem=("unreadable", f"{name}: cannot list the folder ({e})"))
             return
-        page_dirs = {p.parent for p in entries if p.suffix.lower() in WEB_SUFFIXES}
         for p in entries:
             rel = p.relative_to(folder)
             if any(part.startswith(".") for part in rel.parts) or not p.is_file():
                 continue
             sub = str(Path(name) / rel)
-            if _page_resource(p, page_dirs):
-                continue  # an image of a saved web page, not a report of its own
             if _is_archive(p):
                 yield from self._archive(p, meta, sub)
             elif _is_document(p):
