@@ -40,6 +40,8 @@ def test_docx_item_shows_source_table(tmp_path):
     assert page.status_code == 200
     assert 'id="source-table"' in page.text and 'id="source-cell"' in page.text
     assert "docx table 2" in page.text and "body/tbl[2]" in page.text
+    api = client.get(f"/api/items/{f.id}").json()  # the API gives the source cell too
+    assert api["provenance"]["kind"] == "docx" and api["provenance"]["table"] == 1
     store.close()
 
 

@@ -163,6 +163,7 @@ class FieldInfo:
     claim_expires: datetime | None
     version: int
     updated_at: datetime
+    provenance: dict | None = None  # web pages and Word files: the source cell (``SourceRef``)
 
     @property
     def effective_value(self) -> Value:
@@ -589,7 +590,7 @@ class Store:
             dpi=r.dpi, source=r.source, status=r.status,
             reviewed_value=decode_for_key(r.key, r.reviewed_value), reviewed_by=r.reviewed_by,
             reviewed_at=_aware(r.reviewed_at), claimed_by=r.claimed_by, claim_expires=_aware(r.claim_expires),
-            version=r.version, updated_at=_aware(r.updated_at),
+            version=r.version, updated_at=_aware(r.updated_at), provenance=r.provenance,
         )
 
     def fields_of(self, report_id: int) -> list[FieldInfo]:
