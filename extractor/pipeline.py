@@ -45,11 +45,17 @@ def stage_open(run: Run) -> None:
     meta.path = str(run.path)
     meta.sha256 = run.source.sha256
     meta.pages = len(run.source.pages)
+    meta.source_kind = run.source.kind
+    meta.encoding = run.source.encoding
 
 
 def stage_classify(run: Run) -> None:
     from extractor.layout.page_kind import classify_page
 
+    if run.source.content is not None:  # web page, Word file: read as text when opened
+        run.kinds = [PageKind.TEXT] * len(run.source.content)
+        run.result.report.text_pages = [p.number for p in run.source.content]
+        return
     run.kinds = [classify_page(p, run.settings) for p in run.source.pages]
     meta = run.result.report
     meta.text_pages = [p.number for p, k in zip(run.source.pages, run.kinds) if k == PageKind.TEXT]
@@ -59,6 +65,9 @@ def stage_classify(run: Run) -> None:
 def stage_read(run: Run) -> None:
     from extractor.layout.text_page import read_text_page
 
+    if run.source.content is not None:
+        run.pages = list(run.source.content)
+        return
     for page, kind in zip(run.source.pages, run.kinds):
         if kind == PageKind.TEXT:
             run.pages.append(read_text_page(page, run.settings))
@@ -72,6 +81,10 @@ def stage_read(run: Run) -> None:
             run.pages.append(read_scan_page(page, run.settings, run.ocr_engine))
         else:
             run.pages.append(PageContent(number=page.number, width=page.width, height=page.height, kind=kind))
+    if run.source.title_hint and run.pages:  # 图片版 page: its title as page 1's title line
+        from extractor.io.structured import hint_title_line
+
+        run.pages[0].lines.insert(0, hint_title_line(run.source.title_hint))
 
 
 def stage_stitch(run: Run) -> None:
@@ -102,6 +115,10 @@ def stage_map(run: Run) -> None:
     run.result.report.layout = mapped.layout
     run.result.report.layouts = mapped.layouts.by_table()
     run.result.fields.update(mapped.fields)
+    if run.source is not None and run.source.content is not None:
+        from extractor.grid.provenance import attach_provenance
+
+        attach_provenance(run.result.fields, run.tables)
     for issue in mapped.issues:
         run.warn("map", "mapping", issue)
     for issue in mapped.unmapped:  # printed cells that went nowhere: the document needs a person

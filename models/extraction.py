@@ -51,6 +51,24 @@ class Alternative(BaseModel):
     score: float
 
 
+class SourceRef(BaseModel):
+    """Where a value sits in a structured source (web page, Word file), which has no page box.
+
+    ``table`` counts the document's tables from 0 in reading order; ``row`` and ``col`` are the
+    cell's first grid row and column (0-based, spans laid out as a browser or Word does);
+    ``path`` is the HTML element's path in the page (``/html/body/div[2]/table[1]/tbody/tr[5]/td[3]``)
+    or the Word table's place (``body/tbl[2]``, ``txbx/tbl[1]`` for a table in a text box).
+    """
+
+    kind: str  # "html" | "docx"
+    table: int
+    row: int
+    col: int
+    row_span: int = 1
+    col_span: int = 1
+    path: str | None = None
+
+
 class Field(BaseModel):
     """One canonical field as read from the document. ``value`` is what is printed, never fixed."""
 
@@ -70,6 +88,7 @@ class Field(BaseModel):
     # title not positively matched, an amount with no printed unit) and the field stays ``review``
     evidence: dict[str, float] = PydField(default_factory=dict)
     unit: str | None = None  # an amount's unit as printed (元 / 万元); ``value`` is in the registry's unit
+    provenance: SourceRef | None = None  # web pages and Word files: the table cell it was read from
 
     @field_serializer("value")
     def _value_json(self, v: Value):  # decimals as JSON numbers, not strings
@@ -131,6 +150,8 @@ class ReportMeta(BaseModel):
     ocr_pages: list[int] = PydField(default_factory=list)
     path: str | None = None
     sha256: str | None = None
+    source_kind: str | None = None  # pdf, images, html, docx (a .doc/.wps is converted to docx)
+    encoding: str | None = None  # web pages: the encoding the text was decoded with
 
 
 class DocumentStatus(StrEnum):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from models.extraction import Alternative, BBox, Source
+from models.extraction import Alternative, BBox, Source, SourceRef
 
 
 class PageKind(StrEnum):
@@ -49,6 +49,7 @@ class Cell:
     char_scores: list[float] = field(default_factory=list)  # OCR: per-character scores
     bbox_px: BBox | None = None  # OCR: pixels of the rendered page
     dpi: float | None = None
+    ref: SourceRef | None = None  # web pages and Word files: the source table cell (no page box)
 
     @property
     def last_row(self) -> int:

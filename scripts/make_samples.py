@@ -14,6 +14,10 @@ how zero is printed (0, blank, —, -, / or 无; truth value 0), table 三 broke
 row, and sometimes a printed wrong total (kept in the truth as printed and listed in
 meta.printed_inconsistencies). Truth files have the shape of ../shared/corpus/*.truth.json.
 
+--web adds the same report as web pages and a Word file, with the same truth: NAME-STYLE-ENC.html
+(site styles trs / plain / legacy / mislabelled, UTF-8 and GBK, see scripts/samplegen/html.py) and
+NAME.docx (scripts/samplegen/docx.py; some with table 四 in a text box).
+
 --scans adds NAME-scan.pdf (image-only: pdfium render, seal, skew, noise, blur, JPEG) per report.
 --seed-report writes seed_chaoyang-minzheng-2023.pdf from the corpus text plus a copy of its truth.
 
@@ -77,6 +81,8 @@ def main(argv: list[str] | None = None) -> int:
         "--image-pages", choices=("png", "tiff"), default=None,
         help="with --scans, also write the scanned pages as PNG files or one multi-page TIFF",
     )
+    ap.add_argument("--web", action="store_true",
+                    help="also write every generated report as a web page (UTF-8 and GBK, site style drawn) and a .docx")
     ap.add_argument("--seed-report", action="store_true", help="also build the seed report from the corpus text")
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help=f"corpus folder (default {DEFAULT_CORPUS})")
     ap.add_argument(
@@ -101,6 +107,13 @@ def main(argv: list[str] | None = None) -> int:
         print(rendered.path)
         if args.scans:
             print(write_scan(report, rendered, out, seed=seed, dpi=args.dpi, image_pages=args.image_pages))
+        if args.web:
+            from scripts.samplegen.docx import write_docx
+            from scripts.samplegen.html import ENCODINGS, STYLES, write_html
+
+            for j, encoding in enumerate(ENCODINGS):
+                print(write_html(report, out, style=STYLES[(seed + 2 * j) % len(STYLES)], encoding=encoding, seed=seed))
+            print(write_docx(report, out, seed=seed))
     return 0
 
 

@@ -121,9 +121,10 @@ def test_reopening_is_a_no_op_and_keeps_data(store):
 # Every attribute of the models the store persists, and where. A new model attribute fails this
 # test until the store keeps it (a column and an Alembic migration) and it is listed here.
 STORED = {
-    ReportMeta: {"agency", "year", "title", "layout", "layouts", "pages", "text_pages", "ocr_pages", "path", "sha256"},
+    ReportMeta: {"agency", "year", "title", "layout", "layouts", "pages", "text_pages", "ocr_pages", "path", "sha256",
+                 "source_kind", "encoding"},
     Field: {"key", "value", "raw", "confidence", "page", "bbox", "bbox_px", "dpi", "source", "status",
-            "alternatives", "char_scores", "evidence", "unit"},
+            "alternatives", "char_scores", "evidence", "unit", "provenance"},
     Check: {"relation", "rule", "description", "severity", "fields", "values", "lhs", "rhs", "difference", "status"},
     Suggestion: {"field", "printed", "suggested", "probability", "restores", "kind", "rank", "repair"},
     ExtractionIssue: {"stage", "code", "message", "fatal"},

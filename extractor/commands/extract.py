@@ -20,7 +20,7 @@ class OutputFormat(StrEnum):
 
 
 def extract_command(
-    file: Annotated[Path, typer.Argument(help="A report: PDF, image, multi-page TIFF, or a folder of page images")],
+    file: Annotated[Path, typer.Argument(help="A report: PDF, image, multi-page TIFF, a folder of page images, a web page (.html/.htm/.shtml/.xhtml or a saved page folder), or a Word file (.docx; .doc/.wps need LibreOffice)")],
     format: Annotated[OutputFormat, typer.Option("--format", "-f", help="json, csv or table")] = OutputFormat.json,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of stdout")] = None,
     ocr: Annotated[OcrBackend, typer.Option(help="OCR backend for scanned pages")] = OcrBackend.rapidocr,

@@ -84,6 +84,8 @@ def _print_summary(s, *, to_stderr: bool) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from rich.markup import escape
+
     console = Console(stderr=to_stderr)
     t = Table(title=f"ingest summary ({s.db})", show_header=False)
     t.add_row("found", f"{s.inputs} file(s), {s.documents} distinct, {s.duplicates} duplicate(s)")
@@ -95,6 +97,7 @@ def _print_summary(s, *, to_stderr: bool) -> None:
     for code, n in s.failed_by_reason.items():
         t.add_row(f"  {code}", str(n))
     t.add_row("cross-year pairs checked", str(s.cross_year_pairs))
+    t.add_row("pages linked to their attachment", str(s.source_pairs) + (f" ({escape(s.source_pairs_error)})" if s.source_pairs_error else ""))
     if s.cross_year_error:
         t.add_row("[yellow]cross-year", s.cross_year_error)
     console.print(t)

@@ -3,8 +3,10 @@
 A PATH is
 * a file — extracted whatever its name (the content decides what it is), except ``.zip``
   (an archive) and ``.csv`` (a manifest);
-* a folder — walked recursively; report files (``.pdf`` and page images) and ``.zip`` archives
-  in it are taken, everything else (``.txt``, ``.json``, hidden files) is left alone;
+* a folder — walked recursively; report files (``.pdf``, page images, web pages ``.html``/``.htm``/
+  ``.shtml``/``.xhtml``/``.mht``, Word ``.docx``/``.doc``/``.wps``/``.odt``) and ``.zip`` archives
+  in it are taken, everything else (``.txt``, ``.json``, hidden files) is left alone; images saved
+  with a web page (beside it or in its ``NAME_files`` folder) belong to the page, not taken alone;
 * a ``.zip`` archive — its members are unpacked into a temporary folder and taken as a folder's
   files would be (nested archives too), within the archive limits (``extractor.ingest.archives``);
 * a manifest ``.csv`` — a header row with a ``path`` column (also accepted: ``file``,
@@ -23,6 +25,7 @@ import zipfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
 from extractor.ingest.archives import Refused, walk_archive
@@ -30,7 +33,9 @@ from extractor.ingest.manifest import ManifestProblem, read_manifest
 from extractor.io.document import IMAGE_SUFFIXES, file_sha256
 from extractor.limits import Limits, current
 
-DOCUMENT_SUFFIXES = {".pdf"} | IMAGE_SUFFIXES
+WEB_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml", ".mht", ".mhtml"}
+WORD_SUFFIXES = {".docx", ".docm", ".doc", ".wps", ".odt"}
+DOCUMENT_SUFFIXES = {".pdf"} | IMAGE_SUFFIXES | WEB_SUFFIXES | WORD_SUFFIXES
 
 
 @dataclass(frozen=True)
@@ -53,7 +58,24 @@ class Item:
 
 
 def _is_document(p: Path) -> bool:
-    return p.suffix.lower() in DOCUMENT_SUFFIXES
+    return p.suffix.lower() in DOCUMENT_SUFFIXES and not _page_resource(p)
+
+
+def _page_resource(p: Path) -> bool:
+    """An image saved with a web page (beside it, or in its ``NAME_files`` folder): the page's,
+    not a report of its own."""
+    if p.suffix.lower() not in IMAGE_SUFFIXES:
+        return False
+    return _holds_page(p.parent) or any(
+        d.name.endswith(("_files", ".files")) and _holds_page(d.parent) for d in p.parents)
+
+
+@lru_cache(maxsize=4096)
+def _holds_page(folder: Path) -> bool:
+    try:
+        return any(q.suffix.lower() in WEB_SUFFIXES and q.is_file() for q in folder.iterdir())
+    except OSError:
+        return False
 
 
 def _is_archive(p: Path) -> bool:

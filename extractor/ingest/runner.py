@@ -49,6 +49,8 @@ class IngestSummary:
     docs_per_s: float = 0.0
     pages_per_s: float = 0.0
     cross_year_pairs: int = 0
+    source_pairs: int = 0  # web pages linked with their own attachment (one report, two sources)
+    source_pairs_error: str | None = None
     cross_year_error: str | None = None
 
     def to_dict(self) -> dict:
@@ -206,6 +208,7 @@ def ingest(
         if cross_year:
             reporter.stage("cross-year checks")
             summary.cross_year_pairs, summary.cross_year_error = run_cross_year(store)
+        summary.source_pairs, summary.source_pairs_error = run_source_links(store)
     finally:
         reporter.finish()
         if own_store:
@@ -228,6 +231,16 @@ def _save(store: Store, ex: Extraction, item: Item) -> Extraction:
         store.record_failure(item.sha256, item.name, "store_error", message, size=item.size,
                              timings=ex.timings, **_meta_kwargs(item))
         return store_failure_view(item, "store_error", message, None)
+
+
+def run_source_links(store: Store) -> tuple[int, str | None]:
+    """Link saved pages with their own attachments (``extractor.ingest.sources``); never fails the ingest."""
+    from extractor.ingest.sources import link_sources
+
+    try:
+        return link_sources(store), None
+    except Exception as e:  # the batch is stored; the links are an addition: report, go on
+        return 0, f"page/attachment links failed: {type(e).__name__}: {e}"
 
 
 def run_cross_year(store: Store) -> tuple[int, str | None]:

@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # numpy only where pages are rendered (scans): a text report 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp"}
 DEFAULT_IMAGE_DPI = 200.0
 
-Kind = Literal["pdf", "png", "jpeg", "tiff", "bmp", "webp", "unknown"]
+Kind = Literal["pdf", "png", "jpeg", "tiff", "bmp", "webp", "zip", "ole", "rtf", "unknown"]
 
 
 def sniff(head: bytes) -> Kind:
@@ -40,6 +40,12 @@ def sniff(head: bytes) -> Kind:
         return "bmp"
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "webp"
+    if head.startswith(b"PK\x03\x04"):
+        return "zip"  # a .docx, or an archive
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "ole"  # a .doc or .wps (Word 97-2003, WPS)
+    if head.startswith(b"{\\rtf"):
+        return "rtf"
     return "unknown"
 
 
@@ -77,10 +83,13 @@ class PageSource:
 @dataclass
 class DocumentSource:
     path: Path
-    kind: Literal["pdf", "images"]
+    kind: Literal["pdf", "images", "html", "docx"]
     pages: list[PageSource]
     sha256: str
     size: int
+    content: list | None = None  # web pages and Word files: pages already read (``PageContent``)
+    encoding: str | None = None  # web pages: the encoding the text was decoded with
+    title_hint: str | None = None  # a web page whose report is images (图片版): the page's title
     _closers: list[Callable[[], None]] = field(default_factory=list)
 
     def close(self) -> None:
@@ -112,6 +121,13 @@ def open_document(path: str | Path) -> DocumentSource:
     if not path.exists():
         raise UnreadableFile(f"{path}: no such file", code="not_found")
     if path.is_dir():
+        from extractor.io.html import find_page_file
+
+        page = find_page_file(path)
+        if page is not None:  # a saved page folder: the page (and its images)
+            from extractor.io.web import open_structured
+
+            return open_structured(page, "html", page.stat().st_size)
         return _open_image_folder(path)
     size = path.stat().st_size
     if size == 0:
@@ -121,6 +137,10 @@ def open_document(path: str | Path) -> DocumentSource:
     kind = sniff(head)
     if kind == "pdf":
         return _open_pdf(path, size)
+    if kind in ("zip", "ole", "rtf") or (kind == "unknown" and _is_html(path, head)):
+        from extractor.io.web import open_structured
+
+        return open_structured(path, "html" if kind == "unknown" else kind, size)
     if kind == "unknown":
         raise UnreadableFile(  # never the file's bytes: they may be anyone's secrets
             f"{path}: not a PDF or an image (PDF, PNG, JPEG, TIFF, BMP, WebP)", code="unknown_format"
@@ -132,6 +152,12 @@ def open_document(path: str | Path) -> DocumentSource:
             code="misnamed_image",
         )
     return _open_images(path, [path], size)
+
+
+def _is_html(path: Path, head: bytes) -> bool:
+    from extractor.io.html import HTML_SUFFIXES, looks_like_html
+
+    return path.suffix.lower() in HTML_SUFFIXES or looks_like_html(head)
 
 
 def _open_pdf(path: Path, size: int) -> DocumentSource:

@@ -100,7 +100,10 @@ class CropRenderer:
         p = Path(path)
         if not p.exists():
             raise CropUnavailable(f"the document is not at its stored path any more: {path}")
-        if p.is_dir() or p.suffix.lower() in IMAGE_SUFFIXES:
+        web = _web_page_images(p)
+        if web is not None:  # a web page whose report is images (图片版)
+            img, per_pt = _image_page(p, page, files=web)
+        elif p.is_dir() or p.suffix.lower() in IMAGE_SUFFIXES:
             img, per_pt = _image_page(p, page)
         else:
             img, per_pt = _pdf_page(p, page)
@@ -152,14 +155,30 @@ def _pdf_page(path: Path, page: int) -> tuple[Image.Image, float]:
     return img, SCALE
 
 
-def _image_page(path: Path, page: int) -> tuple[Image.Image, float]:
+def _web_page_images(path: Path) -> list[Path] | None:
+    """A saved web page (file or folder) read as a scan: its report images, in page order."""
+    from extractor.io.html import HTML_SUFFIXES, _parse, find_page_file, local_images
+
+    page = find_page_file(path) if path.is_dir() else (path if path.suffix.lower() in HTML_SUFFIXES else None)
+    if page is None:
+        return None
+    from extractor.io.encoding import decode_page
+
+    try:
+        root = _parse(decode_page(page.read_bytes(), page).text, page)
+    except Exception as e:  # an unreadable page: nothing to crop
+        raise CropUnavailable(f"cannot read {page}: {e}") from None
+    return local_images(root, page)
+
+
+def _image_page(path: Path, page: int, files: list[Path] | None = None) -> tuple[Image.Image, float]:
     from PIL import ImageSequence
 
     try:  # the order extraction numbered the pages in
         from extractor.io.document import _natural_key as order
     except ImportError:  # pragma: no cover
         order = str
-    files = (
+    files = files if files is not None else (
         sorted((q for q in path.iterdir() if q.is_file() and q.suffix.lower() in IMAGE_SUFFIXES), key=lambda q: order(q.name))
         if path.is_dir() else [path]
     )

@@ -465,7 +465,7 @@ def item(store: Store, field_id: int, who: str, filters: Filters = Filters(), *,
     prev_id, next_id = neighbours(store, field_id, who, filters)
     return ItemOut(
         item=queue_item(store, fi), agency=rep.agency, year=rep.year, title=rep.title, page=fi.page,
-        bbox=fi.bbox.model_dump() if fi.bbox else None, source=fi.source,
+        bbox=fi.bbox.model_dump() if fi.bbox else None, source=fi.source, provenance=fi.provenance,
         reviewed_value=jv(fi.reviewed_value) if fi.reviewed_by is not None else None, reviewed_at=fi.reviewed_at,
         relations=relations_now(store, fi.report_id, fi.key), suggestions=suggestions_for(store, fi.report_id, fi.key),
         history=history(store, fi.report_id, fi.key), crop_url=crop_url or f"/items/{fi.id}/crop.png",

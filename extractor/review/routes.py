@@ -266,9 +266,21 @@ def item_page(request: Request, user: User, field_id: FieldId):
         except Q.NotPermitted as e:  # shown, not held: saving is refused with the reason
             _flash(request, "info", str(e))
     it = Q.item(store, field_id, user.name, _filters(request))
+    rep = store.report(fi.report_id)  # web pages and Word files: the source table, not a crop
+    source_table = _source_tables(request).table_for(rep.path, rep.sha256, fi.page, fi.bbox)
     return _render(request, "item.html", {
         "user": user, "title": f"{it.item.key} · {it.agency or ''} {it.year or ''}", "it": it, "held_by": held_by,
+        "source_table": source_table,
     })
+
+
+def _source_tables(request: Request):
+    from extractor.review.source_table import SourceTables
+
+    state = request.app.state
+    if getattr(state, "source_tables", None) is None:
+        state.source_tables = SourceTables()
+    return state.source_tables
 
 
 @pages.post("/items/{field_id}")

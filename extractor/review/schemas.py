@@ -115,6 +115,8 @@ class ItemOut(BaseModel):
     page: int | None
     bbox: dict | None = Field(None, description="PDF points, origin top-left")
     source: str | None
+    provenance: dict | None = Field(None, description="web pages and Word files: the source cell "
+                                    "(kind, table, row, col, spans, HTML element path)")
     reviewed_value: JsonValue = None
     reviewed_at: datetime | None = None
     relations: list[RelationNow]

@@ -32,7 +32,7 @@ REPORT_COLUMNS = ("report_id", "sha256", "path", "status", "agency", "year", "la
                   "source_url", "extractor_version")
 LONG_COLUMNS = ("report_id", "sha256", "agency", "year", "key", "value", "extracted_value", "raw",
                 "reviewed_value", "reviewed_by", "reviewed_at", "confidence", "status", "source", "page",
-                "bbox", "bbox_px", "dpi", "review_history")
+                "bbox", "bbox_px", "dpi", "source_cell", "review_history")
 
 
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")  # OWASP CSV injection: cells a spreadsheet may evaluate
@@ -70,7 +70,10 @@ def _plain(v):
 
 def wide_rows(store: Store, *, reviewed: bool = True) -> Iterator[dict]:
     keys = all_keys()
+    second_sources = store.attachment_report_ids()  # a page's own attachment: the same report, one row
     for rep, frows, _audit in store.iter_report_rows():
+        if rep.id in second_sources:
+            continue
         row = {c: getattr(rep, {"report_id": "id"}.get(c, c)) for c in REPORT_COLUMNS}
         values = dict.fromkeys(keys)
         for f in frows:
@@ -101,6 +104,7 @@ def long_rows(store: Store) -> Iterator[dict]:
                 "confidence": f.confidence, "status": f.status, "source": f.source, "page": f.page,
                 "bbox": json.dumps(f.bbox) if f.bbox else None,
                 "bbox_px": json.dumps(f.bbox_px) if f.bbox_px else None, "dpi": f.dpi,
+                "source_cell": json.dumps(f.provenance, ensure_ascii=False) if getattr(f, "provenance", None) else None,
                 "review_history": json.dumps(history, ensure_ascii=False) if history else None,
             }
 

@@ -67,6 +67,8 @@ class Document(Base):
     pages: Mapped[int | None] = mapped_column(Integer)
     text_pages: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
     ocr_pages: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
+    source_kind: Mapped[str | None] = mapped_column(String(16))  # pdf, images, html, docx
+    encoding: Mapped[str | None] = mapped_column(String(32))  # web pages: the encoding decoded with
     status: Mapped[str] = mapped_column(String(16), nullable=False, index=True)
     error_code: Mapped[str | None] = mapped_column(String(64), index=True)
     error_message: Mapped[str | None] = mapped_column(Text)
@@ -148,6 +150,7 @@ class FieldRow(Base):
     char_scores: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
     evidence: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     unit: Mapped[str | None] = mapped_column(String(16))  # an amount's unit as printed (元 / 万元)
+    provenance: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))  # web/Word: table, row, col, path
     reviewed_value: Mapped[str | None] = mapped_column(Text)
     reviewed_by: Mapped[str | None] = mapped_column(String(128))
     reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

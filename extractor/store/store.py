@@ -56,6 +56,7 @@ from models.extraction import (
     Field,
     FieldStatus,
     ReportMeta,
+    SourceRef,
     Suggestion,
 )
 from models.fields import Layout
@@ -162,6 +163,7 @@ class FieldInfo:
     claim_expires: datetime | None
     version: int
     updated_at: datetime
+    provenance: dict | None = None  # web pages and Word files: the source cell (``SourceRef``)
 
     @property
     def effective_value(self) -> Value:
@@ -317,6 +319,8 @@ class Store:
             pages=meta.pages,
             text_pages=list(meta.text_pages),
             ocr_pages=list(meta.ocr_pages),
+            source_kind=meta.source_kind,
+            encoding=meta.encoding,
             status=extraction.status.value,
             error_code=clean_text(fatal.code)[:64] if fatal is not None else None,
             error_message=clean_text(fatal.message) if fatal is not None else None,
@@ -397,6 +401,7 @@ class Store:
             char_scores=list(f.char_scores) or None,
             evidence=dict(f.evidence) or None,
             unit=f.unit,
+            provenance=_clean_json(f.provenance.model_dump()) if f.provenance is not None else None,
         )
 
     def _write_fields(self, conn: Connection, report_id: int, extraction: Extraction, now: datetime) -> None:
@@ -587,7 +592,7 @@ class Store:
             dpi=r.dpi, source=r.source, status=r.status,
             reviewed_value=decode_for_key(r.key, r.reviewed_value), reviewed_by=r.reviewed_by,
             reviewed_at=_aware(r.reviewed_at), claimed_by=r.claimed_by, claim_expires=_aware(r.claim_expires),
-            version=r.version, updated_at=_aware(r.updated_at),
+            version=r.version, updated_at=_aware(r.updated_at), provenance=r.provenance,
         )
 
     def fields_of(self, report_id: int) -> list[FieldInfo]:
@@ -644,7 +649,7 @@ class Store:
         with self._read() as conn:
             rep = conn.execute(
                 select(R, D.c.sha256, D.c.path, D.c.pages, D.c.text_pages, D.c.ocr_pages, D.c.status.label("doc_status"),
-                       D.c.errors, D.c.timings, D.c.extractor_version)
+                       D.c.errors, D.c.timings, D.c.extractor_version, D.c.source_kind, D.c.encoding)
                 .select_from(R.join(D, D.c.id == R.c.document_id))
                 .where(R.c.id == report_id)
             ).first()
@@ -661,6 +666,7 @@ class Store:
                 bbox_px=_bbox(r.bbox_px), dpi=r.dpi, source=r.source or "text", status=r.status or "ok",
                 alternatives=[Alternative(**a) for a in (r.alternatives or [])],
                 char_scores=list(r.char_scores or []), evidence=dict(r.evidence or {}), unit=r.unit,
+                provenance=SourceRef(**r.provenance) if r.provenance else None,
             )
             if reviewed and r.reviewed_by is not None:
                 f = f.model_copy(update=dict(
@@ -671,7 +677,7 @@ class Store:
             agency=rep.agency, year=rep.year, title=rep.title, layout=Layout(rep.layout) if rep.layout else Layout.L2021,
             layouts={k: Layout(v) for k, v in (rep.layouts or {}).items()},
             pages=rep.pages or 0, text_pages=list(rep.text_pages or []), ocr_pages=list(rep.ocr_pages or []),
-            path=rep.path, sha256=rep.sha256,
+            path=rep.path, sha256=rep.sha256, source_kind=rep.source_kind, encoding=rep.encoding,
         )
         return Extraction(
             report=meta, fields=fields, checks=[self._check(r) for r in crows],
@@ -887,6 +893,35 @@ class Store:
         with self._read() as conn:
             rows = conn.execute(select(X).where(X.c.report_id == report_id).order_by(X.c.id)).all()
         return [(r.previous_report_id, self._check(r)) for r in rows]
+
+    # -- one report from two sources (a web page and its own attachment) -------------------------
+
+    SAME_REPORT = "same-report"  # cross_checks rule linking a page (report_id) to its attachment
+
+    def save_source_pair(self, page_report_id: int, attachment_report_id: int, checks: list[Check]) -> None:
+        """Store the link between a page's report and its attachment's (``checks``: the link and the
+        fields they disagree on, as cross-document checks); disagreeing fields of both go to review.
+        Replaces the pair's earlier results, in one transaction."""
+        broken = sorted({k for c in checks if c.status == "broken" for k in c.fields})
+        with self._write() as conn:
+            conn.execute(delete(X).where(X.c.report_id == page_report_id,
+                                         X.c.previous_report_id == attachment_report_id))
+            now = utcnow()
+            conn.execute(insert(X), [
+                {**self._check_row(page_report_id, c), "previous_report_id": attachment_report_id, "created_at": now}
+                for c in checks
+            ])
+            if broken:
+                conn.execute(
+                    update(F).where(F.c.report_id.in_([page_report_id, attachment_report_id]), F.c.key.in_(broken),
+                                    F.c.status != FieldStatus.REVIEW.value)
+                    .values(status=FieldStatus.REVIEW.value, version=F.c.version + 1)
+                )
+
+    def attachment_report_ids(self) -> set[int]:
+        """Reports stored as the second source of another (a page's attachment): one report, one row."""
+        with self._read() as conn:
+            return {r for (r,) in conn.execute(select(X.c.previous_report_id).where(X.c.rule == self.SAME_REPORT))}
 
     # -- summaries for status and export ---------------------------------------------------------
 
