@@ -1,7 +1,7 @@
 """api_tokens and uploads: the extraction service's script tokens and its upload queue.
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-11-29
 
 """
