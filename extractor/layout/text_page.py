@@ -10,36 +10,33 @@ from __future__ import annotations
 from bisect import bisect_right
 
 from extractor.grid.cells import cell_index, grid_from_boxes
+from extractor.grid.edges import Edge, as_lines, close_frames, is_white, merge_edges, rule_pieces  # noqa: F401
 from extractor.io import PageSource
 from extractor.settings import Settings
 from models.extraction import BBox
 from models.page import Cell, Grid, PageContent, PageKind, TextLine
 
-
-def is_white(color) -> bool:
-    """Gray 1, RGB (1, 1, 1) or CMYK (0, 0, 0, 0): an invisible fill on a white page."""
-    values = color if isinstance(color, (tuple, list)) else (color,)
-    if not values or not all(isinstance(v, (int, float)) for v in values):
-        return False
-    if len(values) == 4:
-        return all(v <= 0.03 for v in values)
-    return all(v >= 0.97 for v in values)
+INFERRED_FRAME = 0.7  # structure of cells in a grid whose outer border was not drawn
 
 
 def ruling_objects(pp) -> list[dict]:  # pp: a TextLayer (or anything with lines and rects)
-    """The visible rules of a page: lines, stroked rectangles, thin dark filled rectangles.
+    """The visible rules of a page, any drawing merged into edges, as pdfplumber line objects
+    (outer borders the producer left out included: see ``page_rules``)."""
+    return as_lines(page_rules(pp)[0])
 
-    Word and WPS put white filled rectangles behind text and shade header cells; those are not
-    rules, and taking them as rules turns paragraphs into one-column "tables".
+
+def page_rules(pp) -> tuple[list[Edge], list[Edge]]:
+    """(every rule edge, the inferred ones among them) of a text-layer page.
+
+    Rules of any drawing are merged (``grid.edges``); where vertical rules stop without a
+    horizontal one (a table cut by a page break) the closing rule is added as drawn; then each
+    skeleton still open on a side gets that side as an inferred edge.
     """
-    out: list[dict] = list(pp.lines)
-    for r in pp.rects:
-        thin = min(r["width"], r["height"]) <= 2.0
-        if r.get("stroke") and not is_white(r.get("stroking_color")):
-            out.append(r)
-        elif r.get("fill") and thin and not is_white(r.get("non_stroking_color")):
-            out.append(r)
-    return out + close_open_ends(out)
+    edges = merge_edges(rule_pieces(pp.lines, pp.rects))
+    for ln in close_open_ends(as_lines(edges)):
+        edges.append(Edge("h", ln["top"], ln["x0"], ln["x1"]))
+    inferred = close_frames(edges)
+    return edges + inferred, inferred
 
 
 def close_open_ends(rules: list[dict], tolerance: float = 2.0) -> list[dict]:
@@ -103,21 +100,42 @@ def read_text_page(page: PageSource, settings: Settings) -> PageContent:
     layer = page.text_layer()
     chars = [c for c in layer.chars if not c["text"].isspace()]
     grids: list[Grid] = []
-    rules = ruling_objects(layer)
-    tables = find_tables(settings, rules) if len(rules) >= 4 else []
+    edges, inferred = page_rules(layer)
+    tables = find_tables(settings, as_lines(edges)) if len(edges) >= 4 else []
+    priors: list[float] = []
     for table in tables:
         grid = grid_from_boxes([tuple(c) for c in table.cells], page.number)
         if grid.n_cols >= 2 and grid.n_rows >= 1:
             grids.append(grid)
-    loose = fill_grids(grids, chars)
+            priors.append(INFERRED_FRAME if _on_frame(grid, inferred) else 1.0)
+    loose = fill_grids(grids, chars, priors)
     return PageContent(
         number=page.number, width=page.width, height=page.height, kind=PageKind.TEXT,
         lines=text_lines(loose, page.number), grids=grids,
     )
 
 
-def fill_grids(grids: list[Grid], chars: list[dict]) -> list[dict]:
-    """Put each character into the cell under its centre; return those in no table."""
+def _on_frame(grid: Grid, inferred: list[Edge], tol: float = 3.0) -> bool:
+    """An inferred edge lies on the grid's outer border: its extent was guessed, not drawn."""
+    b = grid.bbox
+    if b is None:
+        return False
+    for e in inferred:
+        if e.orient == "h" and b.x0 - tol <= e.start and e.end <= b.x1 + tol and (
+                abs(e.pos - b.top) <= tol or abs(e.pos - b.bottom) <= tol):
+            return True
+        if e.orient == "v" and b.top - tol <= e.start and e.end <= b.bottom + tol and (
+                abs(e.pos - b.x0) <= tol or abs(e.pos - b.x1) <= tol):
+            return True
+    return False
+
+
+def fill_grids(grids: list[Grid], chars: list[dict], priors: list[float] | None = None) -> list[dict]:
+    """Put each character into the cell under its centre; return those in no table.
+
+    ``priors`` (one per grid, 0–1) caps each cell's ``structure``: a grid whose border was
+    inferred, or built from text alignment, is less certain than one drawn in full.
+    """
     indexes = [(g, *cell_index(g)) for g in grids]
     per_cell: dict[tuple[int, int], list[dict]] = {}
     loose: list[dict] = []
@@ -139,6 +157,11 @@ def fill_grids(grids: list[Grid], chars: list[dict]) -> list[dict]:
         cell = indexes[gi][0].cells[ci]
         cell.text = join_lines(group_lines(cell_chars))
         cell.structure = structure_score(cell, cell_chars)
+    for gi, (grid, *_rest) in enumerate(indexes):
+        prior = priors[gi] if priors else 1.0
+        if prior < 1.0:
+            for cell in grid.cells:
+                cell.structure = min(cell.structure, prior)
     return loose
 
 
