@@ -58,6 +58,7 @@ def rule_pieces(lines: list[dict], rects: list[dict]) -> list[Edge]:
     White fills and broad fills (shading behind text) are not rules.
     """
     out: list[Edge] = []
+    dots: list[tuple[float, float, float, float]] = []
     for ln in lines:
         w, h = ln["x1"] - ln["x0"], ln["bottom"] - ln["top"]
         if h <= THIN and w > h:
@@ -70,7 +71,9 @@ def rule_pieces(lines: list[dict], rects: list[dict]) -> list[Edge]:
         stroked = bool(r.get("stroke")) and not is_white(r.get("stroking_color"))
         filled = bool(r.get("fill")) and not is_white(r.get("non_stroking_color"))
         thin = min(w, h) <= THIN
-        if thin and (stroked or filled):
+        if max(w, h) <= THIN and (stroked or filled):
+            dots.append((x0, top, x1, bottom))  # a dot, or the corner piece of a rectangle run
+        elif thin and (stroked or filled):
             if w >= h:
                 out.append(Edge("h", (top + bottom) / 2, x0, x1))
             if h >= w:
@@ -78,6 +81,36 @@ def rule_pieces(lines: list[dict], rects: list[dict]) -> list[Edge]:
         elif stroked:
             out += [Edge("h", top, x0, x1), Edge("h", bottom, x0, x1), Edge("v", x0, top, bottom),
                     Edge("v", x1, top, bottom)]
+    return out + dot_chains(dots)
+
+
+def dot_chains(dots: list[tuple[float, float, float, float]], gap: float = MERGE_GAP,
+               snap: float = SNAP) -> list[Edge]:
+    """Rows and columns of dots (``(x0, top, x1, bottom)``, each at most ``THIN`` across) spaced
+    at most ``gap`` apart, as pieces of rule. A dot is a piece only as part of a chain of three:
+    the dots of a vertical dotted rule are not horizontal rules one dot long."""
+    out: list[Edge] = []
+    for orient in ("h", "v"):
+        # (across, along-start, along-end) of each dot
+        keyed = sorted(((t + b) / 2, x0, x1) if orient == "h" else ((x0 + x1) / 2, t, b) for x0, t, x1, b in dots)
+        rows: list[list[tuple[float, float, float]]] = []
+        for d in keyed:
+            if rows and d[0] - rows[-1][0][0] <= snap:
+                rows[-1].append(d)
+            else:
+                rows.append([d])
+        for row in rows:
+            row.sort(key=lambda d: d[1])
+            chain = [row[0]]
+            for d in row[1:] + [None]:
+                if d is not None and d[1] - chain[-1][2] <= gap:
+                    chain.append(d)
+                    continue
+                if len(chain) >= 3:
+                    pos = sum(c[0] for c in chain) / len(chain)
+                    out.append(Edge(orient, pos, chain[0][1], max(c[2] for c in chain)))
+                if d is not None:
+                    chain = [d]
     return out
 
 
@@ -90,7 +123,7 @@ def merge_edges(pieces: list[Edge], snap: float = SNAP, gap: float = MERGE_GAP,
         same = sorted((e for e in pieces if e.orient == orient), key=lambda e: e.pos)
         lines: list[list[Edge]] = []
         for e in same:
-            if lines and e.pos - lines[-1][-1].pos <= snap:
+            if lines and e.pos - lines[-1][0].pos <= snap:
                 lines[-1].append(e)
             else:
                 lines.append([e])
@@ -147,12 +180,12 @@ def components(edges: list[Edge], tol: float = 3.0) -> list[list[Edge]]:
 
 
 def _covered(edges: list[Edge], orient: str, pos: float, start: float, end: float, tol: float) -> bool:
-    """Existing edges of ``orient`` at ``pos`` cover most of [start, end]."""
+    """Existing edges of ``orient`` at ``pos`` cover [start, end] (all but a rounding sliver)."""
     span = sum(
         max(0.0, min(e.end, end) - max(e.start, start))
         for e in edges if e.orient == orient and abs(e.pos - pos) <= tol
     )
-    return span >= 0.9 * (end - start)
+    return span >= 0.98 * (end - start)
 
 
 def close_frames(edges: list[Edge], tol: float = 3.0) -> list[Edge]:

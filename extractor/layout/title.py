@@ -21,6 +21,9 @@ TITLE = re.compile(  # agency first: 洪泽区人民政府2023年(度)政府信�
 YEAR_FIRST = re.compile(  # year first: 2019年上海市人民政府办公厅政府信息公开工作年度报告
     r"(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*(?:的)?\s*(?P<agency>[^\d]{2,60}?)\s*" + _REPORT
 )
+NO_YEAR = re.compile(  # no year in the title: 清河市自然资源和规划局政府信息公开工作年度报告
+    r"(?P<agency>[^\d]{2,60}?)\s*(?:关于)?\s*" + _REPORT
+)
 BODY = re.compile(
     r"(?:现|特)?(?:公布|发布|编制)(?:了)?(?P<agency>[^，。,；;《》]{2,40}?)\s*(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*"
     r"(?:政府)?(?:信息|政务)公开"
@@ -46,7 +49,12 @@ def match_title(text: str) -> tuple[str, int | None]:
     if second and _is_agency(clean_agency(second.group("agency"))):
         return clean_agency(second.group("agency")), int(second.group("year"))
     hit = first or second
-    return ("", int(hit.group("year"))) if hit else ("", None)
+    if hit:
+        return "", int(hit.group("year"))
+    third = NO_YEAR.search(t)
+    if third and _is_agency(clean_agency(third.group("agency"))):
+        return clean_agency(third.group("agency")), None
+    return "", None
 
 
 def _is_agency(name: str) -> bool:
@@ -130,7 +138,7 @@ def _read_title(pages: list[PageContent], first: PageContent, out: Title) -> Non
     if not year:
         opening = [ln for p in pages[:2] for ln in p.lines[:40]]
         year = period_year(opening)
-        year_lines = [ln for ln in opening if "统计" in ln.text] or source_lines
+        year_lines = [ln for ln in opening if year and str(year) in normalize_text(ln.text)][:1] or source_lines
     out.agency = agency or None
     out.year = year
     if source_lines:

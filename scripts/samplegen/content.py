@@ -58,7 +58,13 @@ class Style:
     title_size: float = 18.0
     title_lines: int = 2  # 1: agency and year on one line
     year_word: str = "年"  # 年 / 年度 in the title
-    rules: str = "lines"  # lines: stroked paths; rects: thin filled rectangles
+    rules: str = "lines"  # lines: stroked paths; rects: thin filled rectangles; runs: chains of
+    # tiny filled rectangles (3 × width pt); dashed / dotted: broken strokes
+    frame: str = "full"  # full; open: no outer border (inner rules only); none: no table rules at all
+    watermark: str | None = None  # text tiled diagonally in light grey across every page
+    title_order: str = "agency"  # agency first; year first; noyear: the year only in the period sentence
+    title_glyphs: str = "plain"  # plain / kangxi / fullwidth / both (see glyphs.py)
+    split_row: str | None = None  # table 三 row key broken across a page break (label runs on)
     rule_width: float = 0.5
     zero_style: str = "0"
     zero_mix: float = 0.0  # share of zero cells printed in another zero style
@@ -341,6 +347,21 @@ def _prose_six(rng: random.Random, fee: Any | None, y: int) -> list[str]:
 # --- the report -------------------------------------------------------------------------------
 
 
+def _title_lines(agency: str, year: int, style: Style) -> list[str]:
+    """The title as printed: agency or year first, one or two lines, in ``style.title_glyphs``."""
+    from .glyphs import printed
+
+    name = "政府信息公开工作年度报告"
+    when = f"{year}{style.year_word}"
+    if style.title_order == "year":
+        parts = [when + agency, name] if style.title_lines == 2 else [when + agency + name]
+    elif style.title_order == "noyear":
+        parts = [agency, name] if style.title_lines == 2 else [agency + name]
+    else:
+        parts = [agency, when + name] if style.title_lines == 2 else [agency + when + name]
+    return [printed(p, style.title_glyphs) for p in parts]
+
+
 def draw_style(rng: random.Random, layout: Layout) -> Style:
     rows = [r.key for r in application_rows(layout)]
     return Style(
@@ -448,8 +469,7 @@ def generate_report(
     group_labels = {g: style_label(g, style) for g in sorted(groups)}
     active_labels = {row.key: row.label for row, _ in ACTIVE_ROWS}
 
-    title_year = f"{year}{style.year_word}政府信息公开工作年度报告"
-    title_lines = [agency, title_year] if style.title_lines == 2 else [agency + title_year]
+    title_lines = _title_lines(agency, year, style)
     intro = [
         f"本报告根据《中华人民共和国政府信息公开条例》和《中华人民共和国政府信息公开工作年度报告格式》"
         f"（国办公开办函〔2021〕30号）要求编制。本报告所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。"
