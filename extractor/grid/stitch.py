@@ -143,8 +143,22 @@ def columns_match(a: Grid, b: Grid, tolerance: float, share: float = 0.7, frame:
 
 
 def append_grid(a: Grid, b: Grid, tolerance: float, frame: _Frame = UPRIGHT) -> Grid:
-    """``b``'s rows below ``a``'s; both parts' columns renumbered onto the union of their rules."""
+    """``b``'s rows below ``a``'s; both parts' columns renumbered onto the union of their rules.
+
+    A row the page break cut in two (``split_row``) becomes one row first."""
+    from extractor.grid.split_row import join_split_row
+
     onto = _onto(a, b, frame)
+
+    def x_of(cell) -> tuple[float, float]:
+        box = frame.box(cell.bbox, cell.page)
+        return onto(box.x0), onto(box.x1)
+
+    def x_of_a(cell) -> tuple[float, float]:
+        box = frame.box(cell.bbox, cell.page)
+        return box.x0, box.x1
+
+    join_split_row(a, b, x_of, x_of_a)
     edges = cluster_positions(frame.col_edges(a) + [onto(x) for x in frame.col_edges(b)], tolerance)
 
     def col_of(x: float) -> int:
