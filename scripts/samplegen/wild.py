@@ -36,7 +36,7 @@ KINDS: dict[str, dict[str, Any]] = {
     "watermark": dict(watermark="政府信息公开 20240315041"),
     "split_row": dict(split_row="*", break_row=None),
     "title_year_first": dict(title_order="year"),
-    "title_kangxi": dict(title_glyphs="kangxi", font="serif"),
+    "title_kangxi": dict(title_glyphs="kangxi", font="serif", heading_font=None),  # wqy has no radicals
     "title_fullwidth": dict(title_glyphs="fullwidth"),
     "title_no_year": dict(title_order="noyear"),
     "outlines": dict(),
