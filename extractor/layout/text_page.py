@@ -109,6 +109,13 @@ def read_text_page(page: PageSource, settings: Settings) -> PageContent:
             grids.append(grid)
             priors.append(INFERRED_FRAME if _on_frame(grid, inferred) else 1.0)
     loose = fill_grids(grids, chars, priors)
+    if loose:  # tables with no rules (or too few to close a cell): from the text's alignment
+        from extractor.grid.text_grid import text_grids
+
+        found, taken = text_grids(group_lines(loose), page.number, page.width)
+        if found:
+            grids.extend(found)
+            loose = [c for c in loose if id(c) not in taken]
     return PageContent(
         number=page.number, width=page.width, height=page.height, kind=PageKind.TEXT,
         lines=text_lines(loose, page.number), grids=grids,

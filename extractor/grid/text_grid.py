@@ -1,0 +1,377 @@
+"""The text-alignment grid builder: tables printed with no rules, or with too few to close cells.
+
+Every label and number is in the text layer even when no rule is drawn; the structure is in
+where the text sits. The builder works on the characters that no ruled grid took:
+
+1. lines (by baseline) are cut into *chunks* where the gap between characters is wider than
+   ``GAP`` × the type size (cells are padded; words inside a cell are not spaced that wide);
+2. a *block* is a run of lines with a chunk of numbers in it, the lines between them (wrapped
+   labels, header rows, vertical text) and the header lines just above; a heading in larger
+   type or a line of prose ends it;
+3. *value columns* come from the x-extents of the number chunks and of the column titles in
+   the header lines above them (a title that spans several number columns — 法人或其他组织 —
+   is a group title, not a column); a block is cut into sub-tables where a new header row
+   starts (the four parts of table 二);
+4. *rows* are the lines holding numbers; labels (in sub-columns found the same way) are
+   lines that start with an enumeration (一、 （一） 1.) plus the lines that continue them,
+   each given to the row it overlaps.
+
+The result is the same ``models.page.Grid`` the rule builder makes, one per sub-table, its
+cells' ``structure`` capped at ``INFERRED_TEXT``: a value read from it is ``ok`` only where
+the arithmetic of the report vouches for it. The registry's known shape is the cross-check:
+a sub-table that holds table 三's labels but not its 7 value columns, or table 四's header
+but not its 15, is capped lower still (``MISSHAPEN``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from statistics import median
+
+from extractor.mapping.numbers import looks_numeric
+from models.extraction import BBox
+from models.page import Cell, Grid
+
+GAP = 0.8  # × type size: a wider gap between characters of a line separates two cells
+INFERRED_TEXT = 0.3  # structure of a cell in a grid built from text alignment alone
+MISSHAPEN = 0.05  # ... when the registry's known shape of the table is not met
+ENUMERATED = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十]+\s*[）)]|\d+\s*[.、．])")
+
+
+@dataclass
+class Chunk:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    chars: list[dict] = field(default_factory=list)
+
+    @property
+    def xc(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def yc(self) -> float:
+        return (self.top + self.bottom) / 2
+
+    @property
+    def numeric(self) -> bool:
+        return bool(self.text.strip()) and looks_numeric(self.text)
+
+
+def chunks_of(line: list[dict]) -> list[Chunk]:
+    """A line's characters (left to right) cut at wide gaps."""
+    size = max(max(c["bottom"] - c["top"] for c in line), 1.0)
+    out: list[Chunk] = []
+    for ch in line:
+        if out and ch["x0"] - out[-1].x1 <= GAP * size:
+            k = out[-1]
+            k.text += ch["text"]
+            k.x1 = max(k.x1, ch["x1"])
+            k.top, k.bottom = min(k.top, ch["top"]), max(k.bottom, ch["bottom"])
+            k.chars.append(ch)
+        else:
+            out.append(Chunk(ch["text"], ch["x0"], ch["x1"], ch["top"], ch["bottom"], [ch]))
+    return out
+
+
+def _size(line: list[Chunk]) -> float:
+    return max(k.bottom - k.top for k in line)
+
+
+def blocks(lines: list[list[Chunk]], width: float) -> list[list[list[Chunk]]]:
+    """Runs of lines that make a table: lines with numbers in cells and the lines among them."""
+    sizes = [_size(ln) for ln in lines if any(k.numeric for k in ln) and len(ln) >= 2]
+    if not sizes:
+        return []
+    table_size = median(sizes)
+    out: list[list[list[Chunk]]] = []
+    current: list[list[Chunk]] = []
+    for ln in lines:
+        size = _size(ln)
+        prose = len(ln) == 1 and (ln[0].x1 - ln[0].x0) > 0.6 * width and not ln[0].numeric
+        if size > 1.12 * table_size or prose or (current and ln[0].top - current[-1][-1].bottom > 3 * table_size):
+            if current:
+                out.append(current)
+            current = [] if size > 1.12 * table_size or prose else [ln]
+            continue
+        current.append(ln)
+    if current:
+        out.append(current)
+    return [b for b in out if sum(1 for ln in b if any(k.numeric for k in ln[1:]) or
+                                  (len(ln) == 1 and ln[0].numeric)) >= 1 and sum(len(ln) for ln in b) >= 4]
+
+
+def _components(intervals: list[tuple[float, float]], gap: float = 1.0) -> list[list[float]]:
+    """Overlapping x-intervals merged: [x0, x1] of each group, left to right."""
+    out: list[list[float]] = []
+    for a, b in sorted(intervals):
+        if out and a <= out[-1][1] + gap:
+            out[-1][1] = max(out[-1][1], b)
+        else:
+            out.append([a, b])
+    return out
+
+
+def _value_left(block: list[list[Chunk]]) -> float | None:
+    """Where the value zone starts: left of the leftmost column of number chunks that are
+    not a row's first chunk (a row's first chunk is its label)."""
+    nums = [k for ln in block for k in ln[1:] if k.numeric]
+    if not nums:
+        return None
+    cols = _components([(k.x0, k.x1) for k in nums])
+    pitch = median([b[0] - a[0] for a, b in zip(cols, cols[1:])]) if len(cols) > 1 else 30.0
+    return cols[0][0] - 0.5 * min(pitch, 40.0)
+
+
+def sub_tables(block: list[list[Chunk]], left: float) -> list[tuple[list[list[Chunk]], list[list[Chunk]]]]:
+    """(header lines, body lines) of each sub-table: a new one starts at a line with titles in
+    the value zone and no numbers, after a body line with numbers."""
+    out: list[tuple[list, list]] = []
+    header: list[list[Chunk]] = []
+    body: list[list[Chunk]] = []
+    for ln in block:
+        in_values = [k for k in ln if k.xc >= left]
+        has_numbers = any(k.numeric for k in in_values)
+        if in_values and not has_numbers:
+            if body and any(any(k.numeric and k.xc >= left for k in b) for b in body):
+                out.append((header, body))
+                header, body = [], []
+            if not body:
+                header.append(ln)
+                continue
+        body.append(ln)
+    if body:
+        out.append((header, body))
+    return out
+
+
+def expected_columns(header: list[list[Chunk]], body: list[list[Chunk]]) -> int | None:
+    """How many value columns the registry says this sub-table has, from its words: table 三
+    (its row labels or header words) 7, table 四 (行政复议 / 复议后起诉) 15, a part of table 二
+    as many as its row's columns; None when it is none of them."""
+    from extractor.mapping.labels import contains, similarity
+    from models.fields import ACTIVE_ROWS, APPLICANT_COLUMNS, APPLICATION_ROWS, LITIGATION_COLUMNS, LITIGATION_GROUPS
+
+    head = "".join(k.text for ln in header for k in ln)
+    if contains(head, "行政复议") or contains(head, "复议后起诉"):
+        return len(LITIGATION_GROUPS) * len(LITIGATION_COLUMNS)
+    firsts = [ln[0].text for ln in body if ln and not ln[0].numeric]
+    text = head + "".join(firsts)
+    if sum(contains(text, w) for w in ("本年新收", "上年结转", "予以公开", "不予公开", "结转下年度", "自然人")) >= 1:
+        return len(APPLICANT_COLUMNS)
+    for label in firsts:
+        for row, columns in ACTIVE_ROWS:
+            if similarity(label, row.label) >= 0.8:
+                return len(columns)
+        if any(similarity(label, r.label) >= 0.8 for r in APPLICATION_ROWS):
+            return len(APPLICANT_COLUMNS)
+    return None
+
+
+def value_columns(header: list[list[Chunk]], body: list[list[Chunk]], left: float,
+                  expected: int | None = None) -> list[list[float]]:
+    """[x0, x1] of each value column, left to right: the x-extents of the number chunks; where
+    those give fewer columns than the registry expects (a column printed all blank), the
+    column titles in the header lines that stand over no numbers fill the gaps (titles over
+    several columns — 法人或其他组织 — are group titles and left out)."""
+    nums = [k for ln in body for k in ln if k.numeric and k.xc >= left]
+    cols = _components([(k.x0, k.x1) for k in nums])
+    if expected is None or len(cols) >= expected:
+        return cols
+    titles = [k for ln in header for k in ln if k.xc >= left]
+    free = [t for t in titles if not any(c[0] < t.x1 and t.x0 < c[1] for c in cols)]
+    stacks = _components([(t.x0, t.x1) for t in free], gap=0.0)  # one title wrapped over lines
+    narrow = [s for s in stacks if sum(1 for o in stacks if o is not s and s[0] <= (o[0] + o[1]) / 2 <= s[1]) == 0]
+    narrow.sort(key=lambda s: s[1] - s[0])
+    for s in narrow[: expected - len(cols)]:
+        cols.append(s)
+    return sorted(cols)
+
+
+def label_starts(body: list[list[Chunk]], vleft: float, size: float) -> list[float]:
+    """Left edges of the label columns (group, sub-group, row label), left to right: where a
+    label chunk starts to the right of another on the same line (clustered within a type size)."""
+    labels = [k for ln in body for k in ln if k.xc < vleft]
+    if not labels:
+        return []
+    xs = [min(k.x0 for k in labels) - 1.0]
+    seps = sorted(b.x0 - 1.0 for ln in body for a, b in zip(ln, ln[1:]) if b.xc < vleft)
+    clusters: list[list[float]] = []
+    for x in seps:
+        if clusters and x - clusters[-1][0] <= size:
+            clusters[-1].append(x)
+        else:
+            clusters.append([x])
+    xs += [min(c) for c in clusters if min(c) > xs[0] + size]
+    return xs
+
+
+def _label_groups(chunks: list[Chunk], size: float) -> list[list[Chunk]]:
+    """Label chunks of one label column into labels: an enumeration starts one, the lines
+    right under it continue it."""
+    out: list[list[Chunk]] = []
+    for k in sorted(chunks, key=lambda k: (k.top, k.x0)):
+        if out and not ENUMERATED.match(k.text) and k.top - out[-1][-1].bottom < 0.6 * size:
+            out[-1].append(k)
+        else:
+            out.append([k])
+    return out
+
+
+@dataclass
+class _Row:
+    values: list[Chunk]  # the number chunks on the row (none: a row printed all blank)
+    labels: dict[int, list[Chunk]]  # label column -> chunks
+
+    def extent(self) -> tuple[float, float]:
+        ks = self.values + [k for g in self.labels.values() for k in g]
+        return min(k.top for k in ks), max(k.bottom for k in ks)
+
+    @property
+    def yc(self) -> float:
+        t, b = self.extent()
+        return (t + b) / 2
+
+
+def _span(group: list[Chunk]) -> tuple[float, float]:
+    return min(k.top for k in group), max(k.bottom for k in group)
+
+
+def _rows(anchors: list[list[Chunk]], groups: list[tuple[int, list[Chunk]]], size: float) -> list[_Row]:
+    """Rows from row labels and lines of numbers.
+
+    A *row label* is a label with no other label to its right at its height (a group label —
+    （三）不予公开 beside its eight sub-rows — has). Each row label is a row, joined with the line
+    of numbers within its height (none: a row printed all blank); a line of numbers under no
+    row label is a row of its own. Group labels then go to the row nearest their middle, as
+    context."""
+    def overlaps(a: tuple[float, float], b: tuple[float, float]) -> bool:
+        return a[0] < b[1] - 0.3 * size and b[0] < a[1] - 0.3 * size
+
+    spans = [(li, g, _span(g)) for li, g in groups]
+    row_groups = [(li, g, sp) for li, g, sp in spans
+                  if not any(lj > li and overlaps(sp, sq) for lj, _, sq in spans)]
+    rows: list[_Row] = []
+    used: set[int] = set()
+    for li, g, (top, bottom) in sorted(row_groups, key=lambda x: x[2][0]):
+        inside = [i for i, a in enumerate(anchors) if i not in used and top - 0.5 * size <= a[0].yc <= bottom + 0.5 * size]
+        mid = (top + bottom) / 2
+        if inside:
+            i = min(inside, key=lambda i: abs(anchors[i][0].yc - mid))
+            used.add(i)
+            rows.append(_Row(values=list(anchors[i]), labels={li: list(g)}))
+        else:
+            rows.append(_Row(values=[], labels={li: list(g)}))
+    rows += [_Row(values=list(a), labels={}) for i, a in enumerate(anchors) if i not in used]
+    rows.sort(key=lambda r: r.yc)
+    for li, g, sp in spans:
+        if any(g is grp for _, grp, _ in row_groups):
+            continue
+        near = [r for r in rows if overlaps(sp, r.extent())]
+        if near:
+            row = min(near, key=lambda r: abs(r.yc - (sp[0] + sp[1]) / 2))
+            row.labels.setdefault(li, []).extend(g)
+    return rows
+
+
+def _bands(rows: list[_Row]) -> list[tuple[float, float]]:
+    """Each row's (top, bottom): its own text's extent, split halfway where neighbours meet."""
+    ext = [r.extent() for r in rows]
+    out = []
+    for i, (top, bottom) in enumerate(ext):
+        t = top if i == 0 else (ext[i - 1][1] + top) / 2 if ext[i - 1][1] <= top else (rows[i - 1].yc + rows[i].yc) / 2
+        b = bottom if i == len(ext) - 1 else (bottom + ext[i + 1][0]) / 2 if bottom <= ext[i + 1][0] else (rows[i].yc + rows[i + 1].yc) / 2
+        out.append((t, b))
+    return out
+
+
+def build_grid(header: list[list[Chunk]], body: list[list[Chunk]], left: float, page: int) -> tuple[Grid, list[dict]] | None:
+    """One sub-table's grid and the characters it took, or None when it has no rows of numbers."""
+    expected = expected_columns(header, body)
+    cols = value_columns(header, body, left, expected)
+    if not cols:
+        return None
+    vleft = cols[0][0] - 1.0
+    anchors: list[list[Chunk]] = []  # number chunks of each row
+    for k in sorted((k for ln in body for k in ln if k.numeric and k.xc >= vleft), key=lambda k: k.yc):
+        if anchors and k.yc - anchors[-1][0].yc <= 0.5 * (k.bottom - k.top):
+            anchors[-1].append(k)
+        else:
+            anchors.append([k])
+    if not anchors:
+        return None
+    size = median([k.bottom - k.top for a in anchors for k in a])
+    labels = [k for ln in body for k in ln if k.xc < vleft]
+    starts = label_starts(body, vleft, size)
+    label_cols = [[x, x] for x in starts] if labels else []
+
+    def label_col(k: Chunk) -> int:
+        return max(0, sum(1 for x in starts if x <= k.x0 + 1.0) - 1)
+
+    n_label = len(label_cols)
+    rows = _rows(anchors, [(li, g) for li in range(n_label)
+                           for g in _label_groups([k for k in labels if label_col(k) == li], size)], size)
+    if not rows:
+        return None
+    bands = _bands(rows)
+    edges = [min(k.x0 for k in labels) - 1.0] + starts[1:] if labels else []
+    edges.append(vleft if labels else cols[0][0] - 1.0)
+    for (a0, a1), (b0, b1) in zip(cols, cols[1:]):
+        edges.append((a1 + b0) / 2)
+    edges.append(cols[-1][1] + 1.0)
+    cells: list[Cell] = []
+    taken: list[dict] = []
+    head_top = min((k.top for ln in header for k in ln), default=bands[0][0])
+    header_text = "".join(k.text for ln in header for k in ln)
+    row0 = 0
+    if header:
+        cells.append(Cell(row=0, col=0, col_span=len(edges) - 1, page=page, text=header_text,
+                          bbox=BBox(x0=edges[0], top=head_top, x1=edges[-1], bottom=bands[0][0])))
+        taken += [c for ln in header for k in ln for c in k.chars]
+        row0 = 1
+    for r, (t, b) in enumerate(bands):
+        for li in range(n_label):
+            group = rows[r].labels.get(li, [])
+            text = "".join(k.text for k in sorted(group, key=lambda k: (k.top, k.x0)))
+            taken += [c for k in group for c in k.chars]
+            cells.append(Cell(row=row0 + r, col=li, page=page, text=text,
+                              bbox=BBox(x0=edges[li], top=t, x1=edges[li + 1], bottom=b)))
+        for ci in range(len(cols)):
+            x0, x1 = edges[n_label + ci], edges[n_label + ci + 1]
+            here = [k for k in rows[r].values if x0 <= k.xc < x1]
+            taken += [c for k in here for c in k.chars]
+            cells.append(Cell(row=row0 + r, col=n_label + ci, page=page, text="".join(k.text for k in here),
+                              bbox=BBox(x0=x0, top=t, x1=x1, bottom=b)))
+    grid = Grid(cells=cells, n_rows=row0 + len(bands), n_cols=len(edges) - 1, pages=[page],
+                bbox=BBox(x0=edges[0], top=head_top if header else bands[0][0], x1=edges[-1], bottom=bands[-1][1]),
+                col_edges=edges)
+    prior = INFERRED_TEXT if expected is not None and len(cols) == expected else MISSHAPEN
+    for c in cells:
+        c.structure = prior
+    return grid, taken
+
+
+def text_grids(lines: list[list[dict]], page: int, width: float) -> tuple[list[Grid], set[int]]:
+    """Grids of the rule-less tables among ``lines`` (characters grouped by line, left to
+    right), and the ``id`` of every character they took."""
+    chunked = [chunks_of(ln) for ln in lines if ln]
+    if not any(sum(1 for k in ln if k.numeric) >= 1 and len(ln) >= 2 for ln in chunked):
+        return [], set()
+    grids: list[Grid] = []
+    taken: set[int] = set()
+    for block in blocks(chunked, width):
+        left = _value_left(block)
+        if left is None:
+            continue
+        for header, body in sub_tables(block, left):
+            built = build_grid(header, body, left, page)
+            if built is None:
+                continue
+            grid, chars = built
+            if grid.n_cols >= 2:
+                grids.append(grid)
+                taken |= {id(c) for c in chars}
+    return grids, taken
