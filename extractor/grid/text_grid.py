@@ -183,11 +183,11 @@ def value_columns(header: list[list[Chunk]], body: list[list[Chunk]], left: floa
         return cols
     titles = [k for ln in header for k in ln if k.xc >= left]
     free = [t for t in titles if not any(c[0] < t.x1 and t.x0 < c[1] for c in cols)]
-    stacks = _components([(t.x0, t.x1) for t in free], gap=0.0)  # one title wrapped over lines
-    narrow = [s for s in stacks if sum(1 for o in stacks if o is not s and s[0] <= (o[0] + o[1]) / 2 <= s[1]) == 0]
-    narrow.sort(key=lambda s: s[1] - s[0])
-    for s in narrow[: expected - len(cols)]:
-        cols.append(s)
+    accepted: list[list[float]] = []  # narrowest first: a wide group title overlaps its columns
+    for t in sorted(free, key=lambda k: k.x1 - k.x0):
+        if not any(a[0] < t.x1 and t.x0 < a[1] for a in accepted):
+            accepted.append([t.x0, t.x1])
+    cols += accepted[: expected - len(cols)]
     return sorted(cols)
 
 
@@ -363,7 +363,11 @@ def text_grids(lines: list[list[dict]], page: int, width: float) -> tuple[list[G
     grids: list[Grid] = []
     taken: set[int] = set()
     for block in blocks(chunked, width):
-        left = _value_left(block)
+        words = "".join(k.text for ln in block for k in ln)
+        if "行政复议" in words and ("复议后起诉" in words or "未经复议" in words):
+            left = min(k.x0 for ln in block for k in ln) - 1.0  # table 四: values across its width
+        else:
+            left = _value_left(block)
         if left is None:
             continue
         for header, body in sub_tables(block, left):
