@@ -101,7 +101,7 @@ def blocks(lines: list[list[Chunk]], width: float) -> list[list[list[Chunk]]]:
     if current:
         out.append(current)
     return [b for b in out if sum(1 for ln in b if any(k.numeric for k in ln[1:]) or
-                                  (len(ln) == 1 and ln[0].numeric)) >= 1 and sum(len(ln) for ln in b) >= 4]
+                                  (len(ln) == 1 and ln[0].numeric)) >= 1 and sum(len(ln) for ln in b) >= 2]
 
 
 def _components(intervals: list[tuple[float, float]], gap: float = 1.0) -> list[list[float]]:
@@ -211,10 +211,12 @@ def label_starts(body: list[list[Chunk]], vleft: float, size: float) -> list[flo
 
 def _label_groups(chunks: list[Chunk], size: float) -> list[list[Chunk]]:
     """Label chunks of one label column into labels: an enumeration starts one, the lines
-    right under it continue it."""
+    right under it (and under its last line) continue it."""
     out: list[list[Chunk]] = []
     for k in sorted(chunks, key=lambda k: (k.top, k.x0)):
-        if out and not ENUMERATED.match(k.text) and k.top - out[-1][-1].bottom < 0.6 * size:
+        prev = out[-1][-1] if out else None
+        if (prev is not None and not ENUMERATED.match(k.text) and k.top - prev.bottom < 0.6 * size
+                and k.x0 < prev.x1 and prev.x0 < k.x1):
             out[-1].append(k)
         else:
             out.append([k])
@@ -252,8 +254,11 @@ def _rows(anchors: list[list[Chunk]], groups: list[tuple[int, list[Chunk]]], siz
         return a[0] < b[1] - 0.3 * size and b[0] < a[1] - 0.3 * size
 
     spans = [(li, g, _span(g)) for li, g in groups]
+    def near(a: tuple[float, float], b: tuple[float, float]) -> bool:  # a group label centred
+        return a[0] - 0.6 * size < b[1] and b[0] < a[1] + 0.6 * size  # between two of its rows
+
     row_groups = [(li, g, sp) for li, g, sp in spans
-                  if not any(lj > li and overlaps(sp, sq) for lj, _, sq in spans)]
+                  if not any(lj > li and near(sp, sq) for lj, _, sq in spans)]
     rows: list[_Row] = []
     used: set[int] = set()
     for li, g, (top, bottom) in sorted(row_groups, key=lambda x: x[2][0]):
@@ -291,6 +296,8 @@ def _bands(rows: list[_Row]) -> list[tuple[float, float]]:
 def build_grid(header: list[list[Chunk]], body: list[list[Chunk]], left: float, page: int) -> tuple[Grid, list[dict]] | None:
     """One sub-table's grid and the characters it took, or None when it has no rows of numbers."""
     expected = expected_columns(header, body)
+    if expected is None and sum(len(ln) for ln in header + body) < 4:
+        return None  # a lone label and number (a phone number, a date) that is no known row
     cols = value_columns(header, body, left, expected)
     if not cols:
         return None
@@ -343,6 +350,8 @@ def build_grid(header: list[list[Chunk]], body: list[list[Chunk]], left: float, 
             x0, x1 = edges[n_label + ci], edges[n_label + ci + 1]
             here = [k for k in rows[r].values if x0 <= k.xc < x1]
             taken += [c for k in here for c in k.chars]
+            if here:  # a number's cell is as wide as its text: the stitcher re-columns by it
+                x0, x1 = min(k.x0 for k in here), max(k.x1 for k in here)
             cells.append(Cell(row=row0 + r, col=n_label + ci, page=page, text="".join(k.text for k in here),
                               bbox=BBox(x0=x0, top=t, x1=x1, bottom=b)))
     grid = Grid(cells=cells, n_rows=row0 + len(bands), n_cols=len(edges) - 1, pages=[page],
@@ -352,6 +361,32 @@ def build_grid(header: list[list[Chunk]], body: list[list[Chunk]], left: float, 
     for c in cells:
         c.structure = prior
     return grid, taken
+
+
+def is_text_grid(grid: Grid) -> bool:
+    """A grid this builder made (its cells' structure is capped at ``INFERRED_TEXT``)."""
+    return bool(grid.cells) and max(c.structure for c in grid.cells) <= INFERRED_TEXT
+
+
+def fill_blank_columns(grid: Grid, first_value_col: int) -> None:
+    """Blank cells where a row has none, from ``first_value_col`` on: a part of a text grid
+    whose page printed a column all blank has no cell there until it is laid onto the columns
+    of the part above it."""
+    edges = grid.col_edges
+    covered: dict[int, set[int]] = {}
+    rows: dict[int, Cell] = {}
+    for c in grid.cells:
+        for r in range(c.row, c.row + c.row_span):
+            covered.setdefault(r, set()).update(range(c.col, c.col + c.col_span))
+            rows.setdefault(r, c)
+    for r, ref in rows.items():
+        if not covered[r] & set(range(first_value_col, grid.n_cols)):
+            continue  # a header row
+        for k in range(first_value_col, grid.n_cols):
+            if k not in covered[r]:
+                grid.cells.append(Cell(row=r, col=k, page=ref.page, text="", structure=ref.structure,
+                                       bbox=BBox(x0=edges[k], top=ref.bbox.top, x1=edges[k + 1], bottom=ref.bbox.bottom)))
+    grid._by_row = None
 
 
 def text_grids(lines: list[list[dict]], page: int, width: float) -> tuple[list[Grid], set[int]]:
