@@ -78,7 +78,9 @@ def chunks_of(line: list[dict]) -> list[Chunk]:
 
 
 def _size(line: list[Chunk]) -> float:
-    return max(k.bottom - k.top for k in line)
+    """The line's type size: the median of its characters' heights (a line grouped from two
+    baselines a little apart is taller than its type)."""
+    return median(c["bottom"] - c["top"] for k in line for c in k.chars)
 
 
 def blocks(lines: list[list[Chunk]], width: float) -> list[list[list[Chunk]]]:
