@@ -229,12 +229,12 @@ def _path(obj: pdfium.PdfObject, matrix: pdfium.PdfMatrix, height: float, layer:
                 curved[-1] = True
         if raw.FPDFPathSegment_GetClose(seg) and subpaths[-1][0] != subpaths[-1][-1]:
             subpaths[-1].append(subpaths[-1][0])
-    if filled and not stroked and _glyph_like(subpaths, curved):
+    rects = [None if is_curve or len(points) < 2 else _as_rect(points) for points, is_curve in zip(subpaths, curved)]
+    if filled and not stroked and _glyph_like(subpaths, curved, rects):
         layer.glyph_shapes += 1
-    for points, is_curve in zip(subpaths, curved):
+    for points, is_curve, rect in zip(subpaths, curved, rects):
         if is_curve or len(points) < 2:
             continue
-        rect = _as_rect(points)
         if rect is not None:
             layer.rects.append(_box(style, *rect, height, "rect"))
         elif stroked:
@@ -250,8 +250,10 @@ def _path(obj: pdfium.PdfObject, matrix: pdfium.PdfMatrix, height: float, layer:
 GLYPH_SIZE = 60.0  # points: a filled shape smaller than this either way may be a glyph outline
 
 
-def _glyph_like(subpaths: list[list[tuple[float, float]]], curved: list[bool]) -> bool:
-    """A small filled shape that is not one thin rectangle: a glyph drawn as an outline."""
+def _glyph_like(subpaths: list[list[tuple[float, float]]], curved: list[bool], rects: list) -> bool:
+    """A small filled shape that is not one rectangle: a glyph drawn as an outline."""
+    if len(subpaths) == 1 and rects[0] is not None:
+        return False  # one rectangle: a rule, a rule's piece, a cell's fill
     points = [p for sp in subpaths for p in sp]
     if not points:
         return False
@@ -259,9 +261,7 @@ def _glyph_like(subpaths: list[list[tuple[float, float]]], curved: list[bool]) -
     w, h = max(xs) - min(xs), max(ys) - min(ys)
     if w > GLYPH_SIZE or h > GLYPH_SIZE or max(w, h) < 0.5:
         return False
-    if any(curved) or len(subpaths) > 1:
-        return True
-    return _as_rect(subpaths[0]) is None and min(w, h) > 1.0
+    return any(curved) or len(subpaths) > 1 or min(w, h) > 1.0
 
 
 def _box(style: dict, x0: float, top: float, x1: float, bottom: float, height: float, kind: str) -> dict:
