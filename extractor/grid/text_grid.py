@@ -377,13 +377,16 @@ def fill_blank_columns(grid: Grid, first_value_col: int) -> None:
     edges = grid.col_edges
     covered: dict[int, set[int]] = {}
     rows: dict[int, Cell] = {}
+    header: set[int] = set()
     for c in grid.cells:
         for r in range(c.row, c.row + c.row_span):
             covered.setdefault(r, set()).update(range(c.col, c.col + c.col_span))
             rows.setdefault(r, c)
+            if c.col_span > 1 and c.col + c.col_span > first_value_col:
+                header.add(r)  # a title across the value columns
     for r, ref in rows.items():
-        if not covered[r] & set(range(first_value_col, grid.n_cols)):
-            continue  # a header row
+        if r in header:
+            continue
         for k in range(first_value_col, grid.n_cols):
             if k not in covered[r]:
                 grid.cells.append(Cell(row=r, col=k, page=ref.page, text="", structure=ref.structure,

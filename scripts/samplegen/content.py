@@ -60,7 +60,8 @@ class Style:
     year_word: str = "年"  # 年 / 年度 in the title
     rules: str = "lines"  # lines: stroked paths; rects: thin filled rectangles; runs: chains of
     # tiny filled rectangles (3 × width pt); dashed / dotted: broken strokes
-    frame: str = "full"  # full; open: no outer border (inner rules only); none: no table rules at all
+    frame: str = "full"  # full; open: no outer border (inner rules only); horizontal: rules between
+    # rows only; none: no table rules at all
     watermark: str | None = None  # text tiled diagonally in light grey across every page
     title_order: str = "agency"  # agency first; year first; noyear: the year only in the period sentence
     title_glyphs: str = "plain"  # plain / kangxi / fullwidth / both (see glyphs.py)
