@@ -17,6 +17,7 @@ from models.extraction import BBox
 from models.page import Cell, Grid, PageContent, PageKind, TextLine
 
 INFERRED_FRAME = 0.7  # structure of cells in a grid whose outer border was not drawn
+OVERSIZE = 2.5  # × the page's median character height: not table text
 
 
 def ruling_objects(pp) -> list[dict]:  # pp: a TextLayer (or anything with lines and rects)
@@ -142,11 +143,18 @@ def fill_grids(grids: list[Grid], chars: list[dict], priors: list[float] | None 
 
     ``priors`` (one per grid, 0–1) caps each cell's ``structure``: a grid whose border was
     inferred, or built from text alignment, is less certain than one drawn in full.
+    Characters far larger than the page's usual type (``OVERSIZE`` ×: a watermark printed
+    upright and dark) never enter a cell.
     """
     indexes = [(g, *cell_index(g)) for g in grids]
     per_cell: dict[tuple[int, int], list[dict]] = {}
     loose: list[dict] = []
+    heights = sorted(ch["bottom"] - ch["top"] for ch in chars) if grids else []
+    too_big = OVERSIZE * heights[len(heights) // 2] if heights else float("inf")
     for ch in chars:
+        if ch["bottom"] - ch["top"] > too_big:
+            loose.append(ch)
+            continue
         cx = (ch["x0"] + ch["x1"]) / 2
         cy = (ch["top"] + ch["bottom"]) / 2
         for gi, (grid, ys, xs, table) in enumerate(indexes):
