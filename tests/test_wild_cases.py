@@ -26,11 +26,21 @@ def case_file(name: str):
     return path
 
 
+_RESULTS: dict[str, object] = {}
+
+
+def extracted(name: str):
+    """Each case extracted once per session (outlines.pdf is OCR'd: seconds)."""
+    if name not in _RESULTS:
+        _RESULTS[name] = extract(case_file(f"{name}.pdf"))
+    return _RESULTS[name]
+
+
 @pytest.mark.parametrize("name", ["open_sides", "rect_segments", "watermark", "outlines"])
 def test_case_extracts_exactly(name):
     pdf = case_file(f"{name}.pdf")
     truth = json.loads(pdf.with_suffix(".truth.json").read_text(encoding="utf-8"))["fields"]
-    result = extract(pdf)
+    result = extracted(name)
     assert result.status != DocumentStatus.FAILED, result.errors
     wrong = [m for m in mismatches(result, truth) if not m.startswith("keys not in truth")]
     assert wrong == []  # the truth files cover the tables and the title; prose fields may be extra
@@ -39,17 +49,17 @@ def test_case_extracts_exactly(name):
 
 
 def test_outlined_pages_go_to_ocr_and_others_do_not():
-    outlined = extract(case_file("outlines.pdf"))
+    outlined = extracted("outlines")
     assert outlined.report.ocr_pages == list(range(1, outlined.report.pages + 1))
     assert outlined.report.text_pages == []
-    watermarked = extract(case_file("watermark.pdf"))
+    watermarked = extracted("watermark")
     assert watermarked.report.ocr_pages == []
 
 
 def test_inferred_border_is_carried_in_structure():
     """open_sides has no outer border: its cells' structure says the border was inferred."""
-    result = extract(case_file("open_sides.pdf"))
+    result = extracted("open_sides")
     structures = {f.evidence.get("structure") for k, f in result.fields.items() if k.startswith("applications.")}
     assert structures and max(structures) < 1.0
-    drawn = extract(case_file("rect_segments.pdf"))
+    drawn = extracted("rect_segments")
     assert {f.evidence.get("structure") for k, f in drawn.fields.items() if k.startswith("applications.")} == {1.0}
