@@ -62,10 +62,13 @@ class Style:
     # tiny filled rectangles (3 × width pt); dashed / dotted: broken strokes
     frame: str = "full"  # full; open: no outer border (inner rules only); horizontal: rules between
     # rows only; none: no table rules at all
-    watermark: str | None = None  # text tiled diagonally in light grey across every page
+    watermark: str | None = None  # text tiled across every page, drawn last, as real text
+    watermark_angle: float = 30.0  # degrees (0: upright; then only its light grey marks it)
+    watermark_grey: int = 184  # 0–255 fill of the watermark text
     title_order: str = "agency"  # agency first; year first; noyear: the year only in the period sentence
     title_glyphs: str = "plain"  # plain / kangxi / fullwidth / both (see glyphs.py)
     split_row: str | None = None  # table 三 row key broken across a page break (label runs on)
+    split_values: str = "top"  # top: the numbers on the first part (Word's top-aligned cells); bottom
     rule_width: float = 0.5
     zero_style: str = "0"
     zero_mix: float = 0.0  # share of zero cells printed in another zero style

@@ -72,7 +72,7 @@ class Layouter:
             if self.st.split_row:
                 from .wild import split_row
 
-                apps = split_row(apps, self.st.split_row)
+                apps = split_row(apps, self.st.split_row, values_below=self.st.split_values == "bottom")
             self._spec_cache = [active_table(self.r, w), apps, litigation_table(self.r, w)]
         return self._spec_cache
 
@@ -300,7 +300,7 @@ class Layouter:
                 pdf.set_font(font, size=size)
                 pdf.text(x, y, s)
             if self.st.watermark:
-                draw_watermark(pdf, self.st.watermark, self.st.font)
+                draw_watermark(pdf, self.st.watermark, self.st.font, self.st.watermark_angle, self.st.watermark_grey)
             if self.st.page_numbers:
                 label = f"- {i + 1} -"
                 size = 10.5
@@ -340,14 +340,14 @@ def draw_rule(pdf: FPDF, kind: str, lw: float, x0: float, y0: float, x1: float, 
         pdf.line(x0, y0, x1, y1)
 
 
-def draw_watermark(pdf: FPDF, text: str, font: str) -> None:
-    """``text`` tiled diagonally (30°) in light grey over the whole page, drawn last, as real text."""
+def draw_watermark(pdf: FPDF, text: str, font: str, angle: float = 30.0, grey: int = 184) -> None:
+    """``text`` tiled at ``angle`` degrees in grey ``grey`` over the whole page, drawn last, as real text."""
     with pdf.local_context():
-        pdf.set_text_color(184, 184, 184)
+        pdf.set_text_color(grey, grey, grey)
         pdf.set_font(font, size=22)
         for row, y in enumerate(range(120, int(PAGE_H), 170)):
             for x in range(-40 + 90 * (row % 2), int(PAGE_W), 260):
-                with pdf.rotation(30, x, y):
+                with pdf.rotation(angle, x, y):
                     pdf.text(x, y, text)
 
 

@@ -11,8 +11,9 @@ Ghostscript pass. ``wild_report(kind, seed)`` makes one report of a kind with it
 | horizontal_only | rules between rows only, none between columns |
 | rect_runs | every rule a chain of tiny filled rectangles (3 × 0.6 pt) |
 | dashed / dotted | broken strokes / rows of square dots |
-| watermark | grey diagonal text with digits tiled across every page, drawn last |
-| split_row | a table-三 row broken across a page break, its label running on |
+| watermark | grey text with digits tiled across every page, drawn last (angle, grey drawn) |
+| split_row | a table-三 row broken across a page break, its label running on (its numbers on
+  the first part, or on the second) |
 | title_year_first / title_kangxi / title_fullwidth / title_no_year | title forms |
 | outlines | glyphs as vector outlines (``gs -dNoOutputFonts``): no text layer, needs OCR |
 """
@@ -49,8 +50,13 @@ SPLIT_SUFFIX = "#split"
 def wild_report(kind: str, seed: int, **overrides: Any) -> Report:
     """A report of ``kind`` drawn from ``seed`` (other choices drawn as usual)."""
     style = dict(KINDS[kind])
+    rng = random.Random(seed * 7919 + 17)
     if style.get("split_row") == "*":
         style["split_row"] = _long_label_row(seed)
+        style["split_values"] = rng.choice(["top", "top", "bottom"])
+    if style.get("watermark"):
+        style["watermark_angle"] = rng.choice([30.0, 45.0, -30.0, 0.0])
+        style["watermark_grey"] = rng.choice([170, 184, 200, 215])
     style.update(overrides)
     report = generate_report(seed, name=f"wild-{kind}-{seed}", inconsistencies=0, **style)
     report.meta["kind"] = kind
@@ -64,10 +70,11 @@ def _long_label_row(seed: int) -> str:
     return random.Random(seed).choice(rows)
 
 
-def split_row(spec: TableSpec, key: str) -> TableSpec:
+def split_row(spec: TableSpec, key: str, values_below: bool = False) -> TableSpec:
     """``spec`` with row ``key`` printed in two parts: the first half of its label and its
     values, then (on the next page: its row key ends in ``SPLIT_SUFFIX``) the rest of the label
-    over empty value cells. Merged cells across the row stretch over both parts."""
+    over empty value cells — or, ``values_below``, the values on the second part and empty
+    cells on the first (cells centred vertically). Merged cells across the row stretch over both."""
     if key not in spec.row_keys:
         return spec
     r = spec.row_keys.index(key)
@@ -83,7 +90,10 @@ def split_row(spec: TableSpec, key: str) -> TableSpec:
         if c.row > r:
             c.row += 1
         elif c.row == r and c.key is not None:
-            added.append(TCell(r + 1, c.col, "", colspan=c.colspan, align=c.align))
+            moved = TCell(r + 1, c.col, "", colspan=c.colspan, align=c.align)
+            if values_below:  # the value cell (its key and printed text) moves to the lower part
+                moved.text, moved.key, c.text, c.key = c.text, c.key, "", None
+            added.append(moved)
         elif c is not label and c.row <= r < c.row + c.rowspan:
             c.rowspan += 1
     spec.cells.extend(added)
