@@ -13,6 +13,7 @@ the reading frame, so those boxes are turned first (``reading_box``).
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from extractor.grid.cells import cluster_positions
 from models.extraction import BBox
@@ -107,7 +108,7 @@ def _heading_between(prev_page: PageContent, prev: Grid, page: PageContent, grid
     top = frame.grid_box(grid).top if grid.bbox else 0.0
     after = [ln for ln in prev_page.lines if frame.box(ln.bbox, prev_page.number).top > bottom]
     before = [ln for ln in page.lines if frame.box(ln.bbox, page.number).bottom < top]
-    return any(HEADING.match(ln.text) for ln in after + before)
+    return any(HEADING.match(unicodedata.normalize("NFKC", ln.text)) for ln in after + before)
 
 
 def _onto(a: Grid, b: Grid, frame: _Frame = UPRIGHT):
