@@ -67,6 +67,7 @@ class Style:
     watermark_grey: int = 184  # 0–255 fill of the watermark text
     title_order: str = "agency"  # agency first; year first; noyear: the year only in the period sentence
     title_glyphs: str = "plain"  # plain / kangxi / fullwidth / both (see glyphs.py)
+    body_glyphs: str = "plain"  # the same for every other text on the page (labels, prose, cells)
     split_row: str | None = None  # table 三 row key broken across a page break (label runs on)
     split_values: str = "top"  # top: the numbers on the first part (Word's top-aligned cells); bottom
     rule_width: float = 0.5

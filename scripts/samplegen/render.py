@@ -18,6 +18,7 @@ from fpdf import FPDF
 
 from .content import Report
 from .fonts import font_file
+from .glyphs import printed
 from .tables import TableSpec, TCell, active_table, application_table, litigation_table
 
 PAGE_W, PAGE_H = 595.28, 841.89
@@ -52,6 +53,8 @@ class Layouter:
         chars = report.all_text() + "".join(
             cell.text for spec in self._specs() for cell in spec.cells
         ) + "-第页共0123456789"
+        if self.st.body_glyphs != "plain":
+            chars += printed(chars, self.st.body_glyphs)
         faces = {self.st.font, self.st.heading_font or self.st.font}
         for face in sorted(faces):
             path, idx = font_file(face, chars)
@@ -298,7 +301,7 @@ class Layouter:
                 draw_rule(pdf, self.st.rules, lw, x0, y0, x1, y1)
             for x, y, s, font, size in page.texts:
                 pdf.set_font(font, size=size)
-                pdf.text(x, y, s)
+                pdf.text(x, y, s if self.st.body_glyphs == "plain" else printed(s, self.st.body_glyphs))
             if self.st.watermark:
                 draw_watermark(pdf, self.st.watermark, self.st.font, self.st.watermark_angle, self.st.watermark_grey)
             if self.st.page_numbers:

@@ -15,6 +15,7 @@ Ghostscript pass. ``wild_report(kind, seed)`` makes one report of a kind with it
 | split_row | a table-三 row broken across a page break, its label running on (its numbers on
   the first part, or on the second) |
 | title_year_first / title_kangxi / title_fullwidth / title_no_year | title forms |
+| kangxi_text | every ideograph with a Kangxi-radical twin printed as the radical, tables included |
 | outlines | glyphs as vector outlines (``gs -dNoOutputFonts``): no text layer, needs OCR |
 """
 
@@ -40,6 +41,7 @@ KINDS: dict[str, dict[str, Any]] = {
     "split_row": dict(split_row="*", break_row=None),
     "title_year_first": dict(title_order="year"),
     "title_kangxi": dict(title_glyphs="kangxi", font="serif", heading_font=None),  # wqy has no radicals
+    "kangxi_text": dict(title_glyphs="kangxi", body_glyphs="kangxi", font="serif", heading_font=None),
     "title_fullwidth": dict(title_glyphs="fullwidth"),
     "title_no_year": dict(title_order="noyear"),
     "outlines": dict(),
