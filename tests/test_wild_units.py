@@ -128,3 +128,18 @@ def test_a_new_row_on_the_next_page_is_not_joined():
     upper, lower = _parts("2.没有现成信息需要另行制作")  # a row of its own (printed blank: zeros)
     assert not join_split_row(upper, lower)
     assert lower.n_rows == 2
+
+
+def test_light_text_is_kept_only_on_a_dark_fill():
+    from extractor.io.text_layer import TextLayer, keep_light
+
+    def ch(x):
+        return {"text": "总", "x0": x, "x1": x + 9, "top": 100, "bottom": 110}
+
+    layer = TextLayer(width=595, height=842, rects=[
+        dict(rect(90, 95, 200, 115), non_stroking_color=(0.1, 0.2, 0.5)),  # a dark blue header cell
+        dict(rect(300, 95, 400, 115), non_stroking_color=(0.0, 0.0, 0.0, 0.0)),  # CMYK white
+    ])
+    keep_light(layer, [ch(100), ch(320), ch(450)])
+    assert [c["x0"] for c in layer.chars] == [100]
+    assert layer.watermark_chars == 2

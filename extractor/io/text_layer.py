@@ -43,7 +43,9 @@ ANGLE_TOLERANCE = 0.03  # radians: text turned further than this off a right ang
 
 
 def not_content(angle: float, rgb: tuple[float, float, float] | None) -> bool:
-    """A watermark character: turned off the page's axes (diagonal text), or a very light fill.
+    """A watermark character: turned off the page's axes (diagonal text), or a very light fill
+    (``is_light``; the readers keep light text that sits on a dark fill — a header cell
+    printed white on blue — see ``keep_light``).
 
     Body text, table text, headings, vertical text in merged cells (90°) all sit on the axes
     and print dark; watermarks are drawn diagonally and/or in light grey across the tables.
@@ -51,7 +53,29 @@ def not_content(angle: float, rgb: tuple[float, float, float] | None) -> bool:
     turn = angle % (math.pi / 2)
     if min(turn, math.pi / 2 - turn) > ANGLE_TOLERANCE:
         return True
+    return is_light(rgb)
+
+
+def is_light(rgb: tuple[float, float, float] | None) -> bool:
     return rgb is not None and min(rgb) >= LIGHT
+
+
+def keep_light(layer: TextLayer, light: list[dict]) -> None:
+    """Light characters on a dark filled rectangle are content (white on a shaded header);
+    the others are a watermark's."""
+    def is_dark(color) -> bool:
+        rgb = _plumber_rgb(color)
+        return rgb is not None and max(rgb) < 0.5
+
+    dark = [r for r in layer.rects
+            if r.get("fill") and is_dark(r.get("non_stroking_color")) and r["width"] > 2 and r["height"] > 2]
+    for ch in light:
+        ch.pop("_ink", None)
+        cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
+        if any(r["x0"] <= cx <= r["x1"] and r["top"] <= cy <= r["bottom"] for r in dark):
+            layer.chars.append(ch)
+        else:
+            layer.watermark_chars += 1
 
 
 def from_plumber(page) -> TextLayer:
@@ -60,12 +84,18 @@ def from_plumber(page) -> TextLayer:
         width=float(page.width), height=float(page.height), lines=page.lines,
         rects=page.rects, images=page.images, source="pdfplumber", glyph_shapes=len(page.curves),
     )
+    light: list[dict] = []
     for c in page.chars:
         m = c.get("matrix") or (1, 0, 0, 1, 0, 0)
-        if not_content(math.atan2(m[1], m[0]), _plumber_rgb(c.get("non_stroking_color"))):
+        rgb = _plumber_rgb(c.get("non_stroking_color"))
+        if not_content(math.atan2(m[1], m[0]), None):
             layer.watermark_chars += 1
+        elif is_light(rgb):
+            light.append(c)
         else:
             layer.chars.append(c)
+    if light:
+        keep_light(layer, light)
     return layer
 
 
@@ -96,8 +126,9 @@ def from_pdfium(page: pdfium.PdfPage) -> TextLayer:
     width, height = page.get_size()
     layer = TextLayer(width=width, height=height)
     textpage = page.get_textpage()
+    light: list[dict] = []
     try:
-        layer.chars = _chars(textpage, height, layer)
+        layer.chars = _chars(textpage, height, layer, light)
     finally:
         textpage.close()
     for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE]):
@@ -107,10 +138,14 @@ def from_pdfium(page: pdfium.PdfPage) -> TextLayer:
             layer.images.append({"x0": x0, "x1": x1, "top": height - y1, "bottom": height - y0})
         else:
             _path(obj, matrix, height, layer)
+    if light:
+        keep_light(layer, light)
     return layer
 
 
-def _chars(textpage: pdfium.PdfTextPage, height: float, layer: TextLayer) -> list[dict]:
+def _chars(textpage: pdfium.PdfTextPage, height: float, layer: TextLayer, light: list[dict]) -> list[dict]:
+    """The page's characters (pdfplumber's keys); watermark and invisible ones counted and left
+    out, light upright ones put in ``light`` (kept only on a dark fill: ``keep_light``)."""
     out: list[dict] = []
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
     r, g, b, a = (ctypes.c_uint() for _ in range(4))
@@ -129,7 +164,9 @@ def _chars(textpage: pdfium.PdfTextPage, height: float, layer: TextLayer) -> lis
         if a.value == 0 or _invisible(textpage, i):
             layer.invisible_chars += 1
             continue
-        if not_content(raw.FPDFText_GetCharAngle(textpage, i), rgb):
+        angle = raw.FPDFText_GetCharAngle(textpage, i)
+        pale = is_light(rgb)
+        if not pale and not_content(angle, rgb) or pale and not_content(angle, None):
             layer.watermark_chars += 1
             continue
         raw.FPDFText_GetCharBox(textpage, i, left, right, bottom, top)
@@ -153,6 +190,8 @@ def _chars(textpage: pdfium.PdfTextPage, height: float, layer: TextLayer) -> lis
             "upright": True,
             "_ink": ink,
         })
+        if pale:
+            light.append(out.pop())
     return _mend_line_boxes(out)
 
 
