@@ -65,7 +65,7 @@ def keep_light(layer: TextLayer, light: list[dict]) -> None:
     the others are a watermark's."""
     def is_dark(color) -> bool:
         rgb = _plumber_rgb(color)
-        return rgb is not None and max(rgb) < 0.5
+        return rgb is not None and 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2] < 0.5  # luma
 
     dark = [r for r in layer.rects
             if r.get("fill") and is_dark(r.get("non_stroking_color")) and r["width"] > 2 and r["height"] > 2]
