@@ -34,10 +34,12 @@ def page_rules(pp) -> tuple[list[Edge], list[Edge]]:
     skeleton still open on a side gets that side as an inferred edge.
     """
     edges = merge_edges(rule_pieces(pp.lines, pp.rects))
-    for ln in close_open_ends(as_lines(edges)):
-        edges.append(Edge("h", ln["top"], ln["x0"], ln["x1"]))
-    inferred = close_frames(edges)
-    return edges + inferred, inferred
+    drawn_rows = any(e.orient == "h" for e in edges)
+    ends = [Edge("h", ln["top"], ln["x0"], ln["x1"], inferred=not drawn_rows)
+            for ln in close_open_ends(as_lines(edges))]  # with no drawn row rule, a guess
+    edges += ends
+    inferred = [e for e in ends if e.inferred] + close_frames(edges)
+    return edges + [e for e in inferred if e not in ends], inferred
 
 
 def close_open_ends(rules: list[dict], tolerance: float = 2.0) -> list[dict]:
@@ -109,7 +111,12 @@ def read_text_page(page: PageSource, settings: Settings) -> PageContent:
         if grid.n_cols >= 2 and grid.n_rows >= 1:
             grids.append(grid)
             priors.append(INFERRED_FRAME if _on_frame(grid, inferred) else 1.0)
-    loose = fill_grids(grids, chars, priors)
+    open_rows: set[int] = set()
+    loose = fill_grids(grids, chars, priors, open_rows)
+    if open_rows:  # rules between columns only: the cells hold whole columns; read by alignment
+        loose += [ch for gi in open_rows for ch in _grid_chars(grids[gi], chars)]
+        grids = [g for gi, g in enumerate(grids) if gi not in open_rows]
+    grids = [g for g in grids if any(c.text.strip() for c in g.cells)]  # a frame round nothing
     if loose:  # tables with no rules (or too few to close a cell): from the text's alignment
         from extractor.grid.text_grid import text_grids
 
@@ -138,13 +145,38 @@ def _on_frame(grid: Grid, inferred: list[Edge], tol: float = 3.0) -> bool:
     return False
 
 
-def fill_grids(grids: list[Grid], chars: list[dict], priors: list[float] | None = None) -> list[dict]:
+def _grid_chars(grid: Grid, chars: list[dict]) -> list[dict]:
+    b = grid.bbox
+    return [ch for ch in chars if b.x0 <= (ch["x0"] + ch["x1"]) / 2 <= b.x1 and b.top <= (ch["top"] + ch["bottom"]) / 2 <= b.bottom]
+
+
+def stacked_numbers(lines: list[list[dict]]) -> bool:
+    """A cell whose lines are rows with no rule between them: a line that is a number alone
+    under or over another line (a title over its value, a column of values), or two lines
+    each with a number standing apart. A ruled value cell holds one number (maybe wrapped);
+    a label no line that is only a number."""
+    from extractor.grid.text_grid import chunks_of
+    from extractor.mapping.numbers import looks_numeric
+
+    size = max(max(c["bottom"] - c["top"] for c in ln) for ln in lines)
+    tight = all(min(c["top"] for c in b) - max(c["bottom"] for c in a) < 0.6 * size for a, b in zip(lines, lines[1:]))
+    if tight and looks_numeric("".join(c["text"] for ln in lines for c in ln)):
+        return False  # one number wrapped in a narrow cell (10 / 52): its lines close together
+    chunked = [chunks_of(ln) for ln in lines]
+    alone = sum(1 for ks in chunked if len(ks) == 1 and ks[0].numeric)
+    apart = sum(1 for ks in chunked if any(k.numeric for k in ks))
+    return (alone >= 1 and len(lines) >= 2) or apart >= 2
+
+
+def fill_grids(grids: list[Grid], chars: list[dict], priors: list[float] | None = None,
+               open_rows: set[int] | None = None) -> list[dict]:
     """Put each character into the cell under its centre; return those in no table.
 
     ``priors`` (one per grid, 0–1) caps each cell's ``structure``: a grid whose border was
     inferred, or built from text alignment, is less certain than one drawn in full.
     Characters far larger than the page's usual type (``OVERSIZE`` ×: a watermark printed
-    upright and dark) never enter a cell.
+    upright and dark) never enter a cell. The index of a grid with a cell of stacked numbers
+    (``stacked_numbers``: no rules between its rows) is added to ``open_rows``.
     """
     indexes = [(g, *cell_index(g)) for g in grids]
     per_cell: dict[tuple[int, int], list[dict]] = {}
@@ -170,7 +202,10 @@ def fill_grids(grids: list[Grid], chars: list[dict], priors: list[float] | None 
             loose.append(ch)
     for (gi, ci), cell_chars in per_cell.items():
         cell = indexes[gi][0].cells[ci]
-        cell.text = join_lines(group_lines(cell_chars))
+        lines = group_lines(cell_chars)
+        cell.text = join_lines(lines)
+        if open_rows is not None and len(lines) >= 2 and stacked_numbers(lines):
+            open_rows.add(gi)
         cell.structure = structure_score(cell, cell_chars)
     for gi, (grid, *_rest) in enumerate(indexes):
         prior = priors[gi] if priors else 1.0

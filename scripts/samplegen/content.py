@@ -61,7 +61,7 @@ class Style:
     rules: str = "lines"  # lines: stroked paths; rects: thin filled rectangles; runs: chains of
     # tiny filled rectangles (3 × width pt); dashed / dotted: broken strokes
     frame: str = "full"  # full; open: no outer border (inner rules only); horizontal: rules between
-    # rows only; none: no table rules at all
+    # rows only; vertical: between columns only; none: no table rules at all
     watermark: str | None = None  # text tiled across every page, drawn last, as real text
     watermark_angle: float = 30.0  # degrees (0: upright; then only its light grey marks it)
     watermark_grey: int = 184  # 0–255 fill of the watermark text

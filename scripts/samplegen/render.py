@@ -243,6 +243,8 @@ class Layouter:
             return False
         if frame == "horizontal":  # rules between rows only (a "three-line" table)
             return seg[1] == seg[3]
+        if frame == "vertical":  # rules between columns only
+            return seg[0] == seg[2]
         if frame == "open":
             x0, y0, x1, y1 = seg
             if x0 == x1 and (abs(x0 - xs[0]) < 0.01 or abs(x0 - xs[-1]) < 0.01):

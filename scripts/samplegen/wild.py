@@ -8,7 +8,7 @@ Ghostscript pass. ``wild_report(kind, seed)`` makes one report of a kind with it
 |---|---|
 | open_sides | table rules inside the tables only, no outer border |
 | no_rules | no table rules at all: structure only from the text's alignment |
-| horizontal_only | rules between rows only, none between columns |
+| horizontal_only / vertical_only | rules between rows only / between columns only |
 | rect_runs | every rule a chain of tiny filled rectangles (3 × 0.6 pt) |
 | dashed / dotted | broken strokes / rows of square dots |
 | watermark | grey text with digits tiled across every page, drawn last (angle, grey drawn) |
@@ -34,6 +34,7 @@ KINDS: dict[str, dict[str, Any]] = {
     "open_sides": dict(frame="open"),
     "no_rules": dict(frame="none", shade_headers=False),
     "horizontal_only": dict(frame="horizontal", shade_headers=False),
+    "vertical_only": dict(frame="vertical", shade_headers=False),
     "rect_runs": dict(rules="runs", rule_width=0.6),
     "dashed": dict(rules="dashed"),
     "dotted": dict(rules="dotted", rule_width=0.6),
