@@ -1,4 +1,10 @@
-"""Read a text-layer page: its tables as grids (from ruling lines) and the rest as text lines.
+"""Read a text-layer page: its tables as grids and the rest as text lines.
+
+Grids come from two builders behind one ``models.page.Grid``: the page's rules of any drawing
+merged into edges (``grid.edges``; a missing outer border inferred and carried in the cells'
+``structure``) and pdfplumber's table finder on them; then, for the text no ruled grid took
+(tables with no rules, or rules between columns only), the text-alignment builder
+(``grid.text_grid``).
 
 Characters, not words, are put into cells: a word pdfplumber would glue across a rule, a
 number split into two words, and vertical text one character per line all come out right
