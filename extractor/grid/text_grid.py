@@ -3,18 +3,17 @@
 Every label and number is in the text layer even when no rule is drawn; the structure is in
 where the text sits. The builder works on the characters that no ruled grid took:
 
-1. lines (by baseline) are cut into *chunks* where the gap between characters is wider than
-   ``GAP`` × the type size (cells are padded; words inside a cell are not spaced that wide);
-2. a *block* is a run of lines with a chunk of numbers in it, the lines between them (wrapped
-   labels, header rows, vertical text) and the header lines just above; a heading in larger
-   type or a line of prose ends it;
-3. *value columns* come from the x-extents of the number chunks and of the column titles in
-   the header lines above them (a title that spans several number columns — 法人或其他组织 —
-   is a group title, not a column); a block is cut into sub-tables where a new header row
-   starts (the four parts of table 二);
-4. *rows* are the lines holding numbers; labels (in sub-columns found the same way) are
-   lines that start with an enumeration (一、 （一） 1.) plus the lines that continue them,
-   each given to the row it overlaps.
+1. lines are cut into *chunks*, runs of lines into *blocks* and blocks into *sub-tables*
+   (``grid.text_blocks``);
+2. *value columns* come from the x-extents of the number chunks; where the registry expects
+   more (a column printed all blank), from the column titles over no numbers (a title over
+   several columns — 法人或其他组织 — is a group title, not a column);
+3. *label columns* start where a label chunk starts right of another on the same line;
+   *labels* are lines that start with an enumeration (一、 （一） 1.) plus the lines under
+   them that continue them;
+4. *rows* are the row labels (no label to their right at their height), each joined with the
+   line of numbers within its height (none: a row printed blank), and lines of numbers under
+   no row label; group labels go to their rows as context.
 
 The result is the same ``models.page.Grid`` the rule builder makes, one per sub-table, its
 cells' ``structure`` capped at ``INFERRED_TEXT``: a value read from it is ``ok`` only where
@@ -26,128 +25,16 @@ but not its 15, is capped lower still (``MISSHAPEN``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from statistics import median
 
-from extractor.mapping.numbers import looks_numeric
+from extractor.grid.text_blocks import Chunk, blocks, chunks_of, sub_tables, value_left, x_components
 from models.extraction import BBox
 from models.page import Cell, Grid
 
-GAP = 0.8  # × type size: a wider gap between characters of a line separates two cells
 INFERRED_TEXT = 0.3  # structure of a cell in a grid built from text alignment alone
 MISSHAPEN = 0.05  # ... when the registry's known shape of the table is not met
 ENUMERATED = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十]+\s*[）)]|\d+\s*[.、．])")
-
-
-@dataclass
-class Chunk:
-    text: str
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-    chars: list[dict] = field(default_factory=list)
-
-    @property
-    def xc(self) -> float:
-        return (self.x0 + self.x1) / 2
-
-    @property
-    def yc(self) -> float:
-        return (self.top + self.bottom) / 2
-
-    @property
-    def numeric(self) -> bool:
-        return bool(self.text.strip()) and looks_numeric(self.text)
-
-
-def chunks_of(line: list[dict]) -> list[Chunk]:
-    """A line's characters (left to right) cut at wide gaps."""
-    size = max(max(c["bottom"] - c["top"] for c in line), 1.0)
-    out: list[Chunk] = []
-    for ch in line:
-        if out and ch["x0"] - out[-1].x1 <= GAP * size:
-            k = out[-1]
-            k.text += ch["text"]
-            k.x1 = max(k.x1, ch["x1"])
-            k.top, k.bottom = min(k.top, ch["top"]), max(k.bottom, ch["bottom"])
-            k.chars.append(ch)
-        else:
-            out.append(Chunk(ch["text"], ch["x0"], ch["x1"], ch["top"], ch["bottom"], [ch]))
-    return out
-
-
-def _size(line: list[Chunk]) -> float:
-    """The line's type size: the median of its characters' heights (a line grouped from two
-    baselines a little apart is taller than its type)."""
-    return median(c["bottom"] - c["top"] for k in line for c in k.chars)
-
-
-def blocks(lines: list[list[Chunk]], width: float) -> list[list[list[Chunk]]]:
-    """Runs of lines that make a table: lines with numbers in cells and the lines among them."""
-    sizes = [_size(ln) for ln in lines if any(k.numeric for k in ln) and len(ln) >= 2]
-    if not sizes:
-        return []
-    table_size = median(sizes)
-    out: list[list[list[Chunk]]] = []
-    current: list[list[Chunk]] = []
-    for ln in lines:
-        size = _size(ln)
-        prose = len(ln) == 1 and (ln[0].x1 - ln[0].x0) > 0.6 * width and not ln[0].numeric
-        if size > 1.12 * table_size or prose or (current and ln[0].top - current[-1][-1].bottom > 3 * table_size):
-            if current:
-                out.append(current)
-            current = [] if size > 1.12 * table_size or prose else [ln]
-            continue
-        current.append(ln)
-    if current:
-        out.append(current)
-    return [b for b in out if sum(1 for ln in b if any(k.numeric for k in ln[1:]) or
-                                  (len(ln) == 1 and ln[0].numeric)) >= 1 and sum(len(ln) for ln in b) >= 2]
-
-
-def _components(intervals: list[tuple[float, float]], gap: float = 1.0) -> list[list[float]]:
-    """Overlapping x-intervals merged: [x0, x1] of each group, left to right."""
-    out: list[list[float]] = []
-    for a, b in sorted(intervals):
-        if out and a <= out[-1][1] + gap:
-            out[-1][1] = max(out[-1][1], b)
-        else:
-            out.append([a, b])
-    return out
-
-
-def _value_left(block: list[list[Chunk]]) -> float | None:
-    """Where the value zone starts: left of the leftmost column of number chunks that are
-    not a row's first chunk (a row's first chunk is its label)."""
-    nums = [k for ln in block for k in ln[1:] if k.numeric]
-    if not nums:
-        return None
-    cols = _components([(k.x0, k.x1) for k in nums])
-    pitch = median([b[0] - a[0] for a, b in zip(cols, cols[1:])]) if len(cols) > 1 else 30.0
-    return cols[0][0] - 0.5 * min(pitch, 40.0)
-
-
-def sub_tables(block: list[list[Chunk]], left: float) -> list[tuple[list[list[Chunk]], list[list[Chunk]]]]:
-    """(header lines, body lines) of each sub-table: a new one starts at a line with titles in
-    the value zone and no numbers, after a body line with numbers."""
-    out: list[tuple[list, list]] = []
-    header: list[list[Chunk]] = []
-    body: list[list[Chunk]] = []
-    for ln in block:
-        in_values = [k for k in ln if k.xc >= left]
-        has_numbers = any(k.numeric for k in in_values)
-        if in_values and not has_numbers:
-            if body and any(any(k.numeric and k.xc >= left for k in b) for b in body):
-                out.append((header, body))
-                header, body = [], []
-            if not body:
-                header.append(ln)
-                continue
-        body.append(ln)
-    if body:
-        out.append((header, body))
-    return out
 
 
 def expected_columns(header: list[list[Chunk]], body: list[list[Chunk]]) -> int | None:
@@ -180,7 +67,7 @@ def value_columns(header: list[list[Chunk]], body: list[list[Chunk]], left: floa
     column titles in the header lines that stand over no numbers fill the gaps (titles over
     several columns — 法人或其他组织 — are group titles and left out)."""
     nums = [k for ln in body for k in ln if k.numeric and k.xc >= left]
-    cols = _components([(k.x0, k.x1) for k in nums])
+    cols = x_components([(k.x0, k.x1) for k in nums])
     if expected is None or len(cols) >= expected:
         return cols
     titles = [k for ln in header for k in ln if k.xc >= left]
@@ -407,7 +294,7 @@ def text_grids(lines: list[list[dict]], page: int, width: float) -> tuple[list[G
         if "行政复议" in words and ("复议后起诉" in words or "未经复议" in words):
             left = min(k.x0 for ln in block for k in ln) - 1.0  # table 四: values across its width
         else:
-            left = _value_left(block)
+            left = value_left(block)
         if left is None:
             continue
         for header, body in sub_tables(block, left):
