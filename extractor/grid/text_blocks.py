@@ -13,8 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from statistics import median
 
+import re
+
 from extractor.mapping.numbers import looks_numeric
 
+ENUMERATED = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十]+\s*[）)]|\d+\s*[.、．])")
+NARROW = 0.25  # × type size: a gap this wide still parts two numbers, or a label from an enumeration
 GAP = 0.8  # × type size: a wider gap between characters of a line separates two cells
 @dataclass
 class Chunk:
@@ -39,11 +43,19 @@ class Chunk:
 
 
 def chunks_of(line: list[dict]) -> list[Chunk]:
-    """A line's characters (left to right) cut at wide gaps."""
+    """A line's characters (left to right) cut at wide gaps, and at narrower ones (``NARROW``)
+    between two numbers (wide numbers fill narrow columns: 1337 1337) or before a label's
+    enumeration (（三）不予 4.保护第三方合法权益: a group label beside a row label)."""
     size = max(max(c["bottom"] - c["top"] for c in line), 1.0)
     out: list[Chunk] = []
-    for ch in line:
-        if out and ch["x0"] - out[-1].x1 <= GAP * size:
+    for i, ch in enumerate(line):
+        gap = ch["x0"] - out[-1].x1 if out else 0.0
+        if out and gap > NARROW * size and (
+            (_figure(out[-1].text[-1]) and _figure(ch["text"]))
+            or ENUMERATED.match("".join(c["text"] for c in line[i : i + 4]))
+        ):
+            out.append(Chunk(ch["text"], ch["x0"], ch["x1"], ch["top"], ch["bottom"], [ch]))
+        elif out and gap <= GAP * size:
             k = out[-1]
             k.text += ch["text"]
             k.x1 = max(k.x1, ch["x1"])
@@ -52,6 +64,11 @@ def chunks_of(line: list[dict]) -> list[Chunk]:
         else:
             out.append(Chunk(ch["text"], ch["x0"], ch["x1"], ch["top"], ch["bottom"], [ch]))
     return out
+
+
+def _figure(text: str) -> bool:
+    """A character of a printed number (digits, the decimal point, zero stand-ins)."""
+    return text.isdigit() or text in ".,—-/无"
 
 
 def _size(line: list[Chunk]) -> float:

@@ -24,17 +24,15 @@ but not its 15, is capped lower still (``MISSHAPEN``).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from statistics import median
 
-from extractor.grid.text_blocks import Chunk, blocks, chunks_of, sub_tables, value_left, x_components
+from extractor.grid.text_blocks import ENUMERATED, Chunk, blocks, chunks_of, sub_tables, value_left, x_components
 from models.extraction import BBox
 from models.page import Cell, Grid
 
 INFERRED_TEXT = 0.3  # structure of a cell in a grid built from text alignment alone
 MISSHAPEN = 0.05  # ... when the registry's known shape of the table is not met
-ENUMERATED = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十]+\s*[）)]|\d+\s*[.、．])")
 
 
 def expected_columns(header: list[list[Chunk]], body: list[list[Chunk]]) -> int | None:
