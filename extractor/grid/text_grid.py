@@ -18,8 +18,9 @@ where the text sits. The builder works on the characters that no ruled grid took
 The result is the same ``models.page.Grid`` the rule builder makes, one per sub-table, its
 cells' ``structure`` capped at ``INFERRED_TEXT``: a value read from it is ``ok`` only where
 the arithmetic of the report vouches for it. The registry's known shape is the cross-check:
-a sub-table that holds table 三's labels but not its 7 value columns, or table 四's header
-but not its 15, is capped lower still (``MISSHAPEN``).
+only tables the registry knows are built (table 二's parts, 三, 四), and one that holds table
+三's labels but not its 7 value columns, or table 四's header but not its 15, is capped lower
+still (``MISSHAPEN``).
 """
 
 from __future__ import annotations
@@ -183,8 +184,8 @@ def _bands(rows: list[_Row]) -> list[tuple[float, float]]:
 def build_grid(header: list[list[Chunk]], body: list[list[Chunk]], left: float, page: int) -> tuple[Grid, list[dict]] | None:
     """One sub-table's grid and the characters it took, or None when it has no rows of numbers."""
     expected = expected_columns(header, body)
-    if expected is None and sum(len(ln) for ln in header + body) < 4:
-        return None  # a lone label and number (a phone number, a date) that is no known row
+    if expected is None:
+        return None  # no table the registry knows (prose beside a page number, a contact line)
     cols = value_columns(header, body, left, expected)
     if not cols:
         return None
@@ -244,7 +245,7 @@ def build_grid(header: list[list[Chunk]], body: list[list[Chunk]], left: float, 
     grid = Grid(cells=cells, n_rows=row0 + len(bands), n_cols=len(edges) - 1, pages=[page],
                 bbox=BBox(x0=edges[0], top=head_top if header else bands[0][0], x1=edges[-1], bottom=bands[-1][1]),
                 col_edges=edges)
-    prior = INFERRED_TEXT if expected is not None and len(cols) == expected else MISSHAPEN
+    prior = INFERRED_TEXT if len(cols) == expected else MISSHAPEN
     for c in cells:
         c.structure = prior
     return grid, taken
