@@ -18,7 +18,8 @@ import re
 from extractor.mapping.numbers import looks_numeric
 
 ENUMERATED = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十]+\s*[）)]|\d+\s*[.、．])")
-NARROW = 0.25  # × type size: a gap this wide still parts two numbers, or a label from an enumeration
+NARROW = 0.25  # × type size: a gap this wide still parts two numbers
+LABEL_GAP = 0.55  # × type size: ... and a label from an enumeration (a bracket's ink sits off-centre)
 GAP = 0.8  # × type size: a wider gap between characters of a line separates two cells
 @dataclass
 class Chunk:
@@ -50,9 +51,10 @@ def chunks_of(line: list[dict]) -> list[Chunk]:
     out: list[Chunk] = []
     for i, ch in enumerate(line):
         gap = ch["x0"] - out[-1].x1 if out else 0.0
-        if out and gap > NARROW * size and (
-            (_figure(out[-1].text[-1]) and _figure(ch["text"]))
-            or ENUMERATED.match("".join(c["text"] for c in line[i : i + 4]))
+        if out and (
+            (gap > NARROW * size and _figure(out[-1].text[-1]) and _figure(ch["text"]))
+            or (gap > LABEL_GAP * size and not out[-1].text.endswith("第")  # 第（六）项 is a reference
+                and ENUMERATED.match("".join(c["text"] for c in line[i : i + 4])))
         ):
             out.append(Chunk(ch["text"], ch["x0"], ch["x1"], ch["top"], ch["bottom"], [ch]))
         elif out and gap <= GAP * size:
