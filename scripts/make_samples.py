@@ -20,6 +20,10 @@ NAME.docx (scripts/samplegen/docx.py; some with table 四 in a text box).
 
 --scans adds NAME-scan.pdf (image-only: pdfium render, seal, skew, noise, blur, JPEG) per report.
 --seed-report writes seed_chaoyang-minzheng-2023.pdf from the corpus text plus a copy of its truth.
+--wild KIND[,KIND] writes reports drawn the way documents from the wild are (see
+scripts/samplegen/wild.py: open_sides, no_rules, horizontal_only, rect_runs, dashed, dotted,
+watermark, split_row, title_year_first, title_kangxi, title_fullwidth, title_no_year, outlines
+(needs Ghostscript), or all), N of each, as wild-KIND-SEED.pdf.
 
 The committed samples/ (--preset samples):
   seed_chaoyang-minzheng-2023            the seed report rebuilt from its text; truth = the corpus file
@@ -89,8 +93,21 @@ def main(argv: list[str] | None = None) -> int:
         "--preset", choices=("samples",), default=None,
         help="'samples': write exactly the committed sample set (ignores --n/--seed/--scans)",
     )
+    ap.add_argument("--wild", default=None, metavar="KIND[,KIND]",
+                    help="write N reports of each wild kind instead (see scripts/samplegen/wild.py; 'all')")
     args = ap.parse_args(argv)
     out: Path = args.outdir
+    if args.wild:
+        from scripts.samplegen.wild import KINDS, write_wild
+
+        kinds = list(KINDS) if args.wild == "all" else args.wild.split(",")
+        unknown = [k for k in kinds if k not in KINDS]
+        if unknown:
+            ap.error(f"unknown wild kind(s): {', '.join(unknown)}; known: {', '.join(KINDS)}")
+        for kind in kinds:
+            for i in range(args.n):
+                print(write_wild(kind, args.seed + i, out))
+        return 0
     if args.preset == "samples":
         for path in build_sample_set(out, args.corpus):
             print(path)

@@ -13,6 +13,7 @@ the reading frame, so those boxes are turned first (``reading_box``).
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from extractor.grid.cells import cluster_positions
 from models.extraction import BBox
@@ -107,11 +108,16 @@ def _heading_between(prev_page: PageContent, prev: Grid, page: PageContent, grid
     top = frame.grid_box(grid).top if grid.bbox else 0.0
     after = [ln for ln in prev_page.lines if frame.box(ln.bbox, prev_page.number).top > bottom]
     before = [ln for ln in page.lines if frame.box(ln.bbox, page.number).bottom < top]
-    return any(HEADING.match(ln.text) for ln in after + before)
+    return any(HEADING.match(unicodedata.normalize("NFKC", ln.text)) for ln in after + before)
 
 
 def _onto(a: Grid, b: Grid, frame: _Frame = UPRIGHT):
-    """Map ``b``'s x positions onto ``a``'s: scans of two pages sit a few points apart."""
+    """Map ``b``'s x positions onto ``a``'s: scans of two pages sit a few points apart (parts
+    of a text-alignment grid are on one page geometry; their outer edges are only guessed)."""
+    from extractor.grid.text_grid import is_text_grid
+
+    if is_text_grid(a) and is_text_grid(b):
+        return lambda x: x
     ea, eb = frame.col_edges(a), frame.col_edges(b)
     a0, a1 = ea[0], ea[-1]
     b0, b1 = eb[0], eb[-1]
@@ -128,9 +134,13 @@ def columns_match(a: Grid, b: Grid, tolerance: float, share: float = 0.7, frame:
     are shifted and scaled a little against each other, so rules are compared after aligning
     the outer edges.
     """
+    from extractor.grid.text_grid import is_text_grid
+
     ea, eb = frame.col_edges(a), frame.col_edges(b)
     if len(ea) < 2 or len(eb) < 2:
         return False
+    if is_text_grid(a) and is_text_grid(b):  # no rules to compare: the right-hand sides agree
+        return abs(ea[-1] - eb[-1]) <= 3 * tolerance
     width_a = ea[-1] - ea[0]
     width_b = eb[-1] - eb[0]
     if abs(width_a - width_b) > max(tolerance, 0.03 * width_a):
@@ -143,24 +153,50 @@ def columns_match(a: Grid, b: Grid, tolerance: float, share: float = 0.7, frame:
 
 
 def append_grid(a: Grid, b: Grid, tolerance: float, frame: _Frame = UPRIGHT) -> Grid:
-    """``b``'s rows below ``a``'s; both parts' columns renumbered onto the union of their rules."""
+    """``b``'s rows below ``a``'s; both parts' columns renumbered onto the union of their rules.
+
+    A row the page break cut in two (``split_row``) becomes one row first."""
+    from extractor.grid.split_row import join_split_row
+    from extractor.grid.text_grid import fill_blank_columns, is_text_grid
+
+    text = is_text_grid(a) and is_text_grid(b)
     onto = _onto(a, b, frame)
+
+    def x_of(cell) -> tuple[float, float]:
+        box = frame.box(cell.bbox, cell.page)
+        return onto(box.x0), onto(box.x1)
+
+    def x_of_a(cell) -> tuple[float, float]:
+        box = frame.box(cell.bbox, cell.page)
+        return box.x0, box.x1
+
+    join_split_row(a, b, x_of, x_of_a)
+    if text:  # blank cells of the lower part sit on its own guessed columns: remade below
+        b.cells = [c for c in b.cells if c.text.strip() or c.col < _first_value_col(b)]
+        b._by_row = None
     edges = cluster_positions(frame.col_edges(a) + [onto(x) for x in frame.col_edges(b)], tolerance)
+    if text:
+        edges = _value_edges(a, b, edges, tolerance)
+    a_first, b_first = (_first_value_col(a), _first_value_col(b)) if text else (None, None)
 
     def col_of(x: float) -> int:
         return min(range(len(edges)), key=lambda i: abs(edges[i] - x))
 
+    def place(cell, box, x_map, first) -> None:
+        if first is not None and cell.col >= first and cell.col_span == 1:  # a value: by its middle
+            middle = x_map((box.x0 + box.x1) / 2)
+            cell.col, cell.col_span = max([i for i in range(len(edges) - 1) if edges[i] <= middle] or [0]), 1
+            return
+        c0, c1 = col_of(x_map(box.x0)), col_of(x_map(box.x1))
+        cell.col, cell.col_span = c0, max(c1 - c0, 1)
+
     offset = a.n_rows
     for cell in b.cells:
         cell.row += offset
-        box = frame.box(cell.bbox, cell.page)
-        c0, c1 = col_of(onto(box.x0)), col_of(onto(box.x1))
-        cell.col, cell.col_span = c0, max(c1 - c0, 1)
+        place(cell, frame.box(cell.bbox, cell.page), onto, b_first)
     for cell in a.cells:
-        box = frame.box(cell.bbox, cell.page)
-        c0, c1 = col_of(box.x0), col_of(box.x1)
-        cell.col, cell.col_span = c0, max(c1 - c0, 1)
-    return Grid(
+        place(cell, frame.box(cell.bbox, cell.page), lambda x: x, a_first)
+    out = Grid(
         cells=a.cells + b.cells,
         n_rows=a.n_rows + b.n_rows,
         n_cols=len(edges) - 1,
@@ -168,3 +204,25 @@ def append_grid(a: Grid, b: Grid, tolerance: float, frame: _Frame = UPRIGHT) -> 
         bbox=a.bbox,
         col_edges=edges,
     )
+    if text:
+        fill_blank_columns(out, _first_value_col(out))
+    return out
+
+
+def _first_value_col(grid: Grid) -> int:
+    """The first column holding a number, in a text-alignment grid."""
+    from extractor.mapping.numbers import looks_numeric
+
+    cols = [c.col for c in grid.cells if c.text.strip() and looks_numeric(c.text)]
+    return min(cols) if cols else grid.n_cols
+
+
+def _value_edges(a: Grid, b: Grid, edges: list[float], tolerance: float) -> list[float]:
+    """Column edges of two text-grid parts: the upper part's value columns (found with its
+    header) win; the lower part adds only label columns left of them."""
+    ea = a.col_edges
+    first = _first_value_col(a)
+    if first >= len(ea) - 1:
+        return edges
+    value_left = ea[first]
+    return cluster_positions([x for x in edges if x < value_left - tolerance] + ea[first:], tolerance)

@@ -10,6 +10,7 @@ so page classification and the text-page reader do not care which one ran.
 from __future__ import annotations
 
 import ctypes
+import math
 from dataclasses import dataclass, field
 
 import pypdfium2 as pdfium
@@ -29,14 +30,88 @@ class TextLayer:
     rects: list[dict] = field(default_factory=list)
     images: list[dict] = field(default_factory=list)
     source: str = "pdfium"
+    # what is drawn but not read: characters left out as not content (see ``not_content``),
+    # invisible characters (render mode 3: an OCR layer, or a text layer not the visible text),
+    # and vector shapes that look like glyphs (curved or small filled paths: outlined text)
+    watermark_chars: int = 0
+    invisible_chars: int = 0
+    glyph_shapes: int = 0
+
+
+LIGHT = 0.65  # a fill this light (0 black – 1 white, every channel) is a watermark's grey
+ANGLE_TOLERANCE = 0.03  # radians: text turned further than this off a right angle is not body text
+
+
+def not_content(angle: float, rgb: tuple[float, float, float] | None) -> bool:
+    """A watermark character: turned off the page's axes (diagonal text), or a very light fill
+    (``is_light``; the readers keep light text that sits on a dark fill — a header cell
+    printed white on blue — see ``keep_light``).
+
+    Body text, table text, headings, vertical text in merged cells (90°) all sit on the axes
+    and print dark; watermarks are drawn diagonally and/or in light grey across the tables.
+    """
+    turn = angle % (math.pi / 2)
+    if min(turn, math.pi / 2 - turn) > ANGLE_TOLERANCE:
+        return True
+    return is_light(rgb)
+
+
+def is_light(rgb: tuple[float, float, float] | None) -> bool:
+    return rgb is not None and min(rgb) >= LIGHT
+
+
+def keep_light(layer: TextLayer, light: list[dict]) -> None:
+    """Light characters on a dark filled rectangle are content (white on a shaded header);
+    the others are a watermark's."""
+    def is_dark(color) -> bool:
+        rgb = _plumber_rgb(color)
+        return rgb is not None and 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2] < 0.5  # luma
+
+    dark = [r for r in layer.rects
+            if r.get("fill") and is_dark(r.get("non_stroking_color")) and r["width"] > 2 and r["height"] > 2]
+    for ch in light:
+        ch.pop("_ink", None)
+        cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
+        if any(r["x0"] <= cx <= r["x1"] and r["top"] <= cy <= r["bottom"] for r in dark):
+            layer.chars.append(ch)
+        else:
+            layer.watermark_chars += 1
 
 
 def from_plumber(page) -> TextLayer:
     """pdfplumber's parse of the page (pdfminer): the fallback reader."""
-    return TextLayer(
-        width=float(page.width), height=float(page.height), chars=page.chars, lines=page.lines,
-        rects=page.rects, images=page.images, source="pdfplumber",
+    layer = TextLayer(
+        width=float(page.width), height=float(page.height), lines=page.lines,
+        rects=page.rects, images=page.images, source="pdfplumber", glyph_shapes=len(page.curves),
     )
+    light: list[dict] = []
+    for c in page.chars:
+        m = c.get("matrix") or (1, 0, 0, 1, 0, 0)
+        rgb = _plumber_rgb(c.get("non_stroking_color"))
+        if not_content(math.atan2(m[1], m[0]), None):
+            layer.watermark_chars += 1
+        elif is_light(rgb):
+            light.append(c)
+        else:
+            layer.chars.append(c)
+    if light:
+        keep_light(layer, light)
+    return layer
+
+
+def _plumber_rgb(color) -> tuple[float, float, float] | None:
+    """pdfminer's fill colour (gray, RGB or CMYK tuple) as RGB 0–1, or None if unknown."""
+    values = color if isinstance(color, (tuple, list)) else (color,)
+    if not values or not all(isinstance(v, (int, float)) for v in values):
+        return None
+    if len(values) == 1:
+        return (values[0],) * 3
+    if len(values) == 3:
+        return tuple(values)
+    if len(values) == 4:
+        c, m, y, k = values
+        return ((1 - c) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k))
+    return None
 
 
 def pdfium_compatible(page: pdfium.PdfPage) -> bool:
@@ -51,8 +126,9 @@ def from_pdfium(page: pdfium.PdfPage) -> TextLayer:
     width, height = page.get_size()
     layer = TextLayer(width=width, height=height)
     textpage = page.get_textpage()
+    light: list[dict] = []
     try:
-        layer.chars = _chars(textpage, height)
+        layer.chars = _chars(textpage, height, layer, light)
     finally:
         textpage.close()
     for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE]):
@@ -62,12 +138,17 @@ def from_pdfium(page: pdfium.PdfPage) -> TextLayer:
             layer.images.append({"x0": x0, "x1": x1, "top": height - y1, "bottom": height - y0})
         else:
             _path(obj, matrix, height, layer)
+    if light:
+        keep_light(layer, light)
     return layer
 
 
-def _chars(textpage: pdfium.PdfTextPage, height: float) -> list[dict]:
+def _chars(textpage: pdfium.PdfTextPage, height: float, layer: TextLayer, light: list[dict]) -> list[dict]:
+    """The page's characters (pdfplumber's keys); watermark and invisible ones counted and left
+    out, light upright ones put in ``light`` (kept only on a dark fill: ``keep_light``)."""
     out: list[dict] = []
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    r, g, b, a = (ctypes.c_uint() for _ in range(4))
     rect = raw.FS_RECTF()
     fontname = ""
     for i in range(textpage.count_chars()):
@@ -78,6 +159,15 @@ def _chars(textpage: pdfium.PdfTextPage, height: float) -> list[dict]:
         if text in WHITESPACE:
             continue
         if not raw.FPDFText_GetLooseCharBox(textpage, i, rect):
+            continue
+        rgb = (r.value / 255, g.value / 255, b.value / 255) if raw.FPDFText_GetFillColor(textpage, i, r, g, b, a) else None
+        if a.value == 0 or _invisible(textpage, i):
+            layer.invisible_chars += 1
+            continue
+        angle = raw.FPDFText_GetCharAngle(textpage, i)
+        pale = is_light(rgb)
+        if not pale and not_content(angle, rgb) or pale and not_content(angle, None):
+            layer.watermark_chars += 1
             continue
         raw.FPDFText_GetCharBox(textpage, i, left, right, bottom, top)
         # x from the glyph's own box (tight), y from the font's line box (loose): lines group by
@@ -100,6 +190,8 @@ def _chars(textpage: pdfium.PdfTextPage, height: float) -> list[dict]:
             "upright": True,
             "_ink": ink,
         })
+        if pale:
+            light.append(out.pop())
     return _mend_line_boxes(out)
 
 
@@ -114,6 +206,12 @@ def _mend_line_boxes(chars: list[dict]) -> list[dict]:
             middle = (ink_top + ink_bottom) / 2
             c["top"], c["bottom"], c["size"] = middle - usual / 2, middle + usual / 2, usual
     return chars
+
+
+def _invisible(textpage: pdfium.PdfTextPage, index: int) -> bool:
+    """Drawn in render mode 3 (neither filled nor stroked): a text layer not on the page's face."""
+    obj = raw.FPDFText_GetTextObject(textpage, index)
+    return bool(obj) and raw.FPDFTextObj_GetTextRenderMode(obj) == raw.FPDF_TEXTRENDERMODE_INVISIBLE
 
 
 def _font_name(textpage: pdfium.PdfTextPage, index: int) -> str:
@@ -170,10 +268,12 @@ def _path(obj: pdfium.PdfObject, matrix: pdfium.PdfMatrix, height: float, layer:
                 curved[-1] = True
         if raw.FPDFPathSegment_GetClose(seg) and subpaths[-1][0] != subpaths[-1][-1]:
             subpaths[-1].append(subpaths[-1][0])
-    for points, is_curve in zip(subpaths, curved):
+    rects = [None if is_curve or len(points) < 2 else _as_rect(points) for points, is_curve in zip(subpaths, curved)]
+    if filled and not stroked and _glyph_like(subpaths, curved, rects):
+        layer.glyph_shapes += 1
+    for points, is_curve, rect in zip(subpaths, curved, rects):
         if is_curve or len(points) < 2:
             continue
-        rect = _as_rect(points)
         if rect is not None:
             layer.rects.append(_box(style, *rect, height, "rect"))
         elif stroked:
@@ -184,6 +284,23 @@ def _path(obj: pdfium.PdfObject, matrix: pdfium.PdfMatrix, height: float, layer:
                 elif abs(ax - bx) <= AXIS_TOLERANCE:
                     x = (ax + bx) / 2
                     layer.lines.append(_box(style, x, min(ay, by), x, max(ay, by), height, "line"))
+
+
+GLYPH_SIZE = 60.0  # points: a filled shape smaller than this either way may be a glyph outline
+
+
+def _glyph_like(subpaths: list[list[tuple[float, float]]], curved: list[bool], rects: list) -> bool:
+    """A small filled shape that is not one rectangle: a glyph drawn as an outline."""
+    if len(subpaths) == 1 and rects[0] is not None:
+        return False  # one rectangle: a rule, a rule's piece, a cell's fill
+    points = [p for sp in subpaths for p in sp]
+    if not points:
+        return False
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    w, h = max(xs) - min(xs), max(ys) - min(ys)
+    if w > GLYPH_SIZE or h > GLYPH_SIZE or max(w, h) < 0.5:
+        return False
+    return any(curved) or len(subpaths) > 1 or min(w, h) > 1.0
 
 
 def _box(style: dict, x0: float, top: float, x1: float, bottom: float, height: float, kind: str) -> dict:

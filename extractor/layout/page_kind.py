@@ -8,6 +8,9 @@ parses them once and the text path reuses them). A page is a SCAN when:
 * its text layer is garbage: ``(cid:NN)`` glyphs with no Unicode mapping, private-use code
   points, U+FFFD, control characters, or mojibake (a GBK report decoded as Latin-1 comes out as
   runs of Latin-1/Latin Extended letters and no CJK);
+* its text is drawn as vector outlines (as "print to PDF" drivers and ``gs -dNoOutputFonts``
+  do): many small filled shapes (``TextLayer.glyph_shapes``) and few or no characters, or
+  characters that are all invisible — there is nothing to read but the pixels;
 * it is a scan carrying an invisible OCR layer (an image over most of the page, text on top, no
   vector rules): the text layer holds no table rules for the grid, and its quality is unknown —
   our own recogniser reads the image (and gives per-character scores).
@@ -26,6 +29,7 @@ IMAGE_COVER = 0.3  # a page whose images cover this much of it, with little text
 SCANNED_COVER = 0.6  # an image this large under a text layer: a scan with an OCR layer
 GARBAGE_SHARE = 0.15  # this share of unusable characters makes the text layer garbage
 MIN_RULES = 4  # vector lines/rects a real table page has at least
+MIN_GLYPH_SHAPES = 150  # glyph-like vector shapes on a page of outlined text (a seal has fewer)
 
 
 def image_cover(page) -> float:
@@ -85,6 +89,9 @@ def classify_page(page: PageSource, settings: Settings) -> PageKind:
     if pp is None:
         return PageKind.SCAN
     real, garbage, _cjk = text_quality(pp.chars)
+    shapes = getattr(pp, "glyph_shapes", 0)
+    if shapes >= MIN_GLYPH_SHAPES and shapes > 2 * real:
+        return PageKind.SCAN  # text drawn as outlines: render it and read it
     if real >= settings.min_text_chars:
         if garbage >= GARBAGE_SHARE:
             return PageKind.SCAN

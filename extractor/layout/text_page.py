@@ -1,4 +1,10 @@
-"""Read a text-layer page: its tables as grids (from ruling lines) and the rest as text lines.
+"""Read a text-layer page: its tables as grids and the rest as text lines.
+
+Grids come from two builders behind one ``models.page.Grid``: the page's rules of any drawing
+merged into edges (``grid.edges``; a missing outer border inferred and carried in the cells'
+``structure``) and pdfplumber's table finder on them; then, for the text no ruled grid took
+(tables with no rules, or rules between columns only), the text-alignment builder
+(``grid.text_grid``).
 
 Characters, not words, are put into cells: a word pdfplumber would glue across a rule, a
 number split into two words, and vertical text one character per line all come out right
@@ -10,36 +16,36 @@ from __future__ import annotations
 from bisect import bisect_right
 
 from extractor.grid.cells import cell_index, grid_from_boxes
+from extractor.grid.edges import Edge, as_lines, close_frames, is_white, merge_edges, rule_pieces  # noqa: F401
 from extractor.io import PageSource
 from extractor.settings import Settings
 from models.extraction import BBox
 from models.page import Cell, Grid, PageContent, PageKind, TextLine
 
-
-def is_white(color) -> bool:
-    """Gray 1, RGB (1, 1, 1) or CMYK (0, 0, 0, 0): an invisible fill on a white page."""
-    values = color if isinstance(color, (tuple, list)) else (color,)
-    if not values or not all(isinstance(v, (int, float)) for v in values):
-        return False
-    if len(values) == 4:
-        return all(v <= 0.03 for v in values)
-    return all(v >= 0.97 for v in values)
+INFERRED_FRAME = 0.7  # structure of cells in a grid whose outer border was not drawn
+OVERSIZE = 2.5  # × the page's median character height: not table text
 
 
 def ruling_objects(pp) -> list[dict]:  # pp: a TextLayer (or anything with lines and rects)
-    """The visible rules of a page: lines, stroked rectangles, thin dark filled rectangles.
+    """The visible rules of a page, any drawing merged into edges, as pdfplumber line objects
+    (outer borders the producer left out included: see ``page_rules``)."""
+    return as_lines(page_rules(pp)[0])
 
-    Word and WPS put white filled rectangles behind text and shade header cells; those are not
-    rules, and taking them as rules turns paragraphs into one-column "tables".
+
+def page_rules(pp) -> tuple[list[Edge], list[Edge]]:
+    """(every rule edge, the inferred ones among them) of a text-layer page.
+
+    Rules of any drawing are merged (``grid.edges``); where vertical rules stop without a
+    horizontal one (a table cut by a page break) the closing rule is added as drawn; then each
+    skeleton still open on a side gets that side as an inferred edge.
     """
-    out: list[dict] = list(pp.lines)
-    for r in pp.rects:
-        thin = min(r["width"], r["height"]) <= 2.0
-        if r.get("stroke") and not is_white(r.get("stroking_color")):
-            out.append(r)
-        elif r.get("fill") and thin and not is_white(r.get("non_stroking_color")):
-            out.append(r)
-    return out + close_open_ends(out)
+    edges = merge_edges(rule_pieces(pp.lines, pp.rects))
+    drawn_rows = any(e.orient == "h" for e in edges)
+    ends = [Edge("h", ln["top"], ln["x0"], ln["x1"], inferred=not drawn_rows)
+            for ln in close_open_ends(as_lines(edges))]  # with no drawn row rule, a guess
+    edges += ends
+    inferred = [e for e in ends if e.inferred] + close_frames(edges)
+    return edges + [e for e in inferred if e not in ends], inferred
 
 
 def close_open_ends(rules: list[dict], tolerance: float = 2.0) -> list[dict]:
@@ -103,25 +109,90 @@ def read_text_page(page: PageSource, settings: Settings) -> PageContent:
     layer = page.text_layer()
     chars = [c for c in layer.chars if not c["text"].isspace()]
     grids: list[Grid] = []
-    rules = ruling_objects(layer)
-    tables = find_tables(settings, rules) if len(rules) >= 4 else []
+    edges, inferred = page_rules(layer)
+    tables = find_tables(settings, as_lines(edges)) if len(edges) >= 4 else []
+    priors: list[float] = []
     for table in tables:
         grid = grid_from_boxes([tuple(c) for c in table.cells], page.number)
         if grid.n_cols >= 2 and grid.n_rows >= 1:
             grids.append(grid)
-    loose = fill_grids(grids, chars)
+            priors.append(INFERRED_FRAME if _on_frame(grid, inferred) else 1.0)
+    open_rows: set[int] = set()
+    loose = fill_grids(grids, chars, priors, open_rows)
+    if open_rows:  # rules between columns only: the cells hold whole columns; read by alignment
+        loose += [ch for gi in open_rows for ch in _grid_chars(grids[gi], chars)]
+        grids = [g for gi, g in enumerate(grids) if gi not in open_rows]
+    grids = [g for g in grids if any(c.text.strip() for c in g.cells)]  # a frame round nothing
+    if loose:  # tables with no rules (or too few to close a cell): from the text's alignment
+        from extractor.grid.text_grid import text_grids
+
+        found, taken = text_grids(group_lines(loose), page.number, page.width)
+        if found:
+            grids.extend(found)
+            loose = [c for c in loose if id(c) not in taken]
     return PageContent(
         number=page.number, width=page.width, height=page.height, kind=PageKind.TEXT,
         lines=text_lines(loose, page.number), grids=grids,
     )
 
 
-def fill_grids(grids: list[Grid], chars: list[dict]) -> list[dict]:
-    """Put each character into the cell under its centre; return those in no table."""
+def _on_frame(grid: Grid, inferred: list[Edge], tol: float = 3.0) -> bool:
+    """An inferred edge lies on the grid's outer border: its extent was guessed, not drawn."""
+    b = grid.bbox
+    if b is None:
+        return False
+    for e in inferred:
+        if e.orient == "h" and b.x0 - tol <= e.start and e.end <= b.x1 + tol and (
+                abs(e.pos - b.top) <= tol or abs(e.pos - b.bottom) <= tol):
+            return True
+        if e.orient == "v" and b.top - tol <= e.start and e.end <= b.bottom + tol and (
+                abs(e.pos - b.x0) <= tol or abs(e.pos - b.x1) <= tol):
+            return True
+    return False
+
+
+def _grid_chars(grid: Grid, chars: list[dict]) -> list[dict]:
+    b = grid.bbox
+    return [ch for ch in chars if b.x0 <= (ch["x0"] + ch["x1"]) / 2 <= b.x1 and b.top <= (ch["top"] + ch["bottom"]) / 2 <= b.bottom]
+
+
+def stacked_numbers(lines: list[list[dict]]) -> bool:
+    """A cell whose lines are rows with no rule between them: a line that is a number alone
+    under or over another line (a title over its value, a column of values), or two lines
+    each with a number standing apart. A ruled value cell holds one number (maybe wrapped);
+    a label no line that is only a number."""
+    from extractor.grid.text_grid import chunks_of
+    from extractor.mapping.numbers import looks_numeric
+
+    size = max(max(c["bottom"] - c["top"] for c in ln) for ln in lines)
+    tight = all(min(c["top"] for c in b) - max(c["bottom"] for c in a) < 0.6 * size for a, b in zip(lines, lines[1:]))
+    if tight and looks_numeric("".join(c["text"] for ln in lines for c in ln)):
+        return False  # one number wrapped in a narrow cell (10 / 52): its lines close together
+    chunked = [chunks_of(ln) for ln in lines]
+    alone = sum(1 for ks in chunked if len(ks) == 1 and ks[0].numeric)
+    apart = sum(1 for ks in chunked if any(k.numeric for k in ks))
+    return (alone >= 1 and len(lines) >= 2) or apart >= 2
+
+
+def fill_grids(grids: list[Grid], chars: list[dict], priors: list[float] | None = None,
+               open_rows: set[int] | None = None) -> list[dict]:
+    """Put each character into the cell under its centre; return those in no table.
+
+    ``priors`` (one per grid, 0–1) caps each cell's ``structure``: a grid whose border was
+    inferred, or built from text alignment, is less certain than one drawn in full.
+    Characters far larger than the page's usual type (``OVERSIZE`` ×: a watermark printed
+    upright and dark) never enter a cell. The index of a grid with a cell of stacked numbers
+    (``stacked_numbers``: no rules between its rows) is added to ``open_rows``.
+    """
     indexes = [(g, *cell_index(g)) for g in grids]
     per_cell: dict[tuple[int, int], list[dict]] = {}
     loose: list[dict] = []
+    heights = sorted(ch["bottom"] - ch["top"] for ch in chars) if grids else []
+    too_big = OVERSIZE * heights[len(heights) // 2] if heights else float("inf")
     for ch in chars:
+        if ch["bottom"] - ch["top"] > too_big:
+            loose.append(ch)
+            continue
         cx = (ch["x0"] + ch["x1"]) / 2
         cy = (ch["top"] + ch["bottom"]) / 2
         for gi, (grid, ys, xs, table) in enumerate(indexes):
@@ -137,8 +208,16 @@ def fill_grids(grids: list[Grid], chars: list[dict]) -> list[dict]:
             loose.append(ch)
     for (gi, ci), cell_chars in per_cell.items():
         cell = indexes[gi][0].cells[ci]
-        cell.text = join_lines(group_lines(cell_chars))
+        lines = group_lines(cell_chars)
+        cell.text = join_lines(lines)
+        if open_rows is not None and len(lines) >= 2 and stacked_numbers(lines):
+            open_rows.add(gi)
         cell.structure = structure_score(cell, cell_chars)
+    for gi, (grid, *_rest) in enumerate(indexes):
+        prior = priors[gi] if priors else 1.0
+        if prior < 1.0:
+            for cell in grid.cells:
+                cell.structure = min(cell.structure, prior)
     return loose
 
 

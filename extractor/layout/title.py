@@ -11,17 +11,61 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from models.extraction import BBox, Field
+from models.extraction import BBox, Field, FieldStatus
 from models.page import PageContent, TextLine
 
-TITLE = re.compile(
-    r"(?P<agency>[^\d]*?)\s*(?:关于)?\s*(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*(?:的)?\s*"
-    r"(?:政府)?\s*(?:信息|政务)\s*公开\s*(?:工作)?\s*(?:年度)?\s*(?:工作)?\s*报告"
+_REPORT = r"(?:的)?\s*(?:政府)?\s*(?:信息|政务)\s*公开\s*(?:工作)?\s*(?:的)?\s*(?:年度)?\s*(?:工作)?\s*报告"
+TITLE = re.compile(  # agency first: 洪泽区人民政府2023年(度)政府信息公开工作年度报告
+    r"(?P<agency>[^\d]*?)\s*(?:关于)?\s*(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*" + _REPORT
+)
+YEAR_FIRST = re.compile(  # year first: 2019年上海市人民政府办公厅政府信息公开工作年度报告
+    r"(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*(?:的)?\s*(?P<agency>[^\d]{2,60}?)\s*" + _REPORT
+)
+NO_YEAR = re.compile(  # no year in the title: 清河市自然资源和规划局政府信息公开工作年度报告
+    r"(?P<agency>[^\d]{2,60}?)\s*(?:关于)?\s*" + _REPORT
 )
 BODY = re.compile(
     r"(?:现|特)?(?:公布|发布|编制)(?:了)?(?P<agency>[^，。,；;《》]{2,40}?)\s*(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*"
     r"(?:政府)?(?:信息|政务)公开"
 )
+# 本报告所列数据的统计期限为2023年1月1日至12月31日 (also 统计时限 / 统计时间 / 统计区间)
+PERIOD = re.compile(r"统计(?:期限|时限|时间|区间|期)[^\d]{0,8}(?P<year>(?:19|20)\d{2})\s*年")
+_BRACKETS = str.maketrans({"(": "（", ")": "）"})
+
+
+def normalize_text(text: str) -> str:
+    """Text as matched: NFKC (Kangxi radicals ⼈ U+2F08 → 人, compatibility ideographs,
+    full-width digits ２０２２ → 2022 and letters) and no whitespace. Printed text stays in ``raw``."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+
+
+def match_title(text: str) -> tuple[str, int | None]:
+    """(agency, year) of a title in either order; ("", None) when it is not a report title."""
+    t = normalize_text(text)
+    first = TITLE.search(t)
+    if first and _is_agency(clean_agency(first.group("agency"))):
+        return clean_agency(first.group("agency")), int(first.group("year"))
+    second = YEAR_FIRST.search(t)
+    if second and _is_agency(clean_agency(second.group("agency"))):
+        return clean_agency(second.group("agency")), int(second.group("year"))
+    hit = first or second
+    if hit:
+        return "", int(hit.group("year"))
+    third = NO_YEAR.search(t)
+    if third and _is_agency(clean_agency(third.group("agency"))):
+        return clean_agency(third.group("agency")), None
+    return "", None
+
+
+def _is_agency(name: str) -> bool:
+    """A name, not a fragment of the title's own words (政府, 信息公开工作)."""
+    return len(name) >= 2 and name not in ("政府", "本机关", "本单位") and "信息公开" not in name and "报告" not in name
+
+
+def period_year(lines: list[TextLine]) -> int | None:
+    """The year of the statistics-period sentence (统计期限为2023年1月1日至12月31日)."""
+    m = PERIOD.search(normalize_text("".join(ln.text for ln in lines)))
+    return int(m.group("year")) if m else None
 
 
 @dataclass
@@ -33,9 +77,15 @@ class Title:
 
 
 def clean_agency(text: str) -> str:
-    t = unicodedata.normalize("NFKC", text)
-    t = re.sub(r"\s+", "", t)
-    return t.strip("：:，,。 ")
+    """An agency name as matched, NFKC'd, brackets in the full-width form Chinese names print
+    (平潭综合实验区管委会（平潭县人民政府）); a name cut before its 政府 by the title's own
+    政府信息公开 (上海市人民|政府信息公开) gets it back."""
+    t = normalize_text(text)
+    t = re.sub(r"^(?:关于|[：:，,。、\-—])+", "", t).strip("：:，,。 《》")
+    t = re.sub(r"(?:关于|的)$", "", t)
+    if t.endswith("人民"):
+        t += "政府"
+    return t.translate(_BRACKETS)
 
 
 def title_lines(page: PageContent, limit: int = 8) -> list[TextLine]:
@@ -50,42 +100,62 @@ def title_lines(page: PageContent, limit: int = 8) -> list[TextLine]:
 
 
 def find_title(pages: list[PageContent]) -> Title:
+    """Agency and year from the title lines of page 1 (agency or year first, one or two lines),
+    else from the opening lines and sentences; the year, if the title gives none, from the
+    statistics-period sentence. Both fields are always present: one not found is ``None`` with
+    status ``review`` (a person supplies it), never left out."""
     first = next((p for p in pages if p.lines), None)
-    if first is None:
-        return Title()
+    out = Title()
+    if first is not None:
+        _read_title(pages, first, out)
+    for key, value in (("report.agency", out.agency), ("report.year", out.year)):
+        if not value:
+            out.fields[key] = Field(
+                key=key, value=None, raw="", confidence=0.0, status=FieldStatus.REVIEW,
+                evidence={"ocr": 0.0, "structure": 0.0, "label": 0.0, "parsed": 0.0, "found": 0.0},
+            )
+    return out
+
+
+def _read_title(pages: list[PageContent], first: PageContent, out: Title) -> None:
     lines = title_lines(first)
     text = "".join(ln.text for ln in lines)
-    out = Title(text=text or None)
-    match = TITLE.search(re.sub(r"\s+", "", text))
+    out.text = text or None
+    agency, year = match_title(text)
     source_lines = lines
-    if match is None:  # look in the opening lines for a title printed in body type
+    if not agency:  # look in the opening lines for a title printed in body type
         window = first.lines[:12]
-        joined = "".join(ln.text for ln in window)
-        match = TITLE.search(re.sub(r"\s+", "", joined))
-        source_lines = window
-    agency = clean_agency(match.group("agency")) if match else ""
-    year = int(match.group("year")) if match else None
+        agency2, year2 = match_title("".join(ln.text for ln in window))
+        if agency2 or (year2 and not year):
+            agency, year, source_lines = agency2, year or year2, window
     if not agency:
         body = "".join(ln.text for p in pages[:2] for ln in p.lines[:30])
-        m2 = BODY.search(re.sub(r"\s+", "", body))
+        m2 = BODY.search(normalize_text(body))
         if m2:
             agency = clean_agency(m2.group("agency"))
             year = year or int(m2.group("year"))
+    year_lines = source_lines
+    if not year:
+        opening = [ln for p in pages[:2] for ln in p.lines[:40]]
+        year = period_year(opening)
+        year_lines = [ln for ln in opening if year and str(year) in normalize_text(ln.text)][:1] or source_lines
     out.agency = agency or None
     out.year = year
     if source_lines:
-        box = source_lines[0].bbox
-        for ln in source_lines[1:]:
-            box = box.union(ln.bbox)
-        page = source_lines[0].page
-        src = source_lines[0].source
-        conf = min(ln.confidence for ln in source_lines)
-        raw = "".join(ln.text for ln in source_lines)
         if out.agency:
-            out.fields["report.agency"] = _field("report.agency", out.agency, raw, page, box, src, conf)
+            out.fields["report.agency"] = _from_lines("report.agency", out.agency, source_lines)
         if out.year:
-            out.fields["report.year"] = _field("report.year", out.year, raw, page, box, src, conf)
-    return out
+            out.fields["report.year"] = _from_lines("report.year", out.year, year_lines)
+
+
+def _from_lines(key: str, value, lines: list[TextLine]) -> Field:
+    box = lines[0].bbox
+    for ln in lines[1:]:
+        if ln.page == lines[0].page:
+            box = box.union(ln.bbox)
+    raw = "".join(ln.text for ln in lines)
+    conf = min(ln.confidence for ln in lines)
+    return _field(key, value, raw, lines[0].page, box, lines[0].source, conf)
 
 
 def _field(key, value, raw, page, box: BBox, source, confidence) -> Field:

@@ -62,7 +62,18 @@ class Style:
     title_size: float = 18.0
     title_lines: int = 2  # 1: agency and year on one line
     year_word: str = "年"  # 年 / 年度 in the title
-    rules: str = "lines"  # lines: stroked paths; rects: thin filled rectangles
+    rules: str = "lines"  # lines: stroked paths; rects: thin filled rectangles; runs: chains of
+    # tiny filled rectangles (3 × width pt); dashed / dotted: broken strokes
+    frame: str = "full"  # full; open: no outer border (inner rules only); horizontal: rules between
+    # rows only; vertical: between columns only; none: no table rules at all
+    watermark: str | None = None  # text tiled across every page, drawn last, as real text
+    watermark_angle: float = 30.0  # degrees (0: upright; then only its light grey marks it)
+    watermark_grey: int = 184  # 0–255 fill of the watermark text
+    title_order: str = "agency"  # agency first; year first; noyear: the year only in the period sentence
+    title_glyphs: str = "plain"  # plain / kangxi / fullwidth / both (see glyphs.py)
+    body_glyphs: str = "plain"  # the same for every other text on the page (labels, prose, cells)
+    split_row: str | None = None  # table 三 row key broken across a page break (label runs on)
+    split_values: str = "top"  # top: the numbers on the first part (Word's top-aligned cells); bottom
     rule_width: float = 0.5
     zero_style: str = "0"
     zero_mix: float = 0.0  # share of zero cells printed in another zero style
@@ -414,6 +425,21 @@ def _prose_six(rng: random.Random, fee: Any | None, y: int) -> list[str]:
 # --- the report -------------------------------------------------------------------------------
 
 
+def _title_lines(agency: str, year: int, style: Style) -> list[str]:
+    """The title as printed: agency or year first, one or two lines, in ``style.title_glyphs``."""
+    from .glyphs import printed
+
+    name = "政府信息公开工作年度报告"
+    when = f"{year}{style.year_word}"
+    if style.title_order == "year":
+        parts = [when + agency, name] if style.title_lines == 2 else [when + agency + name]
+    elif style.title_order == "noyear":
+        parts = [agency, name] if style.title_lines == 2 else [agency + name]
+    else:
+        parts = [agency, when + name] if style.title_lines == 2 else [agency + when + name]
+    return [printed(p, style.title_glyphs) for p in parts]
+
+
 def draw_style(rng: random.Random, layout: Layout) -> Style:
     rows = [r.key for r in application_rows(layout)]
     return Style(
@@ -547,8 +573,7 @@ def generate_report(
     if active_layout == Layout.L2019 and rng2.random() < 0.3:
         active_labels["normative_documents"] = "行政规范性文件"  # the 2021 wording under 2019 columns
 
-    title_year = f"{year}{style.year_word}政府信息公开工作年度报告"
-    title_lines = [agency, title_year] if style.title_lines == 2 else [agency + title_year]
+    title_lines = _title_lines(agency, year, style)
     intro = [
         f"本报告根据《中华人民共和国政府信息公开条例》和《中华人民共和国政府信息公开工作年度报告格式》"
         f"（国办公开办函〔2021〕30号）要求编制。本报告所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。"

@@ -18,6 +18,7 @@ from fpdf import FPDF
 
 from .content import Report
 from .fonts import font_file
+from .glyphs import printed
 from .tables import TableSpec, TCell, active_table, application_table, litigation_table
 
 PAGE_W, PAGE_H = 595.28, 841.89
@@ -52,6 +53,8 @@ class Layouter:
         chars = report.all_text() + "".join(
             cell.text for spec in self._specs() for cell in spec.cells
         ) + "-第页共0123456789"
+        if self.st.body_glyphs != "plain":
+            chars += printed(chars, self.st.body_glyphs)
         faces = {self.st.font, self.st.heading_font or self.st.font}
         for face in sorted(faces):
             path, idx = font_file(face, chars)
@@ -68,7 +71,12 @@ class Layouter:
     def _specs(self) -> list[TableSpec]:
         if not hasattr(self, "_spec_cache"):
             w = PAGE_W - 2 * self.st.margin_x
-            self._spec_cache = [active_table(self.r, w), application_table(self.r, w), litigation_table(self.r, w)]
+            apps = application_table(self.r, w)
+            if self.st.split_row:
+                from .wild import split_row
+
+                apps = split_row(apps, self.st.split_row, values_below=self.st.split_values == "bottom")
+            self._spec_cache = [active_table(self.r, w), apps, litigation_table(self.r, w)]
         return self._spec_cache
 
     # --- primitives ---------------------------------------------------------------------------
@@ -186,7 +194,8 @@ class Layouter:
         for r in range(spec.n_rows):
             # the forced break (as if the prose above had filled the page) only while the table
             # has not broken by itself yet
-            forced = (
+            split = bool(spec.row_keys) and str(spec.row_keys[r]).endswith("#split") and self.y > self.top
+            forced = split or (
                 self.st.break_row is not None
                 and spec.row_keys
                 and spec.row_keys[r] == self.st.break_row
@@ -207,6 +216,7 @@ class Layouter:
             self.table_boxes.append(
                 {"table": spec.name, "page": p + 1, "bbox": [round(xs[0], 2), round(top, 2), round(xs[-1], 2), round(bot, 2)]}
             )
+        outer = {p: (top, bot) for p, (top, bot) in by_page.items()}
         for c in spec.cells:
             frags: list[tuple[int, float, float]] = []  # page, top, bottom
             for r in range(c.row, c.row + c.rowspan):
@@ -221,8 +231,27 @@ class Layouter:
                 if c.shade:
                     page.fills.append((cx0, top, cx1 - cx0, bot - top, (221, 235, 247)))
                 for seg in ((cx0, top, cx1, top), (cx0, bot, cx1, bot), (cx0, top, cx0, bot), (cx1, top, cx1, bot)):
-                    page.segments.add(tuple(round(v, 2) for v in seg))
+                    if self._drawn(seg, xs, outer[p]):
+                        page.segments.add(tuple(round(v, 2) for v in seg))
             self._cell_text(c, lines[id(c)], frags, cx0, cx1, lh)
+
+    def _drawn(self, seg, xs: list[float], rows: tuple[float, float]) -> bool:
+        """Whether a rule is drawn: all (frame full), none (frame none), or the inner ones only
+        (frame open: no rule on the table's outer border, on any page)."""
+        frame = self.st.frame
+        if frame == "none":
+            return False
+        if frame == "horizontal":  # rules between rows only (a "three-line" table)
+            return seg[1] == seg[3]
+        if frame == "vertical":  # rules between columns only
+            return seg[0] == seg[2]
+        if frame == "open":
+            x0, y0, x1, y1 = seg
+            if x0 == x1 and (abs(x0 - xs[0]) < 0.01 or abs(x0 - xs[-1]) < 0.01):
+                return False
+            if y0 == y1 and (abs(y0 - rows[0]) < 0.01 or abs(y0 - rows[1]) < 0.01):
+                return False
+        return True
 
     def _cell_text(self, c: TCell, lines: list[str], frags, cx0: float, cx1: float, lh: float) -> None:
         size = self.st.table_size
@@ -271,16 +300,12 @@ class Layouter:
             pdf.set_fill_color(0, 0, 0)
             pdf.set_line_width(lw)
             for x0, y0, x1, y1 in sorted(page.segments):
-                if self.st.rules == "rects":
-                    if y0 == y1:
-                        pdf.rect(x0 - lw / 2, y0 - lw / 2, x1 - x0 + lw, lw, style="F")
-                    else:
-                        pdf.rect(x0 - lw / 2, y0 - lw / 2, lw, y1 - y0 + lw, style="F")
-                else:
-                    pdf.line(x0, y0, x1, y1)
+                draw_rule(pdf, self.st.rules, lw, x0, y0, x1, y1)
             for x, y, s, font, size in page.texts:
                 pdf.set_font(font, size=size)
-                pdf.text(x, y, s)
+                pdf.text(x, y, s if self.st.body_glyphs == "plain" else printed(s, self.st.body_glyphs))
+            if self.st.watermark:
+                draw_watermark(pdf, self.st.watermark, self.st.font, self.st.watermark_angle, self.st.watermark_grey)
             if self.st.page_numbers:
                 label = f"- {i + 1} -"
                 size = 10.5
@@ -290,6 +315,45 @@ class Layouter:
         path.parent.mkdir(parents=True, exist_ok=True)
         pdf.output(str(path))
         return len(self.pages)
+
+
+def draw_rule(pdf: FPDF, kind: str, lw: float, x0: float, y0: float, x1: float, y1: float) -> None:
+    """One rule, drawn the way ``kind`` says (see ``Style.rules``)."""
+    horizontal = y0 == y1
+    if kind == "rects":
+        if horizontal:
+            pdf.rect(x0 - lw / 2, y0 - lw / 2, x1 - x0 + lw, lw, style="F")
+        else:
+            pdf.rect(x0 - lw / 2, y0 - lw / 2, lw, y1 - y0 + lw, style="F")
+    elif kind in ("runs", "dotted"):
+        # runs: 3-pt pieces end to end; dotted: square dots with gaps as wide as two dots
+        piece, step = (3.0, 3.0) if kind == "runs" else (lw, 3 * lw)
+        length = (x1 - x0) if horizontal else (y1 - y0)
+        t = 0.0
+        while t < length - 1e-6:
+            n = min(piece, length - t)
+            if horizontal:
+                pdf.rect(x0 + t, y0 - lw / 2, n, lw, style="F")
+            else:
+                pdf.rect(x0 - lw / 2, y0 + t, lw, n, style="F")
+            t += step
+    elif kind == "dashed":
+        with pdf.local_context():
+            pdf.set_dash_pattern(dash=3, gap=2)
+            pdf.line(x0, y0, x1, y1)
+    else:
+        pdf.line(x0, y0, x1, y1)
+
+
+def draw_watermark(pdf: FPDF, text: str, font: str, angle: float = 30.0, grey: int = 184) -> None:
+    """``text`` tiled at ``angle`` degrees in grey ``grey`` over the whole page, drawn last, as real text."""
+    with pdf.local_context():
+        pdf.set_text_color(grey, grey, grey)
+        pdf.set_font(font, size=22)
+        for row, y in enumerate(range(120, int(PAGE_H), 170)):
+            for x in range(-40 + 90 * (row % 2), int(PAGE_W), 260):
+                with pdf.rotation(angle, x, y):
+                    pdf.text(x, y, text)
 
 
 def render_pdf(report: Report, path: Path) -> Rendered:
