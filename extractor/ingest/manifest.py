@@ -7,7 +7,9 @@ year that is not a whole number in ``min_year``…``max_year`` (2000…2100; par
 number parser), or a cell longer than ``max_manifest_cell_chars``. Unknown columns are reported
 once (the rows are still read, those columns ignored). At most ``max_manifest_rows`` rows.
 Control characters in text cells are dropped; a ``source_url`` starting with ``=`` is kept as
-text (exports neutralise it, ``extractor.store.export``).
+text (exports neutralise it, ``extractor.render.csv_cell``). A row the csv module cannot parse
+(a cell over its field limit) is one bad row; the next line is read. Encoding: UTF-8 (BOM or not),
+else GB18030 — what Chinese Excel saves as "CSV".
 """
 
 from __future__ import annotations
@@ -116,8 +118,10 @@ def read_manifest(path: Path, name: str, limits: Limits) -> Iterator[ManifestRow
                 n += 1
                 if n > limits.max_manifest_rows:
                     break
+                why = (f"a cell over {csv.field_size_limit():,} characters" if "field limit" in str(e)
+                       else _short(e))
                 yield ManifestProblem(f"{name}:{reader.line_num}", "bad_manifest",
-                                      f"{name} line {reader.line_num}: cannot read the row ({_short(e)}); row skipped")
+                                      f"{name} line {reader.line_num}: cannot read the row ({why}); row skipped")
                 continue
             except UnicodeDecodeError as e:  # the file changed after its encoding was checked
                 yield ManifestProblem(f"{name}:{reader.line_num}", "bad_manifest",
