@@ -296,6 +296,26 @@ def test_a_damaged_pdf_message_carries_no_file_bytes(tmp_path, report_pdf, monke
     assert str(report_pdf) in msg and "\\x" not in msg and "D:2024" not in msg and msg.isprintable()
 
 
+def test_extract_json_errors_carry_no_file_bytes(report_pdf):
+    import json
+
+    from extractor import pipeline
+
+    def title_fails(run):
+        raise ValueError(PDFMINER_TEXT)
+
+    i = next(n for n, (name, _) in enumerate(pipeline.STAGES) if name == "title")
+    saved = pipeline.STAGES[i]
+    pipeline.STAGES[i] = ("title", title_fails)  # the same list run_stages uses by default
+    try:
+        r = CliRunner().invoke(_cli(), ["extract", str(report_pdf), "--format", "json"])
+    finally:
+        pipeline.STAGES[i] = saved
+    assert r.exit_code == 0, r.output
+    errors = json.loads(r.stdout)["errors"]
+    assert errors and all("\\x" not in e["message"] and e["message"].isprintable() for e in errors), errors
+
+
 def test_stored_worker_messages_are_sanitised_and_name_the_member():
     from models.extraction import Extraction, ExtractionIssue, ReportMeta
 
