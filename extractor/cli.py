@@ -90,7 +90,9 @@ def one_line_error(e: BaseException) -> tuple[str, int]:
     kept (every document is written in its own transaction); anything else exits 1 as an
     internal error.
     """
-    first = (str(e).strip().splitlines() or [""])[0][:300]
+    from extractor.limits import safe_reason
+
+    first = safe_reason((str(e).strip().splitlines() or [""])[0], 300)
     try:
         from sqlalchemy.exc import DBAPIError, SQLAlchemyError
     except ImportError:  # pragma: no cover

@@ -20,6 +20,7 @@ Where the defaults come from:
 from __future__ import annotations
 
 import os
+import re
 from functools import lru_cache
 
 from pydantic import BaseModel
@@ -39,6 +40,12 @@ class Limits(BaseModel):
     max_pages: int = 200  # pages per document (TIFF frames, PDF pages)
     max_image_pixels: int = 200_000_000  # pixels per decoded image (Pillow's bomb check)
     min_image_side: int = 16  # pixels: a smaller image cannot hold a report page
+    # rendered PDF pages: 64 M pixels is A0 at 200 dpi or A4 at ~790 dpi; its RGBA bitmap and RGB
+    # copy take ~450 MB. A bigger page at the asked dpi is refused in one line (never scaled
+    # silently: OCR boxes are mapped back to the page with that dpi)
+    max_render_pixels: int = 64_000_000
+    min_dpi: int = 50  # --dpi below this cannot be read by OCR: a usage error
+    max_dpi: int = 1200  # --dpi above this is a usage error (scans are made at 150–600 dpi)
     # archives (extractor.ingest.archives)
     max_member_bytes: int = 512 * 1024**2  # one member, expanded
     max_archive_bytes: int = 2 * 1024**3  # all members of one top-level archive, expanded
@@ -71,3 +78,28 @@ class Limits(BaseModel):
 def current() -> Limits:
     """The process's limits: defaults, overridden from the environment."""
     return Limits.from_env()
+
+
+# --- library exception texts in messages ------------------------------------------------------
+
+MAX_REASON_CHARS = 200
+_BYTES_REPR = re.compile(r"""(?<!\w)b'(?:[^'\\]|\\.)*(?:'|$)|(?<!\w)b"(?:[^"\\]|\\.)*(?:"|$)""")
+_ESCAPE = re.compile(r"\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{1,3}|[nrtabfv])")
+
+
+def safe_reason(error: BaseException | str, max_chars: int = MAX_REASON_CHARS) -> str:
+    """A library's exception text fit for a message: one line, printable, bounded.
+
+    pdfminer and others put the file's own bytes in their messages
+    (``Invalid dictionary construct: [/'CreationDate', b'D:2024…\\xc3…``); a message must never
+    carry a file's bytes (they may be anyone's data, or terminal escapes). Byte literals become
+    ``b'…'``, backslash escapes ``?``, anything not printable is dropped, whitespace is collapsed
+    and the text is cut at ``max_chars`` (ending ``…``)."""
+    text = str(error) if not isinstance(error, str) else error
+    text = _BYTES_REPR.sub("b'…'", text)
+    text = _ESCAPE.sub("?", text)
+    text = "".join(ch if ch.isprintable() else " " for ch in text)
+    text = " ".join(text.split())
+    if len(text) > max_chars:
+        text = text[: max_chars - 1].rstrip() + "…"
+    return text

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from decimal import Decimal
 
 from rich.console import Group
@@ -26,6 +27,36 @@ def to_json(result: Extraction) -> str:
     return json.dumps(result.to_output(), ensure_ascii=False, indent=2)
 
 
+# --- CSV cells that a spreadsheet never evaluates (OWASP "CSV Injection") ---------------------
+#
+# OWASP: a cell starting with ``=``, ``+``, ``-``, ``@``, tab (0x09) or carriage return (0x0D) may
+# be evaluated as a formula by Excel / LibreOffice / Google Sheets; prefix such a cell with a
+# single quote so it is shown as text. OWASP's own caveat is that this rule also mangles data;
+# its exemption here is narrow: a cell that is *only* a plain number (``-3``, ``+5``, ``0``,
+# ``-1,234.5`` — a spreadsheet reads it as that number, there is no formula to run) or a lone
+# printed zero mark (``-``, ``--``; a dash alone is not a formula) stays as written. Anything else
+# with a lead — ``-2+3``, ``=1+1``, ``+1+cmd|…``, ``-1e5`` — is neutralised. Full-width leads
+# (``＝ ＋ － ＠``, typed by Chinese IMEs; some spreadsheets in CJK locales take ``＝`` as ``=``) are
+# treated the same. Numbers given as numbers (int, float, Decimal) are never touched.
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+_PLAIN_NUMBER = re.compile(r"[+\-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
+_ZERO_MARK = re.compile(r"[-－]{1,2}")
+
+
+def csv_cell(v):
+    """One CSV cell, safe to open in a spreadsheet: ``None`` → ``""``; text starting with a formula
+    lead gets a leading ``'`` unless it is a plain number or a lone dash (see above); every other
+    value is returned unchanged. Used by ``govreport extract --format csv`` and by the store's
+    CSV export (``extractor.store.export``)."""
+    if v is None:
+        return ""
+    if isinstance(v, str) and v.startswith(FORMULA_LEADS):
+        if _PLAIN_NUMBER.fullmatch(v) or _ZERO_MARK.fullmatch(v):
+            return v
+        return "'" + v
+    return v
+
+
 CSV_COLUMNS = ["key", "value", "raw", "confidence", "page", "source", "status", "x0", "top", "x1", "bottom", "unit"]
 
 
@@ -40,9 +71,9 @@ def to_csv(result: Extraction) -> str:
         value = float(f.value) if isinstance(f.value, Decimal) else f.value
         b = f.bbox
         box = [round(v, 2) for v in (b.x0, b.top, b.x1, b.bottom)] if b else ["", "", "", ""]
-        writer.writerow([
+        writer.writerow([csv_cell(c) for c in (
             f.key, value, f.raw, round(f.confidence, 4), f.page, f.source.value, f.status.value, *box, f.unit or "",
-        ])
+        )])
     return buf.getvalue()
 
 

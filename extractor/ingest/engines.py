@@ -26,6 +26,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
+from extractor.limits import safe_reason
 from extractor.settings import Settings
 from models.extraction import DocumentStatus, Extraction, ExtractionIssue, ReportMeta
 
@@ -199,7 +200,7 @@ class LocalEngine:
                         suspects.append(task)
                         broken = True
                     except Exception as e:  # pickling trouble and the like: this document only
-                        yield task, failed_extraction(task, "worker_error", f"{type(e).__name__}: {e}")
+                        yield task, failed_extraction(task, "worker_error", f"{task.name}: {type(e).__name__}: {safe_reason(e)}")
                 now = time.monotonic()
                 if not broken and any(now - t0 > self.timeout for _task, t0 in running.values()):
                     self._kill(pool)  # the pool breaks; the running documents are retried alone
@@ -237,7 +238,7 @@ class LocalEngine:
                 continue
             except Exception as e:
                 pool.shutdown(wait=False)
-                yield task, failed_extraction(task, "worker_error", f"{type(e).__name__}: {e}")
+                yield task, failed_extraction(task, "worker_error", f"{task.name}: {type(e).__name__}: {safe_reason(e)}")
                 continue
             pool.shutdown(wait=True)
             yield task, result
@@ -356,7 +357,7 @@ class RayEngine:
                         yield task, failed_extraction(
                             task, "worker_crashed", f"{task.name}: the Ray actor died ({type(e).__name__})")
                 except Exception as e:
-                    yield task, failed_extraction(task, "worker_error", f"{type(e).__name__}: {e}")
+                    yield task, failed_extraction(task, "worker_error", f"{task.name}: {type(e).__name__}: {safe_reason(e)}")
             now = time.monotonic()
             for ref, (task, i, t0) in list(running.items()):
                 if now - t0 > self.timeout and ref in running:

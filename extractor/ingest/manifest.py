@@ -7,7 +7,9 @@ year that is not a whole number in ``min_year``…``max_year`` (2000…2100; par
 number parser), or a cell longer than ``max_manifest_cell_chars``. Unknown columns are reported
 once (the rows are still read, those columns ignored). At most ``max_manifest_rows`` rows.
 Control characters in text cells are dropped; a ``source_url`` starting with ``=`` is kept as
-text (exports neutralise it, ``extractor.store.export``).
+text (exports neutralise it, ``extractor.render.csv_cell``). A row the csv module cannot parse
+(a cell over its field limit) is one bad row; the next line is read. Encoding: UTF-8 (BOM or not),
+else GB18030 — what Chinese Excel saves as "CSV".
 """
 
 from __future__ import annotations
@@ -44,11 +46,44 @@ class ManifestProblem:
     message: str
 
 
+ENCODINGS = ("utf-8-sig", "gb18030")  # GB18030 ⊃ GBK/GB2312: what Chinese Excel saves "CSV" as
+
+
+def manifest_encoding(path: Path) -> str | None:
+    """``utf-8-sig`` if the whole file is UTF-8 (with or without a BOM), else ``gb18030`` if it
+    decodes as that (a manifest saved from Chinese Excel is GBK), else None. Checked by streaming
+    the file through an incremental decoder (bounded memory), before any row is read, so a
+    manifest is never half read in the wrong encoding."""
+    import codecs
+
+    for enc in ENCODINGS:
+        dec = codecs.getincrementaldecoder(enc)(errors="strict")
+        try:
+            with path.open("rb") as fh:
+                for chunk in iter(lambda: fh.read(1 << 20), b""):
+                    dec.decode(chunk)
+                dec.decode(b"", final=True)
+            return enc
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
 def read_manifest(path: Path, name: str, limits: Limits) -> Iterator[ManifestRow | ManifestProblem]:
-    """The rows of the manifest at ``path``, or a problem per bad row (and one for the file)."""
+    """The rows of the manifest at ``path``, or a problem per bad row (and one for the file).
+
+    The encoding is UTF-8 (a BOM is fine) or else GB18030/GBK (``manifest_encoding``). A row the
+    csv module cannot read — a cell over its field limit (4 × ``max_manifest_cell_chars``), a NUL —
+    is one bad row; reading goes on with the next line."""
     csv.field_size_limit(max(limits.max_manifest_cell_chars * 4, 1024))
     try:
-        fh = path.open(newline="", encoding="utf-8-sig")
+        encoding = manifest_encoding(path)
+        if encoding is None:
+            yield ManifestProblem(name, "bad_manifest",
+                                  f"{name}: cannot read the manifest (neither UTF-8 nor GB18030/GBK text); "
+                                  f"save it as CSV UTF-8")
+            return
+        fh = path.open(newline="", encoding=encoding)
     except OSError as e:
         yield ManifestProblem(name, "bad_manifest", f"{name}: cannot read the manifest ({e.strerror or e})")
         return
@@ -79,7 +114,16 @@ def read_manifest(path: Path, name: str, limits: Limits) -> Iterator[ManifestRow
                 cells = next(reader)
             except StopIteration:
                 break
-            except (csv.Error, UnicodeDecodeError) as e:
+            except csv.Error as e:  # the reader starts again at the next line
+                n += 1
+                if n > limits.max_manifest_rows:
+                    break
+                why = (f"a cell over {csv.field_size_limit():,} characters" if "field limit" in str(e)
+                       else _short(e))
+                yield ManifestProblem(f"{name}:{reader.line_num}", "bad_manifest",
+                                      f"{name} line {reader.line_num}: cannot read the row ({why}); row skipped")
+                continue
+            except UnicodeDecodeError as e:  # the file changed after its encoding was checked
                 yield ManifestProblem(f"{name}:{reader.line_num}", "bad_manifest",
                                       f"{name} line {reader.line_num}: cannot read the rest of the manifest ({_short(e)})")
                 return

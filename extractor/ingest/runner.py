@@ -23,7 +23,7 @@ from pathlib import Path
 
 from extractor.ingest.engines import DEFAULT_TIMEOUT_S, Task, make_engine
 from extractor.ingest.inputs import InputWalker, Item, hash_items
-from extractor.limits import Limits
+from extractor.limits import Limits, safe_reason
 from extractor.settings import Settings
 from extractor.store import Store, open_store, pseudo_sha256
 from models.extraction import EXTRACTOR_VERSION, DocumentStatus, Extraction
@@ -176,6 +176,7 @@ def ingest(
 
             for item in problems:
                 code, message = item.problem
+                message = safe_reason(message, MAX_MESSAGE_CHARS)
                 saved_doc = store.record_failure(
                     item.sha256, item.name, code, message, size=item.size, **_meta_kwargs(item))
                 ex = store_failure_view(item, code, message, saved_doc)
@@ -195,6 +196,7 @@ def ingest(
                     for task, ex in runner.run(tasks):
                         item = by_index.pop(task.index)
                         ex.report.path = item.name
+                        _own_messages(ex, item)
                         ex = _save(store, ex, item)
                         account(ex)
                         reporter.advance(item.name, ex)
@@ -214,6 +216,22 @@ def ingest(
         if own_store:
             store.close()
     return summary
+
+
+MAX_MESSAGE_CHARS = 500  # a stored reason: the document's name and one bounded library text
+
+
+def _own_messages(ex: Extraction, item: Item) -> None:
+    """Make the worker's messages fit to store and show: an archive member's unpacked copy
+    (``/tmp/…/govreport-ingest-…/zip2/0/x.pdf``) is named as the input names it
+    (``outer.zip!inner.zip!x.pdf``), and library texts are sanitised (``limits.safe_reason``:
+    no byte reprs, printable, bounded)."""
+    unpacked = str(item.path)
+    for issue in ex.errors:
+        message = issue.message
+        if unpacked != item.name:
+            message = message.replace(unpacked, item.name)
+        issue.message = safe_reason(message, MAX_MESSAGE_CHARS)
 
 
 def _save(store: Store, ex: Extraction, item: Item) -> Extraction:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Callable, Literal
 from extractor.errors import UnreadableFile
 from extractor.io.text_layer import TextLayer, from_pdfium, from_plumber, pdfium_compatible
 from extractor.limits import current as current_limits
+from extractor.limits import safe_reason
 
 if TYPE_CHECKING:  # numpy only where pages are rendered (scans): a text report never loads it
     import numpy as np
@@ -170,7 +171,7 @@ def _open_pdf(path: Path, size: int) -> DocumentSource:
         text = str(e).lower()
         if "password" in text:
             raise UnreadableFile(f"{path}: the PDF is encrypted with a password", code="encrypted") from None
-        raise UnreadableFile(f"{path}: the PDF is corrupt or truncated ({e})", code="corrupt_pdf") from None
+        raise UnreadableFile(f"{path}: the PDF is corrupt or truncated ({safe_reason(e)})", code="corrupt_pdf") from None
     n = len(pdoc)
     if n == 0:
         pdoc.close()
@@ -190,7 +191,7 @@ def _open_pdf(path: Path, size: int) -> DocumentSource:
         if "Password" in name or "Encrypt" in name:
             raise UnreadableFile(f"{path}: the PDF is encrypted with a password", code="encrypted") from None
         raise UnreadableFile(
-            f"{path}: the PDF is corrupt or truncated ({name}: {e})", code="corrupt_pdf"
+            f"{path}: the PDF is corrupt or truncated ({name}: {safe_reason(e)})", code="corrupt_pdf"
         ) from None
     if len(plumber_pages) != n:  # a damaged file pdfium repaired and pdfminer half read
         plumber_pages = plumber_pages[:n] + [None] * (n - len(plumber_pages))
@@ -203,9 +204,10 @@ def _open_pdf(path: Path, size: int) -> DocumentSource:
         if rotation in (90, 270):
             width, height = height, width
 
-        def render(dpi: float, i: int = i) -> np.ndarray:
+        def render(dpi: float, i: int = i, width: float = width, height: float = height) -> np.ndarray:
             import numpy as np
 
+            _check_render_size(path, i + 1, width, height, dpi)
             bitmap = pdoc[i].render(scale=dpi / 72.0, rev_byteorder=True)
             arr = bitmap.to_numpy()
             return np.ascontiguousarray(arr[:, :, :3])
@@ -236,6 +238,25 @@ def _open_pdf(path: Path, size: int) -> DocumentSource:
         path=path, kind="pdf", pages=pages, sha256=file_sha256(path), size=size,
         _closers=[plumb.close, pdoc.close],
     )
+
+
+def _check_render_size(path: Path, number: int, width: float, height: float, dpi: float) -> None:
+    """Refuse (one line, ``page_too_large``) to render a page of ``width`` × ``height`` points at
+    ``dpi`` into more than ``max_render_pixels`` pixels: a 200-inch page or ``--dpi 3000`` would
+    otherwise take gigabytes and end in a raw MemoryError. The message names the dpi that fits."""
+    cap = current_limits().max_render_pixels
+    if not (dpi > 0 and width > 0 and height > 0):
+        raise UnreadableFile(f"{path}: page {number} has no size to render ({width:g} × {height:g} pt at {dpi:g} dpi)",
+                             code="render_failed")
+    px = (width * dpi / 72.0) * (height * dpi / 72.0)
+    if px > cap:
+        fits = int(72.0 * (cap / (width * height)) ** 0.5)
+        raise UnreadableFile(
+            f"{path}: page {number} is {width / 72:,.1f} × {height / 72:,.1f} in; at {dpi:g} dpi that is "
+            f"{px:,.0f} pixels, over max_render_pixels ({cap:,})"
+            + (f"; at most {fits} dpi fits (--dpi {fits})" if fits >= current_limits().min_dpi else ""),
+            code="page_too_large",
+        )
 
 
 def _open_images(path: Path, files: list[Path], size: int) -> DocumentSource:

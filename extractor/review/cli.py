@@ -23,11 +23,10 @@ from typing import Annotated, Optional
 
 import typer
 
+from extractor.commands.db import DbOpt, checked_url
 from extractor.store.engine import DEFAULT_URL
 
 MAX_ID = 2**63 - 1  # ids and versions are 64-bit database integers: larger ones are a usage error (exit 2)
-DB_HELP = "Database URL: sqlite:///FILE.db or postgresql://USER@HOST/DB"
-DbOpt = Annotated[str, typer.Option("--db", envvar="GOVREPORT_DB", help=DB_HELP)]
 UserOpt = Annotated[str, typer.Option("--user", "-u", envvar="GOVREPORT_USER", help="Your reviewer name (see `govreport users add`)")]
 
 
@@ -39,6 +38,7 @@ def _fail(msg: str, code: int = 1):
 def _open(db: str):
     from extractor.store import open_store
 
+    checked_url(db)
     try:
         return open_store(db)
     except Exception as e:  # a bad URL, an unreachable server
@@ -46,6 +46,40 @@ def _open(db: str):
 
 
 # --- serve -----------------------------------------------------------------------------------
+
+SECURITY_LOGGER = "govreport"  # govreport.review: login failures, throttling, locks
+
+
+def log_security_events(level: int | None = None):
+    """Send the server's own records (logger ``govreport``: failed logins, throttling, locks, with
+    account and client address) to stderr, one line each, whatever the root logger does.
+
+    ``extractor.cli`` gives the root logger only a ``NullHandler`` (library warnings such as
+    pdfminer's stay off the terminal); this handler sits on ``govreport`` alone and does not
+    propagate, so it re-enables nothing else. Idempotent; returns the handler."""
+    import logging
+
+    class StderrHandler(logging.StreamHandler):
+        @property
+        def stream(self):  # the current sys.stderr (tests and uvicorn may swap it)
+            return sys.stderr
+
+        @stream.setter
+        def stream(self, _value):
+            pass
+
+    logger = logging.getLogger(SECURITY_LOGGER)
+    for h in logger.handlers:
+        if getattr(h, "_govreport_security", False):
+            return h
+    handler = StderrHandler()
+    handler._govreport_security = True
+    handler.setFormatter(logging.Formatter("%(asctime)s govreport %(levelname)s %(name)s: %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(level if level is not None else logging.INFO)
+    logger.propagate = False
+    return handler
+
 
 
 def serve_command(
@@ -61,6 +95,7 @@ def serve_command(
     from extractor.review.app import create_app
 
     store = _open(db)
+    log_security_events()
     app = create_app(store, cache_dir=cache_dir, secure_cookies=secure_cookies)
     from extractor.review.auth import list_users
 

@@ -148,11 +148,17 @@ def _pdf_page(path: Path, page: int) -> tuple[Image.Image, float]:
     try:
         if not 1 <= page <= len(pdf):
             raise CropUnavailable(f"{path} has no page {page}")
-        bitmap = pdf[page - 1].render(scale=SCALE)
+        from extractor.limits import current
+
+        w, h = pdf[page - 1].get_size()
+        cap = current().max_render_pixels
+        # a huge page is drawn smaller (the box is scaled with it), never gigabytes of pixels
+        scale = min(SCALE, (cap / max(1.0, w * h)) ** 0.5)
+        bitmap = pdf[page - 1].render(scale=scale)
         img = bitmap.to_pil().convert("RGB")
     finally:
         pdf.close()
-    return img, SCALE
+    return img, scale
 
 
 def _web_page_images(path: Path) -> list[Path] | None:

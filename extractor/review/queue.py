@@ -112,6 +112,9 @@ def short_label(key: str) -> str:
     return f"{spec.row_label} · {spec.column_label}" if spec.column_label else spec.row_label
 
 
+MAX_AGENCY_FILTER = 200
+
+
 @dataclass(frozen=True)
 class Filters:
     agency: str | None = None  # substring of the agency name
@@ -125,6 +128,10 @@ class Filters:
             raise ValueError(f"state must be open, claimed, done or all, not {self.state!r}")
         if self.rule is not None and self.rule not in RULES:
             raise ValueError(f"unknown rule {self.rule!r}: one of {', '.join(RULES)}")
+        if self.agency is not None and len(self.agency) > MAX_AGENCY_FILTER:
+            # SQLite refuses a LIKE pattern over 50,000 bytes ("pattern too complex"); no agency
+            # name is anywhere near this long
+            raise ValueError(f"the agency filter has {len(self.agency):,} characters, at most {MAX_AGENCY_FILTER}")
 
 
 def _report_conds(f: Filters) -> list:

@@ -40,6 +40,12 @@ MAX_ID = 2**63 - 1  # ids and versions are 64-bit database integers: larger ones
 FieldId = Annotated[int, Path(ge=1, le=MAX_ID, description="a field id")]
 ReportId = Annotated[int, Path(ge=1, le=MAX_ID, description="a report id")]
 YearQ = Annotated[int | None, Query(ge=1900, le=9999, description="report year")]
+# filters are bounded: a 50,000-character agency made SQLite's LIKE fail (500), and the queue
+# page keeps its filters in the session cookie, which browsers drop past 4 KB (logged out)
+MAX_FILTER_CHARS = 200
+MAX_SKIPPED = 50  # skipped items remembered in the cookie (ids up to 19 digits each)
+AgencyQ = Annotated[str | None, Query(max_length=MAX_FILTER_CHARS, description="part of the agency name")]
+RuleQ = Annotated[str | None, Query(max_length=64, description="a rule id")]
 
 
 # --- dependencies ----------------------------------------------------------------------------
@@ -119,7 +125,8 @@ def _int_or_none(v: str | None) -> int | None:
 def _filters(request: Request, state: str = "open") -> Q.Filters:
     f = request.session.get("filters") or {}
     rule = f.get("rule") if f.get("rule") in RULES else None
-    return Q.Filters(agency=f.get("agency") or None, year=_int_or_none(f.get("year")), rule=rule, state=state)
+    agency = f.get("agency") if isinstance(f.get("agency"), str) else None
+    return Q.Filters(agency=(agency or "")[:MAX_FILTER_CHARS] or None, year=_int_or_none(f.get("year")), rule=rule, state=state)
 
 
 def _field_or_404(store: Store, field_id: int):
@@ -230,14 +237,15 @@ def home():
 def queue_page(
     request: Request,
     user: User,
-    agency: str | None = None,
-    year: str | None = None,
-    rule: str | None = None,
+    agency: AgencyQ = None,
+    year: str | None = None,  # a bad year is ignored here (only a valid one is kept in the cookie)
+    rule: RuleQ = None,
     state: str = "open",
 ):
     if state not in ("open", "claimed", "done", "all"):
         state = "open"
     rule = rule if rule in RULES else None
+    year = year if _int_or_none(year) is not None else None
     request.session["filters"] = {"agency": agency or "", "year": year or "", "rule": rule or ""}
     filters = Q.Filters(agency=agency or None, year=_int_or_none(year), rule=rule, state=state)
     store = store_of(request)
@@ -320,7 +328,7 @@ def skip_page(request: Request, user: User, field_id: FieldId):
     store = store_of(request)
     _field_or_404(store, field_id)
     store.release(field_id, user.name)
-    request.session["skipped"] = (request.session.get("skipped", []) + [field_id])[-200:]
+    request.session["skipped"] = (request.session.get("skipped", []) + [field_id])[-MAX_SKIPPED:]
     return RedirectResponse(_next_after(request, store, user.name, {field_id}), status_code=303)
 
 
@@ -419,9 +427,9 @@ def api_me(request: Request, user: User):
 def api_queue(
     request: Request,
     user: User,
-    agency: Annotated[str | None, Query(description="part of the agency name")] = None,
+    agency: AgencyQ = None,
     year: YearQ = None,
-    rule: Annotated[str | None, Query(description=f"one of {', '.join(RULES)}")] = None,
+    rule: Annotated[str | None, Query(max_length=64, description=f"one of {', '.join(RULES)}")] = None,
     state: State = "open",
     limit: Annotated[int, Query(ge=1, le=5000)] = 500,
 ):
@@ -433,7 +441,7 @@ def api_queue(
 @api.post("/next", response_model=ItemOut, summary="Claim the most urgent open item",
           responses={404: {"model": ErrorOut, "description": "nothing open"}})
 def api_next(
-    request: Request, user: User, agency: str | None = None, year: YearQ = None, rule: str | None = None
+    request: Request, user: User, agency: AgencyQ = None, year: YearQ = None, rule: RuleQ = None
 ):
     store = store_of(request)
     f = Q.Filters(agency=agency, year=year, rule=rule if rule in RULES else None)

@@ -10,7 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 JsonValue = int | float | str | None
 State = Literal["open", "claimed", "done", "all"]
@@ -135,6 +135,15 @@ class ReviewIn(BaseModel):
                          description="the version of the field you read; a save over a newer version is refused (409)")
     confirm_out_of_range: bool = Field(
         False, description="admins only: save a value outside the field's plausible range (counts 0…10⁹) on purpose")
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _number_or_text(cls, v):
+        """A value is a JSON number, a string or null: ``true``/``false`` are not counts (pydantic
+        would take them as 1/0), and lists/objects are not values — a 422, nothing saved."""
+        if v is None or (isinstance(v, (int, float, str)) and not isinstance(v, bool)):
+            return v
+        raise ValueError(f"value must be a number or a string, not {type(v).__name__}")
 
 
 class ReviewOut(BaseModel):

@@ -80,8 +80,9 @@ class LoginThrottle:
                 _, lock_after = self._allowances(key[0])
                 if len(rec.failures) >= lock_after and rec.locked_until <= now:
                     rec.locked_until = now + self.limits.login_lock_s
-                    log.warning("login locked for %.0f s: %s %r after %d failures", self.limits.login_lock_s,
-                                "account" if key[0] == "user" else "address", key[1], len(rec.failures))
+                    log.warning("login locked for %.0f s: %s %r after %d failures (last: account %r from %s)",
+                                self.limits.login_lock_s, "account" if key[0] == "user" else "address", key[1],
+                                len(rec.failures), name, address)
                 self._records[key] = rec  # most recent last
             while len(self._records) > MAX_KEYS:
                 self._records.popitem(last=False)

@@ -22,6 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
+from extractor.render import FORMULA_LEADS, csv_cell  # noqa: F401 — one neutralising rule for every CSV we write
 from extractor.store.codec import decode_for_key, decode_value
 from extractor.store.store import Store, _aware
 from models.fields import ValueType, all_keys, spec_for
@@ -33,19 +34,6 @@ REPORT_COLUMNS = ("report_id", "sha256", "path", "status", "agency", "year", "la
 LONG_COLUMNS = ("report_id", "sha256", "agency", "year", "key", "value", "extracted_value", "raw",
                 "reviewed_value", "reviewed_by", "reviewed_at", "confidence", "status", "source", "page",
                 "bbox", "bbox_px", "dpi", "source_cell", "review_history")
-
-
-FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")  # OWASP CSV injection: cells a spreadsheet may evaluate
-
-
-def csv_cell(v):
-    """A CSV cell: text starting with a formula character gets a leading ``'`` (OWASP's
-    CSV-injection advice) so Excel/LibreOffice show it as text; numbers stay numbers."""
-    if v is None:
-        return ""
-    if isinstance(v, str) and v.startswith(FORMULA_LEADS):
-        return "'" + v
-    return v
 
 
 def _xlsx_cell(ws, v):
