@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from extractor.errors import ExtractionFailure, NotAReport
+from extractor.limits import safe_reason
 from extractor.io import DocumentSource, open_document
 from extractor.settings import Settings
 from models.extraction import UNMAPPED, DocumentStatus, Extraction, ExtractionIssue, ReportMeta
@@ -160,14 +161,14 @@ def run_stages(run: Run, stages: list[tuple[str, Stage]] = STAGES) -> Extraction
             try:
                 stage(run)
             except ExtractionFailure as e:
-                result.errors.append(ExtractionIssue(stage=name, code=e.code, message=e.message, fatal=True))
+                result.errors.append(ExtractionIssue(stage=name, code=e.code, message=safe_reason(e.message), fatal=True))
                 result.status = DocumentStatus.FAILED
                 return result
             except Exception as e:  # a bug or an unforeseen file: record it, keep the batch alive
                 optional = name in OPTIONAL_STAGES
                 result.errors.append(
                     ExtractionIssue(
-                        stage=name, code="internal_error", message=f"{type(e).__name__}: {e}", fatal=not optional
+                        stage=name, code="internal_error", message=f"{type(e).__name__}: {safe_reason(e)}", fatal=not optional
                     )
                 )
                 if optional:
