@@ -345,12 +345,18 @@ def turn(rgb: np.ndarray, clockwise: int) -> tuple[np.ndarray, np.ndarray]:
     return out, m
 
 
-def upright(rgb: np.ndarray, dpi: float, *, detect_rotation: bool = True, deskew: bool = True
-            ) -> tuple[np.ndarray, PageTransform]:
+def upright(rgb: np.ndarray, dpi: float, *, detect_rotation: bool = True, deskew: bool = True,
+            flatten: bool = True) -> tuple[np.ndarray, PageTransform]:
     """The page as an upright, deskewed, red-suppressed GREY image, and the transform back to
-    the rendered page. Works on grey from the start (a third of the pixels to turn)."""
+    the rendered page. Works on grey from the start (a third of the pixels to turn). With
+    ``flatten`` its contrast is made even first (``extractor.ocr.prepare.flatten_contrast``:
+    faded ink, tinted paper, uneven light, shaded cells)."""
     tf = PageTransform()
     img = suppress_red(rgb)
+    if flatten:
+        from extractor.ocr.prepare import flatten_contrast
+
+        img = flatten_contrast(img, dpi)
     if detect_rotation:
         f = min(1.0, 100.0 / dpi)
         small_rgb = rgb if f >= 1.0 else cv2.resize(rgb, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)

@@ -1,0 +1,63 @@
+"""Page preparation for real scans: the grey page's contrast made even before anything is read.
+
+A scanner or a phone gives paper that is not white (yellowed, tinted), light that is not even
+(a shadow across the page, a darker spine), ink that is not black (a faded print, a toner
+running low: glyphs at grey 110–130 on paper at 235) and cells printed with a grey fill (a
+shaded header). The rule finder's adaptive threshold copes with most of that, but the crops the
+recogniser reads and the ink masks that compare them (``recognize_unique``) take the grey as it
+is: a faded 7 at grey 120 is, below a fixed threshold, a speck or two, and two such specks look
+like the same print.
+
+``flatten_contrast`` divides the page by its background (the paper's own light, measured at
+~50 dpi by a max filter wider than any glyph stroke, so text, rules and pen marks do not count
+but a shaded cell or a shadow does) and then stretches the ink: the page's darkest ink goes to
+near black, its paper to white. Shapes: grey ``uint8`` (H, W) in, the same shape out. The gain
+is capped (``MAX_GAIN``) so a blank page's noise is not blown up into ink.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+BACKGROUND_DPI = 50.0  # the background is measured on a copy at this resolution
+BACKGROUND_INCHES = 0.22  # max-filter width: wider than a stroke of body text or of a heading
+INK_TARGET = 24  # the page's dark ink is mapped to this grey
+MAX_GAIN = 4.0  # at most this stretch of the ink's contrast
+INK_PERCENTILE = 3  # of the pixels darker than the paper: the page's dark ink level
+
+
+def background(gray: np.ndarray, dpi: float) -> np.ndarray:
+    """The paper's brightness under every pixel, full size (float32): a max filter at
+    ~``BACKGROUND_DPI`` (ink is darker than the paper around it), smoothed, scaled back up."""
+    h, w = gray.shape[:2]
+    f = min(1.0, BACKGROUND_DPI / max(dpi, 1.0))
+    small = cv2.resize(gray, (max(1, int(w * f)), max(1, int(h * f))), interpolation=cv2.INTER_AREA) if f < 1 else gray
+    k = max(3, int(round(BACKGROUND_INCHES * dpi * f)) | 1)
+    bg = cv2.dilate(small, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+    bg = cv2.blur(bg, (k, k))
+    bg = cv2.erode(bg, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))  # the blur's rim at a shade's edge
+    if f < 1:
+        bg = cv2.resize(bg, (w, h), interpolation=cv2.INTER_LINEAR)
+    return np.maximum(bg.astype(np.float32), 1.0)
+
+
+def flatten_contrast(gray: np.ndarray, dpi: float) -> np.ndarray:
+    """``gray`` divided by its background and its ink stretched (see the module's docstring).
+
+    A page with no ink darker than its paper comes back flattened only."""
+    if gray.ndim != 2 or gray.size == 0 or min(gray.shape) < 8:
+        return gray
+    ratio = gray.astype(np.float32) / background(gray, dpi)  # paper ~1, ink < 1
+    sample = ratio[::3, ::3]
+    paper = float(np.percentile(sample, 60))  # most of a page is paper
+    darker = sample[sample < 0.8 * paper]
+    if darker.size < 50:
+        out = ratio * (255.0 / max(paper, 1e-3))
+        return np.clip(out, 0, 255).astype(np.uint8)
+    ink = float(np.percentile(darker, INK_PERCENTILE))
+    span = max(paper - ink, 1e-3)
+    gain = min(MAX_GAIN, (255.0 - INK_TARGET) / (255.0 * span))
+    # paper -> 255; the ink level -> INK_TARGET (or as near as the capped gain allows)
+    out = 255.0 - (paper - ratio) * 255.0 * gain
+    return np.clip(out, 0, 255).astype(np.uint8)
