@@ -25,6 +25,8 @@ BACKGROUND_INCHES = 0.22  # max-filter width: wider than a stroke of body text o
 INK_TARGET = 24  # the page's dark ink is mapped to this grey
 MAX_GAIN = 4.0  # at most this stretch of the ink's contrast
 INK_PERCENTILE = 3  # of the pixels darker than the paper: the page's dark ink level
+EVEN_GAIN = 1.25  # a page whose ink needs less stretch than this …
+EVEN_LIGHT = 30  # … and whose paper's light varies by less than this (grey levels) is left as is
 
 
 def background(gray: np.ndarray, dpi: float) -> np.ndarray:
@@ -48,16 +50,22 @@ def flatten_contrast(gray: np.ndarray, dpi: float) -> np.ndarray:
     A page with no ink darker than its paper comes back flattened only."""
     if gray.ndim != 2 or gray.size == 0 or min(gray.shape) < 8:
         return gray
-    ratio = gray.astype(np.float32) / background(gray, dpi)  # paper ~1, ink < 1
+    bg = background(gray, dpi)
+    ratio = gray.astype(np.float32) / bg  # paper ~1, ink < 1
     sample = ratio[::3, ::3]
     paper = float(np.percentile(sample, 60))  # most of a page is paper
     darker = sample[sample < 0.8 * paper]
     if darker.size < 50:
-        out = ratio * (255.0 / max(paper, 1e-3))
-        return np.clip(out, 0, 255).astype(np.uint8)
+        return gray  # no ink to stretch
     ink = float(np.percentile(darker, INK_PERCENTILE))
     span = max(paper - ink, 1e-3)
     gain = min(MAX_GAIN, (255.0 - INK_TARGET) / (255.0 * span))
+    light = bg[::7, ::7]
+    lo, hi = np.percentile(light, (2, 98))
+    if gain < EVEN_GAIN and hi - lo < EVEN_LIGHT:
+        # dark ink on evenly lit paper: nothing to mend, and the division would only sharpen
+        # the paper's noise (specks beside a dash make it two strokes)
+        return gray
     # paper -> 255; the ink level -> INK_TARGET (or as near as the capped gain allows)
     out = 255.0 - (paper - ratio) * 255.0 * gain
     return np.clip(out, 0, 255).astype(np.uint8)

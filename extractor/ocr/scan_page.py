@@ -206,6 +206,7 @@ def _crop(gray: np.ndarray, box: PxBox, glyph: float, ink: np.ndarray | None = N
 
 
 CROP_MAX_GAIN = 3.0  # at most this stretch of a crop's ink contrast
+FAINT = 80  # a crop whose darkest ink is lighter than this grey is a faint print
 
 
 def _stretch(sub: np.ndarray) -> np.ndarray:
@@ -215,8 +216,8 @@ def _stretch(sub: np.ndarray) -> np.ndarray:
     if sub.size == 0:
         return sub
     darkest = int(sub.min())
-    if darkest < 40 or darkest > 220:
-        return sub
+    if darkest < FAINT or darkest > 220:
+        return sub  # black enough as printed (stretching would darken specks beside it too)
     gain = min(CROP_MAX_GAIN, 255.0 / (255 - darkest))
     return np.clip(255.0 - (255.0 - sub.astype(np.float32)) * gain, 0, 255).astype(np.uint8)
 
