@@ -32,10 +32,14 @@ class PageTransform:
     matrix: np.ndarray = field(default_factory=lambda: np.array([[1.0, 0, 0], [0, 1.0, 0]]))
     rotation: int = 0  # degrees the page was turned (counter-clockwise) to read it
     skew: float = 0.0  # degrees of deskew applied
+    bend: object | None = None  # extractor.ocr.prepare.Bend: perspective/curl straightened (applied last)
 
     def box_to_source(self, box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
         x0, y0, x1, y1 = box
-        pts = np.array([[x0, y0, 1], [x1, y0, 1], [x0, y1, 1], [x1, y1, 1]], dtype=np.float64)
+        corners = [(x0, y0), (x1, y0), (x0, y1), (x1, y1)]
+        if self.bend is not None:
+            corners = [self.bend.to_source(x, y) for x, y in corners]
+        pts = np.array([[x, y, 1] for x, y in corners], dtype=np.float64)
         out = pts @ self.matrix.T
         return (float(out[:, 0].min()), float(out[:, 1].min()), float(out[:, 0].max()), float(out[:, 1].max()))
 
@@ -346,11 +350,12 @@ def turn(rgb: np.ndarray, clockwise: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def upright(rgb: np.ndarray, dpi: float, *, detect_rotation: bool = True, deskew: bool = True,
-            flatten: bool = True) -> tuple[np.ndarray, PageTransform]:
+            flatten: bool = True, straighten: bool = True) -> tuple[np.ndarray, PageTransform]:
     """The page as an upright, deskewed, red-suppressed GREY image, and the transform back to
     the rendered page. Works on grey from the start (a third of the pixels to turn). With
     ``flatten`` its contrast is made even first (``extractor.ocr.prepare.flatten_contrast``:
-    faded ink, tinted paper, uneven light, shaded cells)."""
+    faded ink, tinted paper, uneven light, shaded cells); with ``straighten`` its ruling lines
+    are made straight last (``extractor.ocr.prepare.straighten``: perspective, curl)."""
     tf = PageTransform()
     img = suppress_red(rgb)
     if flatten:
@@ -372,4 +377,8 @@ def upright(rgb: np.ndarray, dpi: float, *, detect_rotation: bool = True, deskew
             img, m = rotate_image(img, -angle)
             tf.matrix = _compose(tf.matrix, m)
             tf.skew = round(angle, 3)
+    if straighten:
+        from extractor.ocr.prepare import straighten as straighten_rules
+
+        img, tf.bend = straighten_rules(img, dpi)
     return img, tf
