@@ -32,15 +32,15 @@ EVEN_LIGHT = 30  # … and whose paper's light varies by less than this (grey le
 
 
 def background(gray: np.ndarray, dpi: float) -> np.ndarray:
-    """The paper's brightness under every pixel, full size (float32): a max filter at
+    """The paper's brightness under every pixel, full size (float32): a grey closing at
     ~``BACKGROUND_DPI`` (ink is darker than the paper around it), smoothed, scaled back up."""
     h, w = gray.shape[:2]
     f = min(1.0, BACKGROUND_DPI / max(dpi, 1.0))
     small = cv2.resize(gray, (max(1, int(w * f)), max(1, int(h * f))), interpolation=cv2.INTER_AREA) if f < 1 else gray
     k = max(3, int(round(BACKGROUND_INCHES * dpi * f)) | 1)
-    bg = cv2.dilate(small, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
-    bg = cv2.blur(bg, (k, k))
-    bg = cv2.erode(bg, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))  # the blur's rim at a shade's edge
+    # a closing: strokes narrower than k vanish, a shaded cell's or a shadow's edge stays sharp
+    bg = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+    bg = cv2.GaussianBlur(bg, (3, 3), 0)
     if f < 1:
         bg = cv2.resize(bg, (w, h), interpolation=cv2.INTER_LINEAR)
     return np.maximum(bg.astype(np.float32), 1.0)
