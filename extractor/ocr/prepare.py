@@ -78,6 +78,7 @@ def flatten_contrast(gray: np.ndarray, dpi: float) -> np.ndarray:
 # --------------------------------------------------------------------------------------------
 
 FIT_DPI = 100.0  # rules are measured on a copy at this resolution
+MAX_BEND_INCHES = 0.6  # a fit that moves any point further than this is not trusted
 MIN_BEND_INCHES = 0.012  # a page whose rules bend less than this is left as is (~2.4 px at 200 dpi)
 
 
@@ -133,15 +134,24 @@ def _rule_samples(mask: np.ndarray, min_len: int) -> list[tuple[np.ndarray, np.n
 
 
 def _fit(lines: list[tuple[np.ndarray, np.ndarray]], size_along: float, size_across: float) -> np.ndarray | None:
-    """Joint least squares: across = offset_line + terms(along, offset) @ coeffs."""
+    """Joint least squares: across = offset_line + terms(along, offset) @ coeffs. Few lines, or
+    lines bunched in a strip of the page, fit only the two perspective terms (u, u·v): the
+    bends and their variation need lines across the page to be told from noise."""
     if len(lines) < 3:
         return None
     rows, rhs = [], []
     n = len(lines)
+    offsets = [float(np.median(c)) for _, c in lines]
+    spread = (max(offsets) - min(offsets)) / size_across
+    reach = (max(float(a.max()) for a, _ in lines) - min(float(a.min()) for a, _ in lines)) / size_along
+    full = len(lines) >= 6 and spread >= 0.3 and reach >= 0.5
+    n_terms = _terms(np.zeros(1), np.zeros(1)).shape[1]
+    keep = n_terms if full else 2
     for i, (a, c) in enumerate(lines):
         u = (a - size_along / 2) / size_along
-        v = np.full_like(u, (float(np.median(c)) - size_across / 2) / size_across)
+        v = np.full_like(u, (offsets[i] - size_across / 2) / size_across)
         t = _terms(u, v)
+        t[:, keep:] = 0.0
         onehot = np.zeros((len(a), n))
         onehot[:, i] = 1.0
         rows.append(np.hstack([t, onehot]))
@@ -149,7 +159,7 @@ def _fit(lines: list[tuple[np.ndarray, np.ndarray]], size_along: float, size_acr
     A = np.vstack(rows)
     b = np.concatenate(rhs)
     sol, *_ = np.linalg.lstsq(A, b, rcond=None)
-    return sol[: _terms(np.zeros(1), np.zeros(1)).shape[1]]
+    return sol[:n_terms]
 
 
 def measure_bend(gray: np.ndarray, dpi: float) -> Bend | None:
@@ -180,8 +190,8 @@ def measure_bend(gray: np.ndarray, dpi: float) -> Bend | None:
     gx, gy = np.meshgrid(xs, ys)
     dx, dy = bend.offsets(gx.ravel(), gy.ravel())
     worst = float(max(np.abs(dx).max(), np.abs(dy).max())) / sdpi
-    if worst < MIN_BEND_INCHES:
-        return None
+    if worst < MIN_BEND_INCHES or worst > MAX_BEND_INCHES:
+        return None  # straight; or a fit no page photographed flat enough to read could give
     # back to the full page's pixels: offsets scale with the page
     return Bend(width=w, height=h, hy=bend.hy / f, hx=bend.hx / f)
 
