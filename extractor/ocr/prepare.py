@@ -31,30 +31,35 @@ EVEN_GAIN = 1.25  # a page whose ink needs less stretch than this …
 EVEN_LIGHT = 30  # … and whose paper's light varies by less than this (grey levels) is left as is
 
 
-def background(gray: np.ndarray, dpi: float) -> np.ndarray:
-    """The paper's brightness under every pixel, full size (float32): a grey closing at
-    ~``BACKGROUND_DPI`` (ink is darker than the paper around it), smoothed, scaled back up."""
+def background(gray: np.ndarray, dpi: float, shape: tuple[int, int] | None = None) -> np.ndarray:
+    """The paper's brightness under every pixel (uint8), at ``shape`` (rows, cols; default the
+    page's): a grey closing at ~``BACKGROUND_DPI`` (ink is darker than the paper around it:
+    strokes narrower than the kernel vanish, a shaded cell's or a shadow's edge stays sharp),
+    smoothed, scaled."""
     h, w = gray.shape[:2]
     f = min(1.0, BACKGROUND_DPI / max(dpi, 1.0))
     small = cv2.resize(gray, (max(1, int(w * f)), max(1, int(h * f))), interpolation=cv2.INTER_AREA) if f < 1 else gray
     k = max(3, int(round(BACKGROUND_INCHES * dpi * f)) | 1)
-    # a closing: strokes narrower than k vanish, a shaded cell's or a shadow's edge stays sharp
     bg = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
     bg = cv2.GaussianBlur(bg, (3, 3), 0)
-    if f < 1:
-        bg = cv2.resize(bg, (w, h), interpolation=cv2.INTER_LINEAR)
-    return np.maximum(bg.astype(np.float32), 1.0)
+    rows, cols = shape if shape is not None else (h, w)
+    if bg.shape[:2] != (rows, cols):
+        bg = cv2.resize(bg, (cols, rows), interpolation=cv2.INTER_LINEAR)
+    return np.maximum(bg, 1)
+
+
+STRIP_ROWS = 256  # the full page is stretched this many rows at a time (float32 only per strip)
 
 
 def flatten_contrast(gray: np.ndarray, dpi: float) -> np.ndarray:
     """``gray`` divided by its background and its ink stretched (see the module's docstring).
-
-    A page with no ink darker than its paper comes back flattened only."""
+    The page's levels are measured on every 4th pixel; a page of dark ink on evenly lit paper
+    is returned as it is (the same array)."""
     if gray.ndim != 2 or gray.size == 0 or min(gray.shape) < 8:
         return gray
-    bg = background(gray, dpi)
-    ratio = gray.astype(np.float32) / bg  # paper ~1, ink < 1
-    sample = ratio[::3, ::3]
+    sample_gray = gray[::4, ::4]
+    bg_sample = background(gray, dpi, sample_gray.shape[:2]).astype(np.float32)
+    sample = sample_gray.astype(np.float32) / bg_sample  # paper ~1, ink < 1
     paper = float(np.percentile(sample, 60))  # most of a page is paper
     darker = sample[sample < 0.8 * paper]
     if darker.size < 50:
@@ -62,15 +67,18 @@ def flatten_contrast(gray: np.ndarray, dpi: float) -> np.ndarray:
     ink = float(np.percentile(darker, INK_PERCENTILE))
     span = max(paper - ink, 1e-3)
     gain = min(MAX_GAIN, (255.0 - INK_TARGET) / (255.0 * span))
-    light = bg[::7, ::7]
-    lo, hi = np.percentile(light, (2, 98))
+    lo, hi = np.percentile(bg_sample, (2, 98))
     if gain < EVEN_GAIN and hi - lo < EVEN_LIGHT:
         # dark ink on evenly lit paper: nothing to mend, and the division would only sharpen
         # the paper's noise (specks beside a dash make it two strokes)
         return gray
-    # paper -> 255; the ink level -> INK_TARGET (or as near as the capped gain allows)
-    out = 255.0 - (paper - ratio) * 255.0 * gain
-    return np.clip(out, 0, 255).astype(np.uint8)
+    bg = background(gray, dpi)
+    out = np.empty_like(gray)
+    for y in range(0, gray.shape[0], STRIP_ROWS):
+        ratio = gray[y : y + STRIP_ROWS].astype(np.float32) / bg[y : y + STRIP_ROWS]
+        # paper -> 255; the ink level -> INK_TARGET (or as near as the capped gain allows)
+        out[y : y + STRIP_ROWS] = np.clip(255.0 - (paper - ratio) * (255.0 * gain), 0, 255).astype(np.uint8)
+    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -212,9 +220,9 @@ def straighten(gray: np.ndarray, dpi: float) -> tuple[np.ndarray, Bend | None]:
     dx = dx.reshape(gx.shape).astype(np.float32)
     dy = dy.reshape(gx.shape).astype(np.float32)
     big = (len(xs) * step, len(ys) * step)
-    dx = cv2.resize(dx, big, interpolation=cv2.INTER_LINEAR)[:h, :w]
-    dy = cv2.resize(dy, big, interpolation=cv2.INTER_LINEAR)[:h, :w]
-    map_x = np.arange(w, dtype=np.float32)[None, :] + dx
-    map_y = np.arange(h, dtype=np.float32)[:, None] + dy
+    map_x = np.ascontiguousarray(cv2.resize(dx, big, interpolation=cv2.INTER_LINEAR)[:h, :w])
+    map_x += np.arange(w, dtype=np.float32)[None, :]
+    map_y = np.ascontiguousarray(cv2.resize(dy, big, interpolation=cv2.INTER_LINEAR)[:h, :w])
+    map_y += np.arange(h, dtype=np.float32)[:, None]
     out = cv2.remap(gray, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=255)
     return out, bend
