@@ -41,11 +41,29 @@ def background(gray: np.ndarray, dpi: float, shape: tuple[int, int] | None = Non
     small = cv2.resize(gray, (max(1, int(w * f)), max(1, int(h * f))), interpolation=cv2.INTER_AREA) if f < 1 else gray
     k = max(3, int(round(BACKGROUND_INCHES * dpi * f)) | 1)
     bg = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+    # the darker side of every edge of the light (a shaded cell's rim, a shadow's border) is
+    # carried two pixels out: scaled up, the edge spreads, and paper divided by a background
+    # lighter than itself would come out as a grey sliver, read as a stroke
+    bg = cv2.erode(bg, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5)))
     bg = cv2.GaussianBlur(bg, (3, 3), 0)
     rows, cols = shape if shape is not None else (h, w)
     if bg.shape[:2] != (rows, cols):
         bg = cv2.resize(bg, (cols, rows), interpolation=cv2.INTER_LINEAR)
     return np.maximum(bg, 1)
+
+
+def _light_range(bg: np.ndarray, blocks: tuple[int, int] = (8, 6)) -> tuple[float, float]:
+    """The lowest and highest light over a coarse lattice of the page (each block's upper
+    quartile): a gradient or a shadow across the page shows, a shaded table row (a small part
+    of any block) does not — shading alone is the adaptive threshold's to handle, and
+    flattening it where a lifted seal crosses it leaves grey arcs."""
+    h, w = bg.shape[:2]
+    by, bx = blocks
+    vals = [float(np.percentile(bg[i * h // by : (i + 1) * h // by, j * w // bx : (j + 1) * w // bx], 75))
+            for i in range(by) for j in range(bx) if h // by and w // bx]
+    if not vals:
+        return 0.0, 0.0
+    return min(vals), max(vals)
 
 
 STRIP_ROWS = 256  # the full page is stretched this many rows at a time (float32 only per strip)
@@ -67,7 +85,7 @@ def flatten_contrast(gray: np.ndarray, dpi: float) -> np.ndarray:
     ink = float(np.percentile(darker, INK_PERCENTILE))
     span = max(paper - ink, 1e-3)
     gain = min(MAX_GAIN, (255.0 - INK_TARGET) / (255.0 * span))
-    lo, hi = np.percentile(bg_sample, (2, 98))
+    lo, hi = _light_range(bg_sample)
     if gain < EVEN_GAIN and hi - lo < EVEN_LIGHT:
         # dark ink on evenly lit paper: nothing to mend, and the division would only sharpen
         # the paper's noise (specks beside a dash make it two strokes)
