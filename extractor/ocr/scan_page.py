@@ -37,6 +37,7 @@ from extractor.grid.image_grid import ImageTable, PageLines, component_boxes, fi
 from extractor.layout.orient import PageTransform, upright
 from extractor.layout.title import TITLE, clean_agency
 from extractor.ocr.engine import Recognition
+from extractor.ocr.structure import DOUBT, split_by_ink
 from models.extraction import Alternative, BBox, Source
 from models.page import Cell, PageContent, PageKind, TextLine
 
@@ -81,6 +82,8 @@ def read_scan_image(rgb: np.ndarray, dpi: float, number: int, engine, *, width: 
     del up
     tables = find_grids(lines, dpi, number, tf.box_to_source)
     ink = _drop_specks(lines.text_ink(), dpi)
+    for table in tables:  # a rule missing between two numbers: cut where the numbers stand
+        split_by_ink(table, ink, dpi)
     gray = lines.clean_gray()
     del lines  # binary page and rule masks
 
@@ -1035,6 +1038,8 @@ def _fill_cell(cell: Cell, job: CellJob, results: list[Recognition]) -> None:
     if number is not None:
         cell.text = number
         cell.confidence = min(cell.confidence, STRAY_CONFIDENCE)
+        # stray ink in the cell: what it hid cannot be known, whatever the relations say
+        cell.structure = min(cell.structure, DOUBT)
     cell.char_scores = list(rec.char_scores)
     seen = {cell.text}
     cell.alternatives = []

@@ -11,6 +11,8 @@ from extractor.validate.plausibility import implausible
 from extractor.validate.repair import localise
 from extractor.validate.settings import ValidateSettings
 
+STRUCTURE_REVIEW = 0.35  # an OCR field whose structure evidence is under this is reviewed
+
 
 def prose_lines(pages: list) -> list[str]:
     """Text lines of the pages (``models.page.PageContent``) that lie outside every table cell."""
@@ -85,7 +87,11 @@ def validate(
             f.confidence = min(f.confidence, 0.5)
             f.evidence["plausible"] = 0.0
             unsupported = True
-        review = f.confidence < settings.review_threshold or key in repair.candidates or unsupported
+        # a scanned value whose cell was inferred, not seen (a cut merge, stray ink): a person
+        # looks, whatever the relations say (extractor.ocr.structure)
+        doubted = f.source == Source.OCR and f.evidence.get("structure", 1.0) < STRUCTURE_REVIEW
+        review = (f.confidence < settings.review_threshold or key in repair.candidates or unsupported
+                  or doubted)
         f.status = FieldStatus.REVIEW if review else FieldStatus.OK
 
     lines = prose if prose is not None else prose_lines(pages) if pages else []

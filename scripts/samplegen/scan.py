@@ -15,7 +15,8 @@ meta under ``degradations``): what real scans and photographs add.
 * ``fax``: a fax-like 1-bit page (threshold, dropped and added pixels);
 * ``jpeg_low``: JPEG quality 20–35;
 * ``stamp_numbers``: the red seal over table 三's number columns;
-* ``pen_tick``: pen ticks and a stroke in dark blue over table 三's cells.
+* ``pen_tick``: pen ticks and a stroke in dark blue over table 三's cells;
+* ``missing_rule``: a piece of a vertical rule between two number columns of table 三 painted out.
 """
 
 from __future__ import annotations
@@ -88,7 +89,28 @@ def _degrade(img: Image.Image, rng: random.Random, nrng: np.random.Generator, an
     return Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8))
 
 
-HARD_KINDS = ("perspective", "curl", "uneven_light", "faded", "fax", "jpeg_low", "stamp_numbers", "pen_tick")
+HARD_KINDS = ("perspective", "curl", "uneven_light", "faded", "fax", "jpeg_low", "stamp_numbers", "pen_tick",
+              "missing_rule")
+
+
+def _erase_rule(img: Image.Image, box_px: tuple[float, float, float, float], rng: random.Random) -> dict | None:
+    """Paint out a piece of one vertical rule between two number columns of table 三 (right
+    half of the table), about two rows tall: a rule the printer or the scan lost."""
+    arr = np.asarray(img.convert("L"))
+    x0, y0, x1, y1 = (int(v) for v in box_px)
+    region = arr[y0:y1, x0:x1] < 128
+    if region.size == 0:
+        return None
+    dark = region.mean(axis=0)
+    xs = [x for x in range(int(0.55 * (x1 - x0)), x1 - x0 - 6) if dark[x] > 0.85 and dark[x] >= dark[max(0, x - 1)]
+          and dark[x] >= dark[min(len(dark) - 1, x + 1)]]
+    if not xs:
+        return None
+    x = x0 + rng.choice(xs)
+    h = max(20, int(0.06 * (y1 - y0)))
+    top = rng.randint(y0 + int(0.4 * (y1 - y0)), max(y0 + int(0.4 * (y1 - y0)) + 1, y1 - h - 5))
+    ImageDraw.Draw(img).rectangle((x - 4, top, x + 4, top + h), fill=(255, 255, 255))
+    return {"x_px": x, "top_px": top, "height_px": h}
 
 
 def _perspective(img: Image.Image, rng: random.Random, fill) -> tuple[Image.Image, list]:
@@ -240,6 +262,7 @@ def make_scan(
             seal_at = (box["page"], x0 + (x1 - x0) * hard.uniform(0.5, 0.85), top + (bot - top) * hard.uniform(0.3, 0.7))
             degradations["stamp_numbers"] = {"page": box["page"]}
     ticks_on = hard.choice(apps) if ("pen_tick" in kinds and apps) else None
+    rule_on = max(apps, key=lambda t: t["bbox"][3] - t["bbox"][1]) if ("missing_rule" in kinds and apps) else None
     radius_pt = rng.uniform(42, 58)
     skews: list[float] = []
     images: list[Image.Image] = []
@@ -253,6 +276,9 @@ def make_scan(
             base = img.convert("RGBA")
             base.alpha_composite(seal, (int(seal_at[1] * scale - seal.width / 2), int(seal_at[2] * scale - seal.height / 2)))
             img = base.convert("RGB")
+        if rule_on is not None and rule_on["page"] == i + 1:
+            degradations["missing_rule"] = {"page": i + 1,
+                                            **(_erase_rule(img, tuple(v * scale for v in rule_on["bbox"]), hard) or {})}
         if ticks_on is not None and ticks_on["page"] == i + 1:
             bx = [v * scale for v in ticks_on["bbox"]]
             degradations["pen_tick"] = {"page": i + 1, "at_px": _pen_ticks(img, tuple(bx), hard)}
