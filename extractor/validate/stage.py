@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from models.extraction import Check, CheckStatus, DocumentStatus, Extraction, FieldStatus, Source
+from models.relations import relations
 
-from extractor.validate.checks import run_checks
+from extractor.validate.checks import layout_of, run_checks
 from extractor.validate.confidence import ArithmeticSupport, coefficients, confidence
 from extractor.validate.narrative import narrative_checks
 from extractor.validate.plausibility import implausible
@@ -76,6 +77,7 @@ def validate(
     repair = localise(extraction, checks, settings)
     support_of = supports(checks, repair.error_probability)
     coefs = coefficients(settings.calibration)
+    checked = {k for r in relations(layout_of(extraction)) for k in r.keys}
     for key, f in extraction.fields.items():
         support = support_of.get(key, ArithmeticSupport())
         f.confidence = round(confidence(f, support, coefs), 6)
@@ -89,7 +91,11 @@ def validate(
             unsupported = True
         # a scanned value whose cell was inferred, not seen (a cut merge, stray ink): a person
         # looks, whatever the relations say (extractor.ocr.structure)
-        doubted = f.source == Source.OCR and f.evidence.get("structure", 1.0) < STRUCTURE_REVIEW
+        doubted = f.source == Source.OCR and (
+            f.evidence.get("structure", 1.0) < STRUCTURE_REVIEW
+            # a scanned value the relations should check, none of which could be evaluated (the
+            # cells beside it unreadable): nothing vouches for what the recogniser says
+            or (key in checked and support.n_ok == 0 and support.n_broken == 0))
         review = (f.confidence < settings.review_threshold or key in repair.candidates or unsupported
                   or doubted)
         f.status = FieldStatus.REVIEW if review else FieldStatus.OK
