@@ -63,3 +63,22 @@ def test_title_over_columns_stays_whole():
     assert split_by_ink(table, ink, DPI) == 0
     assert len(table.grid.cells) == n
     assert any(c.row == 0 and c.col_span == 4 for c in table.grid.cells)
+
+
+def test_row_line_no_cell_uses_is_dropped():
+    from extractor.grid.image_grid import ImageTable
+    from extractor.ocr.structure import drop_unused_rows
+    from models.extraction import BBox
+    from models.page import Cell, Grid
+
+    box = BBox(x0=0, top=0, x1=1, bottom=1)
+    # rows 0 | 1-2 (every cell crosses line 2) | 3
+    cells = [Cell(row=0, col=0, page=1, bbox=box), Cell(row=0, col=1, page=1, bbox=box),
+             Cell(row=1, col=0, page=1, bbox=box, row_span=2), Cell(row=1, col=1, page=1, bbox=box, row_span=2),
+             Cell(row=3, col=0, page=1, bbox=box), Cell(row=3, col=1, page=1, bbox=box)]
+    table = ImageTable(grid=Grid(cells=cells, n_rows=4, n_cols=2), boxes=[(0, 0, 1, 1)] * 6,
+                       rows=[0, 10, 20, 30, 40], cols=[0, 10, 20])
+    assert drop_unused_rows(table) == 1
+    assert table.grid.n_rows == 3 and table.rows == [0, 10, 30, 40]
+    assert [(c.row, c.row_span) for c in table.grid.cells] == [(0, 1), (0, 1), (1, 1), (1, 1), (2, 1), (2, 1)]
+    assert len(table.grid.row_cells(1)) == 2

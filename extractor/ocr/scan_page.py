@@ -40,7 +40,7 @@ from extractor.ocr.cells import CellJob, _cell_job, _cell_layout, _drop_specks, 
 from extractor.ocr.crops import recognize_unique
 from extractor.ocr.normalise import _normalise
 from extractor.ocr.prose import ProseReader, _context, _prose_rows
-from extractor.ocr.structure import split_by_ink
+from extractor.ocr.structure import drop_unused_rows, split_by_ink
 from models.extraction import BBox, Source
 from models.page import PageContent, PageKind, TextLine
 
@@ -73,8 +73,9 @@ def read_scan_image(rgb: np.ndarray, dpi: float, number: int, engine, *, width: 
     del up
     tables = find_grids(lines, dpi, number, tf.box_to_source)
     ink = _drop_specks(lines.text_ink(), dpi)
-    for table in tables:  # a rule missing between two numbers: cut where the numbers stand
-        split_by_ink(table, ink, dpi)
+    for table in tables:
+        drop_unused_rows(table)  # a stray stroke taken for a rule splits no row
+        split_by_ink(table, ink, dpi)  # a rule missing between two numbers: cut where they stand
     gray = lines.clean_gray()
     del lines  # binary page and rule masks
 

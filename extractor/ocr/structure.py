@@ -138,3 +138,26 @@ def split_by_ink(table: ImageTable, ink: np.ndarray, dpi: float) -> int:
         table.boxes = [boxes[i] for i in order]
         grid._by_row = None
     return cut
+
+
+def drop_unused_rows(table: ImageTable) -> int:
+    """Row lines no cell starts or ends at (every cell crosses them: a short stroke taken for a
+    piece of rule, kept by the grid builder) are no row lines: taken out, so a row of values
+    is one row (a value cell spanning two grid rows is not read as a value). Returns how many."""
+    grid = table.grid
+    used = {0, grid.n_rows}
+    for c in grid.cells:
+        used.add(c.row)
+        used.add(c.row + c.row_span)
+    unused = [i for i in range(1, grid.n_rows) if i not in used]
+    if not unused:
+        return 0
+    for c in grid.cells:
+        below = sum(1 for i in unused if i <= c.row)
+        inside = sum(1 for i in unused if c.row < i < c.row + c.row_span)
+        c.row -= below
+        c.row_span -= inside
+    grid.n_rows -= len(unused)
+    table.rows = [y for i, y in enumerate(table.rows) if i not in unused]
+    grid._by_row = None
+    return len(unused)
