@@ -39,6 +39,7 @@ class CellJob:
     dash: str | None = None  # the ink is one bar or slash (a zero mark): read from its shape
     first: int = 0  # index of its first crop in the page's batch
     boxes: list[PxBox] = field(default_factory=list)
+    doubt: bool = False  # the cell holds ink that may be no text (a rule's piece at its edge)
 
 
 def _drop_specks(ink: np.ndarray, dpi: float) -> np.ndarray:
@@ -152,7 +153,31 @@ def _glyph_height(pieces: list[PxBox], dpi: float) -> float:
     return float(np.percentile(hs, 75))
 
 
+def _edge_stroke(sub: np.ndarray, glyph: float) -> bool:
+    """A thin upright stroke standing close to the cell's left or right side: a piece of the
+    rule a faint or uneven print left beside the text (or a pen's stroke). Read, it is a 1
+    glued to the number (2 as 12); a real 1 that close to the side cannot be told from it, so
+    the cell is doubted, not cleaned."""
+    n, _, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
+    if n < 3:  # the stroke alone is read as what it is (a lone 1 or 】), not glued to a number
+        return False
+    w_cell = sub.shape[1]
+    near = 0.3 * glyph
+    thin = max(2.0, 0.14 * glyph)
+    for x, y, w, h, _area in stats[1:]:
+        if w <= thin and h >= 0.5 * glyph and (x <= near or x + w >= w_cell - near):
+            return True
+    return False
+
+
 def _cell_job(gray: np.ndarray, layout, glyph: float) -> CellJob:
+    job = _cell_job_of(gray, layout, glyph)
+    if job.crops and not job.vertical:
+        job.doubt = _edge_stroke(layout[1], glyph)
+    return job
+
+
+def _cell_job_of(gray: np.ndarray, layout, glyph: float) -> CellJob:
     pieces, sub, origin, (ch, cw) = layout
     if not pieces:
         return CellJob(crops=[], empty_confidence=1.0)
@@ -332,6 +357,8 @@ def _fill_cell(cell: Cell, job: CellJob, results: list[Recognition]) -> None:
     cell.text = _normalise(rec.text)
     cell.confidence = round(float(rec.score), 5)
     number = _strip_stray(cell.text)
+    if job.doubt:
+        cell.structure = min(cell.structure, DOUBT)
     if number is not None:
         cell.text = number
         cell.confidence = min(cell.confidence, STRAY_CONFIDENCE)
