@@ -153,6 +153,19 @@ def _glyph_height(pieces: list[PxBox], dpi: float) -> float:
     return float(np.percentile(hs, 75))
 
 
+def _glyph_sized_remains(sub: np.ndarray, glyph: float) -> bool:
+    """The ink a blank cell threw away spans a glyph's box (at least half a glyph tall and a
+    third wide) with some weight: the fragments of a faded digit rather than dust. Blank would
+    be a 0 the relations cannot tell from the truth when a whole row faded alike."""
+    if sub is None or not sub.any():
+        return False
+    ys = np.flatnonzero(sub.any(axis=1))
+    xs = np.flatnonzero(sub.any(axis=0))
+    tall, wide = ys[-1] - ys[0] + 1, xs[-1] - xs[0] + 1
+    return bool(tall >= 0.5 * glyph and wide >= 0.3 * glyph and tall <= 1.6 * glyph and wide <= 3 * glyph
+                and np.count_nonzero(sub) >= 0.06 * glyph * glyph)
+
+
 def _edge_stroke(sub: np.ndarray, glyph: float) -> bool:
     """A thin upright stroke standing close to the cell's left or right side: a piece of the
     rule a faint or uneven print left beside the text (or a pen's stroke). Read, it is a 1
@@ -189,7 +202,8 @@ def _cell_job_of(gray: np.ndarray, layout, glyph: float) -> CellJob:
         # only blots smaller than any digit: dirt on a blank cell, not text. Blank, with a
         # confidence that says how much ink was thrown away
         ink = int(np.count_nonzero(sub))
-        return CellJob(crops=[], empty_confidence=0.95 if ink < 0.05 * glyph * glyph else 0.85)
+        return CellJob(crops=[], empty_confidence=0.95 if ink < 0.05 * glyph * glyph else 0.85,
+                       doubt=_glyph_sized_remains(sub, glyph))
     # a tall cell whose rows are single glyphs: vertical text, read as one strip
     glyph_like = [(p[2] - p[0]) <= 1.6 * (p[3] - p[1]) for p in pieces]
     vertical = len(pieces) >= 3 and ch > 2.0 * cw and all(glyph_like)
@@ -352,6 +366,8 @@ def _fill_cell(cell: Cell, job: CellJob, results: list[Recognition]) -> None:
         cell.confidence = job.empty_confidence
         cell.char_scores = []
         cell.alternatives = []
+        if job.doubt:  # what was dropped may have been a faint number
+            cell.structure = min(cell.structure, DOUBT)
         return
     rec = _combine(results[job.first : job.first + len(job.crops)], job.vertical)
     cell.text = _normalise(rec.text)
