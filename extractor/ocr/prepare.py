@@ -41,10 +41,6 @@ def background(gray: np.ndarray, dpi: float, shape: tuple[int, int] | None = Non
     small = cv2.resize(gray, (max(1, int(w * f)), max(1, int(h * f))), interpolation=cv2.INTER_AREA) if f < 1 else gray
     k = max(3, int(round(BACKGROUND_INCHES * dpi * f)) | 1)
     bg = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
-    # the darker side of every edge of the light (a shaded cell's rim, a shadow's border) is
-    # carried two pixels out: scaled up, the edge spreads, and paper divided by a background
-    # lighter than itself would come out as a grey sliver, read as a stroke
-    bg = cv2.erode(bg, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5)))
     bg = cv2.GaussianBlur(bg, (3, 3), 0)
     rows, cols = shape if shape is not None else (h, w)
     if bg.shape[:2] != (rows, cols):
