@@ -222,6 +222,11 @@ def suppress_red(rgb: np.ndarray) -> np.ndarray:
     gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     r = rgb[:, :, 0]
     redness = cv2.subtract(r, np.maximum(rgb[:, :, 1], rgb[:, :, 2]))  # saturating
+    # yellowed or tinted paper is a little red all over: redness counts from the paper's own
+    # (else the whole page is "seal", and lifting it leaves grey blocks along every rule)
+    tint = int(np.median(redness[::7, ::7]))
+    if tint > 0:
+        redness = cv2.subtract(redness, tint)
     core = redness > 60  # the seal's solid ink (and what it covers)
     if np.count_nonzero(core) < 30:
         return gray
