@@ -11,12 +11,17 @@ pipeline with ``Settings.ocr_prose`` "needed" (default) and "all" — s/page ove
 (prose pages too), field accuracy against the truth (fields equal to it) and how many wrong
 fields are not flagged for review (issue 4 wants none), to show what reading less prose costs.
 
+Part 3 (``--kinds``): fresh generated reports scanned with each harder kind of
+``scripts.samplegen.scan.HARD_KINDS`` (and 150 dpi): accuracy, wrong-but-unflagged and review
+share per kind.
+
 Each method runs in its own fresh worker process, so its peak RSS is its own (VmHWM: see
 ``_rss_mb`` for why not ``ru_maxrss``).
 The load average is printed beside the times.
 
     .venv/bin/python scripts/bench_ocr.py [--dpi 200] [--threads 1] [--pages N] [--reps 3]
                                           [--skip-full] [--quick] [scan.pdf ...]
+    .venv/bin/python scripts/bench_ocr.py --kinds all --seeds 700,701   # part 3 only
 
 ``bench_markdown(files, quick)`` is what ``scripts/bench.py`` calls (< 3 min; quick < 1 min).
 """
@@ -280,6 +285,72 @@ def files_markdown(results: list[dict], n_files: int) -> str:
     return "\n".join(lines)
 
 
+KIND_SETS = ("none", "perspective", "curl", "uneven_light", "faded", "fax", "jpeg_low", "stamp_numbers",
+             "pen_tick", "missing_rule", "dpi150")
+
+
+def _kinds_worker(kinds: list[str], seeds: list[int], threads: int, folder: str, q) -> None:
+    """Fresh generated reports scanned with each harder kind (``scripts.samplegen.scan``), the
+    full pipeline on each: fields exact, wrong and not flagged, fields in review."""
+    from extractor import Extractor
+    from extractor.settings import Settings
+    from models import FieldStatus
+    from scripts.samplegen.build import write_report, write_scan
+    from scripts.samplegen.content import generate_report
+
+    out = Path(folder)
+    extractor = Extractor(Settings(ocr_threads=threads))
+    rows = []
+    for kind in kinds:
+        right = total = unflagged = review = pages = 0
+        seconds = 0.0
+        examples: list[str] = []
+        for seed in seeds:
+            report = generate_report(seed)
+            report.name = f"kinds-{seed}"
+            rendered = write_report(report, out)
+            hard = tuple(k for k in kind.split("+") if k not in ("none", "dpi150"))
+            scan = write_scan(report, rendered, out, seed=seed, name=f"kinds-{kind}-{seed}", kinds=hard,
+                              dpi=150 if "dpi150" in kind else None)
+            truth = json.loads(Path(str(scan).replace(".pdf", ".truth.json")).read_text(encoding="utf-8"))["fields"]
+            start = time.perf_counter()
+            result = extractor.extract(scan)
+            seconds += time.perf_counter() - start
+            pages += len(result.report.ocr_pages)
+            for key, expected in truth.items():
+                f = result.fields.get(key)
+                total += 1
+                review += f is not None and f.status == FieldStatus.REVIEW
+                if f is not None and _plain(f.value) == expected:
+                    right += 1
+                elif f is not None and f.status != FieldStatus.REVIEW:
+                    unflagged += 1
+                    examples.append(f"{seed}: {key} truth {expected!r} got {_plain(f.value)!r}")
+        rows.append(dict(kind=kind, right=right, total=total, unflagged=unflagged, review=review,
+                         s_page=seconds / max(pages, 1), examples=examples[:3]))
+    q.put(dict(rows=rows, rss_mb=_rss_mb()))
+
+
+def run_kinds(kinds=KIND_SETS, seeds=(700, 701), threads: int = 1) -> dict:
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="bench-kinds-") as tmp:
+        return _run(_kinds_worker, list(kinds), list(seeds), threads, tmp)
+
+
+def kinds_markdown(res: dict, seeds) -> str:
+    lines = [f"Harder generated scans, seeds {list(seeds)} (fresh reports), full pipeline; peak RSS "
+             f"{res['rss_mb']:.0f} MB:", "",
+             "| kind | fields exact | accuracy | wrong, not flagged | in review | s/page |", "|---|---|---|---|---|---|"]
+    for r in res["rows"]:
+        lines.append(f"| {r['kind']} | {r['right']}/{r['total']} | {100 * r['right'] / max(r['total'], 1):.2f} % | "
+                     f"{r['unflagged']} | {100 * r['review'] / max(r['total'], 1):.1f} % | {r['s_page']:.2f} |")
+    for r in res["rows"]:
+        if r["examples"]:
+            lines.append(f"\n{r['kind']}: wrong and not flagged: {r['examples']}")
+    return "\n".join(lines)
+
+
 def bench_markdown(files: list[Path], quick: bool = False) -> str:
     """Both parts as markdown: the degraded corpus table pages (cell-first vs full page), then
     ``files`` (scanned PDFs with truth) through the pipeline with each prose policy."""
@@ -304,7 +375,15 @@ def main() -> None:
     ap.add_argument("--skip-full", action="store_true", help="cell-first only")
     ap.add_argument("--prose-all", action="store_true", help="also cell-first reading all prose")
     ap.add_argument("--quick", action="store_true", help="bench_markdown(files, quick=True)")
+    ap.add_argument("--kinds", type=str, default=None,
+                    help="only part 3: harder scan kinds, comma-separated (or 'all'), on --seeds")
+    ap.add_argument("--seeds", type=str, default="700,701", help="seeds for --kinds")
     args = ap.parse_args()
+    if args.kinds:
+        kinds = KIND_SETS if args.kinds == "all" else tuple(args.kinds.split(","))
+        seeds = [int(x) for x in args.seeds.split(",")]
+        print(kinds_markdown(run_kinds(kinds, seeds, args.threads), seeds))
+        return
     if not CORPUS.exists():
         raise SystemExit(f"no corpus at {CORPUS}")
     start = time.perf_counter()

@@ -391,7 +391,10 @@ def _grid_in_region(lines: PageLines, region, dpi: float, page: int, to_source,
     cells = [cells[i] for i in order]
     boxes = [boxes[i] for i in order]
     gsrc = to_source((cols[0], rows[0], cols[-1], rows[-1]))
-    col_edges_pt = [to_source((x, rows[0], x, rows[0]))[0] * px_to_pt for x in cols]
+    # the column rules as found on the upright (deskewed, straightened) page: straight there,
+    # whereas on the page as rendered a photographed page's rules converge (the stitcher lines
+    # up two pages' parts by their outer rules, shift and scale)
+    col_edges_pt = [x * px_to_pt for x in cols]
     grid = Grid(
         cells=cells, n_rows=nr, n_cols=nc, pages=[page],
         bbox=BBox(x0=gsrc[0] * px_to_pt, top=gsrc[1] * px_to_pt, x1=gsrc[2] * px_to_pt, bottom=gsrc[3] * px_to_pt),

@@ -32,10 +32,14 @@ class PageTransform:
     matrix: np.ndarray = field(default_factory=lambda: np.array([[1.0, 0, 0], [0, 1.0, 0]]))
     rotation: int = 0  # degrees the page was turned (counter-clockwise) to read it
     skew: float = 0.0  # degrees of deskew applied
+    bend: object | None = None  # extractor.ocr.prepare.Bend: perspective/curl straightened (applied last)
 
     def box_to_source(self, box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
         x0, y0, x1, y1 = box
-        pts = np.array([[x0, y0, 1], [x1, y0, 1], [x0, y1, 1], [x1, y1, 1]], dtype=np.float64)
+        corners = [(x0, y0), (x1, y0), (x0, y1), (x1, y1)]
+        if self.bend is not None:
+            corners = [self.bend.to_source(x, y) for x, y in corners]
+        pts = np.array([[x, y, 1] for x, y in corners], dtype=np.float64)
         out = pts @ self.matrix.T
         return (float(out[:, 0].min()), float(out[:, 1].min()), float(out[:, 0].max()), float(out[:, 1].max()))
 
@@ -218,6 +222,11 @@ def suppress_red(rgb: np.ndarray) -> np.ndarray:
     gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     r = rgb[:, :, 0]
     redness = cv2.subtract(r, np.maximum(rgb[:, :, 1], rgb[:, :, 2]))  # saturating
+    # yellowed or tinted paper is a little red all over: redness counts from the paper's own
+    # (else the whole page is "seal", and lifting it leaves grey blocks along every rule)
+    tint = int(np.median(redness[::7, ::7]))
+    if tint > 0:
+        redness = cv2.subtract(redness, tint)
     core = redness > 60  # the seal's solid ink (and what it covers)
     if np.count_nonzero(core) < 30:
         return gray
@@ -345,12 +354,19 @@ def turn(rgb: np.ndarray, clockwise: int) -> tuple[np.ndarray, np.ndarray]:
     return out, m
 
 
-def upright(rgb: np.ndarray, dpi: float, *, detect_rotation: bool = True, deskew: bool = True
-            ) -> tuple[np.ndarray, PageTransform]:
+def upright(rgb: np.ndarray, dpi: float, *, detect_rotation: bool = True, deskew: bool = True,
+            flatten: bool = True, straighten: bool = True) -> tuple[np.ndarray, PageTransform]:
     """The page as an upright, deskewed, red-suppressed GREY image, and the transform back to
-    the rendered page. Works on grey from the start (a third of the pixels to turn)."""
+    the rendered page. Works on grey from the start (a third of the pixels to turn). With
+    ``flatten`` its contrast is made even first (``extractor.ocr.prepare.flatten_contrast``:
+    faded ink, tinted paper, uneven light, shaded cells); with ``straighten`` its ruling lines
+    are made straight last (``extractor.ocr.prepare.straighten``: perspective, curl)."""
     tf = PageTransform()
     img = suppress_red(rgb)
+    if flatten:
+        from extractor.ocr.prepare import flatten_contrast
+
+        img = flatten_contrast(img, dpi)
     if detect_rotation:
         f = min(1.0, 100.0 / dpi)
         small_rgb = rgb if f >= 1.0 else cv2.resize(rgb, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
@@ -366,4 +382,8 @@ def upright(rgb: np.ndarray, dpi: float, *, detect_rotation: bool = True, deskew
             img, m = rotate_image(img, -angle)
             tf.matrix = _compose(tf.matrix, m)
             tf.skew = round(angle, 3)
+    if straighten:
+        from extractor.ocr.prepare import straighten as straighten_rules
+
+        img, tf.bend = straighten_rules(img, dpi)
     return img, tf

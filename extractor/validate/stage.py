@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from models.extraction import UNMAPPED, Check, CheckStatus, DocumentStatus, Extraction, FieldStatus, Source
+from models.relations import relations
 
-from extractor.validate.checks import run_checks
+from extractor.validate.checks import layout_of, run_checks
 from extractor.validate.confidence import ArithmeticSupport, coefficients, confidence
 from extractor.validate.narrative import narrative_checks
 from extractor.validate.plausibility import implausible
 from extractor.validate.repair import localise
 from extractor.validate.settings import ValidateSettings
+
+STRUCTURE_REVIEW = 0.35  # an OCR field whose structure evidence is under this is reviewed
 
 
 def prose_lines(pages: list) -> list[str]:
@@ -74,6 +77,7 @@ def validate(
     repair = localise(extraction, checks, settings)
     support_of = supports(checks, repair.error_probability)
     coefs = coefficients(settings.calibration)
+    checked = {k for r in relations(layout_of(extraction)) for k in r.keys}
     for key, f in extraction.fields.items():
         support = support_of.get(key, ArithmeticSupport())
         f.confidence = round(confidence(f, support, coefs), 6)
@@ -87,7 +91,15 @@ def validate(
             unsupported = True
         # mapping's verdict stands: a doubtful row label or column title, an amount with no unit
         doubtful = f.evidence.get("mapped", 1.0) < 1.0
-        review = f.confidence < settings.review_threshold or key in repair.candidates or unsupported or doubtful
+        # a scanned value whose cell was inferred, not seen (a cut merge, stray ink): a person
+        # looks, whatever the relations say (extractor.ocr.structure)
+        doubted = f.source == Source.OCR and (
+            f.evidence.get("structure", 1.0) < STRUCTURE_REVIEW
+            # a scanned value the relations should check, none of which could be evaluated (the
+            # cells beside it unreadable): nothing vouches for what the recogniser says
+            or (key in checked and support.n_ok == 0 and support.n_broken == 0))
+        review = (f.confidence < settings.review_threshold or key in repair.candidates or unsupported
+                  or doubtful or doubted)
         f.status = FieldStatus.REVIEW if review else FieldStatus.OK
 
     lines = prose if prose is not None else prose_lines(pages) if pages else []

@@ -4,6 +4,19 @@ and write an image-only PDF (JPEG pages at the scan's physical size).
 Degradations, all drawn from the seed: a red seal (ring, star, agency name on the arc) stamped
 semi-transparently over part of a table, skew up to ±3°, paper tint, Gaussian noise and specks,
 blur, JPEG compression (quality 35–70), and in some reports one page turned by 90°.
+
+Harder kinds (``kinds``, each a name of ``HARD_KINDS``; their drawn parameters go to the truth's
+meta under ``degradations``): what real scans and photographs add.
+
+* ``perspective``: a photographed page, corners moved by up to 2.5 % of the page;
+* ``curl``: a page lifted at one edge, lines bent by up to 0.6 % of the height;
+* ``uneven_light``: a lighting gradient (to 55–75 % at the dark side) and a shadow band;
+* ``faded``: ink at 35–55 % of its contrast (a toner running low), on yellowed paper;
+* ``fax``: a fax-like 1-bit page (threshold, dropped and added pixels);
+* ``jpeg_low``: JPEG quality 20–35;
+* ``stamp_numbers``: the red seal over table 三's number columns;
+* ``pen_tick``: pen ticks and a stroke in dark blue over table 三's cells;
+* ``missing_rule``: a piece of a vertical rule between two number columns of table 三 painted out.
 """
 
 from __future__ import annotations
@@ -76,6 +89,130 @@ def _degrade(img: Image.Image, rng: random.Random, nrng: np.random.Generator, an
     return Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8))
 
 
+HARD_KINDS = ("perspective", "curl", "uneven_light", "faded", "fax", "jpeg_low", "stamp_numbers", "pen_tick",
+              "missing_rule")
+
+
+def _erase_rule(img: Image.Image, box_px: tuple[float, float, float, float], rng: random.Random) -> dict | None:
+    """Paint out a piece of one vertical rule between two number columns of table 三 (right
+    half of the table), about two rows tall: a rule the printer or the scan lost."""
+    arr = np.asarray(img.convert("L"))
+    x0, y0, x1, y1 = (int(v) for v in box_px)
+    region = arr[y0:y1, x0:x1] < 128
+    if region.size == 0:
+        return None
+    dark = region.mean(axis=0)
+    xs = [x for x in range(int(0.55 * (x1 - x0)), x1 - x0 - 6) if dark[x] > 0.85 and dark[x] >= dark[max(0, x - 1)]
+          and dark[x] >= dark[min(len(dark) - 1, x + 1)]]
+    if not xs:
+        return None
+    x = x0 + rng.choice(xs)
+    h = max(20, int(0.06 * (y1 - y0)))
+    top = rng.randint(y0 + int(0.4 * (y1 - y0)), max(y0 + int(0.4 * (y1 - y0)) + 1, y1 - h - 5))
+    ImageDraw.Draw(img).rectangle((x - 4, top, x + 4, top + h), fill=(255, 255, 255))
+    return {"x_px": x, "top_px": top, "height_px": h}
+
+
+def _perspective(img: Image.Image, rng: random.Random, fill) -> tuple[Image.Image, list]:
+    import cv2
+
+    arr = np.asarray(img)
+    h, w = arr.shape[:2]
+    d = 0.025
+    src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    dst = np.float32([[x + rng.uniform(-d, d) * w, y + rng.uniform(-d, d) * h] for x, y in src])
+    m = cv2.getPerspectiveTransform(src, dst)
+    out = cv2.warpPerspective(arr, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
+                              borderValue=fill)
+    return Image.fromarray(out), [[round(float(v), 1) for v in p] for p in dst]
+
+
+def _curl(img: Image.Image, rng: random.Random, fill) -> tuple[Image.Image, dict]:
+    import cv2
+
+    arr = np.asarray(img)
+    h, w = arr.shape[:2]
+    amp = rng.uniform(0.003, 0.006) * h
+    side = rng.choice(["left", "right"])
+    xs = np.arange(w, dtype=np.float32)
+    t = xs / w if side == "right" else 1 - xs / w
+    dy = amp * t ** 2  # the lifted edge bends most
+    dx = -0.004 * w * t ** 3 * (1 if side == "right" else -1)
+    map_x = np.tile(xs + dx, (h, 1)).astype(np.float32)
+    map_y = (np.arange(h, dtype=np.float32)[:, None] - dy[None, :]).astype(np.float32)
+    out = cv2.remap(arr, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=fill)
+    return Image.fromarray(out), {"side": side, "amplitude_px": round(amp, 1)}
+
+
+def _uneven_light(arr: np.ndarray, rng: random.Random) -> tuple[np.ndarray, dict]:
+    h, w = arr.shape[:2]
+    low = rng.uniform(0.55, 0.75)
+    angle = rng.uniform(0, 2 * math.pi)
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    proj = (xx / w - 0.5) * math.cos(angle) + (yy / h - 0.5) * math.sin(angle)
+    proj = (proj - proj.min()) / max(float(proj.max() - proj.min()), 1e-6)
+    light = 1.0 - (1.0 - low) * proj
+    band = rng.uniform(0.04, 0.09) * w  # a shadow along one side (the spine, a hand)
+    light *= 1.0 - 0.25 * np.exp(-np.clip(xx if rng.random() < 0.5 else w - xx, 0, None) / band)
+    return arr * light[..., None], {"darkest_light": round(low, 2)}
+
+
+def _faded(arr: np.ndarray, rng: random.Random) -> tuple[np.ndarray, dict]:
+    k = rng.uniform(0.35, 0.55)
+    paper = np.array([rng.uniform(236, 246), rng.uniform(226, 238), rng.uniform(196, 215)], np.float32)
+    out = paper - (255.0 - arr) * k * (paper / 255.0)
+    return out, {"ink_contrast": round(k, 2)}
+
+
+def _fax(arr: np.ndarray, rng: random.Random, nrng: np.random.Generator) -> np.ndarray:
+    g = arr.mean(axis=2)
+    thr = rng.uniform(140, 175)
+    bw = np.where(g < thr, 0.0, 255.0)
+    flip = nrng.random(bw.shape) < 0.0008
+    bw[flip] = 255.0 - bw[flip]
+    return np.repeat(bw[..., None], 3, axis=2)
+
+
+def _pen_ticks(img: Image.Image, box_px: tuple[float, float, float, float], rng: random.Random) -> list:
+    """Ticks (✓) and one stroke in dark blue pen over the right part of table 三."""
+    draw = ImageDraw.Draw(img)
+    x0, y0, x1, y1 = box_px
+    ink = (rng.randint(20, 50), rng.randint(30, 60), rng.randint(110, 160))
+    width = max(2, int((x1 - x0) / 400))
+    marks = []
+    for _ in range(rng.randint(2, 4)):
+        cx, cy = rng.uniform(x0 + 0.45 * (x1 - x0), x1 - 20), rng.uniform(y0 + 0.15 * (y1 - y0), y1 - 20)
+        s = rng.uniform(0.012, 0.02) * (x1 - x0)
+        pts = [(cx - s, cy), (cx - s * 0.3, cy + s * 0.7), (cx + s, cy - s)]
+        draw.line(pts, fill=ink, width=width, joint="curve")
+        marks.append([round(cx), round(cy)])
+    return marks
+
+
+def _harder(img: Image.Image, kinds, rng: random.Random, nrng: np.random.Generator, record: dict, page: int
+            ) -> Image.Image:
+    """The harder kinds that act on the whole page image, in the order a scan makes them."""
+    fill = tuple(int(v) for v in np.asarray(img)[2, 2])
+    if "curl" in kinds:
+        img, rec = _curl(img, rng, fill)
+        record["curl"][page] = rec
+    if "perspective" in kinds:
+        img, rec = _perspective(img, rng, fill)
+        record["perspective"][page] = rec
+    if not {"uneven_light", "faded", "fax"} & set(kinds):
+        return img
+    arr = np.asarray(img, dtype=np.float32)
+    if "faded" in kinds:
+        arr, rec = _faded(arr, rng)
+        record["faded"][page] = rec
+    if "uneven_light" in kinds:
+        arr, rec = _uneven_light(arr, rng)
+        record["uneven_light"][page] = rec
+    if "fax" in kinds:
+        arr = _fax(arr, rng, nrng)
+    return Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8))
+
+
 def make_scan(
     src_pdf: Path,
     out_pdf: Path,
@@ -87,16 +224,26 @@ def make_scan(
     quality: int | None = None,
     rotate_page: bool | None = None,
     image_pages: str | None = None,
+    kinds: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """Write the scan of ``src_pdf`` to ``out_pdf``; return the meta entries describing it.
+
+    ``kinds``: harder degradations from ``HARD_KINDS`` (see the module's docstring).
 
     ``image_pages``: also write the page images, ``"png"`` (``NAME.p01.png`` …) or ``"tiff"``
     (one multi-page ``NAME.tiff``).
     """
+    unknown = set(kinds) - set(HARD_KINDS)
+    if unknown:
+        raise ValueError(f"unknown scan kinds {sorted(unknown)}; known: {HARD_KINDS}")
     rng = random.Random(seed * 7919 + 17)
+    hard = random.Random(seed * 104729 + 3)  # the harder kinds draw from their own stream
     nrng = np.random.default_rng(seed)
     dpi = dpi or rng.choice([150, 200, 200, 240, 300])
     quality = quality or rng.randint(35, 70)
+    if "jpeg_low" in kinds:
+        quality = hard.randint(20, 35)
+    degradations: dict[str, Any] = {k: {} for k in kinds}
     doc = pdfium.PdfDocument(str(src_pdf))
     n = len(doc)
     if rotate_page is None:
@@ -104,10 +251,18 @@ def make_scan(
     rotated = [rng.randint(2, n) if n > 1 else 1] if rotate_page else []
     # the seal goes over part of the last table fragment (table 四, or 三 when 四 is absent)
     seal_at = None
+    apps = [t for t in (tables or []) if "三" in str(t.get("table", "")) or "application" in str(t.get("table", ""))]
     if tables:
         box = tables[-1]
         x0, top, x1, bot = box["bbox"]
         seal_at = (box["page"], x0 + (x1 - x0) * rng.uniform(0.55, 0.8), top + (bot - top) * rng.uniform(0.2, 0.8))
+        if "stamp_numbers" in kinds and apps:
+            box = hard.choice(apps)
+            x0, top, x1, bot = box["bbox"]
+            seal_at = (box["page"], x0 + (x1 - x0) * hard.uniform(0.5, 0.85), top + (bot - top) * hard.uniform(0.3, 0.7))
+            degradations["stamp_numbers"] = {"page": box["page"]}
+    ticks_on = hard.choice(apps) if ("pen_tick" in kinds and apps) else None
+    rule_on = max(apps, key=lambda t: t["bbox"][3] - t["bbox"][1]) if ("missing_rule" in kinds and apps) else None
     radius_pt = rng.uniform(42, 58)
     skews: list[float] = []
     images: list[Image.Image] = []
@@ -121,9 +276,16 @@ def make_scan(
             base = img.convert("RGBA")
             base.alpha_composite(seal, (int(seal_at[1] * scale - seal.width / 2), int(seal_at[2] * scale - seal.height / 2)))
             img = base.convert("RGB")
+        if rule_on is not None and rule_on["page"] == i + 1:
+            degradations["missing_rule"] = {"page": i + 1,
+                                            **(_erase_rule(img, tuple(v * scale for v in rule_on["bbox"]), hard) or {})}
+        if ticks_on is not None and ticks_on["page"] == i + 1:
+            bx = [v * scale for v in ticks_on["bbox"]]
+            degradations["pen_tick"] = {"page": i + 1, "at_px": _pen_ticks(img, tuple(bx), hard)}
         angle = round(rng.uniform(-3, 3), 2) if rng.random() < 0.85 else 0.0
         skews.append(angle)
         img = _degrade(img, rng, nrng, angle)
+        img = _harder(img, kinds, hard, nrng, degradations, i + 1)
         if i + 1 in rotated:
             img = img.transpose(Image.Transpose.ROTATE_90)
         images.append(img)
@@ -162,6 +324,8 @@ def make_scan(
         "skew_degrees": skews,
         "rotated_pages": rotated,
     }
+    if kinds:
+        meta["degradations"] = degradations
     if seal_at:
         meta["seal"] = {"page": seal_at[0], "center_pt": [round(seal_at[1], 1), round(seal_at[2], 1)], "radius_pt": round(radius_pt, 1)}
     return meta

@@ -1,0 +1,393 @@
+"""Cell reading, the ink half: a cell's ink cut into text lines and turned into recogniser
+jobs, and the recogniser's results back into the cell.
+
+The ink inside a cell (rules removed, specks and dust dropped, a rule's remnants at its edge
+dropped) is cut into text lines by its horizontal projection. Several lines (a wrapped label)
+are read one by one and joined without a break. A tall narrow cell whose "lines" are single
+glyphs is vertical text, read as one strip. A lone bar or slash is a zero mark, read from its
+shape; specks and seal traces with nothing glyph-tall make a blank cell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from extractor.ocr.crops import PxBox, _crop, _k, _strip
+from extractor.ocr.engine import Recognition
+from extractor.ocr.normalise import (
+    DASH_CONFIDENCE,
+    STRAY_CONFIDENCE,
+    _combine,
+    _normalise,
+    _strip_stray,
+)
+from extractor.ocr.structure import DOUBT
+from models.extraction import Alternative
+from models.page import Cell
+
+
+@dataclass
+class CellJob:
+    """The crops one cell (or one prose line) is read from, and how to join them."""
+
+    crops: list[np.ndarray]
+    vertical: bool = False
+    empty_confidence: float = 1.0
+    dash: str | None = None  # the ink is one bar or slash (a zero mark): read from its shape
+    first: int = 0  # index of its first crop in the page's batch
+    boxes: list[PxBox] = field(default_factory=list)
+    doubt: bool = False  # the cell holds ink that may be no text (a rule's piece at its edge)
+
+
+def _drop_specks(ink: np.ndarray, dpi: float) -> np.ndarray:
+    """Noise, JPEG ringing and dust: ink components too small to be part of a glyph (fewer than
+    ``min_area`` pixels, or under ``min_side`` both ways). Components come from their outer
+    contours (see ``component_boxes``); only those whose box is small enough to hold a speck
+    have their pixels counted."""
+    contours, hierarchy = cv2.findContours(ink, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
+    if not contours:
+        return ink
+    min_area = max(3, int((dpi / 200.0) ** 2 * 6))
+    min_side = max(2, int(dpi * 0.012))
+    out = None
+    for c, hier in zip(contours, hierarchy[0]):
+        if hier[3] >= 0:  # a hole's boundary
+            continue
+        x, y, w, h = cv2.boundingRect(c)
+        if w >= min_side or h >= min_side:
+            if w >= min_area or h >= min_area:
+                continue  # too long to hold fewer than min_area pixels
+        local = np.zeros((h, w), np.uint8)
+        cv2.drawContours(local, [c], -1, 255, -1, offset=(-x, -y))
+        part = ink[y : y + h, x : x + w]
+        mine = (local > 0) & (part > 0)
+        if max(w, h) >= min_side and int(np.count_nonzero(mine)) >= min_area:
+            continue
+        if out is None:
+            out = ink.copy()
+        out[y : y + h, x : x + w][mine] = 0
+    return ink if out is None else out
+
+
+def _bands(profile: np.ndarray) -> list[tuple[int, int]]:
+    on = profile > 0
+    out = []
+    i, n = 0, len(on)
+    while i < n:
+        if on[i]:
+            j = i
+            while j < n and on[j]:
+                j += 1
+            out.append((i, j))
+            i = j
+        else:
+            i += 1
+    return out
+
+
+def _merge_fragments(bands: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Join bands that are pieces of one glyph row (三 is three strokes, with gaps) to a neighbour."""
+    bands = list(bands)
+    if len(bands) < 2:
+        return bands
+    full = max(b - a for a, b in bands)
+    typical = np.median([b - a for a, b in bands if b - a >= 0.55 * full])
+    while len(bands) > 1:
+        heights = [b - a for a, b in bands]
+        i = int(np.argmin(heights))
+        if heights[i] >= 0.55 * typical:
+            break
+        # merge with the closer neighbour if the result still fits one glyph row
+        cands = []
+        if i > 0:
+            cands.append((bands[i][0] - bands[i - 1][1], i - 1))
+        if i + 1 < len(bands):
+            cands.append((bands[i + 1][0] - bands[i][1], i + 1))
+        cands.sort()
+        merged = False
+        for _, j in cands:
+            a, b = min(bands[i][0], bands[j][0]), max(bands[i][1], bands[j][1])
+            if b - a <= 1.35 * typical:
+                lo, hi = min(i, j), max(i, j)
+                bands[lo : hi + 1] = [(a, b)]
+                merged = True
+                break
+        if not merged:
+            break
+    return bands
+
+
+def _cell_layout(ink: np.ndarray, box, dpi: float):
+    """The text lines (bands) of one cell's ink, and its dust. Returns (pieces, sub, origin, shape)."""
+    inset = _k(dpi, 0.015, 2)
+    x0, y0 = int(round(box[0])) + inset, int(round(box[1])) + inset
+    x1, y1 = int(round(box[2])) - inset, int(round(box[3])) - inset
+    if x1 - x0 < 3 or y1 - y0 < 3:
+        return [], None, (x0, y0), (0, 0)
+    sub = _drop_edge_remnants(ink[y0:y1, x0:x1], dpi)
+    sub, _dust = _split_dust(sub, dpi)
+    rows = sub.sum(axis=1, dtype=np.int64)
+    if not rows.any():
+        return [], sub, (x0, y0), (y1 - y0, x1 - x0)
+    bands = _merge_fragments(_bands(rows))
+    # bands with next to no ink (a speck row, a seal trace) are not text lines
+    mass = [int(rows[a:b].sum()) for a, b in bands]
+    bands = [b for b, m in zip(bands, mass) if m >= 0.08 * max(mass)]
+    pieces: list[PxBox] = []
+    for a, b in bands:
+        cols = sub[a:b].sum(axis=0)
+        xs = np.nonzero(cols)[0]
+        pieces.append((x0 + int(xs[0]), y0 + a, x0 + int(xs[-1]) + 1, y0 + b))
+    return pieces, sub, (x0, y0), (y1 - y0, x1 - x0)
+
+
+def _glyph_height(pieces: list[PxBox], dpi: float) -> float:
+    """The page's text height: a high quantile of the cells' line heights (dashes, dots and
+    commas are lower; whole lines of digits or CJK are this tall)."""
+    hs = [p[3] - p[1] for p in pieces if p[3] - p[1] >= 3]
+    if len(hs) < 3:
+        return dpi * 0.11  # ~8 pt
+    return float(np.percentile(hs, 75))
+
+
+def _glyph_sized_remains(sub: np.ndarray, glyph: float) -> bool:
+    """The ink a blank cell threw away spans a glyph's box (at least half a glyph tall and a
+    third wide) with some weight: the fragments of a faded digit rather than dust. Blank would
+    be a 0 the relations cannot tell from the truth when a whole row faded alike."""
+    if sub is None or not sub.any():
+        return False
+    ys = np.flatnonzero(sub.any(axis=1))
+    xs = np.flatnonzero(sub.any(axis=0))
+    tall, wide = ys[-1] - ys[0] + 1, xs[-1] - xs[0] + 1
+    return bool(tall >= 0.5 * glyph and wide >= 0.3 * glyph and tall <= 1.6 * glyph and wide <= 3 * glyph
+                and np.count_nonzero(sub) >= 0.06 * glyph * glyph)
+
+
+def _edge_stroke(sub: np.ndarray, glyph: float) -> bool:
+    """A thin upright stroke standing close to the cell's left or right side: a piece of the
+    rule a faint or uneven print left beside the text (or a pen's stroke). Read, it is a 1
+    glued to the number (2 as 12); a real 1 that close to the side cannot be told from it, so
+    the cell is doubted, not cleaned."""
+    n, _, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
+    if n < 3:  # the stroke alone is read as what it is (a lone 1 or 】), not glued to a number
+        return False
+    w_cell = sub.shape[1]
+    near = 0.3 * glyph
+    thin = max(2.0, 0.14 * glyph)
+    for x, y, w, h, _area in stats[1:]:
+        if w <= thin and h >= 0.5 * glyph and (x <= near or x + w >= w_cell - near):
+            return True
+    return False
+
+
+def _cell_job(gray: np.ndarray, layout, glyph: float) -> CellJob:
+    job = _cell_job_of(gray, layout, glyph)
+    if job.crops and not job.vertical:
+        job.doubt = _edge_stroke(layout[1], glyph)
+    return job
+
+
+def _cell_job_of(gray: np.ndarray, layout, glyph: float) -> CellJob:
+    pieces, sub, origin, (ch, cw) = layout
+    if not pieces:
+        return CellJob(crops=[], empty_confidence=1.0)
+    mark = _is_dash(sub, glyph)
+    if mark:
+        return CellJob(crops=[], dash=mark, boxes=pieces)
+    if (all(p[3] - p[1] < 0.4 * glyph and p[2] - p[0] < 0.6 * glyph for p in pieces) or _only_specks(sub, glyph)
+            or not _has_glyph(sub, glyph)):
+        # only blots smaller than any digit: dirt on a blank cell, not text. Blank, with a
+        # confidence that says how much ink was thrown away
+        ink = int(np.count_nonzero(sub))
+        return CellJob(crops=[], empty_confidence=0.95 if ink < 0.05 * glyph * glyph else 0.85,
+                       doubt=_glyph_sized_remains(sub, glyph))
+    # a tall cell whose rows are single glyphs: vertical text, read as one strip
+    glyph_like = [(p[2] - p[0]) <= 1.6 * (p[3] - p[1]) for p in pieces]
+    vertical = len(pieces) >= 3 and ch > 2.0 * cw and all(glyph_like)
+    if vertical:
+        em = max(p[2] - p[0] for p in pieces)
+        pieces = [q for p in pieces for q in _split_stacked(p, sub, origin, em)]
+        return CellJob(crops=[_strip(gray, pieces, glyph, sub, origin)], vertical=True, boxes=pieces)
+    return CellJob(crops=[_crop(gray, p, glyph, sub, origin) for p in pieces], boxes=pieces)
+
+
+def _only_specks(sub: np.ndarray, glyph: float) -> bool:
+    """Every ink component of the cell is a speck: under 0.3 of a glyph both ways. A digit is a
+    glyph tall; a dash is at least 0.3 of one wide and, alone, ``_is_dash`` has taken it
+    already. Specks scattered across a wide blank cell make one long band of "text" whose crop
+    the recogniser reads as a letter or a glyph (T, 大)."""
+    if sub is None or not sub.any():
+        return False
+    n, _, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
+    if n < 2:
+        return False
+    limit = 0.3 * glyph
+    return bool(np.all((stats[1:, cv2.CC_STAT_WIDTH] < limit) & (stats[1:, cv2.CC_STAT_HEIGHT] < limit)))
+
+
+def _has_glyph(sub: np.ndarray, glyph: float) -> bool:
+    """Some ink component of the cell is as tall as a character: 0.45 of the page's glyph height
+    (a digit is ~0.7 of it, a CJK glyph all of it; a broken stroke of one still reaches this).
+    Specks clustered in a blank cell — dust, a seal's trace the red suppression left, JPEG
+    smear — are each far lower, however widely they spread; read as a line, the recogniser
+    turns them into a glyph (之, 平) or a mark (•, #, *). Lone bars and slashes (the zero marks)
+    are taken before this by ``_is_dash``."""
+    if sub is None or not sub.any():
+        return False
+    n, _, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
+    return bool(n > 1 and stats[1:, cv2.CC_STAT_HEIGHT].max() >= 0.45 * glyph)
+
+
+def _split_stacked(piece: PxBox, sub: np.ndarray, origin, em: int) -> list[PxBox]:
+    """A band of vertical text holding more than one glyph (三 over 、; glyphs that touch, or
+    whose gap blur filled): cut off one glyph after another from the top, each about ``em``
+    (the column's width) tall, at the blank row nearest to one em down, else the emptiest."""
+    x0, y0, x1, y1 = piece
+    ox, oy = origin
+    rows = sub[y0 - oy : y1 - oy, x0 - ox : x1 - ox].sum(axis=1, dtype=np.int64)
+    out = []
+    top = 0
+    while len(rows) - top > 1.25 * em:
+        lo, hi = top + int(0.6 * em), min(len(rows) - 1, top + int(1.3 * em))
+        if hi <= lo:
+            break
+        window = rows[lo:hi]
+        blank = np.nonzero(window == 0)[0]
+        if len(blank):
+            cut = lo + int(blank[np.argmin(np.abs(blank + lo - top - em))])
+        else:
+            cut = lo + int(np.argmin(window))
+        out.append((top, cut))
+        top = cut
+    out.append((top, len(rows)))
+    boxes = []
+    for a, b in out:
+        on = np.nonzero(rows[a:b])[0]
+        if len(on):
+            boxes.append((x0, y0 + a + int(on[0]), x1, y0 + a + int(on[-1]) + 1))
+    return boxes or [piece]
+
+
+def _is_dash(sub: np.ndarray, glyph: float) -> str | None:
+    """A cell whose only real ink is one solid horizontal bar (—, -, 一) or one thin stroke
+    leaning right (/): the zero marks. Returns the mark, or None. Read from the shape: alone in
+    a crop, without context, the recogniser takes a bar for 一 or H and a slash for I or f."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
+    if n < 2:
+        return None
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    i = int(np.argmax(areas)) + 1
+    dust = max(0.15 * areas[i - 1], (0.3 * glyph) ** 2)
+    if n > 2 and np.sort(areas)[-2] > dust:
+        return None  # more than one stroke
+    x, y, w, h, area = stats[i]
+    # (a hyphen, blurred and JPEG-smeared, may be only ~1.7 times as wide as it is thick)
+    if h <= 0.3 * glyph and w >= 1.6 * h and w >= 0.3 * glyph and area >= 0.6 * w * h:
+        return "—"
+    pts = np.column_stack(np.nonzero(labels == i))[:, ::-1].astype(np.float32)
+    (_, _), (rw, rh), angle = cv2.minAreaRect(pts)
+    long, short = max(rw, rh), min(rw, rh)
+    if long >= 0.6 * glyph and short <= 0.35 * long and h >= 0.6 * glyph and 0.25 * h <= w <= 0.8 * h:
+        # a stroke leaning right: its top is to the right of its bottom
+        top = pts[pts[:, 1] <= y + h * 0.2][:, 0].mean()
+        bottom = pts[pts[:, 1] >= y + h * 0.8][:, 0].mean()
+        if top - bottom >= 0.2 * h:
+            return "/"
+    return None
+
+
+def _split_dust(sub: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray | None]:
+    """Small blobs far from any glyph-sized blob are dust: (ink without them, the dust)."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
+    if n <= 2:
+        return sub, None
+    small = (dpi / 200.0) ** 2 * 30
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    big = [i + 1 for i in np.nonzero(areas >= small)[0]]
+    if not big:
+        return sub, None
+    reach = dpi * 0.03
+    dust = np.zeros(n, bool)
+    for i in range(1, n):
+        if stats[i, cv2.CC_STAT_AREA] >= small:
+            continue
+        x, y, w, h = stats[i, :4]
+        near = False
+        for j in big:
+            bx, by, bw, bh = stats[j, :4]
+            dx = max(0, bx - (x + w), x - (bx + bw))
+            dy = max(0, by - (y + h), y - (by + bh))
+            if dx <= reach and dy <= reach:
+                near = True
+                break
+        dust[i] = not near
+    if not dust.any():
+        return sub, None
+    mask = dust[labels]
+    out = sub.copy()
+    out[mask] = 0
+    return out, np.where(mask, 255, 0).astype(np.uint8)
+
+
+def _drop_edge_remnants(sub: np.ndarray, dpi: float) -> np.ndarray:
+    """Bits of a rule left at the cell's edge (skew, a thick or doubled rule): thin components
+    touching the border along it."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
+    if n <= 1:
+        return sub
+    h, w = sub.shape
+    thin = max(2, int(dpi * 0.015))
+    drop = np.zeros(n, bool)
+    for i in range(1, n):
+        x, y, bw, bh, _ = stats[i]
+        touches_lr = x == 0 or x + bw >= w
+        touches_tb = y == 0 or y + bh >= h
+        if (touches_lr and bw <= thin) or (touches_tb and bh <= thin):
+            drop[i] = True
+    if not drop.any():
+        return sub
+    out = sub.copy()
+    out[drop[labels]] = 0
+    return out
+
+
+def _fill_cell(cell: Cell, job: CellJob, results: list[Recognition]) -> None:
+    if job.dash:
+        cell.text = job.dash
+        cell.confidence = DASH_CONFIDENCE
+        cell.char_scores = [DASH_CONFIDENCE]
+        cell.alternatives = []
+        return
+    if not job.crops:
+        cell.text = ""
+        cell.confidence = job.empty_confidence
+        cell.char_scores = []
+        cell.alternatives = []
+        if job.doubt:  # what was dropped may have been a faint number
+            cell.structure = min(cell.structure, DOUBT)
+        return
+    rec = _combine(results[job.first : job.first + len(job.crops)], job.vertical)
+    cell.text = _normalise(rec.text)
+    cell.confidence = round(float(rec.score), 5)
+    number = _strip_stray(cell.text)
+    if job.doubt:
+        cell.structure = min(cell.structure, DOUBT)
+    if number is not None:
+        cell.text = number
+        cell.confidence = min(cell.confidence, STRAY_CONFIDENCE)
+        # stray ink in the cell: what it hid cannot be known, whatever the relations say
+        cell.structure = min(cell.structure, DOUBT)
+    cell.char_scores = list(rec.char_scores)
+    seen = {cell.text}
+    cell.alternatives = []
+    for a in rec.alternatives:
+        t = _normalise(a.text)
+        if t not in seen:
+            seen.add(t)
+            cell.alternatives.append(Alternative(text=t, score=a.score))
+    if len(job.crops) > 1 and not job.vertical:
+        # several lines: a wrapped label; the split itself is a (small) structural doubt
+        cell.structure = round(min(cell.structure, 0.98), 3)

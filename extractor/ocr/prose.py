@@ -1,0 +1,388 @@
+"""Prose and title on a scan: the ink outside the tables cut into lines, and which of them are
+read (``ProseReader``: headings for the stitcher, page 1's title, section 六's fee).
+"""
+
+from __future__ import annotations
+
+import re
+import weakref
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from extractor.grid.image_grid import ImageTable, component_boxes
+from extractor.layout.title import TITLE, clean_agency
+from extractor.ocr.cells import _bands, _merge_fragments
+from extractor.ocr.crops import PxBox, _crop, _k
+from extractor.ocr.engine import Recognition
+from extractor.ocr.normalise import _combine, _normalise
+
+
+def _prose_lines(ink: np.ndarray, tables: list[ImageTable], dpi: float, glyph: float) -> list[PxBox]:
+    """Boxes of the runs of text outside every table (upright pixels), top to bottom. A run
+    ends where the gap between glyphs is wide (a line of prose may be several runs)."""
+    free = ink.copy()
+    m = _k(dpi, 0.02, 2)
+    for t in tables:
+        x0, y0 = int(t.cols[0]) - m, int(t.rows[0]) - m
+        x1, y1 = int(t.cols[-1]) + m, int(t.rows[-1]) + m
+        free[max(0, y0) : max(0, y1), max(0, x0) : max(0, x1)] = 0
+    if not free.any():
+        return []
+    # smear each line into one blob: wide horizontally (inter-character gaps), barely vertically
+    kx, ky = _k(dpi, 0.09, 3), _k(dpi, 0.012, 1)
+    blobs = cv2.dilate(free, cv2.getStructuringElement(cv2.MORPH_RECT, (kx, ky)))
+    boxes = component_boxes(blobs)
+    del blobs
+    max_h = dpi * 0.7
+    raw: list[PxBox] = []
+    for x, y, w, h in boxes:
+        x0, x1 = x + kx // 2, x + w - kx // 2  # undo the smear
+        y0, y1 = y + ky // 2, y + h - ky // 2
+        if x1 - x0 < 2 or y1 - y0 < 2:
+            continue
+        if y1 - y0 > max_h:  # two or more lines fused: split at the projection's gaps
+            sub = free[y0:y1, x0:x1]
+            for a, b in _merge_fragments(_bands(sub.sum(axis=1))):
+                raw.append((x0, y0 + a, x1, y0 + b))
+            continue
+        raw.append((x0, y0, x1, y1))
+    raw.sort(key=lambda b: (b[1], b[0]))
+    return raw
+
+
+@dataclass
+class ProseRow:
+    """One line of text outside the tables: its runs left to right."""
+
+    runs: list[PxBox]
+
+    @property
+    def box(self) -> PxBox:
+        return (min(r[0] for r in self.runs), min(r[1] for r in self.runs),
+                max(r[2] for r in self.runs), max(r[3] for r in self.runs))
+
+    @property
+    def height(self) -> int:
+        return max(r[3] - r[1] for r in self.runs)
+
+
+def _prose_rows(ink: np.ndarray, tables: list[ImageTable], dpi: float, glyph: float) -> list[ProseRow]:
+    """The runs of text outside the tables grouped into lines, top to bottom, each line's runs
+    left to right. Tall runs make the lines (two overlapping by half the lower one's height
+    are one line); a short run joins the line it lies in by half its height: the strokes of
+    三 or 二, which the smear does not join, become part of their heading. A line lower than
+    ``min_h`` is dust or a seal's rim."""
+    min_h = max(_k(dpi, 0.04, 4), int(0.6 * glyph))
+    runs = sorted(_prose_lines(ink, tables, dpi, glyph), key=lambda b: -(b[3] - b[1]))
+    rows: list[list[PxBox]] = []
+    spans: list[list[int]] = []
+    for run in runs:
+        h = run[3] - run[1]
+        best, best_ov = -1, 0.0
+        for i, (a, b) in enumerate(spans):
+            ov = min(b, run[3]) - max(a, run[1])
+            if ov >= 0.5 * min(h, b - a) and ov > best_ov:
+                best, best_ov = i, ov
+        if best < 0:
+            rows.append([run])
+            spans.append([run[1], run[3]])
+        else:
+            rows[best].append(run)
+            spans[best] = [min(spans[best][0], run[1]), max(spans[best][1], run[3])]
+    out = []
+    for runs_, (a, b) in zip(rows, spans):
+        if b - a < min_h:
+            continue
+        # runs stacked in one column (the strokes of 三) are one run, as tall as the line
+        merged: list[list[int]] = []
+        for r in sorted(runs_, key=lambda r: r[0]):
+            if merged and r[0] <= merged[-1][2]:
+                merged[-1][2] = max(merged[-1][2], r[2])
+                merged[-1][1] = min(merged[-1][1], r[1])
+                merged[-1][3] = max(merged[-1][3], r[3])
+            else:
+                merged.append(list(r))
+        merged = _strip_margin_marks(merged)
+        if not merged:
+            continue
+        a, b = min(m[1] for m in merged), max(m[3] for m in merged)
+        if b - a < min_h:
+            continue
+        out.append(ProseRow(runs=[(m[0], a, m[2], b) for m in merged]))
+    out.sort(key=lambda r: (r.box[1], r.box[0]))
+    return out
+
+
+def _strip_margin_marks(runs: list[list[int]]) -> list[list[int]]:
+    """The runs of a line that are text. Dust and paper texture are small runs (under half the
+    line's height, under 0.4 of it wide) standing apart from the glyphs (punctuation is as
+    small but sits next to a glyph, and the smear has usually joined it already). Then a first
+    or last run at most a glyph wide and 1.5 line heights away from the rest is a mark beside
+    the text — dirt, a punch hole, a pen tick. Read, either would become a stray character
+    and hide a heading's number."""
+    if not runs:
+        return []
+    h = max(r[3] - r[1] for r in runs)
+    real = [r for r in runs if r[2] - r[0] >= 0.4 * h or r[3] - r[1] >= 0.5 * h]
+    if not real:
+        return []
+
+    def near_real(r: list[int]) -> bool:
+        return any(max(q[0] - r[2], r[0] - q[2]) <= 0.3 * h for q in real if q is not r)
+
+    runs = [r for r in runs if r in real or near_real(r)]
+    while len(runs) > 1:
+        h = max(r[3] - r[1] for r in runs)
+        k = _mark_at_start(runs, h)
+        if k:
+            del runs[:k]
+            continue
+        k = _mark_at_start([[-r[2], r[1], -r[0], r[3]] for r in reversed(runs)], h)
+        if k:
+            del runs[len(runs) - k :]
+            continue
+        break
+    return runs
+
+
+def _mark_at_start(runs: list[list[int]], h: int) -> int:
+    """How many leading runs make a mark beside the text: together at most ``h`` wide, then a
+    gap of 1.5 ``h`` (a mark may be two or three slivers: a page edge's shadow, a hole's rim)."""
+    for k in range(len(runs) - 1):
+        if runs[k][2] - runs[0][0] > 1.0 * h:
+            return 0
+        if runs[k + 1][0] - runs[k][2] >= 1.5 * h:
+            return k + 1
+    return 0
+
+
+HEADING_START = re.compile(r"^\s*[一二三四五六七八九十—\-－]{1,3}\s*[、.．，,]")
+HEADING = re.compile(r"^\s*(?P<num>[一二三四五六七八九十]{1,3})\s*[、.．]")
+NUMERALS = "一二三四五六七八九十"
+FEE_SECTION = 6  # 六、其他需要报告的事项: the 信息处理费
+TITLE_ROWS = 8  # page 1: at most this many lines above the first heading are read (title, opening)
+SURE_HEADING = 0.3  # a left crop's score from which its heading form ends the title block
+TITLE_SIZE = 0.85  # page 1: lines at least this share of the tallest above the first heading are the title
+HEAD_EMS = 3.2  # the left crop that shows a heading's number (四、), in line heights
+
+
+def _numeral(text: str) -> int | None:
+    m = HEADING.match(text)
+    if not m:
+        return None
+    t = m.group("num")
+    if t == "十":
+        return 10
+    if t.startswith("十"):
+        return 10 + NUMERALS.index(t[1]) + 1
+    if len(t) >= 2 and t[1] == "十":
+        return (NUMERALS.index(t[0]) + 1) * 10 + (NUMERALS.index(t[2]) + 1 if len(t) == 3 else 0)
+    return NUMERALS.index(t[0]) + 1 if len(t) == 1 else None
+
+
+@dataclass
+class DocumentProse:
+    """What the pages read so far tell about the next one: the section its text continues.
+    Kept per engine (one engine per worker, pages read in order); a page number not above the
+    last one seen starts a new document."""
+
+    last_page: int = 0
+    section: int | None = None
+
+
+_CONTEXTS: "weakref.WeakKeyDictionary[object, DocumentProse]" = weakref.WeakKeyDictionary()
+
+
+def _context(engine) -> DocumentProse | None:
+    try:
+        return _CONTEXTS.setdefault(engine, DocumentProse())
+    except TypeError:  # an engine that takes no weak reference: every page on its own
+        return None
+
+
+class ProseReader:
+    """Which text outside the tables is read, and how far.
+
+    ``all``: every line in full, in the page's one batched call.
+    ``needed``: what the pipeline uses from prose. The first pass (batched with the cells) reads
+    only a left crop (``HEAD_EMS`` line heights: 四、) of each line that can start a paragraph
+    (first on the page, indented, after a short line or a gap) — enough to spot a section
+    heading, which the stitcher needs between two parts of a table. The second pass reads in
+    full: the headings; on page 1, the lines above the first heading (title, agency, year;
+    the opening sentence naming the agency); and every line in section 六 (the 信息处理费),
+    carried on to the next pages. Other lines are left unread and out of ``PageContent.lines``
+    (narrative checks, which are information only, then see less prose).
+    """
+
+    def __init__(self, rows: list[ProseRow], gray: np.ndarray, ink: np.ndarray, glyph: float, number: int,
+                 policy: str, context: DocumentProse | None):
+        self.rows = rows
+        self.gray, self.ink, self.glyph = gray, ink, glyph
+        self.number = number
+        self.policy = policy
+        self.context = context
+        if context is not None and number <= context.last_page:
+            context.section = None  # a new document
+        self.section_at_start = context.section if context is not None else None
+        self.full: dict[int, list[int]] = {}  # row index -> positions of its runs' crops
+        self.results: list[Recognition] = []
+        self._probes: list[int] = []
+        self._heads: dict[int, int | None] = {}  # heading line -> its number (None: unreadable)
+        self._probe_text: dict[int, str] = {}  # heading line -> what its left crop read
+        self._opening: list[int] = []  # page 1: lines above the first heading, not the title's
+        self._title: list[int] = []  # page 1: the title's lines
+        self._more: dict[int, list[int]] = {}  # those lines -> positions of their crops (third pass)
+
+    def _row_crops(self, i: int, out: list[np.ndarray]) -> None:
+        self.full[i] = list(range(len(out), len(out) + len(self.rows[i].runs)))
+        out.extend(_crop(self.gray, run, self.glyph, self.ink) for run in self.rows[i].runs)
+
+    def first_pass(self) -> list[np.ndarray]:
+        crops: list[np.ndarray] = []
+        if self.policy == "all":
+            for i in range(len(self.rows)):
+                self._row_crops(i, crops)
+            return crops
+        self._probes = [i for i in self._starts()]
+        for i in self._probes:
+            x0, y0, x1, y1 = self.rows[i].box  # across runs: 一 and 、 may be two
+            crops.append(_crop(self.gray, (x0, y0, min(x1, x0 + int(HEAD_EMS * (y1 - y0))), y1), self.glyph,
+                               self.ink))
+        return crops
+
+    def _starts(self) -> list[int]:
+        """Lines that can start a paragraph (a heading is one)."""
+        rows = self.rows
+        if len(rows) < 4:
+            return list(range(len(rows)))
+        left = float(np.percentile([r.box[0] for r in rows], 20))
+        right = float(np.percentile([r.box[2] for r in rows], 80))
+        out = [0]
+        for i in range(1, len(rows)):
+            b, prev, h = rows[i].box, rows[i - 1].box, rows[i].height
+            # also a short line (a heading is one, even right under a full line with no gap) and
+            # a line under a much lower one (a seal's rim or a rule's remnant is no text line)
+            if (b[0] > left + 0.8 * h or prev[2] < right - 1.5 * h or b[1] - prev[3] > 1.0 * h
+                    or b[2] < right - 1.5 * h or prev[3] - prev[1] < 0.7 * h):
+                out.append(i)
+        return out
+
+    def second_pass(self, first: list[Recognition]) -> list[np.ndarray]:
+        if self.policy == "all":
+            self.results = first
+            self._update_context()
+            return []
+        # headings and their numbers, from the left crops (四、 is all a left crop needs to show)
+        self._heads = {}
+        sure: list[int] = []
+        for i, rec in zip(self._probes, first):
+            text = _normalise(rec.text)
+            if HEADING_START.match(text):
+                self._heads[i] = _numeral(text)
+                self._probe_text[i] = text
+                if rec.score >= SURE_HEADING:
+                    sure.append(i)
+        # the title ends at the first heading read with some confidence: a title line's first
+        # glyphs, barely legible, can look like 一, to a left crop (it is read in full anyway)
+        first_head = min(sure, default=len(self.rows))
+        want: list[int] = []
+        section = self.section_at_start
+        opening = [i for i in range(min(first_head, TITLE_ROWS, len(self.rows)))
+                   if i not in self._heads] if self.number == 1 else []
+        if opening:
+            # the title is in the largest type: read it now, the opening lines only if it
+            # names no agency and year (``third_pass``)
+            tallest = max(self.rows[i].height for i in opening)
+            self._opening = [i for i in opening if self.rows[i].height < TITLE_SIZE * tallest]
+            # (a title line a left crop took for a heading, unsure, is read as one and is the title's)
+            self._title = [i for i in range(min(first_head, TITLE_ROWS, len(self.rows))) if i not in self._opening]
+        for i in range(len(self.rows)):
+            if i in self._heads:
+                want.append(i)
+                section = self._heads[i] if self._heads[i] is not None else section
+            elif i in opening and i not in self._opening:
+                want.append(i)  # the title
+            elif section is not None and section >= FEE_SECTION:
+                want.append(i)  # section 六 (on this page, or carried on from the page before)
+        crops: list[np.ndarray] = []
+        self.full = {}
+        for i in want:
+            self._row_crops(i, crops)
+        return crops
+
+    def finish(self, results: list[Recognition]) -> None:
+        self.results = results
+        self._update_context()
+
+    def third_pass(self) -> list[np.ndarray]:
+        """Page 1's opening lines in body type, when the title lines read do not give the agency
+        and the year (a title in body type, or one naming no agency: the opening sentence
+        does, 现公布朝阳市民政局2023年度…)."""
+        if not self._opening:
+            return []
+        title = "".join(_normalise(self._line(i).text) for i in self._title)
+        m = TITLE.search(re.sub(r"\s+", "", title))
+        if m and clean_agency(m.group("agency")):
+            self._opening = []
+            return []
+        crops: list[np.ndarray] = []
+        self._more = {}
+        for i in self._opening:
+            self._more[i] = list(range(len(crops), len(crops) + len(self.rows[i].runs)))
+            crops.extend(_crop(self.gray, run, self.glyph, self.ink) for run in self.rows[i].runs)
+        return crops
+
+    def finish_third(self, results: list[Recognition]) -> None:
+        base = len(self.results)
+        self.results = list(self.results) + list(results)
+        for i, ks in self._more.items():
+            self.full[i] = [base + k for k in ks]
+
+    def _update_context(self) -> None:
+        if self.context is None:
+            return
+        self.context.last_page = self.number
+        for i in sorted(self.full):
+            if self.policy == "all" or i in self._heads:
+                n = _numeral(_normalise(self._line(i).text))
+                if n is None and self.policy != "all":
+                    n = self._heads[i]
+                if n is not None:
+                    self.context.section = n
+
+    def _line(self, i: int) -> Recognition:
+        return _combine([self.results[k] for k in self.full[i]], False)
+
+    def lines(self) -> list[tuple[ProseRow, Recognition]]:
+        out = []
+        for i in sorted(self.full):
+            rec = self._line(i)
+            if i in self._probe_text:
+                rec = _heading_from_probe(rec, self._probe_text[i])
+            out.append((self.rows[i], rec))
+        return out
+
+
+SEPARATOR_MISREADS = set("1l|Il,，;；:：、.．")
+
+
+def _heading_from_probe(rec: Recognition, probe: str) -> Recognition:
+    """A heading read twice — its left crop (the first pass) and the whole line — where only the
+    left crop shows the heading's form (一、) and the whole line misread or dropped the 、 after
+    the same number (一1总体情况): the number and 、 as the left crop read them. The stitcher
+    needs the form to see a section break between two parts of a table."""
+    m = HEADING.match(probe)
+    text = _normalise(rec.text)
+    if m is None or HEADING.match(text):
+        return rec
+    num = m.group("num")
+    body = text.lstrip()
+    if not body.startswith(num):
+        return rec
+    rest = body[len(num) :]
+    if rest[:1] in SEPARATOR_MISREADS:
+        rest = rest[1:]
+    return Recognition(text=f"{num}、{rest}", score=rec.score, char_scores=rec.char_scores,
+                       alternatives=rec.alternatives, char_alternatives=rec.char_alternatives)

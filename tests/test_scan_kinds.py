@@ -1,0 +1,49 @@
+"""Harder generated scans (issue 13), on seeds the committed samples do not use: each kind of
+``scripts.samplegen.scan.HARD_KINDS`` appears in one of three reports (kinds combined to keep
+the test short). A wrong field must never be ``ok``; most fields must be exact."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from extractor import Extractor
+from helpers_compare import exact_or_flagged
+
+sys.path.insert(0, str(ROOT))
+
+# floors: what the reader reaches today on these seeds, with a margin (issue 13 aims at 99.8 %:
+# faded ink at 150 dpi and fax-like pages still lose cells to review, the honest way)
+COMBOS = (
+    (620, ("faded", "uneven_light", "pen_tick"), 150, 0.85),
+    (621, ("fax", "jpeg_low", "stamp_numbers", "missing_rule"), 200, 0.7),
+    # a photographed page: straightened from its rules; parts of a table on two pages whose
+    # perspective differs may still fail to join (then flagged, never wrong and ok)
+    (622, ("perspective", "curl"), 200, 0.0),
+)
+
+
+@pytest.fixture(scope="module")
+def extractor():
+    return Extractor()
+
+
+@pytest.mark.parametrize("seed,kinds,dpi,min_exact", COMBOS, ids=lambda v: "+".join(v) if isinstance(v, tuple) else str(v))
+def test_harder_scan_kinds_exact_or_flagged(extractor, tmp_path, seed, kinds, dpi, min_exact):
+    from scripts.samplegen.build import write_report, write_scan
+    from scripts.samplegen.content import generate_report
+
+    report = generate_report(seed)
+    report.name = f"hard-{seed}"
+    rendered = write_report(report, tmp_path)
+    scan = write_scan(report, rendered, tmp_path, seed=seed, kinds=kinds, dpi=dpi)
+    truth_doc = json.loads(Path(str(scan).replace(".pdf", ".truth.json")).read_text(encoding="utf-8"))
+    assert set(truth_doc["meta"]["degradations"]) == set(kinds)  # each kind recorded with its parameters
+    result = extractor.extract(scan)
+    right, unflagged = exact_or_flagged(result, truth_doc["fields"])
+    assert unflagged == []
+    assert right / len(truth_doc["fields"]) >= min_exact, f"{right}/{len(truth_doc['fields'])} exact"

@@ -1,0 +1,110 @@
+"""Page preparation for real scans (issue 13), on small synthetic inputs: contrast flattening
+(faded ink, uneven light, shaded cells), straightening (perspective), and the crop
+de-duplication that must never copy one faint digit's reading onto another."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from extractor.ocr.engine import Recognition
+from extractor.ocr.prepare import flatten_contrast, measure_bend, straighten
+from extractor.ocr.scan_page import _finish, recognize_unique
+
+DPI = 200
+
+
+def _table_page(h: int = 1400, w: int = 1000, ink: int = 0, paper: int = 255) -> np.ndarray:
+    img = np.full((h, w), paper, np.uint8)
+    for y in range(200, 1201, 50):
+        cv2.line(img, (100, y), (900, y), ink, 2)
+    for x in range(100, 901, 100):
+        cv2.line(img, (x, 200), (x, 1200), ink, 2)
+    for i, y in enumerate(range(230, 1200, 50)):
+        cv2.putText(img, str(i * 7 % 10), (140, y), cv2.FONT_HERSHEY_SIMPLEX, 0.8, ink, 2)
+    return img
+
+
+def test_faded_ink_on_uneven_paper_is_stretched():
+    printed = _table_page(ink=150, paper=235)
+    ink = printed < 200
+    light = np.linspace(1.0, 0.7, printed.shape[1], dtype=np.float32)[None, :]  # darker to the right
+    page = (printed.astype(np.float32) * light).astype(np.uint8)
+    out = flatten_contrast(page, DPI)
+    assert out.shape == page.shape
+    # paper white across the page, ink dark wherever it is
+    assert np.percentile(out[300:1100, 120:880][~ink[300:1100, 120:880]], 50) >= 245
+    assert np.percentile(out[ink], 50) <= 90
+
+
+def test_shaded_cell_becomes_paper_and_its_text_stays():
+    page = _table_page()
+    page[200:250, 100:900] = np.minimum(page[200:250, 100:900], 190)  # a grey header fill
+    cv2.putText(page, "8", (400, 240), cv2.FONT_HERSHEY_SIMPLEX, 0.8, 20, 2)
+    page[700:] = (page[700:] * 0.6).astype(np.uint8)  # a shadow over the lower half
+    out = flatten_contrast(page, DPI)
+    assert np.median(out[205:215, 500:600]) >= 240  # the fill is gone
+    assert out[215:245, 395:430].min() <= 60  # the 8 is still black
+
+
+def test_even_black_print_is_left_alone():
+    page = _table_page()
+    assert flatten_contrast(page, DPI) is page
+
+
+def _row_spread(img: np.ndarray) -> float:
+    """How far the first row rule's y wanders along it (px)."""
+    binary = (img < 128).astype(np.uint8)
+    ys = []
+    for x in range(150, 850, 50):
+        col = np.flatnonzero(binary[100:330, x])
+        if len(col):
+            ys.append(col[0])
+    return float(max(ys) - min(ys))
+
+
+def test_perspective_is_straightened():
+    page = _table_page()
+    h, w = page.shape
+    src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    dst = np.float32([[20, 25], [w - 10, -5], [w + 15, h - 20], [-10, h + 10]])
+    warped = cv2.warpPerspective(page, cv2.getPerspectiveTransform(src, dst), (w, h), borderValue=255)
+    assert _row_spread(warped) >= 8
+    out, bend = straighten(warped, DPI)
+    assert bend is not None
+    assert _row_spread(out) <= 3
+    # a point of the straightened page maps back near where it was on the warped one
+    x, y = bend.to_source(500, 700)
+    assert abs(x - 500) < 40 and abs(y - 700) < 40
+
+
+def test_straight_page_is_not_touched():
+    page = _table_page()
+    assert measure_bend(page, DPI) is None
+    out, bend = straighten(page, DPI)
+    assert bend is None and out is page
+
+
+class CountingEngine:
+    def __init__(self):
+        self.read = 0
+
+    def recognize(self, crops):
+        self.read += len(crops)
+        return [Recognition(text=str(i), score=1.0) for i in range(len(crops))]
+
+
+def _digit(d: str, grey: int, shift: int = 0) -> np.ndarray:
+    img = np.full((26, 18), 255, np.uint8)
+    cv2.putText(img, d, (2 + shift, 21), cv2.FONT_HERSHEY_SIMPLEX, 0.6, grey, 1)
+    return _finish(img, 24.0)
+
+
+def test_faint_digits_are_not_taken_for_one_another():
+    # 5 6 8 9 printed faint and small: each read on its own; two prints of one digit once
+    crops = [_digit(d, 130) for d in "5689"] + [_digit("6", 130)]
+    engine = CountingEngine()
+    out = recognize_unique(engine, crops)
+    assert engine.read == 4
+    assert len({r.text for r in out[:4]}) == 4
+    assert out[4].text == out[1].text
