@@ -1,4 +1,4 @@
-"""Options the commands share, checked the same way: ``--db`` and ``--dpi``.
+"""Options the commands share, checked the same way: ``--db`` (and ``--dpi``, from ``dpi``).
 
 ``--db``: one default, one environment variable, one check.
 
@@ -36,15 +36,4 @@ def checked_url(db: str) -> str:
     return db
 
 
-def checked_dpi(dpi: int) -> int:
-    """``--dpi`` within ``min_dpi``…``max_dpi`` (``extractor.limits``, 50…1200); else a one-line
-    usage error (exit 2). A page that would still render over ``max_render_pixels`` at a valid
-    dpi is refused by the renderer (``page_too_large``), naming the dpi that fits."""
-    from extractor.limits import current
-
-    lim = current()
-    if not lim.min_dpi <= dpi <= lim.max_dpi:
-        sys.stderr.write(f"govreport: --dpi {dpi} is out of range: use {lim.min_dpi}…{lim.max_dpi} "
-                         f"(scans are usually 200–400 dpi)\n")
-        raise typer.Exit(2)
-    return dpi
+from extractor.commands.dpi import checked_dpi  # noqa: E402,F401 — one place for --dpi's check

@@ -34,7 +34,7 @@ def extract_command(
     Exit codes: 0 extracted; 2 usage; 3 unreadable file; 4 not a report (no table 三).
     """
     from extractor import extract
-    from extractor.commands.db import checked_dpi
+    from extractor.commands.dpi import checked_dpi
     from extractor.limits import safe_reason
     from extractor.render import render_tables, to_csv, to_json
 
