@@ -108,9 +108,13 @@ def test_article_found_inside_chrome_and_script_tables_ignored(tmp_path):
     assert not any("搜索" in p or "网站地图" in p for p in content.paragraphs)
 
 
-def test_table_split_in_two_is_joined(tmp_path):
+@pytest.mark.parametrize("cut_row", [12, 13, 7, 20])
+def test_table_split_in_two_is_joined(tmp_path, cut_row):
     """Table 三 cut into two <table> elements with only blank paragraphs between (a Word export
-    cut at a page break) is read as one table; a heading between two tables keeps them apart."""
+    cut at a page break) is read as one table; a heading between two tables keeps them apart.
+    The cut runs through row-spanning labels (三、本年度办理结果; at 13 also （四）无法提供; at 7
+    （三）不予公开): the rows under the cut are one or two cells short in HTML and must still
+    land under their columns' titles."""
     import re
 
     from extractor import extract
@@ -121,10 +125,10 @@ def test_table_split_in_two_is_joined(tmp_path):
     path = write_html(report, tmp_path, style="plain", encoding="utf-8", seed=0)
     text = path.read_text(encoding="utf-8")
     rows = [m.start() for m in re.finditer(r"<tr>", text)]
-    # cut inside table 三's body: close the table after its 12th body row, open a new one
+    # cut inside table 三's body: close the table after its cut_row-th body row, open a new one
     third = text.index("<table", text.index("三、"))
     body_rows = [r for r in rows if r > text.index("<tbody>", third)]
-    cut = body_rows[12]
+    cut = body_rows[cut_row]
     text = text[:cut] + '</tbody></table>\n<p>&nbsp;</p>\n<table border="1"><tbody>\n' + text[cut:]
     path.write_text(text, encoding="utf-8")
     truth = json.loads(path.with_name(path.stem + ".truth.json").read_text(encoding="utf-8"))["fields"]

@@ -110,17 +110,69 @@ def join_continued(grids: list[Grid], blank_between: list[bool]) -> list[Grid]:
     """Tables split in the source (a Word export cut at a page break, an editor's stray Enter):
     ``grids[i]`` continues ``grids[i - 1]`` when nothing but blank text stands between them
     (``blank_between[i]``) and both have the same number of columns. Rows of the continuation
-    are appended; each cell keeps its own ``SourceRef`` (the source table and row it came from)."""
+    are appended under the part above (``_append_rows``); each cell keeps its own ``SourceRef``
+    (the source table, row and column it came from)."""
     out: list[Grid] = []
     for i, g in enumerate(grids):
         if out and i < len(blank_between) and blank_between[i] and g.n_cols == out[-1].n_cols and g.n_rows:
-            a = out[-1]
-            moved = []
-            for c in g.cells:
-                c.row += a.n_rows
-                moved.append(c)
-            out[-1] = Grid(cells=a.cells + moved, n_rows=a.n_rows + g.n_rows, n_cols=a.n_cols, pages=a.pages,
-                           bbox=a.bbox, col_edges=a.col_edges)
+            out[-1] = _append_rows(out[-1], g)
         else:
             out.append(g)
     return out
+
+
+def _carried_columns(g: Grid) -> dict[int, int]:
+    """Per source row of a continuation: how many leading columns it lacks. A cut through a
+    row-spanning label (三、本年度办理结果 spanning table 三's outcome rows) leaves the rows under
+    the cut one cell short in HTML: the browser lays them out from column 0, so their cells sit
+    one column left of the columns they belong to. A row whose cells (spans counted, rows merged
+    from above within the part included) cover columns ``0..w-1`` with ``w < n_cols`` lacks
+    ``n_cols - w`` leading columns; rows in full width lack none."""
+    covered: dict[int, set[int]] = {}
+    for c in g.cells:
+        for r in range(c.row, min(g.n_rows, c.row + c.row_span)):
+            covered.setdefault(r, set()).update(range(c.col, c.col + c.col_span))
+    short: dict[int, int] = {}
+    for r in range(g.n_rows):
+        cols = covered.get(r, set())
+        w = max(cols) + 1 if cols else 0
+        if cols and len(cols) == w and w < g.n_cols:
+            short[r] = g.n_cols - w
+    return short
+
+
+def _append_rows(a: Grid, g: Grid) -> Grid:
+    """``g``'s rows appended under ``a``. The leading rows of ``g`` that lack leading columns
+    (``_carried_columns``) are rows that cut spanning cells of ``a`` still cover: their cells move
+    right by what they lack, and each of ``a``'s cells covering those columns in its last row is
+    extended down over the rows that lack its columns (so the outcome rows keep their row labels
+    as printed before the cut; the lack may shrink as inner spans end: a cut inside （四）无法提供
+    lacks two columns for its rows, then one). Cells get boxes under ``a`` on the notional page."""
+    short = _carried_columns(g)
+    ending = [c for c in a.cells if c.row + c.row_span == a.n_rows]
+    shift: dict[int, int] = {}
+    prev = a.n_cols
+    for r in range(g.n_rows):
+        lack = short.get(r, 0)
+        carriers = [c for c in ending if c.col < lack]
+        if not lack or lack > prev or sorted(
+                col for c in carriers for col in range(c.col, c.col + c.col_span)) != list(range(lack)):
+            break
+        shift[r], prev = lack, lack
+    for c in ending:
+        rows = sum(1 for k in shift.values() if c.col + c.col_span <= k)
+        if rows:
+            c.row_span += rows
+            c.bbox = BBox(x0=c.bbox.x0, top=c.bbox.top, x1=c.bbox.x1, bottom=c.bbox.bottom + rows * ROW_H)
+    base = a.bbox.bottom if a.bbox is not None else a.n_rows * ROW_H
+    moved = []
+    for c in g.cells:
+        c.col += shift.get(c.row, 0)
+        top = base + c.row * ROW_H
+        c.row += a.n_rows
+        c.bbox = BBox(x0=c.col * COL_W, top=top, x1=(c.col + c.col_span) * COL_W, bottom=top + c.row_span * ROW_H)
+        moved.append(c)
+    bbox = a.bbox.union(BBox(x0=0.0, top=base, x1=a.n_cols * COL_W, bottom=base + g.n_rows * ROW_H)) \
+        if a.bbox is not None else None
+    return Grid(cells=a.cells + moved, n_rows=a.n_rows + g.n_rows, n_cols=a.n_cols, pages=a.pages,
+                bbox=bbox, col_edges=a.col_edges)
