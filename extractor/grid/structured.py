@@ -25,6 +25,8 @@ MAX_SPAN = 1000  # HTML's own cap on colspan; hostile rowspans are cut to the ta
 
 _CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
 _SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
+_LABEL = re.compile(r"[\u4e00-\u9fff]")  # a row label has CJK text; a value cell has none
+_NUMBER = re.compile(r"^[\d.,+\-−%]*\d[\d.,+\-−%]*$")  # a printed count or amount
 _SPACES = re.compile(r"[\s\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff]+")
 
 
@@ -143,11 +145,13 @@ def _carried_columns(g: Grid) -> dict[int, int]:
 
 def _append_rows(a: Grid, g: Grid) -> Grid:
     """``g``'s rows appended under ``a``. The leading rows of ``g`` that lack leading columns
-    (``_carried_columns``) are rows that cut spanning cells of ``a`` still cover: their cells move
+    (``_carried_columns``) are rows that cut spanning labels of ``a`` still cover: their cells move
     right by what they lack, and each of ``a``'s cells covering those columns in its last row is
     extended down over the rows that lack its columns (so the outcome rows keep their row labels
     as printed before the cut; the lack may shrink as inner spans end: a cut inside （四）无法提供
-    lacks two columns for its rows, then one). Cells get boxes under ``a`` on the notional page."""
+    lacks two columns for its rows, then one). Only labels carry (text with CJK characters): a row
+    short of trailing cells under a row of numbers (an editor left out empty ``<td>``s) is not
+    shifted. Cells get boxes under ``a`` on the notional page."""
     short = _carried_columns(g)
     ending = [c for c in a.cells if c.row + c.row_span == a.n_rows]
     shift: dict[int, int] = {}
@@ -155,10 +159,12 @@ def _append_rows(a: Grid, g: Grid) -> Grid:
     for r in range(g.n_rows):
         lack = short.get(r, 0)
         carriers = [c for c in ending if c.col < lack]
-        if not lack or lack > prev or sorted(
+        if not lack or lack > prev or not all(_LABEL.search(c.text) for c in carriers) or sorted(
                 col for c in carriers for col in range(c.col, c.col + c.col_span)) != list(range(lack)):
             break
         shift[r], prev = lack, lack
+    if not _values_left_of_their_columns(a, g, shift):
+        shift = {}
     for c in ending:
         rows = sum(1 for k in shift.values() if c.col + c.col_span <= k)
         if rows:
@@ -176,3 +182,21 @@ def _append_rows(a: Grid, g: Grid) -> Grid:
         if a.bbox is not None else None
     return Grid(cells=a.cells + moved, n_rows=a.n_rows + g.n_rows, n_cols=a.n_cols, pages=a.pages,
                 bbox=bbox, col_edges=a.col_edges)
+
+
+def _values_left_of_their_columns(a: Grid, g: Grid, shift: dict[int, int]) -> bool:
+    """Whether the short rows of ``g`` really lack *leading* cells: unshifted, a number of theirs
+    stands left of the first column where ``a`` prints numbers (in the label columns), and
+    shifted none does. Rows short of *trailing* cells (left-out empty ``<td>``s) have all their
+    numbers under ``a``'s value columns already: no shift. No number to judge by: no shift."""
+    values = [c.col for c in a.cells if _NUMBER.match(c.text)]
+    if not shift or not values:
+        return False
+    first_value = min(values)
+    misplaced = False
+    for r, lack in shift.items():
+        cols = [c.col for c in g.cells if c.row == r and _NUMBER.match(c.text)]
+        if cols and min(cols) + lack < first_value:
+            return False  # still among the labels when shifted: not a cut label
+        misplaced |= bool(cols) and min(cols) < first_value
+    return misplaced
