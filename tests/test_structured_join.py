@@ -72,3 +72,15 @@ def test_not_joined_across_a_heading_or_width():
     c = _grid([[("结转",), ("4",), ("5",)]], 3, table=2, top=200)
     assert len(join_continued([a, b], [False, False])) == 2
     assert len(join_continued([a, c], [False, True])) == 2
+
+
+def test_rows_of_dashes_are_judged_as_values():
+    """A report printing its zeros as — (no digit anywhere under the cut) still moves its rows."""
+    a = _grid([[("项目", 2), ("甲",), ("乙",)],
+               [("三、本年度办理结果", 1, 4), ("（一）予以公开",), ("—",), ("—",)]], 4, table=1, top=0)
+    b = _grid([[("（二）部分公开",), ("—",), ("无",)],
+               [("（七）总计",), ("/",), ("—",)],
+               [("四、结转", 2), ("—",), ("—",)]], 4, table=2, top=100)
+    (joined,) = join_continued([a, b], [False, True])
+    assert [(c.text, c.col) for c in joined.cells if c.row == 2] == [("（二）部分公开", 1), ("—", 2), ("无", 3)]
+    assert _at(joined, "三、本年度办理结果").row_span == 3

@@ -26,7 +26,8 @@ MAX_SPAN = 1000  # HTML's own cap on colspan; hostile rowspans are cut to the ta
 _CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
 _SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
 _LABEL = re.compile(r"[\u4e00-\u9fff]")  # a row label has CJK text; a value cell has none
-_NUMBER = re.compile(r"^[\d.,+\-−%]*\d[\d.,+\-−%]*$")  # a printed count or amount
+# a printed value: a count or amount, or a zero printed as a dash, slash or 无
+_VALUE = re.compile(r"^(?:[\d.,+\-−%]*\d[\d.,+\-−%]*|[-－—–−/／\\]+|无)$")
 _SPACES = re.compile(r"[\s\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff]+")
 
 
@@ -185,17 +186,18 @@ def _append_rows(a: Grid, g: Grid) -> Grid:
 
 
 def _values_left_of_their_columns(a: Grid, g: Grid, shift: dict[int, int]) -> bool:
-    """Whether the short rows of ``g`` really lack *leading* cells: unshifted, a number of theirs
-    stands left of the first column where ``a`` prints numbers (in the label columns), and
-    shifted none does. Rows short of *trailing* cells (left-out empty ``<td>``s) have all their
-    numbers under ``a``'s value columns already: no shift. No number to judge by: no shift."""
-    values = [c.col for c in a.cells if _NUMBER.match(c.text)]
+    """Whether the short rows of ``g`` really lack *leading* cells: unshifted, a value of theirs
+    (``_VALUE``: a number, or a zero printed as —, / or 无) stands left of the first column where
+    ``a`` prints values (in the label columns), and shifted none does. Rows short of *trailing*
+    cells (left-out empty ``<td>``s) have all their values under ``a``'s value columns already:
+    no shift. No value to judge by (all blank): no shift, and mapping reports the rows."""
+    values = [c.col for c in a.cells if _VALUE.match(c.text)]
     if not shift or not values:
         return False
     first_value = min(values)
     misplaced = False
     for r, lack in shift.items():
-        cols = [c.col for c in g.cells if c.row == r and _NUMBER.match(c.text)]
+        cols = [c.col for c in g.cells if c.row == r and _VALUE.match(c.text)]
         if cols and min(cols) + lack < first_value:
             return False  # still among the labels when shifted: not a cut label
         misplaced |= bool(cols) and min(cols) < first_value
