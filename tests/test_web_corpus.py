@@ -1,9 +1,8 @@
 """The two real report pages of ../shared/corpus/web (平潭综合实验区 2019 and 2021), end to end.
 
 ``govreport extract`` on each published page gives every field of its truth file. The 2019 page
-prints the old (2019-format) table 二; its keys (``active.regulations.made`` …) come with
-issue 11 (column mapping by printed title). Until that lands those fields are *pending*: the
-rest of the page's fields must be exact, and a separate test (xfail, not strict) checks them.
+prints the old (2019-format) table 二; its keys (``active.regulations.made`` …, issue 11) are
+read by the columns' printed titles and checked with every other field.
 """
 
 from __future__ import annotations
@@ -30,11 +29,6 @@ def page(name: str) -> Path:
 
 def truth(path: Path) -> dict:
     return json.loads(path.with_name(path.name.replace(".html", ".truth.json")).read_text(encoding="utf-8"))["fields"]
-
-
-def old_table2(key: str) -> bool:
-    """The 2019 page's table 二 (old columns): mapped by printed title only with issue 11."""
-    return key.startswith("active.")
 
 
 def run_extract(path: Path) -> tuple[int, dict, str]:
@@ -68,29 +62,29 @@ def test_pingtan_2021_every_field():
     assert out["fields"]["active.fees.amount"]["value"] == 24252.311082
 
 
-def test_pingtan_2019_fields_outside_old_table2():
+def test_pingtan_2019_every_field():
+    """Every field of the 2019 page's truth file, its old (2019-format) table 二 included: the
+    columns 本年新制作数量 … 对外公开总数量 and 上一年项目数量 · 本年增/减 · 处理决定数量 mapped by
+    their printed titles, 采购总金额 printed in 元 and normalised to 万元; nothing left for review."""
     path = page("pingtan_2019.html")
     rc, out, err = run_extract(path)
     assert rc == 0, err
-    expected = {k: v for k, v in truth(path).items() if not old_table2(k)}
-    assert len(expected) >= 178
+    expected = truth(path)
+    assert len(expected) == 200
     assert wrong(out, expected) == []
+    assert sorted(out["fields"]) == sorted(expected)  # no field the page does not print
+    assert out["status"] == "ok" and out["errors"] == []
+    assert all(f["status"] == "ok" for f in out["fields"].values())
     assert out["report"]["layout"] == "2019"
+    assert out["report"]["layouts"] == {"二": "2019", "三": "2019", "四": "2021"}
+    old2 = {k for k in expected if k.startswith("active.")}
+    assert {"active.regulations.made", "active.normative_documents.public_total", "active.other_services.decisions",
+            "active.fees.change", "active.procurement.items"} <= old2 and len(old2) == 22
+    fee = out["fields"]["active.procurement.amount"]
+    assert fee["unit"] == "元" and fee["raw"] == "75394432.52元" and fee["value"] == 7539.443252
     # （六）其他处理 printed as one row: applications.other.total.*
-    assert out["fields"]["applications.other.total.total"]["value"] == truth(path)["applications.other.total.total"]
+    assert out["fields"]["applications.other.total.total"]["value"] == expected["applications.other.total.total"]
     assert "fees.information_processing" not in out["fields"]  # section 六 states no fee
-
-
-@pytest.mark.xfail(reason="pending issue 11: the 2019 page's old table 二 columns (本年新制作数量 …, 上一年项目数量 …) "
-                          "need the 2019-format keys and mapping by printed column title", strict=False)
-def test_pingtan_2019_old_table2():
-    path = page("pingtan_2019.html")
-    from extractor import extract
-
-    result = extract(path)
-    expected = {k: v for k, v in truth(path).items() if old_table2(k)}
-    bad = [k for k, v in expected.items() if k not in result.fields or as_plain(result.fields[k].value) != v]
-    assert bad == []
 
 
 def test_pingtan_cells_laid_out_with_spans():

@@ -25,6 +25,9 @@ MAX_SPAN = 1000  # HTML's own cap on colspan; hostile rowspans are cut to the ta
 
 _CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
 _SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
+_LABEL = re.compile(r"[\u4e00-\u9fff]")  # a row label has CJK text; a value cell has none
+# a printed value: a count or amount, or a zero printed as a dash, slash or 无
+_VALUE = re.compile(r"^(?:[\d.,+\-−%]*\d[\d.,+\-−%]*|[-－—–−/／\\]+|无)$")
 _SPACES = re.compile(r"[\s\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff]+")
 
 
@@ -110,17 +113,92 @@ def join_continued(grids: list[Grid], blank_between: list[bool]) -> list[Grid]:
     """Tables split in the source (a Word export cut at a page break, an editor's stray Enter):
     ``grids[i]`` continues ``grids[i - 1]`` when nothing but blank text stands between them
     (``blank_between[i]``) and both have the same number of columns. Rows of the continuation
-    are appended; each cell keeps its own ``SourceRef`` (the source table and row it came from)."""
+    are appended under the part above (``_append_rows``); each cell keeps its own ``SourceRef``
+    (the source table, row and column it came from)."""
     out: list[Grid] = []
     for i, g in enumerate(grids):
         if out and i < len(blank_between) and blank_between[i] and g.n_cols == out[-1].n_cols and g.n_rows:
-            a = out[-1]
-            moved = []
-            for c in g.cells:
-                c.row += a.n_rows
-                moved.append(c)
-            out[-1] = Grid(cells=a.cells + moved, n_rows=a.n_rows + g.n_rows, n_cols=a.n_cols, pages=a.pages,
-                           bbox=a.bbox, col_edges=a.col_edges)
+            out[-1] = _append_rows(out[-1], g)
         else:
             out.append(g)
     return out
+
+
+def _carried_columns(g: Grid) -> dict[int, int]:
+    """Per source row of a continuation: how many leading columns it lacks. A cut through a
+    row-spanning label (三、本年度办理结果 spanning table 三's outcome rows) leaves the rows under
+    the cut one cell short in HTML: the browser lays them out from column 0, so their cells sit
+    one column left of the columns they belong to. A row whose cells (spans counted, rows merged
+    from above within the part included) cover columns ``0..w-1`` with ``w < n_cols`` lacks
+    ``n_cols - w`` leading columns; rows in full width lack none."""
+    covered: dict[int, set[int]] = {}
+    for c in g.cells:
+        for r in range(c.row, min(g.n_rows, c.row + c.row_span)):
+            covered.setdefault(r, set()).update(range(c.col, c.col + c.col_span))
+    short: dict[int, int] = {}
+    for r in range(g.n_rows):
+        cols = covered.get(r, set())
+        w = max(cols) + 1 if cols else 0
+        if cols and len(cols) == w and w < g.n_cols:
+            short[r] = g.n_cols - w
+    return short
+
+
+def _append_rows(a: Grid, g: Grid) -> Grid:
+    """``g``'s rows appended under ``a``. The leading rows of ``g`` that lack leading columns
+    (``_carried_columns``) are rows that cut spanning labels of ``a`` still cover: their cells move
+    right by what they lack, and each of ``a``'s cells covering those columns in its last row is
+    extended down over the rows that lack its columns (so the outcome rows keep their row labels
+    as printed before the cut; the lack may shrink as inner spans end: a cut inside （四）无法提供
+    lacks two columns for its rows, then one). Only labels carry (text with CJK characters): a row
+    short of trailing cells under a row of numbers (an editor left out empty ``<td>``s) is not
+    shifted. Cells get boxes under ``a`` on the notional page."""
+    short = _carried_columns(g)
+    ending = [c for c in a.cells if c.row + c.row_span == a.n_rows]
+    shift: dict[int, int] = {}
+    prev = a.n_cols
+    for r in range(g.n_rows):
+        lack = short.get(r, 0)
+        carriers = [c for c in ending if c.col < lack]
+        if not lack or lack > prev or not all(_LABEL.search(c.text) for c in carriers) or sorted(
+                col for c in carriers for col in range(c.col, c.col + c.col_span)) != list(range(lack)):
+            break
+        shift[r], prev = lack, lack
+    if not _values_left_of_their_columns(a, g, shift):
+        shift = {}
+    for c in ending:
+        rows = sum(1 for k in shift.values() if c.col + c.col_span <= k)
+        if rows:
+            c.row_span += rows
+            c.bbox = BBox(x0=c.bbox.x0, top=c.bbox.top, x1=c.bbox.x1, bottom=c.bbox.bottom + rows * ROW_H)
+    base = a.bbox.bottom if a.bbox is not None else a.n_rows * ROW_H
+    moved = []
+    for c in g.cells:
+        c.col += shift.get(c.row, 0)
+        top = base + c.row * ROW_H
+        c.row += a.n_rows
+        c.bbox = BBox(x0=c.col * COL_W, top=top, x1=(c.col + c.col_span) * COL_W, bottom=top + c.row_span * ROW_H)
+        moved.append(c)
+    bbox = a.bbox.union(BBox(x0=0.0, top=base, x1=a.n_cols * COL_W, bottom=base + g.n_rows * ROW_H)) \
+        if a.bbox is not None else None
+    return Grid(cells=a.cells + moved, n_rows=a.n_rows + g.n_rows, n_cols=a.n_cols, pages=a.pages,
+                bbox=bbox, col_edges=a.col_edges)
+
+
+def _values_left_of_their_columns(a: Grid, g: Grid, shift: dict[int, int]) -> bool:
+    """Whether the short rows of ``g`` really lack *leading* cells: unshifted, a value of theirs
+    (``_VALUE``: a number, or a zero printed as —, / or 无) stands left of the first column where
+    ``a`` prints values (in the label columns), and shifted none does. Rows short of *trailing*
+    cells (left-out empty ``<td>``s) have all their values under ``a``'s value columns already:
+    no shift. No value to judge by (all blank): no shift, and mapping reports the rows."""
+    values = [c.col for c in a.cells if _VALUE.match(c.text)]
+    if not shift or not values:
+        return False
+    first_value = min(values)
+    misplaced = False
+    for r, lack in shift.items():
+        cols = [c.col for c in g.cells if c.row == r and _VALUE.match(c.text)]
+        if cols and min(cols) + lack < first_value:
+            return False  # still among the labels when shifted: not a cut label
+        misplaced |= bool(cols) and min(cols) < first_value
+    return misplaced

@@ -18,6 +18,10 @@ Styles (what real portals publish, see ../shared/corpus/web/README.md):
   bytes are in (a site migrated without re-encoding its archive).
 
 Encodings: ``utf-8`` or ``gbk``. The truth is the PDF's (same fields), ``meta.source`` the page.
+
+``split`` cuts table 三 in two ``<table>`` elements at a body row with a blank paragraph between
+(a page pasted from a paginated PDF, an editor's stray Enter): row-spanning labels are cut at the
+break as a browser cuts them, so the rows under the break lack their leading label cells.
 """
 
 from __future__ import annotations
@@ -58,6 +62,17 @@ def _cell_inner(text: str, style: str, vertical: bool, rng: random.Random) -> st
         cut = len(text) // 2
         body = esc(text[:cut]) + "<br>" + esc(text[cut:])
     return body or NBSP
+
+
+def split_spec(spec: TableSpec, at: int) -> tuple[TableSpec, TableSpec]:
+    """``spec`` cut before its row ``at``: cells spanning the cut keep only their rows above it
+    and are not repeated below (the lower part's rows lack them, as a cut page prints them)."""
+    from dataclasses import replace
+
+    upper = [replace(c, rowspan=min(c.rowspan, at - c.row)) for c in spec.cells if c.row < at]
+    lower = [replace(c, row=c.row - at) for c in spec.cells if c.row >= at]
+    return (TableSpec(spec.name, spec.col_widths, at, upper, spec.header_rows),
+            TableSpec(spec.name, spec.col_widths, spec.n_rows - at, lower, 0))
 
 
 def table_html(spec: TableSpec, style: str, rng: random.Random, header_rows: int) -> str:
@@ -115,14 +130,20 @@ def _para(text: str, style: str, heading: bool = False) -> str:
             f"{esc(text)}</span></p>")
 
 
-def article_body(report: Report, style: str, rng: random.Random) -> str:
+def article_body(report: Report, style: str, rng: random.Random, split: int | None = None) -> str:
     specs = dict(zip(("二", "三", "四"), (active_table(report, 480), application_table(report, 480),
                                        litigation_table(report, 480)), strict=True))
     parts: list[str] = [_para(p, style) for p in report.intro]
     for sec, (heading, paras) in report.sections.items():
         parts.append(_para(heading, style, heading=True))
         parts += [_para(p, style) for p in paras]
-        if sec in specs:
+        if sec == "三" and split is not None:
+            spec = specs[sec]
+            upper, lower = split_spec(spec, min(spec.n_rows - 2, spec.header_rows + max(1, split)))
+            parts.append(table_html(upper, style, rng, upper.header_rows))
+            parts.append(f"<p>{NBSP}</p>")
+            parts.append(table_html(lower, style, rng, 0))
+        elif sec in specs:
             parts.append(table_html(specs[sec], style, rng, specs[sec].header_rows))
             if style in ("trs", "mislabelled"):
                 parts.append(f'<p class="MsoNormal">{NBSP}</p>')
@@ -138,10 +159,11 @@ def _chrome_links(rng: random.Random) -> str:
     return "".join(f'<li><a href="/col/{i}/index.html">{m}</a></li>' for i, m in enumerate(MENU))
 
 
-def page_html(report: Report, style: str, charset_label: str | None, rng: random.Random) -> str:
+def page_html(report: Report, style: str, charset_label: str | None, rng: random.Random,
+              split: int | None = None) -> str:
     title = "".join(report.title_lines)
     site = report.agency + "门户网站"
-    body = article_body(report, style, rng)
+    body = article_body(report, style, rng, split)
     if style == "plain":
         return (f"<!DOCTYPE html>\n<html>\n<head>\n<title>{esc(title)}</title>\n</head>\n<body>\n"
                 f'<div class="nav"><ul>{_chrome_links(rng)}</ul></div>\n'
@@ -191,9 +213,10 @@ def page_html(report: Report, style: str, charset_label: str | None, rng: random
 
 
 def write_html(report: Report, outdir: Path, *, style: str, encoding: str, seed: int = 0,
-               name: str | None = None, suffix: str = ".html") -> Path:
+               name: str | None = None, suffix: str = ".html", split: int | None = None) -> Path:
     """``NAME.html`` (``style``, bytes in ``encoding``) + ``NAME.truth.json``; ``suffix`` ``.doc``
-    gives a Word web page named as a Word file, as sites publish them."""
+    gives a Word web page named as a Word file, as sites publish them; ``split``: table 三 cut in
+    two after that many body rows (``split_spec``)."""
     import json
 
     if style not in STYLES or encoding not in ENCODINGS:
@@ -203,12 +226,14 @@ def write_html(report: Report, outdir: Path, *, style: str, encoding: str, seed:
     other = "utf-8" if encoding == "gbk" else "gbk"
     label = {"trs": encoding, "plain": None, "legacy": "gb2312" if encoding == "gbk" else "utf-8",
              "mislabelled": other, "word": "gb2312" if encoding == "gbk" else "utf-8"}[style]
-    text = page_html(report, style, label, rng)
+    text = page_html(report, style, label, rng, split)
     out = outdir / f"{name}{suffix}"
     outdir.mkdir(parents=True, exist_ok=True)
     out.write_bytes(text.encode(encoding, errors="xmlcharrefreplace"))
     truth = truth_dict(report)
     meta = dict(truth["meta"], source=out.name, html_style=style, encoding=encoding, charset_label=label)
+    if split is not None:
+        meta["split_table"] = {"table": "三", "after_body_rows": split}
     meta.pop("tables", None)
     meta.pop("pages", None)
     (outdir / f"{name}.truth.json").write_text(
