@@ -36,6 +36,10 @@ class TextLayer:
     watermark_chars: int = 0
     invisible_chars: int = 0
     glyph_shapes: int = 0
+    # text objects pdfium could not decode (a string shown but no character read: a single glyph of
+    # a non-embedded CID font, as reportlab draws STSong-Light digits). Their ink is on the page and
+    # not in ``chars``: the page must be read by the other reader (``document.read_layer``).
+    unread_text_objects: int = 0
 
 
 LIGHT = 0.65  # a fill this light (0 black – 1 white, every channel) is a watermark's grey
@@ -129,6 +133,9 @@ def from_pdfium(page: pdfium.PdfPage) -> TextLayer:
     light: list[dict] = []
     try:
         layer.chars = _chars(textpage, height, layer, light)
+        layer.unread_text_objects = sum(
+            _unread(obj, textpage) for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_TEXT])
+        )
     finally:
         textpage.close()
     for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE]):
@@ -206,6 +213,20 @@ def _mend_line_boxes(chars: list[dict]) -> list[dict]:
             middle = (ink_top + ink_bottom) / 2
             c["top"], c["bottom"], c["size"] = middle - usual / 2, middle + usual / 2, usual
     return chars
+
+
+def _unread(obj, textpage: pdfium.PdfTextPage) -> int:
+    """1 when pdfium decoded nothing of a text object: its box is a point (no glyph advanced) and its
+    text is empty, though the content stream shows a string there. pdfium's text page then lacks
+    that ink entirely (a lost single digit reads as an empty cell, i.e. a printed 0)."""
+    try:
+        x0, y0, x1, y1 = obj.get_bounds()
+    except Exception:  # noqa: BLE001 — no bounds: nothing drawn
+        return 0
+    if x1 - x0 > 0.01 or y1 - y0 > 0.01:
+        return 0
+    n = raw.FPDFTextObj_GetText(obj.raw, textpage.raw, None, 0)
+    return 1 if n <= 2 else 0  # the terminating NUL only: no character decoded
 
 
 def _invisible(textpage: pdfium.PdfTextPage, index: int) -> bool:
