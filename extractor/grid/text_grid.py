@@ -181,6 +181,103 @@ def _bands(rows: list[_Row]) -> list[tuple[float, float]]:
     return out
 
 
+def _columns_under(k: Chunk, edges: list[float]) -> tuple[int, int] | None:
+    """The grid columns a header chunk stands over: those it overlaps by more than a quarter of
+    the narrower of the two (a title over several columns — 法人或其他组织 — spans them)."""
+    over = [i for i in range(len(edges) - 1)
+            if min(k.x1, edges[i + 1]) - max(k.x0, edges[i]) > 0.25 * min(k.x1 - k.x0, edges[i + 1] - edges[i])]
+    return (over[0], over[-1]) if over else None
+
+
+WRAP_FIT = 1.25  # a title line at most this × its columns' width can wrap on to the line below
+TITLE_GAP = 0.3  # × type size: a header chunk parts here when the two sides stand over different columns
+
+
+def _column_of(x: float, edges: list[float]) -> int:
+    return max(0, min(len(edges) - 2, sum(1 for e in edges[1:-1] if e <= x)))
+
+
+def split_titles(k: Chunk, edges: list[float]) -> list[Chunk]:
+    """A header chunk cut where two titles of neighbouring columns run together on a line (narrow
+    columns leave less than ``text_blocks.GAP`` between them: 结果维 结果纠): at a gap wider than
+    ``TITLE_GAP`` whose two sides sit over different columns. A group title (法人或其他组织) has no
+    such gap inside it and stays whole."""
+    size = max(k.bottom - k.top, 1.0)
+    parts: list[list[dict]] = [[k.chars[0]]] if k.chars else []
+    for prev, ch in zip(k.chars, k.chars[1:]):
+        gap = ch["x0"] - prev["x1"]
+        if gap > TITLE_GAP * size and _column_of((prev["x0"] + prev["x1"]) / 2, edges) != _column_of((ch["x0"] + ch["x1"]) / 2, edges):
+            parts.append([ch])
+        else:
+            parts[-1].append(ch)
+    if len(parts) <= 1:
+        return [k]
+    return [Chunk("".join(c["text"] for c in p), min(c["x0"] for c in p), max(c["x1"] for c in p),
+                  min(c["top"] for c in p), max(c["bottom"] for c in p), p) for p in parts]
+
+
+def _title_above(cells: list[Cell], c0: int, c1: int) -> Cell | None:
+    """The lowest header cell so far over any of columns c0..c1, when it covers exactly them."""
+    over = [c for c in cells if c.col <= c1 and c0 <= c.col + c.col_span - 1]
+    if not over:
+        return None
+    low = max(over, key=lambda c: (c.bbox.bottom, c.row))
+    return low if (low.col, low.col + low.col_span - 1) == (c0, c1) else None
+
+
+def header_cells(header: list[list[Chunk]], edges: list[float], page: int, first_value: int = 0) -> list[Cell]:
+    """The header lines as header rows, one per printed line, each chunk a cell over the columns it
+    stands over (``_columns_under``): the same shape a ruled header gives, so the mapping finds
+    each column's title above it (a title wrapped over two lines is two stacked cells of the
+    same columns, read together by ``titles.stacked_texts``; table 二's 信息内容 row keeps its
+    titles in the row of the label cell). A title line as narrow as its columns (``WRAP_FIT``) takes
+    the fragment under it over the same columns as its next line (商业企 / 业), even with a line of
+    another column's title between; label-column text (信息内容) is never joined so. Lines with no
+    chunk over the grid are left out."""
+    out: list[Cell] = []
+    row = 0
+    for line in sorted(header, key=lambda ln: min(k.top for k in ln)):
+        by_span: dict[tuple[int, int], list[Chunk]] = {}
+        for k in sorted((p for k in line for p in split_titles(k, edges)), key=lambda k: k.x0):
+            span = _columns_under(k, edges)
+            if span is not None:
+                by_span.setdefault(span, []).append(k)
+        if not by_span:
+            continue
+        spans = sorted(by_span)
+        if any(a <= d and c <= b for i, (a, b) in enumerate(spans) for (c, d) in spans[i + 1:]):
+            # titles wider than their columns claim their neighbours': each over the column under its centre
+            merged: dict[tuple[int, int], list[Chunk]] = {}
+            for ks in by_span.values():
+                for k in ks:
+                    c = _column_of(k.xc, edges)
+                    merged.setdefault((c, c), []).append(k)
+            by_span, spans = merged, sorted(merged)
+        if not any(a <= d and c <= b for i, (a, b) in enumerate(spans) for (c, d) in spans[i + 1:]):
+            for (c0, c1), ks in by_span.items():
+                text = "".join(k.text for k in ks)
+                box = BBox(x0=min(k.x0 for k in ks), top=min(k.top for k in ks),
+                           x1=max(k.x1 for k in ks), bottom=max(k.bottom for k in ks))
+                above = _title_above(out, c0, c1)
+                fits = (above is not None and c0 >= first_value
+                        and above.bbox.x1 - above.bbox.x0 <= WRAP_FIT * (edges[c1 + 1] - edges[c0]))
+                if fits and box.top - above.bbox.bottom < 0.8 * (box.bottom - box.top):
+                    # the title's next line (商业企 / 业), a line of another column's title between
+                    above.text += text
+                    above.row_span = row - above.row + 1
+                    above.bbox = BBox(x0=min(above.bbox.x0, box.x0), top=above.bbox.top,
+                                      x1=max(above.bbox.x1, box.x1), bottom=box.bottom)
+                    continue
+                out.append(Cell(row=row, col=c0, col_span=c1 - c0 + 1, page=page, text=text, bbox=box))
+            row += 1
+            continue
+        ks = sorted(line, key=lambda k: k.x0)  # one cell across the grid, as before: no titles to map
+        out.append(Cell(row=row, col=0, col_span=len(edges) - 1, page=page, text="".join(k.text for k in ks),
+                        bbox=BBox(x0=edges[0], top=min(k.top for k in ks), x1=edges[-1], bottom=max(k.bottom for k in ks))))
+        row += 1
+    return out
+
+
 def build_grid(header: list[list[Chunk]], body: list[list[Chunk]], left: float, page: int) -> tuple[Grid, list[dict]] | None:
     """One sub-table's grid and the characters it took, or None when it has no rows of numbers."""
     expected = expected_columns(header, body)
@@ -220,13 +317,12 @@ def build_grid(header: list[list[Chunk]], body: list[list[Chunk]], left: float, 
     cells: list[Cell] = []
     taken: list[dict] = []
     head_top = min((k.top for ln in header for k in ln), default=bands[0][0])
-    header_text = "".join(k.text for ln in header for k in ln)
     row0 = 0
     if header:
-        cells.append(Cell(row=0, col=0, col_span=len(edges) - 1, page=page, text=header_text,
-                          bbox=BBox(x0=edges[0], top=head_top, x1=edges[-1], bottom=bands[0][0])))
+        head_cells = header_cells(header, edges, page, n_label)
+        cells += head_cells
         taken += [c for ln in header for k in ln for c in k.chars]
-        row0 = 1
+        row0 = 1 + max((c.row for c in head_cells), default=-1)
     for r, (t, b) in enumerate(bands):
         for li in range(n_label):
             group = rows[r].labels.get(li, [])
