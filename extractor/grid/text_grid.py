@@ -236,6 +236,9 @@ def header_cells(header: list[list[Chunk]], edges: list[float], page: int, first
     chunk over the grid are left out."""
     out: list[Cell] = []
     row = 0
+    # the first value column's left edge is its numbers' (no neighbour to halve the gap with): widths
+    # are judged against the usual value column's too
+    usual = median([b - a for a, b in zip(edges[first_value:], edges[first_value + 1:])] or [0.0])
     for line in sorted(header, key=lambda ln: min(k.top for k in ln)):
         by_span: dict[tuple[int, int], list[Chunk]] = {}
         for k in sorted((p for k in line for p in split_titles(k, edges)), key=lambda k: k.x0):
@@ -260,7 +263,7 @@ def header_cells(header: list[list[Chunk]], edges: list[float], page: int, first
                            x1=max(k.x1 for k in ks), bottom=max(k.bottom for k in ks))
                 above = _title_above(out, c0, c1)
                 fits = (above is not None and c0 >= first_value
-                        and above.bbox.x1 - above.bbox.x0 <= WRAP_FIT * (edges[c1 + 1] - edges[c0]))
+                        and above.bbox.x1 - above.bbox.x0 <= WRAP_FIT * max(edges[c1 + 1] - edges[c0], usual * (c1 - c0 + 1)))
                 if fits and box.top - above.bbox.bottom < 0.8 * (box.bottom - box.top):
                     # the title's next line (商业企 / 业), a line of another column's title between
                     above.text += text
@@ -276,6 +279,37 @@ def header_cells(header: list[list[Chunk]], edges: list[float], page: int, first
                         bbox=BBox(x0=edges[0], top=min(k.top for k in ks), x1=edges[-1], bottom=max(k.bottom for k in ks))))
         row += 1
     return out
+
+
+def _group_titles() -> set[str]:
+    from models.fields import LITIGATION_GROUPS
+
+    return {g.label for g in LITIGATION_GROUPS} | {g.group for g in LITIGATION_GROUPS if g.group}
+
+
+def widen_group_titles(cells: list[Cell], first: int, n_cols: int) -> None:
+    """Table 四's group titles (行政复议, 行政诉讼, 未经复议直接起诉, 复议后起诉 — the registry's
+    ``LITIGATION_GROUPS``), printed centred over their columns with no rule to bound them, made to
+    span those columns: each grows evenly on both sides, highest line first, while it stays inside
+    the value columns and nests with (or stays clear of) every group title already widened. The
+    mapping then finds each value column's group above it, as in a ruled header."""
+    from extractor.mapping.labels import similarity
+
+    names = _group_titles()
+    groups = sorted((c for c in cells if c.text and max(similarity(c.text, n) for n in names) >= 0.8),
+                    key=lambda c: c.row)
+    done: list[tuple[int, int]] = []
+
+    def clean(a: int, b: int) -> bool:
+        return all(b < x or y < a or (x <= a and b <= y) or (a <= x and y <= b) for x, y in done)
+
+    for c in groups:
+        a, b = c.col, c.col + c.col_span - 1
+        while a - 1 >= first and b + 1 < n_cols and clean(a - 1, b + 1):
+            a, b = a - 1, b + 1
+        if clean(a, b):
+            c.col, c.col_span = a, b - a + 1
+            done.append((a, b))
 
 
 def build_grid(header: list[list[Chunk]], body: list[list[Chunk]], left: float, page: int) -> tuple[Grid, list[dict]] | None:
@@ -320,9 +354,10 @@ def build_grid(header: list[list[Chunk]], body: list[list[Chunk]], left: float, 
     row0 = 0
     if header:
         head_cells = header_cells(header, edges, page, n_label)
+        widen_group_titles(head_cells, n_label, len(edges) - 1)
         cells += head_cells
         taken += [c for ln in header for k in ln for c in k.chars]
-        row0 = 1 + max((c.row for c in head_cells), default=-1)
+        row0 = 1 + max((c.row + c.row_span - 1 for c in head_cells), default=-1)
     for r, (t, b) in enumerate(bands):
         for li in range(n_label):
             group = rows[r].labels.get(li, [])

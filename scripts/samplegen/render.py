@@ -319,6 +319,9 @@ class Layouter:
         return len(self.pages)
 
 
+CID_SAFE = str.maketrans({"\u2212": "-"})  # no glyph in STSong-Light's CMap: drawn as nothing
+
+
 def _emit_reportlab(self, path: Path) -> int:
     """The same pages drawn by reportlab in its STSong-Light CID font (not embedded): solid rules,
     no fills, watermark or glyph variants. Requires reportlab (a dev dependency)."""
@@ -336,7 +339,7 @@ def _emit_reportlab(self, path: Path) -> int:
             c.line(x0, PAGE_H - y0, x1, PAGE_H - y1)
         for x, y, s, _font, size in page.texts:
             c.setFont(font, size)
-            c.drawString(x, PAGE_H - y, s)
+            c.drawString(x, PAGE_H - y, s.translate(CID_SAFE))
         if self.st.page_numbers:
             c.setFont(font, 10.5)
             c.drawCentredString(PAGE_W / 2, self.st.margin_bottom / 2, f"- {i + 1} -")
