@@ -41,7 +41,7 @@ def expected_columns(header: list[list[Chunk]], body: list[list[Chunk]]) -> int 
     (its row labels or header words) 7, table 四 (行政复议 / 复议后起诉) 15, a part of table 二
     as many as its row's columns; None when it is none of them."""
     from extractor.mapping.labels import contains, similarity
-    from models.fields import ACTIVE_ROWS, APPLICANT_COLUMNS, APPLICATION_ROWS, LITIGATION_COLUMNS, LITIGATION_GROUPS
+    from models.fields import APPLICANT_COLUMNS, Layout, active_rows, APPLICATION_ROWS, LITIGATION_COLUMNS, LITIGATION_GROUPS
 
     head = "".join(k.text for ln in header for k in ln)
     if contains(head, "行政复议") or contains(head, "复议后起诉"):
@@ -50,10 +50,12 @@ def expected_columns(header: list[list[Chunk]], body: list[list[Chunk]]) -> int 
     text = head + "".join(firsts)
     if sum(contains(text, w) for w in ("本年新收", "上年结转", "予以公开", "不予公开", "结转下年度", "自然人")) >= 1:
         return len(APPLICANT_COLUMNS)
-    for label in firsts:
-        for row, columns in ACTIVE_ROWS:
-            if similarity(label, row.label) >= 0.8:
-                return len(columns)
+    for label in firsts:  # a part of table 二, in either layout (2019's blocks have more columns)
+        counts = [len(columns) for lay in (Layout.L2021, Layout.L2019) for row, columns in active_rows(lay)
+                  if similarity(label, row.label) >= 0.8]
+        if counts:  # the fewest columns that hold every column of numbers printed
+            found = len(x_components([(k.x0, k.x1) for ln in body for k in ln if k.numeric and k.text != label]))
+            return min((n for n in counts if n >= found), default=max(counts))
         if any(similarity(label, r.label) >= 0.8 for r in APPLICATION_ROWS):
             return len(APPLICANT_COLUMNS)
     return None
@@ -216,6 +218,18 @@ def split_titles(k: Chunk, edges: list[float]) -> list[Chunk]:
                   min(c["top"] for c in p), max(c["bottom"] for c in p), p) for p in parts]
 
 
+def _is_title(text: str) -> bool:
+    """A whole column title of the format (上一年项目数量): a title of its own, never the next line
+    of the title above it (a heading over the block, 第二十条第（八）项)."""
+    from extractor.mapping.active import COLUMNS
+    from extractor.mapping.titles import match_column
+    from models.fields import APPLICANT_COLUMNS, LITIGATION_COLUMNS
+
+    columns = COLUMNS + [("", c) for c in (*APPLICANT_COLUMNS, *LITIGATION_COLUMNS)]
+    key, score, _ = match_column(text, columns)
+    return key is not None and score >= 0.8
+
+
 def _title_above(cells: list[Cell], c0: int, c1: int) -> Cell | None:
     """The lowest header cell so far over any of columns c0..c1, when it covers exactly them."""
     over = [c for c in cells if c.col <= c1 and c0 <= c.col + c.col_span - 1]
@@ -264,7 +278,7 @@ def header_cells(header: list[list[Chunk]], edges: list[float], page: int, first
                 above = _title_above(out, c0, c1)
                 fits = (above is not None and c0 >= first_value
                         and above.bbox.x1 - above.bbox.x0 <= WRAP_FIT * max(edges[c1 + 1] - edges[c0], usual * (c1 - c0 + 1)))
-                if fits and box.top - above.bbox.bottom < 0.8 * (box.bottom - box.top):
+                if fits and box.top - above.bbox.bottom < 0.8 * (box.bottom - box.top) and not _is_title(text):
                     # the title's next line (商业企 / 业), a line of another column's title between
                     above.text += text
                     above.row_span = row - above.row + 1

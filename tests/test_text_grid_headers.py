@@ -1,0 +1,28 @@
+"""Rule-less reports (kinds no_rules, horizontal_only, vertical_only): tables 二 and 四 are read from
+the text's alignment like table 三 — each table 二 block by its own column titles above its rows,
+table 四 by its two-level header (group titles centred over their five columns). Generated inputs
+(scripts/samplegen/wild.py) with truth; a seed not used while building this."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from extractor import extract
+from helpers_compare import exact_or_flagged
+from scripts.samplegen.wild import write_wild
+
+
+@pytest.mark.parametrize("kind", ["no_rules", "horizontal_only", "vertical_only"])
+def test_tables_two_and_four_read_without_rules(kind, tmp_path):
+    pdf = write_wild(kind, 83, tmp_path)
+    truth = json.loads(pdf.with_suffix(".truth.json").read_text(encoding="utf-8"))["fields"]
+    result = extract(pdf)
+    right, unflagged = exact_or_flagged(result, truth)
+    assert unflagged == []
+    for prefix in ("active.", "review.", "litigation_direct.", "litigation_after_review."):
+        keys = [k for k in truth if k.startswith(prefix)]
+        got = [k for k in keys if k in result.fields and result.fields[k].value == truth[k]]
+        assert keys and len(got) == len(keys), (kind, prefix, sorted(set(keys) - set(got)))
+    assert not any("has no column titles above it" in e.message for e in result.errors)
