@@ -122,9 +122,9 @@ def stage_map(run: Run) -> None:
         from extractor.grid.provenance import attach_provenance
 
         attach_provenance(run.result.fields, run.tables)
-    for issue in mapped.issues:
+    for issue in dict.fromkeys(mapped.issues):  # one message per fault (备注 over every block: once)
         run.warn("map", "mapping", issue)
-    for issue in mapped.unmapped:  # printed cells that went nowhere: the document needs a person
+    for issue in dict.fromkeys(mapped.unmapped):  # printed cells that went nowhere: the document needs a person
         run.warn("map", UNMAPPED, issue)
 
 
