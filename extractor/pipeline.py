@@ -107,6 +107,9 @@ def stage_map(run: Run) -> None:
     from extractor.mapping.tables import map_tables
 
     mapped = map_tables(run.tables)
+    if not mapped.found_applications and _reads_as_report(run):
+        _tables_unread(run)
+        return
     if not mapped.found_applications:
         raise NotAReport(
             f"{run.path}: no table 三 (收到和处理政府信息公开申请情况) found on "
@@ -120,10 +123,47 @@ def stage_map(run: Run) -> None:
         from extractor.grid.provenance import attach_provenance
 
         attach_provenance(run.result.fields, run.tables)
-    for issue in mapped.issues:
+    for issue in dict.fromkeys(mapped.issues):  # one message per fault (备注 over every block: once)
         run.warn("map", "mapping", issue)
-    for issue in mapped.unmapped:  # printed cells that went nowhere: the document needs a person
+    for issue in dict.fromkeys(mapped.unmapped):  # printed cells that went nowhere: the document needs a person
         run.warn("map", UNMAPPED, issue)
+
+
+REPORT_HEADINGS = ("收到和处理政府信息公开申请情况", "主动公开政府信息情况")
+
+
+def _reads_as_report(run: Run) -> bool:
+    """The document reads as an annual report though no table 三 was built: its title was read
+    (政府信息公开…年度报告 with an agency or a year), or a page prints table 三's or table 二's
+    heading. A report whose tables' structure was not recognised (outlined glyphs with no rules,
+    read by OCR) is still a report: its tables go to review, it is not refused."""
+    from extractor.mapping.labels import contains
+
+    meta = run.result.report
+    title = "".join((meta.title or "").split())
+    if "政府信息公开" in title and "年度报告" in title and (meta.agency or meta.year):
+        return True
+    return any(contains(line.text, h) for page in run.pages for line in page.lines for h in REPORT_HEADINGS)
+
+
+def _tables_unread(run: Run) -> None:
+    """Every table field of the report's format, each awaiting a person (value None, review). The
+    format cannot come from the tables' titles (none was read): the report year decides (the 2021
+    format from the 2020 reports on), and the document goes to review with the reason."""
+    from extractor.mapping.tables import TABLES, missing_field
+    from models.fields import Layout, TableLayouts, registry
+
+    year = run.result.report.year
+    layout = Layout.L2019 if year is not None and year <= 2019 else Layout.L2021
+    layouts = TableLayouts(active=layout, applications=layout)
+    run.result.report.layout = layout
+    run.result.report.layouts = layouts.by_table()
+    source = next((c.source for g in run.tables for c in g.cells), None)
+    for spec in registry(layouts):
+        if spec.table in TABLES and spec.key not in run.result.fields:
+            run.result.fields[spec.key] = missing_field(spec.key, source) if source else missing_field(spec.key)
+    run.warn("map", UNMAPPED, f"{run.path}: no table 三 (收到和处理政府信息公开申请情况) could be built on "
+             f"{len(run.pages)} page(s) of a document that reads as an annual report; every table field needs review")
 
 
 def stage_prose(run: Run) -> None:

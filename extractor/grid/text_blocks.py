@@ -15,6 +15,7 @@ from statistics import median
 
 import re
 
+from extractor.mapping.change import parse_change
 from extractor.mapping.numbers import looks_numeric
 
 ENUMERATED = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十]+\s*[）)]|\d+\s*[.、．])")
@@ -40,7 +41,8 @@ class Chunk:
 
     @property
     def numeric(self) -> bool:
-        return bool(self.text.strip()) and looks_numeric(self.text)
+        # a count, or table 二's signed change (-3, +2: 本年增/减)
+        return bool(self.text.strip()) and (looks_numeric(self.text) or parse_change(self.text).ok)
 
 
 def chunks_of(line: list[dict]) -> list[Chunk]:

@@ -41,7 +41,7 @@ def expected_columns(header: list[list[Chunk]], body: list[list[Chunk]]) -> int 
     (its row labels or header words) 7, table 四 (行政复议 / 复议后起诉) 15, a part of table 二
     as many as its row's columns; None when it is none of them."""
     from extractor.mapping.labels import contains, similarity
-    from models.fields import ACTIVE_ROWS, APPLICANT_COLUMNS, APPLICATION_ROWS, LITIGATION_COLUMNS, LITIGATION_GROUPS
+    from models.fields import APPLICANT_COLUMNS, Layout, active_rows, APPLICATION_ROWS, LITIGATION_COLUMNS, LITIGATION_GROUPS
 
     head = "".join(k.text for ln in header for k in ln)
     if contains(head, "行政复议") or contains(head, "复议后起诉"):
@@ -50,10 +50,12 @@ def expected_columns(header: list[list[Chunk]], body: list[list[Chunk]]) -> int 
     text = head + "".join(firsts)
     if sum(contains(text, w) for w in ("本年新收", "上年结转", "予以公开", "不予公开", "结转下年度", "自然人")) >= 1:
         return len(APPLICANT_COLUMNS)
-    for label in firsts:
-        for row, columns in ACTIVE_ROWS:
-            if similarity(label, row.label) >= 0.8:
-                return len(columns)
+    for label in firsts:  # a part of table 二, in either layout (2019's blocks have more columns)
+        counts = [len(columns) for lay in (Layout.L2021, Layout.L2019) for row, columns in active_rows(lay)
+                  if similarity(label, row.label) >= 0.8]
+        if counts:  # the fewest columns that hold every column of numbers printed
+            found = len(x_components([(k.x0, k.x1) for ln in body for k in ln if k.numeric and k.text != label]))
+            return min((n for n in counts if n >= found), default=max(counts))
         if any(similarity(label, r.label) >= 0.8 for r in APPLICATION_ROWS):
             return len(APPLICANT_COLUMNS)
     return None
@@ -181,6 +183,149 @@ def _bands(rows: list[_Row]) -> list[tuple[float, float]]:
     return out
 
 
+def _columns_under(k: Chunk, edges: list[float]) -> tuple[int, int] | None:
+    """The grid columns a header chunk stands over: those it overlaps by more than a quarter of
+    the narrower of the two (a title over several columns — 法人或其他组织 — spans them)."""
+    over = [i for i in range(len(edges) - 1)
+            if min(k.x1, edges[i + 1]) - max(k.x0, edges[i]) > 0.25 * min(k.x1 - k.x0, edges[i + 1] - edges[i])]
+    return (over[0], over[-1]) if over else None
+
+
+WRAP_FIT = 1.25  # a title line at most this × its columns' width can wrap on to the line below
+TITLE_GAP = 0.3  # × type size: a header chunk parts here when the two sides stand over different columns
+
+
+def _column_of(x: float, edges: list[float]) -> int:
+    return max(0, min(len(edges) - 2, sum(1 for e in edges[1:-1] if e <= x)))
+
+
+def split_titles(k: Chunk, edges: list[float]) -> list[Chunk]:
+    """A header chunk cut where two titles of neighbouring columns run together on a line (narrow
+    columns leave less than ``text_blocks.GAP`` between them: 结果维 结果纠): at a gap wider than
+    ``TITLE_GAP`` whose two sides sit over different columns. A group title (法人或其他组织) has no
+    such gap inside it and stays whole."""
+    size = max(k.bottom - k.top, 1.0)
+    parts: list[list[dict]] = [[k.chars[0]]] if k.chars else []
+    for prev, ch in zip(k.chars, k.chars[1:]):
+        gap = ch["x0"] - prev["x1"]
+        if gap > TITLE_GAP * size and _column_of((prev["x0"] + prev["x1"]) / 2, edges) != _column_of((ch["x0"] + ch["x1"]) / 2, edges):
+            parts.append([ch])
+        else:
+            parts[-1].append(ch)
+    if len(parts) <= 1:
+        return [k]
+    return [Chunk("".join(c["text"] for c in p), min(c["x0"] for c in p), max(c["x1"] for c in p),
+                  min(c["top"] for c in p), max(c["bottom"] for c in p), p) for p in parts]
+
+
+def _is_title(text: str) -> bool:
+    """A whole column title of the format (上一年项目数量): a title of its own, never the next line
+    of the title above it (a heading over the block, 第二十条第（八）项)."""
+    from extractor.mapping.active import COLUMNS
+    from extractor.mapping.titles import match_column
+    from models.fields import APPLICANT_COLUMNS, LITIGATION_COLUMNS
+
+    columns = COLUMNS + [("", c) for c in (*APPLICANT_COLUMNS, *LITIGATION_COLUMNS)]
+    key, score, _ = match_column(text, columns)
+    return key is not None and score >= 0.8
+
+
+def _title_above(cells: list[Cell], c0: int, c1: int) -> Cell | None:
+    """The lowest header cell so far over any of columns c0..c1, when it covers exactly them."""
+    over = [c for c in cells if c.col <= c1 and c0 <= c.col + c.col_span - 1]
+    if not over:
+        return None
+    low = max(over, key=lambda c: (c.bbox.bottom, c.row))
+    return low if (low.col, low.col + low.col_span - 1) == (c0, c1) else None
+
+
+def header_cells(header: list[list[Chunk]], edges: list[float], page: int, first_value: int = 0) -> list[Cell]:
+    """The header lines as header rows, one per printed line, each chunk a cell over the columns it
+    stands over (``_columns_under``): the same shape a ruled header gives, so the mapping finds
+    each column's title above it (a title wrapped over two lines is two stacked cells of the
+    same columns, read together by ``titles.stacked_texts``; table 二's 信息内容 row keeps its
+    titles in the row of the label cell). A title line as narrow as its columns (``WRAP_FIT``) takes
+    the fragment under it over the same columns as its next line (商业企 / 业), even with a line of
+    another column's title between; label-column text (信息内容) is never joined so. Lines with no
+    chunk over the grid are left out."""
+    out: list[Cell] = []
+    row = 0
+    # the first value column's left edge is its numbers' (no neighbour to halve the gap with): widths
+    # are judged against the usual value column's too
+    usual = median([b - a for a, b in zip(edges[first_value:], edges[first_value + 1:])] or [0.0])
+    for line in sorted(header, key=lambda ln: min(k.top for k in ln)):
+        by_span: dict[tuple[int, int], list[Chunk]] = {}
+        for k in sorted((p for k in line for p in split_titles(k, edges)), key=lambda k: k.x0):
+            span = _columns_under(k, edges)
+            if span is not None:
+                by_span.setdefault(span, []).append(k)
+        if not by_span:
+            continue
+        spans = sorted(by_span)
+        if any(a <= d and c <= b for i, (a, b) in enumerate(spans) for (c, d) in spans[i + 1:]):
+            # titles wider than their columns claim their neighbours': each over the column under its centre
+            merged: dict[tuple[int, int], list[Chunk]] = {}
+            for ks in by_span.values():
+                for k in ks:
+                    c = _column_of(k.xc, edges)
+                    merged.setdefault((c, c), []).append(k)
+            by_span, spans = merged, sorted(merged)
+        if not any(a <= d and c <= b for i, (a, b) in enumerate(spans) for (c, d) in spans[i + 1:]):
+            for (c0, c1), ks in by_span.items():
+                text = "".join(k.text for k in ks)
+                box = BBox(x0=min(k.x0 for k in ks), top=min(k.top for k in ks),
+                           x1=max(k.x1 for k in ks), bottom=max(k.bottom for k in ks))
+                above = _title_above(out, c0, c1)
+                fits = (above is not None and c0 >= first_value
+                        and above.bbox.x1 - above.bbox.x0 <= WRAP_FIT * max(edges[c1 + 1] - edges[c0], usual * (c1 - c0 + 1)))
+                if fits and box.top - above.bbox.bottom < 0.8 * (box.bottom - box.top) and not _is_title(text):
+                    # the title's next line (商业企 / 业), a line of another column's title between
+                    above.text += text
+                    above.row_span = row - above.row + 1
+                    above.bbox = BBox(x0=min(above.bbox.x0, box.x0), top=above.bbox.top,
+                                      x1=max(above.bbox.x1, box.x1), bottom=box.bottom)
+                    continue
+                out.append(Cell(row=row, col=c0, col_span=c1 - c0 + 1, page=page, text=text, bbox=box))
+            row += 1
+            continue
+        ks = sorted(line, key=lambda k: k.x0)  # one cell across the grid, as before: no titles to map
+        out.append(Cell(row=row, col=0, col_span=len(edges) - 1, page=page, text="".join(k.text for k in ks),
+                        bbox=BBox(x0=edges[0], top=min(k.top for k in ks), x1=edges[-1], bottom=max(k.bottom for k in ks))))
+        row += 1
+    return out
+
+
+def _group_titles() -> set[str]:
+    from models.fields import LITIGATION_GROUPS
+
+    return {g.label for g in LITIGATION_GROUPS} | {g.group for g in LITIGATION_GROUPS if g.group}
+
+
+def widen_group_titles(cells: list[Cell], first: int, n_cols: int) -> None:
+    """Table 四's group titles (行政复议, 行政诉讼, 未经复议直接起诉, 复议后起诉 — the registry's
+    ``LITIGATION_GROUPS``), printed centred over their columns with no rule to bound them, made to
+    span those columns: each grows evenly on both sides, highest line first, while it stays inside
+    the value columns and nests with (or stays clear of) every group title already widened. The
+    mapping then finds each value column's group above it, as in a ruled header."""
+    from extractor.mapping.labels import similarity
+
+    names = _group_titles()
+    groups = sorted((c for c in cells if c.text and max(similarity(c.text, n) for n in names) >= 0.8),
+                    key=lambda c: c.row)
+    done: list[tuple[int, int]] = []
+
+    def clean(a: int, b: int) -> bool:
+        return all(b < x or y < a or (x <= a and b <= y) or (a <= x and y <= b) for x, y in done)
+
+    for c in groups:
+        a, b = c.col, c.col + c.col_span - 1
+        while a - 1 >= first and b + 1 < n_cols and clean(a - 1, b + 1):
+            a, b = a - 1, b + 1
+        if clean(a, b):
+            c.col, c.col_span = a, b - a + 1
+            done.append((a, b))
+
+
 def build_grid(header: list[list[Chunk]], body: list[list[Chunk]], left: float, page: int) -> tuple[Grid, list[dict]] | None:
     """One sub-table's grid and the characters it took, or None when it has no rows of numbers."""
     expected = expected_columns(header, body)
@@ -220,13 +365,13 @@ def build_grid(header: list[list[Chunk]], body: list[list[Chunk]], left: float, 
     cells: list[Cell] = []
     taken: list[dict] = []
     head_top = min((k.top for ln in header for k in ln), default=bands[0][0])
-    header_text = "".join(k.text for ln in header for k in ln)
     row0 = 0
     if header:
-        cells.append(Cell(row=0, col=0, col_span=len(edges) - 1, page=page, text=header_text,
-                          bbox=BBox(x0=edges[0], top=head_top, x1=edges[-1], bottom=bands[0][0])))
+        head_cells = header_cells(header, edges, page, n_label)
+        widen_group_titles(head_cells, n_label, len(edges) - 1)
+        cells += head_cells
         taken += [c for ln in header for k in ln for c in k.chars]
-        row0 = 1
+        row0 = 1 + max((c.row + c.row_span - 1 for c in head_cells), default=-1)
     for r, (t, b) in enumerate(bands):
         for li in range(n_label):
             group = rows[r].labels.get(li, [])

@@ -223,7 +223,11 @@ def _open_pdf(path: Path, size: int) -> DocumentSource:
         def read_layer(i: int = i) -> TextLayer:
             page = pdoc[i]
             if pdfium_compatible(page):
-                return from_pdfium(page)
+                layer = from_pdfium(page)
+                # text pdfium shows but could not decode (its ink would read as empty cells, i.e.
+                # printed zeros): pdfminer reads those fonts; take its reading of the page
+                if not layer.unread_text_objects or plumber_pages[i] is None:
+                    return layer
             if plumber_pages[i] is None:
                 raise UnreadableFile(f"{path}: page {i + 1} cannot be read", code="corrupt_pdf")
             return from_plumber(plumber_pages[i])

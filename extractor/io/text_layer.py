@@ -36,6 +36,11 @@ class TextLayer:
     watermark_chars: int = 0
     invisible_chars: int = 0
     glyph_shapes: int = 0
+    # text objects pdfium could not decode (a string shown but no character read: a single glyph of
+    # a non-embedded CID font, as reportlab draws STSong-Light digits). Their ink is on the page and
+    # not in ``chars``: the page must be read by the other reader (``document.read_layer``).
+    unread_text_objects: int = 0
+    unread_points: list[tuple[float, float]] = field(default_factory=list)  # (x, top) of each, points
 
 
 LIGHT = 0.65  # a fill this light (0 black – 1 white, every channel) is a watermark's grey
@@ -129,6 +134,11 @@ def from_pdfium(page: pdfium.PdfPage) -> TextLayer:
     light: list[dict] = []
     try:
         layer.chars = _chars(textpage, height, layer, light)
+        for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_TEXT]):
+            point = _unread(obj, textpage)
+            if point is not None:
+                layer.unread_points.append((point[0], height - point[1]))
+        layer.unread_text_objects = len(layer.unread_points)
     finally:
         textpage.close()
     for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE]):
@@ -206,6 +216,20 @@ def _mend_line_boxes(chars: list[dict]) -> list[dict]:
             middle = (ink_top + ink_bottom) / 2
             c["top"], c["bottom"], c["size"] = middle - usual / 2, middle + usual / 2, usual
     return chars
+
+
+def _unread(obj, textpage: pdfium.PdfTextPage) -> tuple[float, float] | None:
+    """The object's origin (x, y up, points) when pdfium decoded nothing of a text object: its box is a point (no glyph advanced) and its
+    text is empty, though the content stream shows a string there. pdfium's text page then lacks
+    that ink entirely (a lost single digit reads as an empty cell, i.e. a printed 0)."""
+    try:
+        x0, y0, x1, y1 = obj.get_bounds()
+    except Exception:  # noqa: BLE001 — no bounds: nothing drawn
+        return None
+    if x1 - x0 > 0.01 or y1 - y0 > 0.01:
+        return None
+    n = raw.FPDFTextObj_GetText(obj.raw, textpage.raw, None, 0)
+    return (x0, y0) if n <= 2 else None  # the terminating NUL only: no character decoded
 
 
 def _invisible(textpage: pdfium.PdfTextPage, index: int) -> bool:

@@ -119,6 +119,7 @@ def read_text_page(page: PageSource, settings: Settings) -> PageContent:
             priors.append(INFERRED_FRAME if _on_frame(grid, inferred) else 1.0)
     open_rows: set[int] = set()
     loose = fill_grids(grids, chars, priors, open_rows)
+    mark_unread(grids, getattr(layer, "unread_points", []))
     if open_rows:  # rules between columns only: the cells hold whole columns; read by alignment
         loose += [ch for gi in open_rows for ch in _grid_chars(grids[gi], chars)]
         grids = [g for gi, g in enumerate(grids) if gi not in open_rows]
@@ -172,6 +173,21 @@ def stacked_numbers(lines: list[list[dict]]) -> bool:
     alone = sum(1 for ks in chunked if len(ks) == 1 and ks[0].numeric)
     apart = sum(1 for ks in chunked if any(k.numeric for k in ks))
     return (alone >= 1 and len(lines) >= 2) or apart >= 2
+
+
+UNREAD_CONFIDENCE = 0.0  # an empty cell over text the reader could not decode: not known to be empty
+
+
+def mark_unread(grids: list[Grid], points: list[tuple[float, float]], pad: float = 2.0) -> None:
+    """Cells that hold a text object no reader decoded (``TextLayer.unread_points``, (x, top) in
+    points) are not positively empty: their confidence drops to ``UNREAD_CONFIDENCE`` so that an
+    empty reading is never taken for a printed zero (mapping: ``numbers.EMPTY_SURE``)."""
+    for x, top in points:
+        for grid in grids:
+            for cell in grid.cells:
+                b = cell.bbox
+                if b.x0 - pad <= x <= b.x1 + pad and b.top - pad <= top <= b.bottom + pad:
+                    cell.confidence = min(cell.confidence, UNREAD_CONFIDENCE)
 
 
 def fill_grids(grids: list[Grid], chars: list[dict], priors: list[float] | None = None,

@@ -95,8 +95,24 @@ def title_lines(page: PageContent, limit: int = 8) -> list[TextLine]:
         return []
     biggest = max(ln.size for ln in head)
     if biggest <= 0:  # OCR lines carry a height instead of a size: use the first lines
-        return head[:3]
-    return [ln for ln in head if ln.size >= 0.85 * biggest]
+        return _title_only(head[:3])
+    return _title_only([ln for ln in head if ln.size >= 0.85 * biggest])
+
+
+HEADING = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.．]")  # 一、总体情况: the body has begun
+
+
+def _title_only(lines: list[TextLine]) -> list[TextLine]:
+    """The title lines up to the one that ends in 报告 (its last), never a heading (一、总体情况)
+    printed in the same type as the title."""
+    out: list[TextLine] = []
+    for ln in lines:
+        if out and HEADING.match(ln.text):
+            break
+        out.append(ln)
+        if normalize_text(ln.text).endswith("报告"):
+            break
+    return out
 
 
 def find_title(pages: list[PageContent]) -> Title:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from extractor.mapping.change import parse_amount, parse_change, unit_in_title
 from extractor.mapping.labels import contains, similarity
-from extractor.mapping.numbers import looks_numeric, parse_number
+from extractor.mapping.numbers import looks_numeric, parse_number, unsure_empty
 from extractor.mapping.titles import POSITIVE, Title, match_column, titles_over_x
 from models.extraction import Field, FieldStatus
 from models.fields import ColumnSpec, Layout, RowSpec, ValueType, active_rows, field_map
@@ -216,6 +216,6 @@ def _make_field(key: str, cell: Cell, title: Title, score: float) -> Field:
     return Field(
         key=key, value=value, raw=cell.text, confidence=cell.confidence if ok else 0.0, page=cell.page,
         bbox=cell.bbox, bbox_px=cell.bbox_px, dpi=cell.dpi, source=cell.source,
-        status=FieldStatus.OK if ok and positive else FieldStatus.REVIEW,
+        status=FieldStatus.OK if ok and positive and not unsure_empty(cell.text, cell.confidence) else FieldStatus.REVIEW,
         alternatives=list(cell.alternatives), char_scores=list(cell.char_scores), evidence=ev, unit=unit,
     )

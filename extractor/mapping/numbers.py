@@ -184,3 +184,14 @@ def parse_number(text: str, type_: ValueType = ValueType.INT, *, key: str | None
 def looks_numeric(text: str) -> bool:
     """Could this cell be a value cell (a number or a printed zero, in range or not)?"""
     return parse_number(text, ValueType.DECIMAL).value is not None
+
+
+EMPTY_SURE = 0.5  # an empty cell is a printed zero only when its reader is this sure it is empty
+
+
+def unsure_empty(text: str, confidence: float) -> bool:
+    """An empty cell whose emptiness is not positive: ink there was not read (a text object the
+    text layer could not decode, OCR ink thrown away). Such a cell is never a confident 0: the
+    field goes to review. ``confidence`` is the cell's (0–1; for an empty cell, how sure its reader
+    is that nothing is printed)."""
+    return not (text or "").strip() and confidence < EMPTY_SURE

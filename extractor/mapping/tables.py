@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from extractor.mapping.active import map_active
 from extractor.mapping.labels import contains, similarity
-from extractor.mapping.numbers import looks_numeric, parse_number
+from extractor.mapping.numbers import looks_numeric, parse_number, unsure_empty
 from extractor.mapping.titles import POSITIVE, Title, ancestors, best_title, match_column
 from models.extraction import Field, FieldStatus, Source
 from models.fields import (
@@ -308,7 +308,7 @@ def make_field(
     positively matched (``titles.POSITIVE``); otherwise ``review``."""
     parsed = parse_number(cell.text, type_)
     positive = label_score >= POSITIVE and column_score >= POSITIVE
-    status = FieldStatus.OK if parsed.ok and positive else FieldStatus.REVIEW
+    status = FieldStatus.OK if parsed.ok and positive and not unsure_empty(cell.text, cell.confidence) else FieldStatus.REVIEW
     return Field(
         key=key,
         value=parsed.value,

@@ -92,6 +92,10 @@ class Style:
     prose_scale: float = 1.0  # how much prose (number of sentences)
     litigation_header: int = 0  # variant of table 四's header
     label_align: str = "left"  # left / center for row labels
+    active_label_in_header: bool = False  # table 二: the block label (第二十条第（一）项) printed in the
+    # column-title row's first cell, no heading row of its own and no 信息内容
+    backend: str = "fpdf"  # fpdf (embedded TrueType subsets); reportlab_cid: every text in reportlab's
+    # STSong-Light CID font, not embedded (pdfium decodes no single-glyph text object of it)
 
 
 @dataclass

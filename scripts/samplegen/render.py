@@ -289,6 +289,8 @@ class Layouter:
         self.closing()
 
     def emit(self, path: Path) -> int:
+        if self.st.backend == "reportlab_cid":
+            return self.emit_reportlab(path)
         pdf = self.pdf
         lw = self.st.rule_width
         for i, page in enumerate(self.pages):
@@ -315,6 +317,38 @@ class Layouter:
         path.parent.mkdir(parents=True, exist_ok=True)
         pdf.output(str(path))
         return len(self.pages)
+
+
+CID_SAFE = str.maketrans({"\u2212": "-"})  # no glyph in STSong-Light's CMap: drawn as nothing
+
+
+def _emit_reportlab(self, path: Path) -> int:
+    """The same pages drawn by reportlab in its STSong-Light CID font (not embedded): solid rules,
+    no fills, watermark or glyph variants. Requires reportlab (a dev dependency)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    font = "STSong-Light"
+    pdfmetrics.registerFont(UnicodeCIDFont(font))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    c = canvas.Canvas(str(path), pagesize=(PAGE_W, PAGE_H), invariant=1)
+    for i, page in enumerate(self.pages):
+        c.setLineWidth(self.st.rule_width)
+        for x0, y0, x1, y1 in sorted(page.segments):
+            c.line(x0, PAGE_H - y0, x1, PAGE_H - y1)
+        for x, y, s, _font, size in page.texts:
+            c.setFont(font, size)
+            c.drawString(x, PAGE_H - y, s.translate(CID_SAFE))
+        if self.st.page_numbers:
+            c.setFont(font, 10.5)
+            c.drawCentredString(PAGE_W / 2, self.st.margin_bottom / 2, f"- {i + 1} -")
+        c.showPage()
+    c.save()
+    return len(self.pages)
+
+
+Layouter.emit_reportlab = _emit_reportlab
 
 
 def draw_rule(pdf: FPDF, kind: str, lw: float, x0: float, y0: float, x1: float, y1: float) -> None:

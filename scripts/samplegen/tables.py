@@ -68,9 +68,12 @@ def active_table(report: Report, width: float) -> TableSpec:
         members = rows[start : start + length]
         cols = members[0][1]
         spans = [1] * (len(cols) - 1) + [3 - (len(cols) - 1)]
-        cells.append(TCell(row, 0, style_label(str(group), st), colspan=4, shade=st.shade_headers))
-        row += 1
-        cells.append(TCell(row, 0, CONTENT_HEADER))
+        if st.active_label_in_header:  # 第二十条第（一）项 | 本年新制作数量 | …: one row
+            cells.append(TCell(row, 0, style_label(str(group), st)))
+        else:
+            cells.append(TCell(row, 0, style_label(str(group), st), colspan=4, shade=st.shade_headers))
+            row += 1
+            cells.append(TCell(row, 0, CONTENT_HEADER))
         at = 1
         for col, span in zip(cols, spans):
             title = report.active_titles.get(col.key, col.label)

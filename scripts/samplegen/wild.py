@@ -17,6 +17,8 @@ Ghostscript pass. ``wild_report(kind, seed)`` makes one report of a kind with it
 | title_year_first / title_kangxi / title_fullwidth / title_no_year | title forms |
 | kangxi_text | every ideograph with a Kangxi-radical twin printed as the radical, tables included |
 | outlines | glyphs as vector outlines (``gs -dNoOutputFonts``): no text layer, needs OCR |
+| reportlab_cid | drawn by reportlab in STSong-Light (CID, not embedded: pdfium reads no lone
+  glyph of it); a 2019 table 二 with each block label in its column-title row |
 """
 
 from __future__ import annotations
@@ -46,6 +48,9 @@ KINDS: dict[str, dict[str, Any]] = {
     "title_fullwidth": dict(title_glyphs="fullwidth"),
     "title_no_year": dict(title_order="noyear"),
     "outlines": dict(),
+    # reportlab's non-embedded STSong-Light CID font, a 2019 table 二 whose block labels sit in the
+    # column-title rows (第二十条第（一）项 | 本年新制作数量 | …)
+    "reportlab_cid": dict(backend="reportlab_cid", active_label_in_header=True, active_layout="2019"),
 }
 SPLIT_SUFFIX = "#split"
 

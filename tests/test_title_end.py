@@ -1,0 +1,26 @@
+"""The title ends at its 报告 line: a heading printed in the title's type (OCR lines carry no size,
+body-type titles) is not part of it."""
+
+from __future__ import annotations
+
+from extractor.layout.title import find_title
+from models.extraction import BBox
+from models.page import PageContent, PageKind, TextLine
+
+
+def _page(texts: list[str], size: float) -> PageContent:
+    lines = [TextLine(text=t, bbox=BBox(x0=72, top=72 + 20 * i, x1=500, bottom=88 + 20 * i), page=1, size=size)
+             for i, t in enumerate(texts)]
+    return PageContent(number=1, width=595, height=842, kind=PageKind.TEXT, lines=lines)
+
+
+def test_heading_in_title_type_is_not_title():
+    for size in (0.0, 12.0):  # OCR (no size) and a text layer in one type size
+        title = find_title([_page(["南湖区自然资源和规划局2023年政府信息公开工作年度", "报告", "一、总体情况", "本年度……"], size)])
+        assert title.text == "南湖区自然资源和规划局2023年政府信息公开工作年度报告"
+        assert title.agency == "南湖区自然资源和规划局" and title.year == 2023
+
+
+def test_two_line_title_kept_whole():
+    title = find_title([_page(["洪泽区人民政府", "2023年政府信息公开工作年度报告", "一、总体情况"], 18.0)])
+    assert title.text == "洪泽区人民政府2023年政府信息公开工作年度报告"
