@@ -76,3 +76,14 @@ def test_a_title_spanning_header_rows_beside_a_merged_header_is_left_alone():
     _digit(ink, 225, 10, 30)
     _digit(ink, 225, 50, 70)
     assert split_by_labels(table, ink, DPI) == 0
+
+
+def test_a_header_title_beside_a_sub_title_row_is_not_cut():
+    # 总计 spans two header rows; left of it the second header row (商业企业 …) starts at the
+    # value columns, beside a merged note: that line is no label's
+    parts = [_cell(0, 0, rows=2), _cell(2, 0), _cell(0, 1), _cell(1, 1), _cell(2, 1), _cell(0, 2, rows=2), _cell(2, 2)]
+    table = _table(parts)
+    ink = np.zeros((130, 330), np.uint8)
+    _digit(ink, 285, 10, 30)
+    _digit(ink, 285, 50, 70)
+    assert split_by_labels(table, ink, DPI) == 0

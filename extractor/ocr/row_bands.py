@@ -11,9 +11,10 @@ crosses), into one cell per row band, each with ``DOUBT`` structure: a value who
 from the labels, against the rules, goes to review (``extractor.validate.stage``), never ``ok``.
 
 The row's label is the evidence: a line only the label side has is cut only where a single-row
-label cell starts at it, left of the cell, in the same table. Header titles spanning rows (自然人
-over two header rows) have a merged header cell at their left, which starts above, so they are
-left as they are.
+cell left of the cell starts and ends at it and the row's first cell stands on the label side
+(no further right than most rows start). Header titles spanning rows (自然人, 总计 over two header
+rows) stand beside a header row that starts far right (商业企业 … under 法人或其他组织, the
+left side one merged note), so they are left as they are.
 
 Input: an ``ImageTable`` and the page's text ink (uint8, 255 = ink, rules removed). Changes the
 table in place.
@@ -31,13 +32,30 @@ DOUBT = 0.3  # structure of a cell cut at a row line its labels have and its rul
 CLEAR_INCHES = 0.012  # half-height of the ink-free band a cut needs at the row line
 
 
-def _label_lines(grid, cell: Cell) -> list[int]:
-    """Inner row lines of ``cell`` at which a single-row cell left of it starts and one ends."""
+def _label_lines(grid, cell: Cell, label_col: float) -> list[int]:
+    """Inner row lines of ``cell`` at which a single-row cell left of it starts and ends, where
+    the row's first cell stands on the label side (no further right than ``label_col``)."""
     inner = range(cell.row + 1, cell.row + cell.row_span)
     left = [c for c in grid.cells if c.col + c.col_span <= cell.col and c.row_span == 1]
     starts = {c.row for c in left}
     ends = {c.row + 1 for c in left}
-    return [r for r in inner if r in starts and r in ends]
+    first = _first_cols(grid)
+    return [r for r in inner if r in starts and r in ends and first.get(r, grid.n_cols) <= label_col]
+
+
+def _first_cols(grid) -> dict[int, int]:
+    """Per row, the column of the leftmost cell starting in it."""
+    out: dict[int, int] = {}
+    for c in grid.cells:
+        out[c.row] = min(out.get(c.row, c.col), c.col)
+    return out
+
+
+def _label_col(grid) -> float:
+    """Where rows start on the label side: the median of each row's first column. A header's
+    second row (商业企业 … under 法人或其他组织) starts far right of it, beside a merged header."""
+    first = sorted(_first_cols(grid).values())
+    return float(first[len(first) // 2]) if first else 0.0
 
 
 def _clear_at(ink: np.ndarray, box, ys: list[float], dpi: float) -> bool:
@@ -67,8 +85,9 @@ def split_by_labels(table: ImageTable, ink: np.ndarray, dpi: float) -> int:
     cells: list[Cell] = []
     boxes = []
     cut = 0
+    label_col = _label_col(grid)
     for cell, box in zip(grid.cells, table.boxes):
-        lines = _label_lines(grid, cell) if cell.row_span > 1 and cell.col_span == 1 and cell.col > 0 else []
+        lines = _label_lines(grid, cell, label_col) if cell.row_span > 1 and cell.col_span == 1 and cell.col > 0 else []
         if not lines or not _clear_at(ink, box, [table.rows[r] for r in lines], dpi):
             cells.append(cell)
             boxes.append(box)
