@@ -269,7 +269,9 @@ def _own_edges(grid: Grid, frame: _Frame) -> list[float] | None:
     if not _scanned(grid):
         return None
     edges = frame.col_edges(grid)
-    return edges if len(edges) == grid.n_cols + 1 else None
+    if len(edges) != grid.n_cols + 1 or any(c.col + c.col_span >= len(edges) for c in grid.cells):
+        return None
+    return edges
 
 
 def _first_value_col(grid: Grid) -> int:
