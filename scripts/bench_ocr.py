@@ -286,7 +286,7 @@ def files_markdown(results: list[dict], n_files: int) -> str:
 
 
 KIND_SETS = ("none", "perspective", "curl", "uneven_light", "faded", "fax", "jpeg_low", "stamp_numbers",
-             "pen_tick", "missing_rule", "dpi150")
+             "pen_tick", "missing_rule", "doubled_rule", "faint_rule", "missing_hrule", "perspective+curl", "dpi150")
 
 
 def _kinds_worker(kinds: list[str], seeds: list[int], threads: int, folder: str, q) -> None:

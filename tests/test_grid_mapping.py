@@ -130,3 +130,45 @@ def test_table_four_printed_all_blank_is_fifteen_zeros():
     assert issues == [] and len(fields) == 15
     assert all(f.value == 0 and f.raw == "" for f in fields.values())
     assert fields["litigation_after_review.pending"].bbox.x0 == 130
+
+
+def _warp(grid: Grid, f) -> None:
+    """Move every x of ``grid`` through ``f`` and mark its cells as read from a scan."""
+    from models.extraction import Source
+
+    for cell in grid.cells:
+        cell.bbox = BBox(x0=f(cell.bbox.x0), top=cell.bbox.top, x1=f(cell.bbox.x1), bottom=cell.bbox.bottom)
+        cell.source = Source.OCR
+    grid.col_edges = [f(x) for x in grid.col_edges]
+
+
+def test_scanned_parts_with_uneven_scales_stitch_in_relative_terms():
+    # a photographed page, straightened on its own: the next page's label column keeps its
+    # width, its value columns come out 6 % wider, the table 5 % wider — one scale for the
+    # whole table would put its inner rules 5-8 points off the first part's
+    rows = _report_rows(Layout.L2021)
+    first, second = _table(rows[:12], page=2), _table(rows[12:], page=3)
+    for part in (first, second):
+        for cell in part.cells:
+            cell.source = cell.source.__class__("ocr")
+    _warp(second, lambda x: x + 3 if x <= 100 else 103 + (x - 100) * 1.06)
+    pages = [PageContent(number=2, width=595, height=842, kind=PageKind.SCAN, grids=[first]),
+             PageContent(number=3, width=595, height=842, kind=PageKind.SCAN, grids=[second])]
+    tables = stitch_tables(pages)
+    assert len(tables) == 1 and tables[0].n_cols == 8  # no column doubled by the uneven scale
+    mapped = map_tables(tables)
+    assert mapped.fields["applications.carried_forward.total"].value == 21
+    assert mapped.fields["applications.carried_forward.total"].page == 3
+    assert mapped.fields["applications.carried_forward.natural_person"].value == 1
+
+
+def test_scanned_tables_whose_rules_stand_elsewhere_are_not_joined():
+    rows = _report_rows(Layout.L2021)
+    first, second = _table(rows[:12], page=2), _table(rows[12:], page=3)
+    for cell in first.cells:
+        cell.source = cell.source.__class__("ocr")
+    # same width, same number of rules, but the label column is twice as wide: another table
+    _warp(second, lambda x: 40 + (x - 40) * 2 if x <= 100 else 160 + (x - 100) * 80 / 140)
+    pages = [PageContent(number=2, width=595, height=842, kind=PageKind.SCAN, grids=[first]),
+             PageContent(number=3, width=595, height=842, kind=PageKind.SCAN, grids=[second])]
+    assert len(stitch_tables(pages)) == 2

@@ -16,10 +16,17 @@ import re
 import unicodedata
 
 from extractor.grid.cells import cluster_positions
-from models.extraction import BBox
+from models.extraction import BBox, Source
 from models.page import Grid, PageContent
 
 HEADING = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.．]")
+# Scans: each page is straightened on its own (perspective, curl), so the two parts of a table
+# keep different and uneven scales: widths may differ by this share …
+SCAN_WIDTH_SHARE = 0.08
+# … and a rule of one part is the other's when it stands at the same share of the table's width
+# within this (a photographed page's straightening leaves ~2 % along the width; 0.8 % of a
+# 500 pt table is the 4 pt the unscaled test allows)
+SCAN_RELATIVE_TOL = 0.025
 
 
 def reading_box(box: BBox, page: PageContent | None) -> BBox:
@@ -111,14 +118,54 @@ def _heading_between(prev_page: PageContent, prev: Grid, page: PageContent, grid
     return any(HEADING.match(unicodedata.normalize("NFKC", ln.text)) for ln in after + before)
 
 
+def _scanned(grid: Grid) -> bool:
+    return any(c.source == Source.OCR for c in grid.cells)
+
+
+def _anchors(ea: list[float], eb: list[float]) -> list[tuple[float, float]]:
+    """Pairs (x in ``b``, x in ``a``) of rules standing at the same share of each part's width
+    (within ``SCAN_RELATIVE_TOL``), in order, the outer edges always among them."""
+    wa, wb = ea[-1] - ea[0], eb[-1] - eb[0]
+    if wa <= 0 or wb <= 0:
+        return [(eb[0], ea[0]), (eb[-1], ea[-1])]
+    fa = [(x - ea[0]) / wa for x in ea]
+    pairs, j0 = [(eb[0], ea[0])], 1
+    for x in eb[1:-1]:
+        f = (x - eb[0]) / wb
+        best = min(range(j0, len(ea) - 1), key=lambda j: abs(fa[j] - f), default=None)
+        if best is not None and abs(fa[best] - f) <= SCAN_RELATIVE_TOL:
+            pairs.append((x, ea[best]))
+            j0 = best + 1
+    pairs.append((eb[-1], ea[-1]))
+    return pairs
+
+
+def _piecewise(pairs: list[tuple[float, float]]):
+    """The map through ``pairs`` (sorted by their first item), straight between them and along
+    the outer pieces beyond them."""
+    def f(x: float) -> float:
+        k = 0
+        while k < len(pairs) - 2 and x > pairs[k + 1][0]:
+            k += 1
+        (b0, a0), (b1, a1) = pairs[k], pairs[k + 1]
+        return a0 + (x - b0) * ((a1 - a0) / (b1 - b0) if b1 > b0 else 1.0)
+    return f
+
+
 def _onto(a: Grid, b: Grid, frame: _Frame = UPRIGHT):
     """Map ``b``'s x positions onto ``a``'s: scans of two pages sit a few points apart (parts
-    of a text-alignment grid are on one page geometry; their outer edges are only guessed)."""
+    of a text-alignment grid are on one page geometry; their outer edges are only guessed).
+
+    Scans are mapped through every rule the two parts share in relative terms (``_anchors``),
+    piece by piece: a page straightened from a photograph or a curl keeps an uneven scale
+    across its width, which one scale for the whole table would carry into the columns."""
     from extractor.grid.text_grid import is_text_grid
 
     if is_text_grid(a) and is_text_grid(b):
         return lambda x: x
     ea, eb = frame.col_edges(a), frame.col_edges(b)
+    if _scanned(a) or _scanned(b):
+        return _piecewise(_anchors(ea, eb))
     a0, a1 = ea[0], ea[-1]
     b0, b1 = eb[0], eb[-1]
     scale = (a1 - a0) / (b1 - b0) if b1 > b0 else 1.0
@@ -143,7 +190,8 @@ def columns_match(a: Grid, b: Grid, tolerance: float, share: float = 0.7, frame:
         return abs(ea[-1] - eb[-1]) <= 3 * tolerance
     width_a = ea[-1] - ea[0]
     width_b = eb[-1] - eb[0]
-    if abs(width_a - width_b) > max(tolerance, 0.03 * width_a):
+    allowance = SCAN_WIDTH_SHARE if _scanned(a) or _scanned(b) else 0.03
+    if abs(width_a - width_b) > max(tolerance, allowance * width_a):
         return False
     onto = _onto(a, b, frame)
     mapped = [onto(x) for x in eb]
@@ -182,20 +230,24 @@ def append_grid(a: Grid, b: Grid, tolerance: float, frame: _Frame = UPRIGHT) -> 
     def col_of(x: float) -> int:
         return min(range(len(edges)), key=lambda i: abs(edges[i] - x))
 
-    def place(cell, box, x_map, first) -> None:
+    def place(cell, box, x_map, first, own: list[float] | None) -> None:
         if first is not None and cell.col >= first and cell.col_span == 1:  # a value: by its middle
             middle = x_map((box.x0 + box.x1) / 2)
             cell.col, cell.col_span = max([i for i in range(len(edges) - 1) if edges[i] <= middle] or [0]), 1
             return
-        c0, c1 = col_of(x_map(box.x0)), col_of(x_map(box.x1))
+        if own is not None:  # a scan's cell by its own grid lines (see ``_own_edges``)
+            c0, c1 = col_of(x_map(own[cell.col])), col_of(x_map(own[cell.col + cell.col_span]))
+        else:
+            c0, c1 = col_of(x_map(box.x0)), col_of(x_map(box.x1))
         cell.col, cell.col_span = c0, max(c1 - c0, 1)
 
+    own_a, own_b = (None, None) if text else (_own_edges(a, frame), _own_edges(b, frame))
     offset = a.n_rows
     for cell in b.cells:
         cell.row += offset
-        place(cell, frame.box(cell.bbox, cell.page), onto, b_first)
+        place(cell, frame.box(cell.bbox, cell.page), onto, b_first, own_b)
     for cell in a.cells:
-        place(cell, frame.box(cell.bbox, cell.page), lambda x: x, a_first)
+        place(cell, frame.box(cell.bbox, cell.page), lambda x: x, a_first, own_a)
     out = Grid(
         cells=a.cells + b.cells,
         n_rows=a.n_rows + b.n_rows,
@@ -207,6 +259,19 @@ def append_grid(a: Grid, b: Grid, tolerance: float, frame: _Frame = UPRIGHT) -> 
     if text:
         fill_blank_columns(out, _first_value_col(out))
     return out
+
+
+def _own_edges(grid: Grid, frame: _Frame) -> list[float] | None:
+    """A scanned grid's column lines, when they index its cells (one more line than columns):
+    a scan's lines are found on the straightened page, its cells' boxes are turned back onto the
+    page as rendered, so on a skewed page a cell's box stands up to half a narrow column aside
+    from its lines (3° over a 450 pt table: 23 pt) and would be placed in the next column."""
+    if not _scanned(grid):
+        return None
+    edges = frame.col_edges(grid)
+    if len(edges) != grid.n_cols + 1 or any(c.col + c.col_span >= len(edges) for c in grid.cells):
+        return None
+    return edges
 
 
 def _first_value_col(grid: Grid) -> int:

@@ -109,6 +109,7 @@ def classify_orientation(rgb: np.ndarray) -> tuple[int, float]:
 
 
 SURE = 0.8  # below this the whole-page reading is checked on tiles of the page's text
+CERTAIN = 0.9  # at or above this the classifier's axis stands against the rules' evidence
 TILE_INCHES = 1.6
 
 
@@ -167,9 +168,11 @@ def detect_orientation(rgb: np.ndarray, dpi: float, gray: np.ndarray | None = No
     small, f = _small_binary(suppress_red(rgb) if gray is None else gray, dpi, target_dpi=60)
     hlen, vlen = rule_axis(small, dpi * f)
     if hlen + vlen > small.shape[1] * 4:  # enough rules to judge
-        if vlen > 1.6 * hlen and label in (0, 180):  # the classifier got the axis wrong
+        # the classifier got the axis wrong — unless it is sure: a table whose rows are tall
+        # (labels wrapped over four or five lines) has longer column rules than row rules upright
+        if vlen > 1.6 * hlen and label in (0, 180) and prob < CERTAIN:
             label = _pick_sense(rgb, (90, 270))
-        elif hlen > 1.6 * vlen and label in (90, 270) and prob < 0.9:
+        elif hlen > 1.6 * vlen and label in (90, 270) and prob < CERTAIN:
             label = _pick_sense(rgb, (0, 180))
     return label
 

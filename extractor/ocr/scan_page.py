@@ -25,7 +25,7 @@ rule masks once the cells are cut out.
 
 Stages, one module each: page preparation (``extractor.layout.orient.upright`` with
 ``extractor.ocr.prepare``: contrast, deskew, straightening), table structure
-(``extractor.grid.image_grid`` and ``extractor.ocr.structure``), cell reading
+(``extractor.grid.image_grid``, ``extractor.ocr.structure`` and ``extractor.ocr.row_bands``), cell reading
 (``extractor.ocr.cells`` and ``extractor.ocr.crops``), text normalisation
 (``extractor.ocr.normalise``), prose and title (``extractor.ocr.prose``).
 """
@@ -40,6 +40,7 @@ from extractor.ocr.cells import CellJob, _cell_job, _cell_layout, _drop_specks, 
 from extractor.ocr.crops import recognize_unique
 from extractor.ocr.normalise import _normalise
 from extractor.ocr.prose import ProseReader, _context, _prose_rows
+from extractor.ocr.row_bands import split_by_labels
 from extractor.ocr.structure import drop_unused_rows, split_by_ink
 from models.extraction import BBox, Source
 from models.page import PageContent, PageKind, TextLine
@@ -76,6 +77,7 @@ def read_scan_image(rgb: np.ndarray, dpi: float, number: int, engine, *, width: 
     for table in tables:
         drop_unused_rows(table)  # a stray stroke taken for a rule splits no row
         split_by_ink(table, ink, dpi)  # a rule missing between two numbers: cut where they stand
+        split_by_labels(table, ink, dpi)  # a row rule missing across the numbers: rows from the labels
     gray = lines.clean_gray()
     del lines  # binary page and rule masks
 

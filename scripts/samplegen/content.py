@@ -83,6 +83,8 @@ class Style:
     mistype_rows: tuple[str, ...] = ()  # rows of table 三 whose label always carries a typo
     label_scale: float = 1.0  # <1 narrows the label columns: labels wrap over more lines
     number_width: float = 32.0  # points per numeric column of table 三
+    label_min: float = 120.0  # narrowest label side of table 三 (points); ~100 with label_scale ~0.3
+    # and wide number columns: labels wrap over four or five lines, table 三 runs over three pages
     break_row: str | None = None  # row key of table 三 forced to start a new page
     shade_headers: bool = False
     margin_x: float = 72.0

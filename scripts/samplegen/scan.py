@@ -16,7 +16,12 @@ meta under ``degradations``): what real scans and photographs add.
 * ``jpeg_low``: JPEG quality 20–35;
 * ``stamp_numbers``: the red seal over table 三's number columns;
 * ``pen_tick``: pen ticks and a stroke in dark blue over table 三's cells;
-* ``missing_rule``: a piece of a vertical rule between two number columns of table 三 painted out.
+* ``missing_rule``: a piece of a vertical rule between two number columns of table 三 painted out;
+* ``doubled_rule``: a vertical rule between two number columns of table 三 printed twice, the
+  second 3–5 px beside it over a third to two thirds of the table's height;
+* ``faint_rule``: a vertical rule between two number columns of table 三 at 25–40 % of its contrast;
+* ``missing_hrule``: a piece of a horizontal rule across table 三's number columns painted out
+  (two rows of numbers with no rule between them).
 """
 
 from __future__ import annotations
@@ -90,7 +95,56 @@ def _degrade(img: Image.Image, rng: random.Random, nrng: np.random.Generator, an
 
 
 HARD_KINDS = ("perspective", "curl", "uneven_light", "faded", "fax", "jpeg_low", "stamp_numbers", "pen_tick",
-              "missing_rule")
+              "missing_rule", "doubled_rule", "faint_rule", "missing_hrule")
+RULE_KINDS = ("missing_rule", "doubled_rule", "faint_rule", "missing_hrule")
+
+
+def _rule_positions(arr: np.ndarray, box_px, horizontal: bool) -> list[int]:
+    """Pixel positions of the full rules inside ``box_px`` (x of vertical rules in the table's
+    right half — between number columns — or y of horizontal rules in its lower 80 %)."""
+    x0, y0, x1, y1 = (int(v) for v in box_px)
+    x_from = x0 + int(0.55 * (x1 - x0))
+    region = arr[y0:y1, x_from:x1] < 128
+    if region.size == 0:
+        return []
+    dark = region.mean(axis=1 if horizontal else 0)
+    lo = int(0.2 * len(dark)) if horizontal else 0
+    hi = len(dark) - 6
+    out = [i for i in range(lo, hi) if dark[i] > 0.85 and dark[i] >= dark[max(0, i - 1)]
+           and dark[i] >= dark[min(len(dark) - 1, i + 1)]]
+    out = [i for k, i in enumerate(out) if k == 0 or i - out[k - 1] > 3]  # one per rule
+    return [(y0 if horizontal else x_from) + i for i in out]
+
+
+def _alter_rule(img: Image.Image, kind: str, box_px, rng: random.Random) -> dict | None:
+    """``doubled_rule``, ``faint_rule`` or ``missing_hrule`` on table 三 (see the docstring)."""
+    arr = np.asarray(img.convert("L"))
+    x0, y0, x1, y1 = (int(v) for v in box_px)
+    draw = ImageDraw.Draw(img)
+    if kind == "missing_hrule":
+        ys = _rule_positions(arr, box_px, horizontal=True)
+        if not ys:
+            return None
+        y = rng.choice(ys)
+        left = x0 + int(0.4 * (x1 - x0))
+        draw.rectangle((left, y - 3, x1 - 6, y + 3), fill=(255, 255, 255))
+        return {"y_px": y, "x_from_px": left}
+    xs = [x for x in _rule_positions(arr, box_px, horizontal=False) if x < x1 - 8]
+    if not xs:
+        return None
+    x = rng.choice(xs)
+    if kind == "faint_rule":
+        keep = rng.uniform(0.25, 0.4)
+        px = np.asarray(img).copy()
+        band = px[y0:y1, x - 2 : x + 3].astype(np.float32)
+        px[y0:y1, x - 2 : x + 3] = (255 - (255 - band) * keep).astype(np.uint8)
+        img.paste(Image.fromarray(px))
+        return {"x_px": x, "contrast": round(keep, 2)}
+    off = rng.choice([-1, 1]) * rng.randint(3, 5)
+    h = int((y1 - y0) * rng.uniform(0.33, 0.66))
+    top = rng.randint(y0, max(y0, y1 - h))
+    draw.line((x + off, top, x + off, top + h), fill=(20, 20, 20), width=1)
+    return {"x_px": x, "offset_px": off, "top_px": top, "height_px": h}
 
 
 def _erase_rule(img: Image.Image, box_px: tuple[float, float, float, float], rng: random.Random) -> dict | None:
@@ -262,7 +316,7 @@ def make_scan(
             seal_at = (box["page"], x0 + (x1 - x0) * hard.uniform(0.5, 0.85), top + (bot - top) * hard.uniform(0.3, 0.7))
             degradations["stamp_numbers"] = {"page": box["page"]}
     ticks_on = hard.choice(apps) if ("pen_tick" in kinds and apps) else None
-    rule_on = max(apps, key=lambda t: t["bbox"][3] - t["bbox"][1]) if ("missing_rule" in kinds and apps) else None
+    rule_on = max(apps, key=lambda t: t["bbox"][3] - t["bbox"][1]) if (set(RULE_KINDS) & set(kinds) and apps) else None
     radius_pt = rng.uniform(42, 58)
     skews: list[float] = []
     images: list[Image.Image] = []
@@ -276,9 +330,13 @@ def make_scan(
             base = img.convert("RGBA")
             base.alpha_composite(seal, (int(seal_at[1] * scale - seal.width / 2), int(seal_at[2] * scale - seal.height / 2)))
             img = base.convert("RGB")
-        if rule_on is not None and rule_on["page"] == i + 1:
+        if "missing_rule" in kinds and rule_on is not None and rule_on["page"] == i + 1:
             degradations["missing_rule"] = {"page": i + 1,
                                             **(_erase_rule(img, tuple(v * scale for v in rule_on["bbox"]), hard) or {})}
+        for kind in RULE_KINDS[1:]:
+            if kind in kinds and rule_on is not None and rule_on["page"] == i + 1:
+                degradations[kind] = {"page": i + 1,
+                                      **(_alter_rule(img, kind, tuple(v * scale for v in rule_on["bbox"]), hard) or {})}
         if ticks_on is not None and ticks_on["page"] == i + 1:
             bx = [v * scale for v in ticks_on["bbox"]]
             degradations["pen_tick"] = {"page": i + 1, "at_px": _pen_ticks(img, tuple(bx), hard)}

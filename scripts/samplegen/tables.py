@@ -95,7 +95,7 @@ def application_table(report: Report, width: float) -> TableSpec:
     st = report.style
     rows = application_rows(report.layout)
     nw = st.number_width
-    label_w = max(120.0, min(width - 7 * nw, (width - 7 * nw) * st.label_scale))
+    label_w = max(st.label_min, min(width - 7 * nw, (width - 7 * nw) * st.label_scale))
     c0 = max(16.0, st.table_size * 2.0)
     c1 = (label_w - c0) * 0.3
     c2 = label_w - c0 - c1
