@@ -4,9 +4,13 @@
 ``/reports``                   the stored reports: filters, paging, sorting, export links
 ``/reports/{id}``              one report: tables as printed with flagged cells linked to their
                                review item, broken relations with their sums, page thumbnails with
-                               the table boxes, errors, cross-year checks, audit history
+                               the table boxes (PDFs and scans only: a web page or Word file has no
+                               pages), errors, source checks (a page vs its own attachment),
+                               cross-year checks, audit history; a file uploaded again is named once
 ``/reports/{id}/pages/{n}.png``  a page thumbnail with the boxes of tables 二, 三, 四
-``/agencies/{name}``           an agency's reports by year, an SVG chart of the main series, cross-year checks
+``/agencies/{name}``           an agency's reports, one row per year (other stored copies of that
+                               year linked beside it), an SVG chart of the main series, cross-year
+                               checks and source checks apart
 """
 
 from __future__ import annotations
