@@ -187,9 +187,13 @@ def test_limits_413_and_429(tmp_path):
             z.writestr("notes.txt", b"not a report")
         r = c.post("/api/documents", headers=alice, files=[("files", ("two.zip", buf2.getvalue(), "application/zip"))])
         assert r.status_code == 202 and [d["name"] for d in r.json()["documents"]] == ["two.zip!x/r.pdf"]
-        # the fourth upload request in a minute (the one refused from its Content-Length did not count)
-        r = c.post("/api/documents", headers=alice, files=[("files", ("z.pdf", b"%PDF-1.4 z", "application/pdf"))])
+        # only accepted uploads count (the three refused above did not): two more, then 429
+        for name in ("y.pdf", "z.pdf"):
+            r = c.post("/api/documents", headers=alice, files=[("files", (name, b"%PDF-1.4 " + name.encode(), "application/pdf"))])
+            assert r.status_code == 202, r.text
+        r = c.post("/api/documents", headers=alice, files=[("files", ("w.pdf", b"%PDF-1.4 w", "application/pdf"))])
         assert r.status_code == 429 and int(r.headers["retry-after"]) > 0
+        assert "3 accepted uploads a minute" in r.json()["detail"]
         # another user has a minute of their own
         r = c.post("/api/documents", headers=_token(store, "root"), files=[("files", ("z.pdf", b"%PDF-1.4 z", "application/pdf"))])
         assert r.status_code == 202

@@ -3,7 +3,9 @@
 Login: a signed session cookie (Starlette's ``SessionMiddleware``; the key is made once and
 kept in the database, ``review_settings.session_secret``), holding the user's name and a CSRF
 token. Every route but ``/login`` and ``/static/*`` (the app's own CSS/JS, no data) needs a
-login: pages redirect to ``/login``, the API (and ``/openapi.json``, ``/docs``) answer 401.
+login: pages redirect to ``/login`` (``/docs`` too), the API answers 401. ``/openapi.json`` (the
+API's description: routes, roles, limits, no stored data) is public, so scripts can read the
+contract before they hold a token; each operation in it states its own auth.
 Every POST must carry the session's CSRF token: the ``csrf_token`` form field or the
 ``X-CSRF-Token`` header (403 otherwise) — the login form included.
 
@@ -74,7 +76,7 @@ def create_app(
         ),
         docs_url=None,
         redoc_url=None,
-        openapi_url=None,  # served behind login by routes.py
+        openapi_url=None,  # served (public, with each route's auth) by routes.py
     )
     app.state.store = store
     app.state.crops = CropRenderer(cache_dir or default_cache_dir(store.url))

@@ -30,6 +30,7 @@ from sqlalchemy import and_, case, delete, func, insert, or_, select, update
 from extractor.review.schemas import (
     AuditOut,
     ItemOut,
+    OtherSourceOut,
     QueueItem,
     QueueOut,
     RelationNow,
@@ -401,10 +402,60 @@ def _relation_now(c: Check, finfo: dict[str, FieldInfo], current: str | None) ->
     )
 
 
+def other_sources(store: Store, report_id: int, key: str) -> list[OtherSourceOut]:
+    """The same field as the report's other source prints it (a web page and its own attachment),
+    where the two disagree: the other report, its field (reviewed value applied) and the check."""
+    out = []
+    for other_id, c in store.source_checks_of(report_id):
+        if c.rule == store.SAME_REPORT or key not in c.fields or c.status != CheckStatus.BROKEN:
+            continue
+        try:
+            of = store.field_by_key(other_id, key)
+        except NotFound:
+            continue
+        try:
+            this_path = store.document(store.report(report_id).document_id).path
+        except NotFound:
+            this_path = None
+        out.append(OtherSourceOut(
+            report_id=other_id, field_id=of.id, value=jv(of.effective_value), printed=jv(of.value),
+            reviewed_by=of.reviewed_by, name=_source_name(store, other_id),
+            kind="attachment" if _is_page(this_path) else "page", description=c.description,
+        ))
+    return out
+
+
+def _is_page(path: str | None) -> bool:
+    return str(path or "").lower().rsplit(".", 1)[-1] in ("html", "htm", "shtml", "xhtml")
+
+
+def _source_name(store: Store, report_id: int) -> str | None:
+    try:
+        path = store.document(store.report(report_id).document_id).path
+    except NotFound:
+        return None
+    return str(path).replace("\\", "/").rsplit("/", 1)[-1] if path else None
+
+
 def suggestions_for(store: Store, report_id: int, key: str) -> list[SuggestionOut]:
+    """Up to three repairs for a field: the extractor's (by rank), then, where the report's other
+    source (page vs attachment) prints the field differently, that source's value (kind
+    ``other-source``)."""
     sugg = [s for s in store.suggestions_of(report_id) if s.field == key]
     sugg.sort(key=lambda s: (s.rank, -s.probability))
     seen, out = set(), []
+    for o in other_sources(store, report_id, key):
+        if o.value is None or o.value in seen or len(out) == 3:
+            continue
+        try:
+            printed = jv(store.field_by_key(report_id, key).value)
+        except NotFound:
+            printed = None
+        if o.value == printed:
+            continue
+        seen.add(o.value)
+        out.append(SuggestionOut(number=len(out) + 1, suggested=o.value, printed=printed, probability=0.5,
+                                 kind="other-source", rank=0, restores=[f"sources-agree:{key}"]))
     for s in sugg:
         v = jv(s.suggested)
         if v in seen:
@@ -476,6 +527,7 @@ def item(store: Store, field_id: int, who: str, filters: Filters = Filters(), *,
         reviewed_value=jv(fi.reviewed_value) if fi.reviewed_by is not None else None, reviewed_at=fi.reviewed_at,
         relations=relations_now(store, fi.report_id, fi.key), suggestions=suggestions_for(store, fi.report_id, fi.key),
         history=history(store, fi.report_id, fi.key), crop_url=crop_url or f"/items/{fi.id}/crop.png",
+        other_sources=other_sources(store, fi.report_id, fi.key),
         prev_id=prev_id, next_id=next_id,
     )
 

@@ -363,8 +363,12 @@ def report_page(request: Request, user: User, report_id: ReportId):
     })
 
 
-@pages.get("/openapi.json")
-def openapi_json(request: Request, user: User):
+@public.get("/openapi.json")
+def openapi_json(request: Request):
+    """The API's description, public: it holds routes, parameters, roles and limits, never a
+    stored value, and a script (or a client generator) should be able to read the contract before
+    it has a token. Every route it describes still needs its auth (each operation's ``security``
+    and ``x-roles``)."""
     return JSONResponse(request.app.openapi())
 
 

@@ -107,6 +107,18 @@ class AuditOut(BaseModel):
     note: str | None = None
 
 
+class OtherSourceOut(BaseModel):
+    """The report's other source (a web page and its own attachment) printing this field differently."""
+    report_id: int
+    field_id: int
+    value: JsonValue = Field(description="the other source's value (its reviewed value if reviewed)")
+    printed: JsonValue
+    reviewed_by: str | None = None
+    name: str | None = Field(None, description="the other source's file name")
+    kind: str = Field(description="what the other source is: page or attachment")
+    description: str | None = None
+
+
 class ItemOut(BaseModel):
     item: QueueItem
     agency: str | None
@@ -123,6 +135,8 @@ class ItemOut(BaseModel):
     suggestions: list[SuggestionOut]
     history: list[AuditOut]
     crop_url: str
+    other_sources: list[OtherSourceOut] = Field(default_factory=list, description="the report's other source "
+                                                "where it prints this field differently (a broken sources-agree check)")
     prev_id: int | None = None
     next_id: int | None = None
 

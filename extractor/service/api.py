@@ -148,7 +148,7 @@ UPLOAD_BODY = {
                403: {"model": ErrorOut, "description": "a reader, or a session POST without its CSRF token"},
                411: {"model": ErrorOut, "description": "no Content-Length"},
                413: {"model": ErrorOut, "description": "larger than max_upload_bytes or more than max_files_per_upload"},
-               429: {"model": ErrorOut, "description": "more than uploads_per_minute uploads by this user in a minute"}},
+               429: {"model": ErrorOut, "description": "more than uploads_per_minute accepted uploads by this user in a minute (refused ones do not count)"}},
 )
 async def post_documents(request: Request, user: Writer):
     return await receive_upload(request, user)
@@ -167,9 +167,9 @@ async def receive_upload(request: Request, user: auth.User) -> JSONResponse:
             raise HTTPException(413, f"the upload is larger than the limit of {s.max_upload_bytes // (1024 * 1024)} MiB")
     except ValueError:
         raise HTTPException(400, "bad Content-Length") from None
-    wait = svc.limiter.allow(user.name)
+    wait = svc.limiter.wait(user.name)  # counted below, once the upload is accepted
     if wait is not None:
-        raise HTTPException(429, f"more than {s.uploads_per_minute} uploads a minute: try again in {wait:.0f} s",
+        raise HTTPException(429, f"more than {s.uploads_per_minute} accepted uploads a minute: try again in {wait:.0f} s",
                             headers={"Retry-After": str(int(wait) + 1)})
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
         raise HTTPException(400, "send multipart/form-data with one or more `files`")
@@ -187,6 +187,7 @@ async def receive_upload(request: Request, user: auth.User) -> JSONResponse:
         raise HTTPException(e.status, str(e)) from None
     finally:
         await form.close()
+    svc.limiter.count(user.name)
     svc.wake()
     return JSONResponse({"documents": [
         {"id": a.id, "name": a.name, "sha256": a.sha256, "status": a.status} for a in accepted]}, status_code=202)
@@ -220,7 +221,7 @@ def get_documents(request: Request, user: Reader, ids: Annotated[str, Query(desc
 
 
 @api.get("/reports", response_model=ReportList, summary="Stored reports: filtered, paged, sorted",
-         description=ANY_ROLE + " `agency` matches part of the name; `has_review`: fields still to review or broken relations.")
+         description=ANY_ROLE + " `agency`: an agency's full name selects that agency alone; otherwise it matches part of the name (`民政` also matches `人民政府`); `has_review`: fields still to review or broken relations.")
 def get_reports(
     request: Request, user: Reader,
     agency: str | None = None, year: int | None = None, layout: str | None = None,

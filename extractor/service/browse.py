@@ -79,7 +79,7 @@ def upload_status(store: Store, upload_id: int) -> dict:
 
 @dataclass
 class ReportFilters:
-    agency: str | None = None  # part of the agency name
+    agency: str | None = None  # an agency's full name, else part of it: ``agency_condition``
     year: int | None = None
     layout: str | None = None
     status: str | None = None  # ok | review
@@ -90,8 +90,7 @@ class ReportFilters:
     def conditions(self, to_review, broken) -> list:
         conds = []
         if self.agency:
-            like = "%" + self.agency.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            conds.append(R.c.agency.like(like, escape="\\"))
+            conds.append(agency_condition(self.agency))
         if self.year is not None:
             conds.append(R.c.year == self.year)
         if self.layout:
@@ -103,6 +102,20 @@ class ReportFilters:
         elif self.has_review is False:
             conds.append(and_(to_review == 0, broken == 0))
         return conds
+
+
+def agency_condition(query: str):
+    """Which reports an ``agency`` filter selects: the agency of exactly that name when one is
+    stored (``朝阳市民政局`` is that agency, not also ``朝阳市民政局机关党委``), else every agency
+    whose name contains it (``民政`` — which also matches ``人民政府``: give a full name for one
+    agency). Spaces (ASCII and full-width) at either end are ignored."""
+    from sqlalchemy import exists
+
+    q = query.strip().strip("\u3000").strip()
+    like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    other = R.alias("named_agency")
+    named = exists().where(other.c.agency == q)
+    return or_(R.c.agency == q, and_(~named, R.c.agency.like(like, escape="\\")))
 
 
 def _subqueries():

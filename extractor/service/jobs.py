@@ -68,6 +68,21 @@ def _finish(store: Store, upload_id: int, sha256: str, error: str | None = None)
             state="done", document_id=doc_id, finished_at=_now(), error=error))
 
 
+def _name_errors(ex, stored: str, name: str | None) -> None:
+    """Errors read by the uploader name the file they uploaded, never the server's storage path
+    (``uploads/f6/f6d9….docx``): the extraction ran on the stored copy, so its messages say that."""
+    if not name or not stored:
+        return
+    shown = name
+    for e in ex.errors:
+        if stored in e.message:
+            e.message = e.message.replace(stored, shown)
+        # a message may name the copy by its file name alone (``f6d9….docx``)
+        base = Path(stored).name
+        if base and base in e.message:
+            e.message = e.message.replace(base, shown)
+
+
 class JobRunner:
     """Runs queued uploads in the background until ``stop()``."""
 
@@ -154,6 +169,7 @@ class JobRunner:
         for task, ex in self._engine.run(tasks()):
             row = rows[task.index]
             ex.report.path = row.path  # the stored copy: page crops and thumbnails read it
+            _name_errors(ex, row.path, row.name)
             item = Item(path=Path(row.path), name=row.path, sha256=row.sha256, size=row.size)
             _save(self.store, ex, item)
             _finish(self.store, row.id, row.sha256)

@@ -4,9 +4,13 @@
 ``/reports``                   the stored reports: filters, paging, sorting, export links
 ``/reports/{id}``              one report: tables as printed with flagged cells linked to their
                                review item, broken relations with their sums, page thumbnails with
-                               the table boxes, errors, cross-year checks, audit history
+                               the table boxes (PDFs and scans only: a web page or Word file has no
+                               pages), errors, source checks (a page vs its own attachment),
+                               cross-year checks, audit history; a file uploaded again is named once
 ``/reports/{id}/pages/{n}.png``  a page thumbnail with the boxes of tables 二, 三, 四
-``/agencies/{name}``           an agency's reports by year, an SVG chart of the main series, cross-year checks
+``/agencies/{name}``           an agency's reports, one row per year (other stored copies of that
+                               year linked beside it), an SVG chart of the main series, cross-year
+                               checks and source checks apart
 """
 
 from __future__ import annotations
@@ -152,18 +156,30 @@ def report_page(request: Request, user: User, report_id: int):
     rendered = render_html(ex, field_ids={f.key: f.id for f in infos}, printed={f.key: f.value for f in infos},
                            reviewed_by={f.key: f.reviewed_by for f in infos})
     relations = Q.relations_now(store, report_id)
-    boxes = _boxes(infos)
+    # thumbnails only for sources that have pages (PDF, scans): a web page or Word file has none,
+    # its tables are shown as printed at the left (and on each review item)
+    boxes = _boxes(infos) if has_pages(doc.path) else {}
     names = _upload_names(store, rep.sha256)
-    cross = []
-    for prev_id, c in store.cross_checks_of(report_id):
-        cross.append({"previous": prev_id, "check": c})
+    cross = [{"previous": prev_id, "check": c} for prev_id, c in store.cross_checks_of(report_id)
+             if c.rule not in store.SOURCE_RULES]
+    sources = [{"other": other, "check": c} for other, c in store.source_checks_of(report_id)]
     return _render(request, "service_report.html", {
         "user": user, "title": f"{rep.agency or '?'} {rep.year or ''}", "report": rep, "document": doc, "ex": ex,
         "rendered": rendered, "relations": relations, "broken": [r for r in relations if r.status == "broken"],
         "reviewed": [f for f in infos if f.reviewed_by is not None], "labels": {k: Q.label_of(k) for k in by_key},
         "audit": Q.history(store, report_id), "thumbs": sorted(boxes), "boxes": boxes, "names": names,
-        "cross": cross, "field_ids": {f.key: f.id for f in infos}, "colours": BOX_COLOURS,
+        "cross": cross, "sources": sources, "field_ids": {f.key: f.id for f in infos}, "colours": BOX_COLOURS,
+        "paged": has_pages(doc.path),
     })
+
+
+PAGELESS_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml", ".docx", ".doc", ".wps"}
+
+
+def has_pages(path: str | None) -> bool:
+    """Whether a stored document has pages to draw (a PDF or an image); web pages and Word files
+    do not (their provenance is a table cell, not a box on a page)."""
+    return Path(str(path or "")).suffix.lower() not in PAGELESS_SUFFIXES
 
 
 def _upload_names(store: Store, sha256: str) -> list[dict]:
@@ -173,8 +189,17 @@ def _upload_names(store: Store, sha256: str) -> list[dict]:
 
     U = Upload.__table__
     with store.engine.connect() as conn:
-        return [dict(r._mapping) for r in conn.execute(
+        rows = [dict(r._mapping) for r in conn.execute(
             select(U.c.id, U.c.name, U.c.uploaded_by, U.c.created_at).where(U.c.sha256 == sha256).order_by(U.c.id))]
+    # the same file uploaded again (a duplicate) is one name: the first upload, with the count
+    out: dict[tuple, dict] = {}
+    for r in rows:
+        key = (r["name"], r["uploaded_by"])
+        if key in out:
+            out[key]["times"] += 1
+        else:
+            out[key] = {**r, "times": 1}
+    return list(out.values())
 
 
 @pages.get("/reports/{report_id}/pages/{page}.png")
@@ -217,20 +242,40 @@ def agency_page(request: Request, user: User, agency: str):
         raise HTTPException(404, f"no reports of {agency!r}")
     series_keys = {k for _n, _l, keys, _c in SERIES for k in keys}
     rows, points = [], []
-    for r in reports:
+    for year, copies in _one_row_per_report(store, reports):
+        r = copies[0]
         values = {f.key: f.effective_value for f in store.fields_of(r.id) if f.key in series_keys}
-        row = {"report": r, "series": {name: series_value(values, keys) for name, _l, keys, _c in SERIES}}
-        rows.append(row)
-        if r.year is not None:
-            points.append((r.year, values))
-    by_year: dict[int, dict] = {}
-    for y, v in points:  # one point per year: the last stored report of that year
-        by_year[y] = v
-    cross = []
+        series = {name: series_value(values, keys) for name, _l, keys, _c in SERIES}
+        others = []
+        for o in copies[1:]:
+            ov = {f.key: f.effective_value for f in store.fields_of(o.id) if f.key in series_keys}
+            oseries = {name: series_value(ov, keys) for name, _l, keys, _c in SERIES}
+            others.append({"report": o, "differs": oseries != series})
+        rows.append({"report": r, "series": series, "others": others})
+        if year is not None:
+            points.append((year, values))
+    by_year: dict[int, dict] = dict(points)
+    cross, sources = [], []
     for r in reports:
         for prev_id, c in store.cross_checks_of(r.id):
-            cross.append({"report": r, "previous": prev_id, "check": c})
+            (sources if c.rule in store.SOURCE_RULES else cross).append({"report": r, "previous": prev_id, "check": c})
     return _render(request, "agency.html", {
         "user": user, "title": agency, "agency": agency, "rows": rows, "series": SERIES,
-        "chart": svg_chart(sorted(by_year.items())) if by_year else None, "cross": cross,
+        "chart": svg_chart(sorted(by_year.items())) if by_year else None, "cross": cross, "sources": sources,
     })
+
+
+def _one_row_per_report(store: Store, reports) -> list[tuple[int | None, list]]:
+    """An agency's reports as one row per year: several stored documents of one year (the same
+    report as a PDF, a page and a Word file, or re-published copies) are copies of that year's
+    report. The row shows the first that is not a page's attachment (a second source), the
+    others are listed beside it — and marked where their main series differ."""
+    attachments = store.attachment_report_ids()
+    by_year: dict = {}
+    for r in reports:
+        by_year.setdefault(r.year if r.year is not None else ("?", r.id), []).append(r)
+    out = []
+    for year, group in by_year.items():
+        group.sort(key=lambda r: (r.id in attachments, r.id))
+        out.append((year if isinstance(year, int) else None, group))
+    return out

@@ -50,7 +50,10 @@ class Accepted:
 
 
 class RateLimiter:
-    """At most ``per_minute`` events per key in any 60 s (a sliding window, in memory)."""
+    """At most ``per_minute`` events per key in any 60 s (a sliding window, in memory). The upload
+    route asks ``wait`` first and ``count``s only an accepted upload: a refused one (bad form, too
+    large, not a file it takes) costs nothing against the limit. Two uploads racing past ``wait``
+    at once may both be counted: the limit can be passed by the number of concurrent requests."""
 
     def __init__(self, per_minute: int, window_s: float = 60.0):
         self.per_minute = per_minute
@@ -58,8 +61,9 @@ class RateLimiter:
         self._events: dict[str, deque] = {}
         self._lock = threading.Lock()
 
-    def allow(self, key: str) -> float | None:
-        """None if allowed (and counted), else the seconds until the next one is."""
+    def wait(self, key: str) -> float | None:
+        """None if one more is allowed now (not counted: ``count`` it once accepted), else the
+        seconds until the next one is."""
         now = time.monotonic()
         with self._lock:
             q = self._events.setdefault(key, deque())
@@ -67,8 +71,19 @@ class RateLimiter:
                 q.popleft()
             if len(q) >= self.per_minute:
                 return self.window - (now - q[0])
-            q.append(now)
             return None
+
+    def count(self, key: str) -> None:
+        """Count one accepted event for ``key``."""
+        with self._lock:
+            self._events.setdefault(key, deque()).append(time.monotonic())
+
+    def allow(self, key: str) -> float | None:
+        """``wait`` and, when allowed, ``count`` (one step for callers with nothing to refuse)."""
+        w = self.wait(key)
+        if w is None:
+            self.count(key)
+        return w
 
 
 _SUFFIX = re.compile(r"^\.[a-z0-9]{1,5}$")

@@ -889,7 +889,9 @@ class Store:
         return n
 
     def cross_checks_of(self, report_id: int) -> list[tuple[int, Check]]:
-        """``(previous_report_id, check)`` for a report's cross-year checks."""
+        """``(previous_report_id, check)`` for a report's cross-document checks: cross-year ones
+        and, for a page, the source checks with its attachment (``source_checks_of`` gives those
+        from either side; ``SOURCE_RULES`` names them)."""
         with self._read() as conn:
             rows = conn.execute(select(X).where(X.c.report_id == report_id).order_by(X.c.id)).all()
         return [(r.previous_report_id, self._check(r)) for r in rows]
@@ -897,6 +899,7 @@ class Store:
     # -- one report from two sources (a web page and its own attachment) -------------------------
 
     SAME_REPORT = "same-report"  # cross_checks rule linking a page (report_id) to its attachment
+    SOURCE_RULES = (SAME_REPORT, "sources-agree")  # checks between one report's two sources, not across years
 
     def save_source_pair(self, page_report_id: int, attachment_report_id: int, checks: list[Check]) -> None:
         """Store the link between a page's report and its attachment's (``checks``: the link and the
@@ -917,6 +920,23 @@ class Store:
                                     F.c.status != FieldStatus.REVIEW.value)
                     .values(status=FieldStatus.REVIEW.value, version=F.c.version + 1)
                 )
+                # a report with a field in review is not ``ok``: both documents say so in status,
+                # export and the reports list (a failed one stays failed)
+                conn.execute(
+                    update(D).where(D.c.id.in_(select(R.c.document_id).where(
+                        R.c.id.in_([page_report_id, attachment_report_id]))), D.c.status == DocumentStatus.OK.value)
+                    .values(status=DocumentStatus.REVIEW.value)
+                )
+
+    def source_checks_of(self, report_id: int) -> list[tuple[int, Check]]:
+        """``(other report id, check)`` for the checks linking a report with its other source (a
+        page and its own attachment: rules ``same-report`` and ``sources-agree``), whichever side
+        ``report_id`` is."""
+        with self._read() as conn:
+            rows = conn.execute(select(X).where(
+                or_(X.c.report_id == report_id, X.c.previous_report_id == report_id),
+                X.c.rule.in_(self.SOURCE_RULES)).order_by(X.c.id)).all()
+        return [(r.previous_report_id if r.report_id == report_id else r.report_id, self._check(r)) for r in rows]
 
     def attachment_report_ids(self) -> set[int]:
         """Reports stored as the second source of another (a page's attachment): one report, one row."""
