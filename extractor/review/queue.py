@@ -690,25 +690,8 @@ def reevaluate(store: Store, report_id: int) -> list[Check]:
     return checks
 
 
-def report_summary(store: Store, report_id: int) -> dict:
-    """What the report page shows: the report, its broken relations now, its reviewed fields."""
-    rep = store.report(report_id)
-    doc = store.document(rep.document_id)
-    fields = store.fields_of(report_id)
-    reviewed = [f for f in fields if f.reviewed_by is not None]
-    checks = store.checks_of(report_id)
-    return {
-        "report": rep,
-        "document": doc,
-        "broken": [c for c in checks if c.status == CheckStatus.BROKEN],
-        "checks": checks,
-        "reviewed": reviewed,
-        "labels": {f.key: label_of(f.key) for f in fields},
-    }
-
-
 __all__ = [
     "CLAIM_TTL", "Filters", "NotFound", "ReviewError", "claim", "claim_next", "current_claim", "grouped", "history",
     "item", "label_of", "queue", "queue_item", "queue_items", "reevaluate", "relations_now", "release_others",
-    "report_summary", "save", "suggestions_for",
+    "save", "suggestions_for",
 ]

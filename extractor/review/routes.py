@@ -2,7 +2,8 @@
 
 Pages (server-rendered, a little vanilla JS in ``static/review.js`` for the keyboard):
 ``/queue`` the queue grouped by report, with filters · ``/items/{id}`` one item (opening it
-claims it) · ``/reports/{id}`` a report's relations and audit log · ``/docs`` the API.
+claims it) · ``/docs`` the API. A report's page (``/reports/{id}``) is the service's
+(``extractor.service.pages``).
 
 API (JSON, in the OpenAPI schema at ``/openapi.json``): ``/api/me``, ``/api/queue``,
 ``/api/next``, ``/api/items/{id}`` (+ ``/claim``, ``/release``, ``/review``, ``/crop.png``),
@@ -348,19 +349,6 @@ def _crop(request: Request, field_id: int, full: bool) -> Response:
     except CropUnavailable as e:
         return Response(str(e), status_code=404, media_type="text/plain")
     return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
-
-
-@pages.get("/reports/{report_id}")
-def report_page(request: Request, user: User, report_id: ReportId):
-    store = store_of(request)
-    try:
-        summary = Q.report_summary(store, report_id)
-    except NotFound:
-        raise HTTPException(404, f"no report {report_id}") from None
-    return _render(request, "report.html", {
-        "user": user, "title": f"{summary['report'].agency or ''} {summary['report'].year or ''}", **summary,
-        "audit": Q.history(store, report_id), "relations": Q.relations_now(store, report_id),
-    })
 
 
 @public.get("/openapi.json")
