@@ -209,8 +209,10 @@ def _open_pdf(path: Path, size: int) -> DocumentSource:
 
             _check_render_size(path, i + 1, width, height, dpi)
             bitmap = pdoc[i].render(scale=dpi / 72.0, rev_byteorder=True)
-            arr = bitmap.to_numpy()
-            return np.ascontiguousarray(arr[:, :, :3])
+            try:  # a copy: the bitmap's memory is freed here, not by a later garbage collection
+                return np.array(bitmap.to_numpy()[:, :, :3], copy=True, order="C")
+            finally:
+                bitmap.close()
 
         def pdfium_chars(i: int = i) -> int:
             textpage = pdoc[i].get_textpage()

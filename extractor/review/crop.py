@@ -138,7 +138,18 @@ class CropRenderer:
         return buf.getvalue()
 
 
+# pdfium is not thread-safe (pypdfium2's documentation): the web server renders crops and
+# thumbnails in its thread pool, so every pdfium call of this process goes through one lock,
+# and the document is closed inside it rather than left to a garbage collection in any thread.
+PDFIUM_LOCK = threading.RLock()
+
+
 def _pdf_page(path: Path, page: int) -> tuple[Image.Image, float]:
+    with PDFIUM_LOCK:
+        return _pdf_page_locked(path, page)
+
+
+def _pdf_page_locked(path: Path, page: int) -> tuple[Image.Image, float]:
     import pypdfium2 as pdfium
 
     try:
@@ -150,12 +161,17 @@ def _pdf_page(path: Path, page: int) -> tuple[Image.Image, float]:
             raise CropUnavailable(f"{path} has no page {page}")
         from extractor.limits import current
 
-        w, h = pdf[page - 1].get_size()
-        cap = current().max_render_pixels
-        # a huge page is drawn smaller (the box is scaled with it), never gigabytes of pixels
-        scale = min(SCALE, (cap / max(1.0, w * h)) ** 0.5)
-        bitmap = pdf[page - 1].render(scale=scale)
-        img = bitmap.to_pil().convert("RGB")
+        pg = pdf[page - 1]
+        try:
+            w, h = pg.get_size()
+            cap = current().max_render_pixels
+            # a huge page is drawn smaller (the box is scaled with it), never gigabytes of pixels
+            scale = min(SCALE, (cap / max(1.0, w * h)) ** 0.5)
+            bitmap = pg.render(scale=scale)
+            img = bitmap.to_pil().convert("RGB")
+            bitmap.close()
+        finally:
+            pg.close()
     finally:
         pdf.close()
     return img, scale
