@@ -164,3 +164,26 @@ def test_macro_enabled_and_template_files_read(tmp_path):
     result = extract(docm)
     assert result.fatal_error is None, result.errors
     assert mismatches(result, _truth(path)) == []
+
+
+def test_sliver_grid_columns_are_dropped():
+    """A 1-twip ``w:gridCol`` (LibreOffice writes them when it saves a .doc as .docx) must not put a
+    header cell over two groups of columns: every cell keeps its place among the real columns."""
+    from lxml import etree
+
+    from extractor.grid.docx_grid import W, docx_grid
+
+    def tc(text, span=1):
+        grid = f'<w:tcPr><w:gridSpan w:val="{span}"/></w:tcPr>' if span > 1 else ""
+        return f"<w:tc>{grid}<w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:tc>"
+
+    xml = (f'<w:tbl xmlns:w="{W}"><w:tblGrid><w:gridCol w:w="2000"/><w:gridCol w:w="2000"/>'
+           '<w:gridCol w:w="1"/><w:gridCol w:w="2000"/></w:tblGrid>'
+           f"<w:tr>{tc('行政复议', 2)}{tc('行政诉讼', 2)}</w:tr>"  # group titles: the border at the sliver's left
+           f"<w:tr>{tc('结果维持')}{tc('总计', 2)}{tc('结果维持')}</w:tr>"  # values' border at its right
+           f"<w:tr>{tc('1')}{tc('2', 2)}{tc('3')}</w:tr></w:tbl>")
+    grid = docx_grid(etree.fromstring(xml), index=0, top=0.0, path="t")
+    got = {(c.row, c.col): (c.text, c.col_span) for c in grid.cells}
+    assert got[(0, 0)] == ("行政复议", 2) and got[(0, 2)] == ("行政诉讼", 1)
+    assert got[(1, 1)] == ("总计", 1) and got[(1, 2)] == ("结果维持", 1)
+    assert got[(2, 1)] == ("2", 1)

@@ -135,7 +135,44 @@ def layout_table(tbl, path: str = "") -> tuple[list[SourceCell], int, int]:
     return cells, len(rows), n_cols
 
 
+# A grid column this narrow (twips; 60 = 3 pt) holds no text: it is where two rows' borders stand
+# a hair apart (LibreOffice writes a 1-twip ``w:gridCol`` when it saves a .doc as .docx, Word
+# leaves them after dragged borders). Kept, it puts a header cell over two groups of columns.
+SLIVER_TWIPS = 60
+
+
+def sliver_columns(tbl) -> set[int]:
+    """Indices of ``w:tblGrid`` columns narrower than ``SLIVER_TWIPS``."""
+    out: set[int] = set()
+    for i, gc in enumerate(xp(tbl, "./w:tblGrid/w:gridCol")):
+        w = _int(gc.get(q("w")), SLIVER_TWIPS)
+        if w < SLIVER_TWIPS:
+            out.add(i)
+    return out
+
+
+def drop_columns(cells: list[SourceCell], n_cols: int, drop: set[int]) -> tuple[list[SourceCell], int]:
+    """The grid without the columns in ``drop``: each cell's edges keep their places among the
+    columns that remain (a cell lying only in dropped columns goes, unless it has text)."""
+    if not drop:
+        return cells, n_cols
+    before = [0] * (n_cols + 1)  # remaining columns left of each boundary
+    for i in range(n_cols):
+        before[i + 1] = before[i] + (0 if i in drop else 1)
+    kept: list[SourceCell] = []
+    for c in cells:
+        start, end = before[min(c.col, n_cols)], before[min(c.col + c.col_span, n_cols)]
+        if end <= start:
+            if not c.text:
+                continue
+            end = start + 1
+        c.col, c.col_span = start, end - start
+        kept.append(c)
+    return kept, before[n_cols]
+
+
 def docx_grid(tbl, *, index: int, top: float, path: str) -> Grid:
     """One ``w:tbl`` as a ``Grid`` at ``top`` on the notional page (``index``: provenance)."""
     cells, n_rows, n_cols = layout_table(tbl, path)
+    cells, n_cols = drop_columns(cells, n_cols, {i for i in sliver_columns(tbl) if i < n_cols})
     return build_grid(cells, n_rows, n_cols, table=index, kind="docx", top=top)
