@@ -12,27 +12,17 @@ from __future__ import annotations
 
 import csv
 import os
-import socket
-import threading
 import time
 from pathlib import Path
 
 import pytest
 
+from helpers_browser import ARGS, CHROMIUM, serving
 from test_review_support import PASSWORD, add_users
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run"]
 REPORT = "huaian-hongze-district-gov_2023.pdf"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
@@ -42,8 +32,6 @@ def served(tmp_path):
     from conftest import corpus_file
 
     pdf = corpus_file(REPORT)  # skips when ../shared is absent
-    import uvicorn
-
     from extractor.pipeline import extract
     from extractor.review.app import create_app
     from extractor.store import open_store
@@ -52,17 +40,8 @@ def served(tmp_path):
     saved = store.save_extraction(extract(pdf))
     add_users(store, "alice")
     app = create_app(store, cache_dir=tmp_path / "crops")
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}", store, saved.report_id, tmp_path
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(app) as base:
+        yield base, store, saved.report_id, tmp_path
     store.close()
 
 

@@ -8,29 +8,18 @@ Set ``GOVREPORT_SCREENSHOT_DIR=/tmp/shots`` to keep screenshots of the pages.
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
 
+from helpers_browser import ARGS, CHROMIUM, serving
 from test_review_support import PASSWORD, add_users
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run"]
 # two text reports with flagged cells (committed samples)
 PDFS = [ROOT / "samples" / "gen-2021-large-wrapped.pdf", ROOT / "samples" / "gen-2019-blank-rects-inconsistent.pdf"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _last_year_of_first(store) -> None:
@@ -50,8 +39,6 @@ def _last_year_of_first(store) -> None:
 def served(tmp_path):
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is absent: install Debian's chromium (apt-get install chromium) for the browser test")
-    import uvicorn
-
     from extractor.review.app import create_app
     from extractor.service.settings import ServiceSettings
     from extractor.store import open_store
@@ -61,17 +48,8 @@ def served(tmp_path):
     _last_year_of_first(store)
     app = create_app(store, cache_dir=tmp_path / "crops",
                      service=ServiceSettings(upload_dir=tmp_path / "uploads", poll_seconds=0.2))
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}", store
-    server.should_exit = True
-    thread.join(timeout=30)
+    with serving(app, lifespan="auto", start_timeout=20, stop_timeout=30) as base:
+        yield base, store
     store.close()
 
 

@@ -10,14 +10,12 @@ Set ``GOVREPORT_SCREENSHOT_WEB=/tmp/review-web-item.png`` to keep a screenshot o
 from __future__ import annotations
 
 import os
-import socket
 import sys
-import threading
-import time
 from pathlib import Path
 
 import pytest
 
+from helpers_browser import ARGS, CHROMIUM, serving
 from test_review_support import PASSWORD, add_users
 
 pytestmark = pytest.mark.browser
@@ -25,23 +23,12 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
 def served(tmp_path):
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is absent: install Debian's chromium (apt-get install chromium) for the browser test")
-    import uvicorn
-
     from extractor.pipeline import extract
     from extractor.review.app import create_app
     from extractor.store import open_store
@@ -56,17 +43,8 @@ def served(tmp_path):
     saved = store.save_extraction(result)
     add_users(store, "alice")
     app = create_app(store, cache_dir=tmp_path / "crops")
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}", store, saved.report_id, result
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(app) as base:
+        yield base, store, saved.report_id, result
     store.close()
 
 

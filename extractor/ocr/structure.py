@@ -33,18 +33,25 @@ MIN_ROWS = 4  # … and in at least this many
 GLYPH_INCHES = 0.05  # each side's ink must be at least this tall (a 7.5 pt digit is ~0.07 in)
 
 
-def _falls_apart(ink: np.ndarray, box, inner: list[float], dpi: float) -> bool:
+def _cell_ink(ink: np.ndarray, box, dpi: float) -> tuple[np.ndarray, int]:
+    """The ink inside ``box`` less a thin inset top and bottom (its rules), and the box's left x."""
     x0, y0, x1, y1 = (int(round(v)) for v in box)
     inset = max(2, int(dpi * 0.015))
-    sub = ink[y0 + inset : y1 - inset, x0:x1]
-    if sub.size == 0 or not sub.any():
-        return False
+    return ink[y0 + inset : y1 - inset, x0:x1], x0
+
+
+def _crossed_in(sub: np.ndarray, x0: int, inner: list[float], dpi: float) -> bool:
     cols = (sub > 0).sum(axis=0)
     clear = max(2, int(round(dpi * CLEAR_INCHES)))
-    edges = [0] + [int(round(x)) - x0 for x in inner] + [x1 - x0]
-    for k, x in enumerate(edges[1:-1], start=1):
-        if cols[max(0, x - clear) : x + clear + 1].any():
-            return False  # ink across the line: one text
+    return any(cols[max(0, int(round(x)) - x0 - clear) : int(round(x)) - x0 + clear + 1].any() for x in inner)
+
+
+def _falls_apart(ink: np.ndarray, box, inner: list[float], dpi: float) -> bool:
+    sub, x0 = _cell_ink(ink, box, dpi)
+    if sub.size == 0 or not sub.any() or _crossed_in(sub, x0, inner, dpi):
+        return False  # nothing, or ink across a line: one text
+    clear = max(2, int(round(dpi * CLEAR_INCHES)))
+    edges = [0] + [int(round(x)) - x0 for x in inner] + [sub.shape[1]]
     tall = max(3, int(round(dpi * GLYPH_INCHES)))
     masses = []
     for a, b in zip(edges, edges[1:]):
@@ -58,14 +65,8 @@ def _falls_apart(ink: np.ndarray, box, inner: list[float], dpi: float) -> bool:
 
 def _crossed(ink: np.ndarray, box, inner: list[float], dpi: float) -> bool:
     """Ink across one of the ``inner`` column lines inside ``box``: one text spans them."""
-    x0, y0, x1, y1 = (int(round(v)) for v in box)
-    inset = max(2, int(dpi * 0.015))
-    sub = ink[y0 + inset : y1 - inset, x0:x1]
-    if sub.size == 0 or not sub.any():
-        return False
-    cols = (sub > 0).sum(axis=0)
-    clear = max(2, int(round(dpi * CLEAR_INCHES)))
-    return any(cols[max(0, int(round(x)) - x0 - clear) : int(round(x)) - x0 + clear + 1].any() for x in inner)
+    sub, x0 = _cell_ink(ink, box, dpi)
+    return sub.size > 0 and bool(sub.any()) and _crossed_in(sub, x0, inner, dpi)
 
 
 def _table_columns(grid) -> set[int]:

@@ -162,13 +162,7 @@ def users_disable(
     db: DbOpt = DEFAULT_URL,
 ) -> None:
     """Disable a user: no login, and every open session of the user ends at once."""
-    from extractor.review.auth import UserError, set_disabled
-
-    store = _open(db)
-    try:
-        set_disabled(store, name, True)
-    except UserError as e:
-        _fail(str(e))
+    _set_disabled(db, name, True)
     sys.stdout.write(f"{name} disabled; every session of {name} ended\n")
 
 
@@ -178,14 +172,18 @@ def users_enable(
     db: DbOpt = DEFAULT_URL,
 ) -> None:
     """Enable a disabled user again."""
+    _set_disabled(db, name, False)
+    sys.stdout.write(f"{name} enabled\n")
+
+
+def _set_disabled(db: str, name: str, disabled: bool) -> None:
     from extractor.review.auth import UserError, set_disabled
 
     store = _open(db)
     try:
-        set_disabled(store, name, False)
+        set_disabled(store, name, disabled)
     except UserError as e:
         _fail(str(e))
-    sys.stdout.write(f"{name} enabled\n")
 
 
 @users_app.command("list")
