@@ -12,6 +12,7 @@ the reading frame, so those boxes are turned first (``reading_box``).
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 
@@ -68,6 +69,23 @@ class _Frame:
     def grid_box(self, grid: Grid) -> BBox | None:
         return None if grid.bbox is None else self.box(grid.bbox, grid.pages[0])
 
+    def upright_centre(self, box: BBox, page: int) -> tuple[float, float]:
+        """The centre of ``box`` (points, the page as rendered) in the reading frame with the
+        page's deskew undone (``PageContent.skew``, turned about the page's centre as
+        ``orient.upright`` turned the image). A box's centre survives the tilt; its sides do not."""
+        p = self.pages.get(page)
+        b = self.box(box, page)
+        x, y = (b.x0 + b.x1) / 2, (b.top + b.bottom) / 2
+        if p is None or not p.skew:
+            return x, y
+        turned = ((p.rotation // 90) % 2) == 1
+        w, h = (p.height, p.width) if turned else (p.width, p.height)
+        # the image was rotated by -skew degrees counter-clockwise (y down) about its centre
+        t = math.radians(-p.skew)
+        c, s = math.cos(t), math.sin(t)
+        dx, dy = x - w / 2, y - h / 2
+        return w / 2 + c * dx + s * dy, h / 2 - s * dx + c * dy
+
 
 UPRIGHT = _Frame([])
 
@@ -111,10 +129,17 @@ def _bottom_on(grid: Grid, page: int, frame: _Frame = UPRIGHT) -> float:
 
 def _heading_between(prev_page: PageContent, prev: Grid, page: PageContent, grid: Grid,
                      frame: _Frame = UPRIGHT) -> bool:
-    bottom = _bottom_on(prev, prev_page.number, frame)
-    top = frame.grid_box(grid).top if grid.bbox else 0.0
-    after = [ln for ln in prev_page.lines if frame.box(ln.bbox, prev_page.number).top > bottom]
-    before = [ln for ln in page.lines if frame.box(ln.bbox, page.number).bottom < top]
+    """A section heading below ``prev``'s last cells on its page, or above ``grid``'s first
+    cells on the next page. Compared by centres in the upright, deskewed frame: on a skewed
+    scan the boxes (the page as rendered) are widened by the tilt, and a heading printed just
+    under a table's last row stands inside its box (3° over a 500 pt table: 26 pt)."""
+    def centre_y(box: BBox, number: int) -> float:
+        return frame.upright_centre(box, number)[1]
+
+    below = max((centre_y(c.bbox, prev_page.number) for c in prev.cells if c.page == prev_page.number), default=None)
+    above = min((centre_y(c.bbox, page.number) for c in grid.cells if c.page == page.number), default=None)
+    after = [ln for ln in prev_page.lines if below is not None and centre_y(ln.bbox, prev_page.number) > below]
+    before = [ln for ln in page.lines if above is not None and centre_y(ln.bbox, page.number) < above]
     return any(HEADING.match(unicodedata.normalize("NFKC", ln.text)) for ln in after + before)
 
 
