@@ -1,0 +1,196 @@
+"""The rule grid held against table 三's registry bands (``extractor.ocr.registry_bands``): where
+they disagree the grid is mended the bands' way and the cells concerned are flagged, not guessed.
+
+* a value cell holding two row bands (two labels beside it: the rules lost a row) is cut at the
+  labels' boundary — the label cell too when it held both labels — every part ``DOUBT``, the
+  value parts to be read again from their own crops;
+* a value cell reading as a header word (``registry_bands.header_word``) is emptied: confidence
+  0 and ``DOUBT`` (the field is for a person, by construction never a word taken for a value);
+* two value cells of one row inside one title's band (a doubled rule made an extra column)
+  become one cell spanning both, ``DOUBT``;
+* a value cell across two titles' bands, or whose ink stands outside the band of its title,
+  gets ``DOUBT``.
+
+``DOUBT`` is under ``extractor.validate.stage.STRUCTURE_REVIEW``: such fields are never ``ok``.
+Positions are upright page pixels (``ImageTable.boxes``); each cell's ``bbox`` (PDF points of the
+source page) and ``bbox_px`` are cut in the same proportions.
+"""
+
+from __future__ import annotations
+
+from extractor.grid.image_grid import ImageTable
+from extractor.ocr.registry_bands import DOUBT, Bands, ColumnBand, Line, find_bands, header_word
+from models.extraction import BBox
+from models.page import Cell
+
+TOL = 3.0  # px: a box edge this close to a line is on it
+
+
+def _value_cells(table: ImageTable, bands: Bands) -> list[int]:
+    return [i for i, b in enumerate(table.boxes) if b[0] >= bands.value_x0 - TOL and b[1] >= bands.header_y1 - TOL]
+
+
+def _doubt(cell: Cell) -> None:
+    cell.structure = min(cell.structure, DOUBT)
+
+
+def empty_header_words(table: ImageTable, bands: Bands) -> int:
+    """Empty every value cell that reads as a header word. Returns how many."""
+    n = 0
+    for i in _value_cells(table, bands):
+        cell = table.grid.cells[i]
+        if header_word(cell.text):
+            cell.text, cell.confidence, cell.char_scores, cell.alternatives = "", 0.0, [], []
+            _doubt(cell)
+            n += 1
+    return n
+
+
+def lost_row_lines(table: ImageTable, bands: Bands) -> list[float]:
+    """Ys (px) where a value cell holds two row bands: the boundary between the two labels."""
+    out: list[float] = []
+    for i in _value_cells(table, bands):
+        x0, y0, x1, y1 = table.boxes[i]
+        inside = sorted((b for b in bands.rows if y0 + TOL < b.middle < y1 - TOL), key=lambda b: b.y0)
+        for a, b in zip(inside, inside[1:]):
+            y = (a.y1 + b.y0) / 2
+            if all(abs(y - v) > 2 * TOL for v in out):
+                out.append(y)
+    return sorted(out)
+
+
+def _part(cell: Cell, box, y0: float, y1: float, row: int, row_span: int) -> tuple[Cell, tuple]:
+    t0 = (y0 - box[1]) / max(box[3] - box[1], 1e-6)
+    t1 = (y1 - box[1]) / max(box[3] - box[1], 1e-6)
+    b, px = cell.bbox, cell.bbox_px
+    return Cell(
+        row=row, col=cell.col, row_span=row_span, col_span=cell.col_span, page=cell.page,
+        bbox=BBox(x0=b.x0, top=b.top + (b.bottom - b.top) * t0, x1=b.x1, bottom=b.top + (b.bottom - b.top) * t1),
+        source=cell.source, confidence=0.0, structure=min(cell.structure, DOUBT),
+        bbox_px=None if px is None else BBox(x0=px.x0, x1=px.x1, top=px.top + (px.bottom - px.top) * t0,
+                                             bottom=px.top + (px.bottom - px.top) * t1),
+        dpi=cell.dpi,
+    ), (box[0], y0, box[2], y1)
+
+
+def cut_rows(table: ImageTable, bands: Bands, ys: list[float]) -> list[Cell]:
+    """Insert a row line at each of ``ys``: value cells and label cells crossing it are cut
+    (``DOUBT``; a cut label takes its own lines' text), other cells (group labels) span one row
+    more. Returns the value parts, to be read from their crops."""
+    grid = table.grid
+    label_parts = {id(grid.cells[i]): texts for i, _, texts in bands.cuts}
+    values = {id(grid.cells[i]) for i in _value_cells(table, bands)}
+    origin: dict[int, int] = {}  # id(part) → id(the cell it was cut from)
+    for y in sorted(ys, reverse=True):  # a lower line first: the rows above keep their indices
+        r = next((k for k in range(grid.n_rows) if table.rows[k] + TOL < y < table.rows[k + 1] - TOL), None)
+        if r is None:
+            continue
+        cells, boxes = [], []
+        for cell, box in zip(grid.cells, table.boxes):
+            root = origin.get(id(cell), id(cell))
+            if cell.row > r:
+                cell.row += 1
+            elif cell.last_row >= r and (root in values or root in label_parts) and box[1] + TOL < y < box[3] - TOL:
+                upper, ubox = _part(cell, box, box[1], y, cell.row, r - cell.row + 1)
+                lower, lbox = _part(cell, box, y, box[3], r + 1, cell.last_row - r + 1)
+                for p, pb in ((upper, ubox), (lower, lbox)):
+                    origin[id(p)] = root
+                    cells.append(p)
+                    boxes.append(pb)
+                continue
+            elif cell.last_row >= r:
+                cell.row_span += 1
+            cells.append(cell)
+            boxes.append(box)
+        grid.cells, table.boxes = cells, boxes
+        grid.n_rows += 1
+        table.rows.insert(r + 1, y)
+    for root, texts in label_parts.items():
+        parts = sorted((c for c in grid.cells if origin.get(id(c)) == root), key=lambda c: c.row)
+        for c, text in zip(parts, texts):
+            c.text, c.confidence = text, 0.5
+    _sort(table)
+    return [c for c in grid.cells if origin.get(id(c)) in values]
+
+
+def _sort(table: ImageTable) -> None:
+    order = sorted(range(len(table.grid.cells)), key=lambda i: (table.grid.cells[i].row, table.grid.cells[i].col))
+    table.grid.cells = [table.grid.cells[i] for i in order]
+    table.boxes = [table.boxes[i] for i in order]
+    table.grid._by_row = None
+
+
+def _over(box, columns: list[ColumnBand]) -> list[ColumnBand]:
+    w = box[2] - box[0]
+    return [b for b in columns if min(box[2], b.x1) - max(box[0], b.x0) > 0.5 * min(w, b.x1 - b.x0)]
+
+
+def check_columns(table: ImageTable, bands: Bands, lines: dict[int, list[Line]]) -> int:
+    """Merge value cells of one row that share a title's band; flag a cell across two bands or
+    whose ink stands outside its band. Returns how many cells were flagged or merged."""
+    if not bands.columns:
+        return 0
+    grid = table.grid
+    n = 0
+    idx = [i for i in _value_cells(table, bands) if grid.cells[i].row_span == 1]
+    by_slot: dict[tuple[int, str], list[int]] = {}
+    drop: set[int] = set()
+    for i in idx:
+        cell, box = grid.cells[i], table.boxes[i]
+        over = _over(box, bands.columns)
+        if len(over) != 1:
+            if len(over) > 1 and cell.text.strip():
+                _doubt(cell)
+                n += 1
+            continue
+        band = over[0]
+        ink = lines.get(id(cell)) or []
+        if ink:
+            mid = (min(ln.x0 for ln in ink) + max(ln.x1 for ln in ink)) / 2
+            if not band.x0 - TOL <= mid <= band.x1 + TOL:
+                _doubt(cell)
+                n += 1
+        by_slot.setdefault((cell.row, band.key), []).append(i)
+    for slot in by_slot.values():
+        if len(slot) < 2:
+            continue
+        slot.sort(key=lambda i: grid.cells[i].col)
+        keep = grid.cells[slot[0]]
+        parts = [grid.cells[i] for i in slot]
+        if any(b.col != a.last_col + 1 for a, b in zip(parts, parts[1:])):
+            continue
+        texts = [c for c in parts if c.text.strip()]
+        keep.text = "".join(c.text for c in texts)
+        keep.confidence = min((c.confidence for c in texts), default=min(c.confidence for c in parts))
+        keep.char_scores = [s for c in texts for s in c.char_scores]
+        keep.alternatives = [] if len(texts) != 1 else list(texts[0].alternatives)
+        last = parts[-1]
+        keep.col_span = last.last_col - keep.col + 1
+        b0, b1 = keep.bbox, last.bbox
+        keep.bbox = BBox(x0=b0.x0, top=b0.top, x1=b1.x1, bottom=b0.bottom)
+        if keep.bbox_px is not None and last.bbox_px is not None:
+            keep.bbox_px = BBox(x0=keep.bbox_px.x0, top=keep.bbox_px.top, x1=last.bbox_px.x1, bottom=keep.bbox_px.bottom)
+        box = table.boxes[slot[0]]
+        table.boxes[slot[0]] = (box[0], box[1], table.boxes[slot[-1]][2], box[3])
+        _doubt(keep)
+        drop.update(slot[1:])
+        n += 1
+    if drop:
+        grid.cells = [c for i, c in enumerate(grid.cells) if i not in drop]
+        table.boxes = [b for i, b in enumerate(table.boxes) if i not in drop]
+        grid._by_row = None
+    return n
+
+
+def mend(table: ImageTable, lines: dict[int, list[Line]]) -> tuple[Bands | None, list[Cell]]:
+    """The whole check on one read table (``lines``: per ``id(cell)``, its text lines): header
+    words emptied, lost rows cut, columns held to their titles. Returns the bands (None: not a
+    part of table 三) and the cells to read from their crops (then ``empty_header_words`` again)."""
+    bands = find_bands(table, lines)
+    if bands is None:
+        return None, []
+    empty_header_words(table, bands)
+    ys = lost_row_lines(table, bands)
+    fresh = cut_rows(table, bands, ys) if ys else []
+    check_columns(table, bands, lines)
+    return bands, fresh

@@ -1,0 +1,219 @@
+"""Table 三's structure from what the registry knows, checked against the rule grid.
+
+Table 三 has a known shape: its rows in a known order with known labels (``APPLICATION_ROWS``),
+its seven known columns (``APPLICANT_COLUMNS``). After the cells of a scanned table are read,
+this stage finds, independently of the rules:
+
+* **row bands**: the label cells read, a label cell holding the lines of several registry labels
+  (a row rule lost across the whole table) cut between them, aligned to the registry's rows by
+  the mapping's own dynamic program (``extractor.mapping.tables.align_rows``); each aligned
+  label's y-extent is its row's band;
+* **column bands**: the header cells whose text names a registry column
+  (``titles.match_column``), each title's x-extent.
+
+and holds the grid's value cells against them (issue 13: rules are evidence, not the only truth):
+
+* a value cell holding two row bands (the rules lost a row: two labels beside one value cell) is
+  cut at the labels' boundary, every part read again from its own crop and given ``DOUBT``
+  structure: a value for a person to confirm instead of none, never ``ok``
+  (``extractor.validate.stage``: OCR fields with structure under ``STRUCTURE_REVIEW``);
+* a value cell standing across two titles' bands, or whose ink stands outside the band of the
+  title over its box, gets ``DOUBT``: the column was not seen;
+* two value cells of one row inside one title's band (a doubled or stray rule made an extra
+  column) become one cell spanning both, with ``DOUBT``: the number keeps its title;
+* a value cell that reads as a header word (a column title or a row label of the registry:
+  总计, 自然人, 法人或其他组织 …) is no value by construction: it is emptied with confidence 0
+  and ``DOUBT`` structure, so its field is for a person, never a word or a guess.
+
+Input: an ``ImageTable`` whose cells are read, and for each read cell its text lines (``Line``:
+y-extent in upright page pixels and text). Changes the table in place; returns the cells that
+must be read (again) from their crops.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from extractor.grid.image_grid import ImageTable
+from extractor.mapping.labels import similarity
+from extractor.mapping.numbers import looks_numeric
+from extractor.mapping.tables import MIN_ROW_SCORE, ObservedRow, align_rows, row_score
+from extractor.mapping.titles import POSITIVE, match_column
+from models.fields import APPLICANT_COLUMNS, APPLICATION_ROWS
+from models.page import Cell
+
+DOUBT = 0.3  # structure of a cell whose row or column the rules and the registry disagree on
+MIN_ROWS = 3  # aligned labels a table needs before its bands are trusted (a part of table 三)
+MAX_PARTS = 4  # labels one label cell may hold (rules lost over several rows)
+_TITLES = [("2021", c) for c in APPLICANT_COLUMNS]
+_HEADER_WORDS = tuple({c.label for c in APPLICANT_COLUMNS} | {c.group for c in APPLICANT_COLUMNS if c.group})
+_ROW_WORDS = tuple(r.label for r in APPLICATION_ROWS)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One text line of a read cell: its box (upright page px) and its reading."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    text: str
+
+
+@dataclass(frozen=True)
+class RowBand:
+    """A registry row found by its label: key, y-extent (upright page px), label match score."""
+
+    key: str
+    y0: float
+    y1: float
+    score: float
+
+    @property
+    def middle(self) -> float:
+        return (self.y0 + self.y1) / 2
+
+
+@dataclass(frozen=True)
+class ColumnBand:
+    """A registry column found by its title: key, x-extent and the title's bottom (upright page px)."""
+
+    key: str
+    x0: float
+    x1: float
+    y1: float
+
+
+@dataclass
+class Bands:
+    rows: list[RowBand]
+    columns: list[ColumnBand]
+    value_x0: float  # where the value side starts (px): left of it stand the labels
+    header_y1: float  # where the header ends (px): the bottom of the lowest title
+    cuts: list[tuple[int, list[float], list[str]]] = field(default_factory=list)  # label cell, cut ys, part texts
+
+
+def job_lines(job, results) -> list[Line]:
+    """The text lines of a read cell (``cells.CellJob`` and the page's recognitions): each crop's
+    box and reading; none for vertical text, a dash or a blank."""
+    if job.vertical or job.dash or not job.crops or len(job.boxes) != len(job.crops):
+        return []
+    return [Line(float(b[0]), float(b[1]), float(b[2]), float(b[3]), results[job.first + k].text)
+            for k, b in enumerate(job.boxes)]
+
+
+def _box(table: ImageTable, i: int) -> tuple[float, float, float, float]:
+    return tuple(float(v) for v in table.boxes[i])  # type: ignore[return-value]
+
+
+def header_word(text: str) -> bool:
+    """``text`` reads as a column title or a row label of table 三 (no number is ever one)."""
+    t = (text or "").strip()
+    if not t or looks_numeric(t):
+        return False
+    return any(similarity(t, w) >= POSITIVE for w in _HEADER_WORDS + _ROW_WORDS)
+
+
+def first_number(table: ImageTable) -> float:
+    """Top (px) of the highest cell reading as a number: the header ends above it."""
+    return min((_box(table, i)[1] for i, c in enumerate(table.grid.cells) if c.text.strip() and looks_numeric(c.text)),
+               default=float("inf"))
+
+
+def column_bands(table: ImageTable) -> list[ColumnBand]:
+    """Header cells naming a registry column, each key once (the lowest title of that key)."""
+    best: dict[str, tuple[float, float, float, float]] = {}
+    top = first_number(table)
+    for i, cell in enumerate(table.grid.cells):
+        if not cell.text.strip() or looks_numeric(cell.text) or _box(table, i)[3] > top + 3:
+            continue  # a title stands above every number (a row's 3.其他 is no column)
+        key, score, _ = match_column(cell.text, _TITLES)
+        if key is None or score < POSITIVE:
+            continue
+        box = _box(table, i)
+        if key not in best or box[3] > best[key][3]:
+            best[key] = box
+    return sorted((ColumnBand(k, b[0], b[2], b[3]) for k, b in best.items()), key=lambda c: c.x0)
+
+
+def _best_score(text: str) -> float:
+    return max(row_score(ObservedRow(label=text, context="", values=[]), spec) for spec in APPLICATION_ROWS)
+
+
+def split_label(lines: list[Line]) -> list[list[Line]]:
+    """The labels a label cell's lines make: one (a wrapped label) unless the joined lines match
+    no registry row positively and some cut into 2..``MAX_PARTS`` runs of lines makes every run
+    a positive match (the rules lost the lines between them)."""
+    whole = "".join(ln.text for ln in lines)
+    if len(lines) < 2 or _best_score(whole) >= POSITIVE:
+        return [lines]
+    best: tuple[float, list[list[Line]]] = (0.0, [lines])
+
+    def parts_of(start: int, k: int) -> list[list[list[Line]]]:
+        if k == 1:
+            return [[lines[start:]]]
+        out = []
+        for end in range(start + 1, len(lines) - k + 2):
+            out.extend([[lines[start:end], *rest] for rest in parts_of(end, k - 1)])
+        return out
+
+    for k in range(2, min(MAX_PARTS, len(lines)) + 1):
+        for parts in parts_of(0, k):
+            low = min(_best_score("".join(ln.text for ln in p)) for p in parts)
+            if low >= POSITIVE and low > best[0]:
+                best = (low, parts)
+    return best[1]
+
+
+def _leaf_labels(table: ImageTable, value_x0: float, header_y1: float) -> list[int]:
+    """Label cells (left of the values, below the header, read as words) with no other label
+    cell right of them beside them: each row's own label, not a group's (（三）不予公开)."""
+    cand = [i for i, c in enumerate(table.grid.cells)
+            if c.text.strip() and not looks_numeric(c.text) and _box(table, i)[2] <= value_x0 + 3
+            and _box(table, i)[1] >= header_y1 - 3]
+    out = []
+    for i in cand:
+        x0, y0, x1, y1 = _box(table, i)
+        right = [j for j in cand if j != i and _box(table, j)[0] >= x1 - 3
+                 and min(y1, _box(table, j)[3]) - max(y0, _box(table, j)[1]) > 0.5 * (_box(table, j)[3] - _box(table, j)[1])]
+        if not right:
+            out.append(i)
+    return out
+
+
+def find_bands(table: ImageTable, lines: dict[int, list[Line]]) -> Bands | None:
+    """Row and column bands of a part of table 三 (``lines``: per ``id(cell)``, its text lines);
+    None when the table shows no column title and fewer than ``MIN_ROWS`` registry labels."""
+    columns = column_bands(table)
+    cells = table.grid.cells
+    if columns:
+        value_x0 = columns[0].x0
+        header_y1 = max(c.y1 for c in columns)
+    else:  # a part after a page break: the values start where most rows' numbers start
+        starts = sorted(min((_box(table, i)[0] for i, c in enumerate(cells) if c.row == r and looks_numeric(c.text)
+                             and c.text.strip()), default=float("inf")) for r in range(table.grid.n_rows))
+        starts = [s for s in starts if s != float("inf")]
+        if len(starts) < MIN_ROWS:
+            return None
+        value_x0, header_y1 = starts[len(starts) // 2], 0.0
+    observed: list[ObservedRow] = []
+    extents: list[tuple[float, float]] = []
+    cuts: list[tuple[int, list[float], list[str]]] = []
+    for i in sorted(_leaf_labels(table, value_x0, header_y1), key=lambda i: _box(table, i)[1]):
+        x0, y0, x1, y1 = _box(table, i)
+        own = lines.get(id(cells[i])) or [Line(x0, y0, x1, y1, cells[i].text)]
+        parts = split_label(own)
+        bounds = [y0] + [(a[-1].y1 + b[0].y0) / 2 for a, b in zip(parts, parts[1:])] + [y1]
+        if len(parts) > 1:
+            cuts.append((i, bounds[1:-1], ["".join(ln.text for ln in p) for p in parts]))
+        context = "".join(c.text for j, c in enumerate(cells) if j != i and _box(table, j)[2] <= x0 + 3
+                          and _box(table, j)[1] <= y0 + 1 and _box(table, j)[3] >= y1 - 1)
+        for k, p in enumerate(parts):
+            observed.append(ObservedRow(label="".join(ln.text for ln in p), context=context, values=[]))
+            extents.append((bounds[k], bounds[k + 1]))
+    matches = align_rows(observed, APPLICATION_ROWS)
+    if len(matches) < MIN_ROWS and not columns:
+        return None
+    rows = [RowBand(APPLICATION_ROWS[s].key, *extents[o], score) for o, s, score in matches if score >= MIN_ROW_SCORE]
+    return Bands(rows=rows, columns=columns, value_x0=value_x0, header_y1=header_y1, cuts=cuts)
