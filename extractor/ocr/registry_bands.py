@@ -45,6 +45,7 @@ from models.page import Cell
 DOUBT = 0.3  # structure of a cell whose row or column the rules and the registry disagree on
 MIN_ROWS = 3  # aligned labels a table needs before its bands are trusted (a part of table 三)
 MAX_PARTS = 4  # labels one label cell may hold (rules lost over several rows)
+SPLIT_MARGIN = 0.05  # each part must match this much better than the joined lines (titles.MARGIN)
 _TITLES = [("2021", c) for c in APPLICANT_COLUMNS]
 _HEADER_WORDS = tuple({c.label for c in APPLICANT_COLUMNS} | {c.group for c in APPLICANT_COLUMNS if c.group})
 _ROW_WORDS = tuple(r.label for r in APPLICATION_ROWS)
@@ -137,18 +138,21 @@ def column_bands(table: ImageTable) -> list[ColumnBand]:
     return sorted((ColumnBand(k, b[0], b[2], b[3]) for k, b in best.items()), key=lambda c: c.x0)
 
 
-def _best_score(text: str) -> float:
-    return max(row_score(ObservedRow(label=text, context="", values=[]), spec) for spec in APPLICATION_ROWS)
+def _best(text: str) -> tuple[float, int]:
+    """The best registry row for a label text: (score, index in ``APPLICATION_ROWS``)."""
+    row = ObservedRow(label=text, context="", values=[])
+    return max((row_score(row, spec), j) for j, spec in enumerate(APPLICATION_ROWS))
 
 
 def split_label(lines: list[Line]) -> list[list[Line]]:
-    """The labels a label cell's lines make: one (a wrapped label) unless the joined lines match
-    no registry row positively and some cut into 2..``MAX_PARTS`` runs of lines makes every run
-    a positive match (the rules lost the lines between them)."""
-    whole = "".join(ln.text for ln in lines)
-    if len(lines) < 2 or _best_score(whole) >= POSITIVE:
+    """The labels a label cell's lines make: one (a wrapped label) unless some cut into
+    2..``MAX_PARTS`` runs of lines makes every run a positive match of a registry row, in the
+    registry's order, each better than the joined lines match any (the rules lost the lines
+    between them)."""
+    if len(lines) < 2:
         return [lines]
-    best: tuple[float, list[list[Line]]] = (0.0, [lines])
+    whole, _ = _best("".join(ln.text for ln in lines))
+    best: tuple[float, list[list[Line]]] = (max(whole + SPLIT_MARGIN, POSITIVE), [lines])
 
     def parts_of(start: int, k: int) -> list[list[list[Line]]]:
         if k == 1:
@@ -160,8 +164,10 @@ def split_label(lines: list[Line]) -> list[list[Line]]:
 
     for k in range(2, min(MAX_PARTS, len(lines)) + 1):
         for parts in parts_of(0, k):
-            low = min(_best_score("".join(ln.text for ln in p)) for p in parts)
-            if low >= POSITIVE and low > best[0]:
+            scored = [_best("".join(ln.text for ln in p)) for p in parts]
+            low = min(s for s, _ in scored)
+            in_order = all(a[1] < b[1] for a, b in zip(scored, scored[1:]))
+            if in_order and low >= best[0] and (low > best[0] or len(best[1]) == 1):
                 best = (low, parts)
     return best[1]
 
