@@ -117,3 +117,47 @@ def test_a_header_word_read_in_a_value_cell_is_never_a_value():
         assert f.status == FieldStatus.REVIEW and f.raw == "" and f.evidence["structure"] == DOUBT
     assert fields["applications.received.total"].value == 5
     assert [c.text for c in table.grid.cells if c.row == 0] == ["申请人情况", "自然人", "科研机构", "总计"]  # the header keeps its words
+
+
+def test_a_rule_lost_across_the_whole_table_keeps_both_rows_for_review(tmp_path):
+    """A generated report's table 三 page at 200 dpi with one row rule painted out across the
+    whole table (labels too, so the label side cannot cut the values): the two rows beside it
+    come back, read where their label bands meet the columns, every field for review; without
+    the registry's bands both rows were one row of merged cells (values lost or misread)."""
+    import json
+    import sys
+
+    import numpy as np
+    import pypdfium2 as pdfium
+    from PIL import ImageDraw
+
+    from conftest import ROOT
+    from extractor import Extractor
+    from helpers_compare import as_plain
+
+    sys.path.insert(0, str(ROOT))
+    from scripts.samplegen.build import write_report
+    from scripts.samplegen.content import generate_report
+    from scripts.samplegen.scan import _rule_positions
+
+    report = generate_report(706)
+    report.name = "lost-row"
+    rendered = write_report(report, tmp_path)
+    part = next(t for t in rendered.tables if t["table"] == "三")  # the part with the header
+    scale = 200 / 72
+    img = pdfium.PdfDocument(str(rendered.path))[part["page"] - 1].render(scale=scale).to_pil().convert("RGB")
+    box = [v * scale for v in part["bbox"]]
+    ys = _rule_positions(np.asarray(img.convert("L")), box, True)
+    y = ys[3]  # between two rows whose labels stand in the same label column
+    ImageDraw.Draw(img).rectangle((box[0] + 4, y - 3, box[2] - 4, y + 3), fill=(255, 255, 255))
+    png = tmp_path / "lost-row.png"
+    img.save(png, dpi=(200, 200))
+    truth = json.loads((tmp_path / "lost-row.truth.json").read_text(encoding="utf-8"))["fields"]
+    result = Extractor().extract(png)
+    found = {k: f for k, f in result.fields.items() if k.startswith("applications.") and f.value is not None}
+    assert found
+    wrong_ok = [k for k, f in found.items() if as_plain(f.value) != truth[k] and f.status != FieldStatus.REVIEW]
+    assert wrong_ok == []
+    recovered = [k for k, f in found.items() if f.evidence.get("structure") == DOUBT]
+    assert len(recovered) >= 14, {k: f.evidence for k, f in found.items() if f.status == FieldStatus.REVIEW}  # two rows of seven, for a person to confirm
+    assert all(found[k].status == FieldStatus.REVIEW and as_plain(found[k].value) == truth[k] for k in recovered)
