@@ -1,8 +1,10 @@
 """Table 三's structure from the registry (``extractor.ocr.registry_bands``, ``extractor.ocr.band_check``):
-small read tables, no OCR. A row the rules lost is cut at its labels and read for review; a
+small read tables without OCR, and a generated page with a rule painted out. A row the rules lost is cut at its labels and read for review; a
 doubled rule cannot make an extra column; a header word is never a value."""
 
 from __future__ import annotations
+
+import pytest
 
 from extractor.grid.image_grid import ImageTable
 from extractor.mapping.tables import map_tables
@@ -119,7 +121,8 @@ def test_a_header_word_read_in_a_value_cell_is_never_a_value():
     assert [c.text for c in table.grid.cells if c.row == 0] == ["申请人情况", "自然人", "科研机构", "总计"]  # the header keeps its words
 
 
-def test_a_rule_lost_across_the_whole_table_keeps_both_rows_for_review(tmp_path):
+@pytest.mark.parametrize("rule", [3, 4], ids=["leaf-labels", "under-a-label-over-two-columns"])
+def test_a_rule_lost_across_the_whole_table_keeps_both_rows_for_review(tmp_path, rule):
     """A generated report's table 三 page at 200 dpi with one row rule painted out across the
     whole table (labels too, so the label side cannot cut the values): the two rows beside it
     come back, read where their label bands meet the columns, every field for review; without
@@ -148,7 +151,10 @@ def test_a_rule_lost_across_the_whole_table_keeps_both_rows_for_review(tmp_path)
     img = pdfium.PdfDocument(str(rendered.path))[part["page"] - 1].render(scale=scale).to_pil().convert("RGB")
     box = [v * scale for v in part["bbox"]]
     ys = _rule_positions(np.asarray(img.convert("L")), box, True)
-    y = ys[3]  # between two rows whose labels stand in the same label column
+    # 3: between two rows whose labels stand in one label column; 4: under （二）部分公开, whose
+    # label spans two columns, above 1.属于国家秘密 beside its group （三）不予公开 (the grid then
+    # holds one label cell over both rows and the group)
+    y = ys[rule]
     ImageDraw.Draw(img).rectangle((box[0] + 4, y - 3, box[2] - 4, y + 3), fill=(255, 255, 255))
     png = tmp_path / "lost-row.png"
     img.save(png, dpi=(200, 200))

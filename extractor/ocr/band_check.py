@@ -46,17 +46,18 @@ def empty_header_words(table: ImageTable, bands: Bands) -> int:
     return n
 
 
-def lost_row_lines(table: ImageTable, bands: Bands) -> list[float]:
-    """Ys (px) where a value cell holds two row bands: the boundary between the two labels."""
-    out: list[float] = []
+def lost_row_gaps(table: ImageTable, bands: Bands) -> list[tuple[float, float]]:
+    """Where a value cell holds two row bands: the boundary between the two labels, as a gap
+    (px, top and bottom; the bands meet, so both are one y)."""
+    out: list[tuple[float, float]] = []
     for i in _value_cells(table, bands):
         x0, y0, x1, y1 = table.boxes[i]
         inside = sorted((b for b in bands.rows if y0 + TOL < b.middle < y1 - TOL), key=lambda b: b.y0)
         for a, b in zip(inside, inside[1:]):
-            y = (a.y1 + b.y0) / 2
-            if all(abs(y - v) > 2 * TOL for v in out):
-                out.append(y)
-    return sorted(out)
+            gap = (min(a.y1, b.y0), max(a.y1, b.y0))
+            if all(abs(gap[0] - g[0]) > 2 * TOL for g in out):
+                out.append(gap)
+    return out
 
 
 def _part(cell: Cell, box, y0: float, y1: float, row: int, row_span: int) -> tuple[Cell, tuple]:
@@ -73,42 +74,61 @@ def _part(cell: Cell, box, y0: float, y1: float, row: int, row_span: int) -> tup
     ), (box[0], y0, box[2], y1)
 
 
-def cut_rows(table: ImageTable, bands: Bands, ys: list[float]) -> list[Cell]:
-    """Insert a row line at each of ``ys``: value cells and label cells crossing it are cut
-    (``DOUBT``; a cut label takes its own lines' text), other cells (group labels) span one row
-    more. Returns the value parts, to be read from their crops."""
+def _line_in(table: ImageTable, gap: tuple[float, float]) -> int | None:
+    """The grid's inner row line standing in ``gap`` (px), if any."""
+    lo, hi = gap
+    return next((k for k in range(1, table.grid.n_rows) if lo - TOL <= table.rows[k] <= hi + TOL), None)
+
+
+def cut_rows(table: ImageTable, bands: Bands, gaps: list[tuple[float, float]]) -> list[Cell]:
+    """Cut the table at each gap of ``gaps`` and of ``bands.cuts`` (label cells holding several
+    labels): at the grid's row line in the gap when it has one, else at a new row line in the
+    gap's middle. Value cells and cut label cells crossing it are cut (``DOUBT``; a label part
+    takes the text of its own lines), other cells crossing a new line (group labels) span one
+    row more. Returns the value parts, to be read from their crops."""
     grid = table.grid
-    label_parts = {id(grid.cells[i]): texts for i, _, texts in bands.cuts}
+    label_cuts = {id(grid.cells[c.cell]): c for c in bands.cuts}
     values = {id(grid.cells[i]) for i in _value_cells(table, bands)}
+    every = list(gaps)
+    for c in bands.cuts:
+        every.extend(g for g in c.gaps if all(abs(g[0] - h[0]) > 2 * TOL for h in every))
     origin: dict[int, int] = {}  # id(part) → id(the cell it was cut from)
-    for y in sorted(ys, reverse=True):  # a lower line first: the rows above keep their indices
-        r = next((k for k in range(grid.n_rows) if table.rows[k] + TOL < y < table.rows[k + 1] - TOL), None)
+    for gap in sorted(every, reverse=True):  # a lower cut first: the rows above keep their indices
+        line = _line_in(table, gap)
+        y = table.rows[line] if line is not None else (gap[0] + gap[1]) / 2
+        r = line - 1 if line is not None else next(
+            (k for k in range(grid.n_rows) if table.rows[k] + TOL < y < table.rows[k + 1] - TOL), None)
         if r is None:
             continue
         cells, boxes = [], []
         for cell, box in zip(grid.cells, table.boxes):
             root = origin.get(id(cell), id(cell))
-            if cell.row > r:
-                cell.row += 1
-            elif cell.last_row >= r and (root in values or root in label_parts) and box[1] + TOL < y < box[3] - TOL:
+            crosses = cell.row <= r < cell.last_row if line is not None else cell.row <= r <= cell.last_row
+            if crosses and (root in values or root in label_cuts) and box[1] + TOL < y < box[3] - TOL:
+                shift = 0 if line is not None else 1
                 upper, ubox = _part(cell, box, box[1], y, cell.row, r - cell.row + 1)
-                lower, lbox = _part(cell, box, y, box[3], r + 1, cell.last_row - r + 1)
+                lower, lbox = _part(cell, box, y, box[3], r + 1, cell.last_row - r + shift)
                 for p, pb in ((upper, ubox), (lower, lbox)):
                     origin[id(p)] = root
                     cells.append(p)
                     boxes.append(pb)
                 continue
-            elif cell.last_row >= r:
-                cell.row_span += 1
+            if line is None:
+                if cell.row > r:
+                    cell.row += 1
+                elif cell.last_row >= r:
+                    cell.row_span += 1
             cells.append(cell)
             boxes.append(box)
         grid.cells, table.boxes = cells, boxes
-        grid.n_rows += 1
-        table.rows.insert(r + 1, y)
-    for root, texts in label_parts.items():
-        parts = sorted((c for c in grid.cells if origin.get(id(c)) == root), key=lambda c: c.row)
-        for c, text in zip(parts, texts):
-            c.text, c.confidence = text, 0.5
+        if line is None:
+            grid.n_rows += 1
+            table.rows.insert(r + 1, y)
+    for cell, box in zip(grid.cells, table.boxes):
+        cut = label_cuts.get(origin.get(id(cell), 0))
+        if cut is not None:  # a label part: the text of the parts standing in it
+            cell.text = "".join(t for t, (a, b) in zip(cut.texts, cut.extents) if box[1] - TOL <= (a + b) / 2 <= box[3] + TOL)
+            cell.confidence = 0.5
     _sort(table)
     return [c for c in grid.cells if origin.get(id(c)) in values]
 
@@ -190,7 +210,7 @@ def mend(table: ImageTable, lines: dict[int, list[Line]]) -> tuple[Bands | None,
     if bands is None:
         return None, []
     empty_header_words(table, bands)
-    ys = lost_row_lines(table, bands)
-    fresh = cut_rows(table, bands, ys) if ys else []
+    gaps = lost_row_gaps(table, bands)
+    fresh = cut_rows(table, bands, gaps) if gaps or bands.cuts else []
     check_columns(table, bands, lines)
     return bands, fresh

@@ -44,7 +44,8 @@ from models.page import Cell
 
 DOUBT = 0.3  # structure of a cell whose row or column the rules and the registry disagree on
 MIN_ROWS = 3  # aligned labels a table needs before its bands are trusted (a part of table 三)
-MAX_PARTS = 4  # labels one label cell may hold (rules lost over several rows)
+MAX_PARTS = 6  # labels one label cell may hold (rules lost over several rows) …
+MAX_LINES = 14  # … of at most this many lines (the cuts tried grow as lines choose parts)
 SPLIT_MARGIN = 0.05  # each part must match this much better than the joined lines (titles.MARGIN)
 _TITLES = [("2021", c) for c in APPLICANT_COLUMNS]
 _HEADER_WORDS = tuple({c.label for c in APPLICANT_COLUMNS} | {c.group for c in APPLICANT_COLUMNS if c.group})
@@ -92,7 +93,18 @@ class Bands:
     columns: list[ColumnBand]
     value_x0: float  # where the value side starts (px): left of it stand the labels
     header_y1: float  # where the header ends (px): the bottom of the lowest title
-    cuts: list[tuple[int, list[float], list[str]]] = field(default_factory=list)  # label cell, cut ys, part texts
+    cuts: list[LabelCut] = field(default_factory=list)  # label cells holding several registry labels
+
+
+@dataclass(frozen=True)
+class LabelCut:
+    """A label cell (index in ``grid.cells``) holding several registry labels: each part's text
+    and y-extent, and the gaps (px) between the parts, where the rules lost a line."""
+
+    cell: int
+    texts: list[str]
+    extents: list[tuple[float, float]]
+    gaps: list[tuple[float, float]]
 
 
 def job_lines(job, results) -> list[Line]:
@@ -149,7 +161,7 @@ def split_label(lines: list[Line]) -> list[list[Line]]:
     2..``MAX_PARTS`` runs of lines makes every run a positive match of a registry row, in the
     registry's order, each better than the joined lines match any (the rules lost the lines
     between them)."""
-    if len(lines) < 2:
+    if len(lines) < 2 or len(lines) > MAX_LINES:
         return [lines]
     whole, _ = _best("".join(ln.text for ln in lines))
     best: tuple[float, list[list[Line]]] = (max(whole + SPLIT_MARGIN, POSITIVE), [lines])
@@ -205,14 +217,15 @@ def find_bands(table: ImageTable, lines: dict[int, list[Line]]) -> Bands | None:
         value_x0, header_y1 = starts[len(starts) // 2], 0.0
     observed: list[ObservedRow] = []
     extents: list[tuple[float, float]] = []
-    cuts: list[tuple[int, list[float], list[str]]] = []
+    cuts: list[LabelCut] = []
     for i in sorted(_leaf_labels(table, value_x0, header_y1), key=lambda i: _box(table, i)[1]):
         x0, y0, x1, y1 = _box(table, i)
         own = lines.get(id(cells[i])) or [Line(x0, y0, x1, y1, cells[i].text)]
         parts = split_label(own)
         bounds = [y0] + [(a[-1].y1 + b[0].y0) / 2 for a, b in zip(parts, parts[1:])] + [y1]
         if len(parts) > 1:
-            cuts.append((i, bounds[1:-1], ["".join(ln.text for ln in p) for p in parts]))
+            cuts.append(LabelCut(i, ["".join(ln.text for ln in p) for p in parts], list(zip(bounds, bounds[1:])),
+                                 [(a[-1].y1, b[0].y0) for a, b in zip(parts, parts[1:])]))
         context = "".join(c.text for j, c in enumerate(cells) if j != i and _box(table, j)[2] <= x0 + 3
                           and _box(table, j)[1] <= y0 + 1 and _box(table, j)[3] >= y1 - 1)
         for k, p in enumerate(parts):
