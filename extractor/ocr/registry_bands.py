@@ -43,7 +43,8 @@ from models.fields import APPLICANT_COLUMNS, APPLICATION_ROWS
 from models.page import Cell
 
 DOUBT = 0.3  # structure of a cell whose row or column the rules and the registry disagree on
-MIN_ROWS = 3  # aligned labels a table needs before its bands are trusted (a part of table 三)
+MIN_ROWS = 3  # aligned labels a part of table 三 shows before its bands are trusted …
+MIN_COLUMNS = 4  # … unless it shows this many of its column titles (a header with a row or two)
 MAX_PARTS = 6  # labels one label cell may hold (rules lost over several rows) …
 MAX_LINES = 14  # … of at most this many lines (the cuts tried grow as lines choose parts)
 SPLIT_MARGIN = 0.05  # each part must match this much better than the joined lines (titles.MARGIN)
@@ -202,7 +203,7 @@ def _leaf_labels(table: ImageTable, value_x0: float, header_y1: float) -> list[i
 
 def find_bands(table: ImageTable, lines: dict[int, list[Line]]) -> Bands | None:
     """Row and column bands of a part of table 三 (``lines``: per ``id(cell)``, its text lines);
-    None when the table shows no column title and fewer than ``MIN_ROWS`` registry labels."""
+    None when the table shows fewer than ``MIN_COLUMNS`` of its titles and ``MIN_ROWS`` of its labels."""
     columns = column_bands(table)
     cells = table.grid.cells
     if columns:
@@ -232,7 +233,7 @@ def find_bands(table: ImageTable, lines: dict[int, list[Line]]) -> Bands | None:
             observed.append(ObservedRow(label="".join(ln.text for ln in p), context=context, values=[]))
             extents.append((bounds[k], bounds[k + 1]))
     matches = align_rows(observed, APPLICATION_ROWS)
-    if len(matches) < MIN_ROWS and not columns:
-        return None
+    if len(matches) < MIN_ROWS and len(columns) < MIN_COLUMNS:
+        return None  # not table 三 (table 四 prints 总计 too), or too little of it to go by
     rows = [RowBand(APPLICATION_ROWS[s].key, *extents[o], score) for o, s, score in matches if score >= MIN_ROW_SCORE]
     return Bands(rows=rows, columns=columns, value_x0=value_x0, header_y1=header_y1, cuts=cuts)
