@@ -80,6 +80,18 @@ def _line_in(table: ImageTable, gap: tuple[float, float]) -> int | None:
     return next((k for k in range(1, table.grid.n_rows) if lo - TOL <= table.rows[k] <= hi + TOL), None)
 
 
+def merge_gaps(gaps: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Gaps (px) that overlap are one lost line, standing in all of them: their intersection."""
+    out: list[tuple[float, float]] = []
+    for lo, hi in sorted(gaps):
+        if out and lo <= out[-1][1] + TOL:
+            plo, phi = out[-1]
+            out[-1] = (max(plo, lo), max(max(plo, lo), min(phi, hi)))
+        else:
+            out.append((lo, hi))
+    return out
+
+
 def cut_rows(table: ImageTable, bands: Bands, gaps: list[tuple[float, float]]) -> list[Cell]:
     """Cut the table at each gap of ``gaps`` and of ``bands.cuts`` (label cells holding several
     labels): at the grid's row line in the gap when it has one, else at a new row line in the
@@ -89,9 +101,7 @@ def cut_rows(table: ImageTable, bands: Bands, gaps: list[tuple[float, float]]) -
     grid = table.grid
     label_cuts = {id(grid.cells[c.cell]): c for c in bands.cuts}
     values = {id(grid.cells[i]) for i in _value_cells(table, bands)}
-    every = list(gaps)
-    for c in bands.cuts:
-        every.extend(g for g in c.gaps if all(abs(g[0] - h[0]) > 2 * TOL for h in every))
+    every = merge_gaps(list(gaps) + [g for c in bands.cuts for g in c.gaps])
     origin: dict[int, int] = {}  # id(part) → id(the cell it was cut from)
     for gap in sorted(every, reverse=True):  # a lower cut first: the rows above keep their indices
         line = _line_in(table, gap)
@@ -124,13 +134,19 @@ def cut_rows(table: ImageTable, bands: Bands, gaps: list[tuple[float, float]]) -
         if line is None:
             grid.n_rows += 1
             table.rows.insert(r + 1, y)
+    fresh = [c for c in grid.cells if origin.get(id(c)) in values]
     for cell, box in zip(grid.cells, table.boxes):
         cut = label_cuts.get(origin.get(id(cell), 0))
-        if cut is not None:  # a label part: the text of the parts standing in it
-            cell.text = "".join(t for t, (a, b) in zip(cut.texts, cut.extents) if box[1] - TOL <= (a + b) / 2 <= box[3] + TOL)
+        if cut is None:
+            continue
+        inside = [t for t, (a, b) in zip(cut.texts, cut.extents) if box[1] - TOL <= (a + b) / 2 <= box[3] + TOL]
+        if inside and all(t is None for t in inside):
+            fresh.append(cell)  # a value cut from under a title: read from its own crop
+        else:  # a label's or a title's part: the text of the parts standing in it
+            cell.text = "".join(t for t in inside if t is not None)
             cell.confidence = 0.5
     _sort(table)
-    return [c for c in grid.cells if origin.get(id(c)) in values]
+    return fresh
 
 
 def _sort(table: ImageTable) -> None:
@@ -189,7 +205,8 @@ def check_columns(table: ImageTable, bands: Bands, lines: dict[int, list[Line]])
         b0, b1 = keep.bbox, last.bbox
         keep.bbox = BBox(x0=b0.x0, top=b0.top, x1=b1.x1, bottom=b0.bottom)
         if keep.bbox_px is not None and last.bbox_px is not None:
-            keep.bbox_px = BBox(x0=keep.bbox_px.x0, top=keep.bbox_px.top, x1=last.bbox_px.x1, bottom=keep.bbox_px.bottom)
+            px = keep.bbox_px
+            keep.bbox_px = BBox(x0=px.x0, top=px.top, x1=last.bbox_px.x1, bottom=px.bottom)
         box = table.boxes[slot[0]]
         table.boxes[slot[0]] = (box[0], box[1], table.boxes[slot[-1]][2], box[3])
         _doubt(keep)

@@ -86,6 +86,7 @@ class ColumnBand:
     x0: float
     x1: float
     y1: float
+    cell: int = -1  # the title's index in ``grid.cells``
 
 
 @dataclass
@@ -99,11 +100,13 @@ class Bands:
 
 @dataclass(frozen=True)
 class LabelCut:
-    """A label cell (index in ``grid.cells``) holding several registry labels: each part's text
-    and y-extent, and the gaps (px) between the parts, where the rules lost a line."""
+    """A cell (index in ``grid.cells``) holding what belongs to several rows: each part's text
+    (None: a value, to be read from its own crop) and y-extent, and the gaps (px) between the
+    parts, where the rules lost a line. A label cell holding several registry labels; a header
+    cell holding the first row's label or value under its own words."""
 
     cell: int
-    texts: list[str]
+    texts: list[str | None]
     extents: list[tuple[float, float]]
     gaps: list[tuple[float, float]]
 
@@ -135,9 +138,18 @@ def first_number(table: ImageTable) -> float:
                default=float("inf"))
 
 
-def column_bands(table: ImageTable) -> list[ColumnBand]:
-    """Header cells naming a registry column, each key once (the lowest title of that key)."""
-    best: dict[str, tuple[float, float, float, float]] = {}
+def _number_line(line: Line) -> bool:
+    return bool(line.text.strip()) and looks_numeric(line.text)
+
+
+def column_bands(table: ImageTable, lines: dict[int, list[Line]] | None = None) -> tuple[list[ColumnBand], float]:
+    """Header cells naming a registry column, each key once (the lowest title of that key), and
+    where the header ends (px). A title cell that also holds a number under its words (the rule
+    under the header lost: the first row's value read with the title) ends at the gap between
+    them, and so does the header: in the gap all such titles share."""
+    lines = lines or {}
+    best: dict[str, ColumnBand] = {}
+    gaps: list[tuple[float, float]] = []
     top = first_number(table)
     for i, cell in enumerate(table.grid.cells):
         if not cell.text.strip() or looks_numeric(cell.text) or _box(table, i)[3] > top + 3:
@@ -146,9 +158,31 @@ def column_bands(table: ImageTable) -> list[ColumnBand]:
         if key is None or score < POSITIVE:
             continue
         box = _box(table, i)
-        if key not in best or box[3] > best[key][3]:
-            best[key] = box
-    return sorted((ColumnBand(k, b[0], b[2], b[3]) for k, b in best.items()), key=lambda c: c.x0)
+        own = lines.get(id(cell)) or []
+        words = [ln for ln in own if not _number_line(ln)]
+        if words and len(words) < len(own) and all(_number_line(ln) for ln in own[len(words):]):
+            gaps.append((words[-1].y1, own[len(words)].y0))
+        if key not in best or box[3] > best[key].y1:
+            best[key] = ColumnBand(key, box[0], box[2], box[3], i)
+    bands = sorted(best.values(), key=lambda c: c.x0)
+    if not bands:
+        return [], 0.0
+    lo, hi = max((g[0] for g in gaps), default=0.0), min((g[1] for g in gaps), default=0.0)
+    header_y1 = (lo + hi) / 2 if gaps and lo <= hi else max(b.y1 for b in bands)
+    return bands, header_y1
+
+
+def title_cuts(table: ImageTable, columns: list[ColumnBand], header_y1: float) -> list[LabelCut]:
+    """Titles reaching below the header's end: cut there, the part below a value to be read."""
+    out = []
+    for band in columns:
+        i = band.cell
+        box = _box(table, i)
+        if box[3] > header_y1 + 3 and box[1] < header_y1 - 3:
+            words = "".join(ch for ch in table.grid.cells[i].text if not ch.isdigit())  # no title holds a digit
+            out.append(LabelCut(i, [words.strip(), None], [(box[1], header_y1), (header_y1, box[3])],
+                                [(header_y1, header_y1)]))
+    return out
 
 
 def _best(text: str) -> tuple[float, int]:
@@ -186,17 +220,19 @@ def split_label(lines: list[Line]) -> list[list[Line]]:
 
 
 def _leaf_labels(table: ImageTable, value_x0: float, header_y1: float) -> list[int]:
-    """Label cells (left of the values, below the header, read as words) with no other label
+    """Label cells (left of the values, reaching below the header, read as words) with no other label
     cell right of them beside them: each row's own label, not a group's (（三）不予公开)."""
     cand = [i for i, c in enumerate(table.grid.cells)
             if c.text.strip() and not looks_numeric(c.text) and _box(table, i)[2] <= value_x0 + 3
-            and _box(table, i)[1] >= header_y1 - 3]
+            and _box(table, i)[3] > header_y1 + 3]
     out = []
     for i in cand:
         x0, y0, x1, y1 = _box(table, i)
-        right = [j for j in cand if j != i and _box(table, j)[0] >= x1 - 3
-                 and min(y1, _box(table, j)[3]) - max(y0, _box(table, j)[1]) > 0.5 * (_box(table, j)[3] - _box(table, j)[1])]
-        if not right:
+        beside = False
+        for j in cand:
+            bx0, by0, _, by1 = _box(table, j)
+            beside = beside or (j != i and bx0 >= x1 - 3 and min(y1, by1) - max(y0, by0) > 0.5 * (by1 - by0))
+        if not beside:
             out.append(i)
     return out
 
@@ -204,11 +240,11 @@ def _leaf_labels(table: ImageTable, value_x0: float, header_y1: float) -> list[i
 def find_bands(table: ImageTable, lines: dict[int, list[Line]]) -> Bands | None:
     """Row and column bands of a part of table 三 (``lines``: per ``id(cell)``, its text lines);
     None when the table shows fewer than ``MIN_COLUMNS`` of its titles and ``MIN_ROWS`` of its labels."""
-    columns = column_bands(table)
+    columns, header_y1 = column_bands(table, lines)
+    cuts = title_cuts(table, columns, header_y1)
     cells = table.grid.cells
     if columns:
         value_x0 = columns[0].x0
-        header_y1 = max(c.y1 for c in columns)
     else:  # a part after a page break: the values start where most rows' numbers start
         starts = sorted(min((_box(table, i)[0] for i, c in enumerate(cells) if c.row == r and looks_numeric(c.text)
                              and c.text.strip()), default=float("inf")) for r in range(table.grid.n_rows))
@@ -218,15 +254,22 @@ def find_bands(table: ImageTable, lines: dict[int, list[Line]]) -> Bands | None:
         value_x0, header_y1 = starts[len(starts) // 2], 0.0
     observed: list[ObservedRow] = []
     extents: list[tuple[float, float]] = []
-    cuts: list[LabelCut] = []
     for i in sorted(_leaf_labels(table, value_x0, header_y1), key=lambda i: _box(table, i)[1]):
         x0, y0, x1, y1 = _box(table, i)
         own = lines.get(id(cells[i])) or [Line(x0, y0, x1, y1, cells[i].text)]
+        above = [ln for ln in own if ln.y1 <= header_y1 + 3] if y0 < header_y1 - 3 else []
+        own = own[len(above):]  # a header cell holding the first label: the rule under the header lost
+        if not own:
+            continue
         parts = split_label(own)
+        if above:
+            y0 = (above[-1].y1 + own[0].y0) / 2
         bounds = [y0] + [(a[-1].y1 + b[0].y0) / 2 for a, b in zip(parts, parts[1:])] + [y1]
-        if len(parts) > 1:
-            cuts.append(LabelCut(i, ["".join(ln.text for ln in p) for p in parts], list(zip(bounds, bounds[1:])),
-                                 [(a[-1].y1, b[0].y0) for a, b in zip(parts, parts[1:])]))
+        if len(parts) > 1 or above:
+            seq = ([above] if above else []) + parts
+            heads = [(_box(table, i)[1], y0)] if above else []
+            cuts.append(LabelCut(i, ["".join(ln.text for ln in p) for p in seq], heads + list(zip(bounds, bounds[1:])),
+                                 [(a[-1].y1, b[0].y0) for a, b in zip(seq, seq[1:])]))
         context = "".join(c.text for j, c in enumerate(cells) if j != i and _box(table, j)[2] <= x0 + 3
                           and _box(table, j)[1] <= y0 + 1 and _box(table, j)[3] >= y1 - 1)
         for k, p in enumerate(parts):
