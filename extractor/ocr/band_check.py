@@ -3,7 +3,9 @@ they disagree the grid is mended the bands' way and the cells concerned are flag
 
 * a value cell holding two row bands (two labels beside it: the rules lost a row) is cut at the
   labels' boundary — the label cell too when it held both labels — every part ``DOUBT``, the
-  value parts to be read again from their own crops;
+  value parts to be read again from their own crops; likewise under the header when a rule is
+  lost there: the titles holding the first row's numbers and the note holding its label are cut
+  where the header ends (a new row line where the grid has none, else the grid's own);
 * a value cell reading as a header word (``registry_bands.header_word``) is emptied: confidence
   0 and ``DOUBT`` (the field is for a person, by construction never a word taken for a value);
 * two value cells of one row inside one title's band (a doubled rule made an extra column)

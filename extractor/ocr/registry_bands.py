@@ -9,25 +9,16 @@ this stage finds, independently of the rules:
   the mapping's own dynamic program (``extractor.mapping.tables.align_rows``); each aligned
   label's y-extent is its row's band;
 * **column bands**: the header cells whose text names a registry column
-  (``titles.match_column``), each title's x-extent.
+  (``titles.match_column``), each title's x-extent; where the header ends (a title holding the
+  first row's number under its words, 自然人8349, ends at the gap between them).
 
-and holds the grid's value cells against them (issue 13: rules are evidence, not the only truth):
-
-* a value cell holding two row bands (the rules lost a row: two labels beside one value cell) is
-  cut at the labels' boundary, every part read again from its own crop and given ``DOUBT``
-  structure: a value for a person to confirm instead of none, never ``ok``
-  (``extractor.validate.stage``: OCR fields with structure under ``STRUCTURE_REVIEW``);
-* a value cell standing across two titles' bands, or whose ink stands outside the band of the
-  title over its box, gets ``DOUBT``: the column was not seen;
-* two value cells of one row inside one title's band (a doubled or stray rule made an extra
-  column) become one cell spanning both, with ``DOUBT``: the number keeps its title;
-* a value cell that reads as a header word (a column title or a row label of the registry:
-  总计, 自然人, 法人或其他组织 …) is no value by construction: it is emptied with confidence 0
-  and ``DOUBT`` structure, so its field is for a person, never a word or a guess.
+``extractor.ocr.band_check`` then holds the grid's value cells against the bands and mends the
+grid where they disagree (issue 13: rules are evidence, not the only truth); a header word read
+as a value (``header_word``) is emptied there.
 
 Input: an ``ImageTable`` whose cells are read, and for each read cell its text lines (``Line``:
-y-extent in upright page pixels and text). Changes the table in place; returns the cells that
-must be read (again) from their crops.
+box in upright page pixels and reading, per ``id(cell)``). Output: ``Bands`` (None: not a part of
+table 三); the table is not changed here.
 """
 
 from __future__ import annotations
