@@ -187,3 +187,16 @@ def test_a_number_standing_outside_its_titles_band_is_doubtful():
     check_columns(table, bands, lines)
     assert cell.structure == DOUBT
     assert [c.structure for c in table.grid.cells if c.row == 2] == [1.0] * 4
+
+
+def test_two_numbers_stacked_in_one_value_cell_are_doubtful():
+    spec = [(0, 0, 1, 1, "申请人情况"), (0, 1, 1, 1, "自然人"), (0, 2, 1, 1, "科研机构"), (0, 3, 1, 1, "总计"),
+            (1, 0, 1, 1, "一、本年新收政府信息公开申请数量"), (1, 1, 1, 1, "195"), (1, 2, 1, 1, "0"), (1, 3, 1, 1, "5"),
+            (2, 0, 1, 1, "二、上年结转政府信息公开申请数量"), (2, 1, 1, 1, "1"), (2, 2, 1, 1, "0"), (2, 3, 1, 1, "1"),
+            (3, 0, 1, 1, "1.属于国家秘密"), (3, 1, 1, 1, "0"), (3, 2, 1, 1, "0"), (3, 3, 1, 1, "0")]
+    table = _table(spec, [0, 40, 80, 120, 160], [0, 300, 360, 420, 480])
+    cell = table.grid.cells[5]
+    lines = {id(cell): [Line(320, 42, 330, 56, "1"), Line(315, 62, 335, 76, "95")]}
+    mend(table, lines)
+    assert cell.structure == DOUBT
+    assert [c.structure for c in table.grid.cells if c.row == 2] == [1.0] * 4

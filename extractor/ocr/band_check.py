@@ -10,8 +10,9 @@ they disagree the grid is mended the bands' way and the cells concerned are flag
   0 and ``DOUBT`` (the field is for a person, by construction never a word taken for a value);
 * two value cells of one row inside one title's band (a doubled rule made an extra column)
   become one cell spanning both, ``DOUBT``;
-* a value cell across two titles' bands, or whose ink stands outside the band of its title,
-  gets ``DOUBT``.
+* a value cell across two titles' bands, or whose ink stands outside the band of its title, or
+  holding two numbers one above the other (two rows' values, the labels not read apart), gets
+  ``DOUBT``.
 
 ``DOUBT`` is under ``extractor.validate.stage.STRUCTURE_REVIEW``: such fields are never ``ok``.
 Positions are upright page pixels (``ImageTable.boxes``); each cell's ``bbox`` (PDF points of the
@@ -21,6 +22,7 @@ source page) and ``bbox_px`` are cut in the same proportions.
 from __future__ import annotations
 
 from extractor.grid.image_grid import ImageTable
+from extractor.mapping.numbers import looks_numeric
 from extractor.ocr.registry_bands import DOUBT, Bands, ColumnBand, Line, find_bands, header_word
 from models.extraction import BBox
 from models.page import Cell
@@ -43,6 +45,19 @@ def empty_header_words(table: ImageTable, bands: Bands) -> int:
         cell = table.grid.cells[i]
         if header_word(cell.text):
             cell.text, cell.confidence, cell.char_scores, cell.alternatives = "", 0.0, [], []
+            _doubt(cell)
+            n += 1
+    return n
+
+
+def doubt_stacked_numbers(table: ImageTable, bands: Bands, lines: dict[int, list[Line]]) -> int:
+    """A value cell holding two numbers one above the other holds two rows' values (a row rule
+    lost, the labels beside it not read apart): whatever it reads as is doubtful. Returns how many."""
+    n = 0
+    for i in _value_cells(table, bands):
+        cell = table.grid.cells[i]
+        numbers = [ln for ln in lines.get(id(cell)) or [] if ln.text.strip() and looks_numeric(ln.text)]
+        if any(b.y0 >= a.y1 for a, b in zip(numbers, numbers[1:])) and cell.structure > DOUBT:
             _doubt(cell)
             n += 1
     return n
@@ -229,6 +244,7 @@ def mend(table: ImageTable, lines: dict[int, list[Line]]) -> tuple[Bands | None,
     if bands is None:
         return None, []
     empty_header_words(table, bands)
+    doubt_stacked_numbers(table, bands, lines)
     gaps = lost_row_gaps(table, bands)
     fresh = cut_rows(table, bands, gaps) if gaps or bands.cuts else []
     check_columns(table, bands, lines)

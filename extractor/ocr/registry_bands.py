@@ -228,6 +228,11 @@ def _leaf_labels(table: ImageTable, value_x0: float, header_y1: float) -> list[i
     return out
 
 
+def _inside(a, b, tol: float = 3.0) -> bool:
+    """Box ``a`` lies within box ``b`` and is not ``b`` (px)."""
+    return a != b and a[0] >= b[0] - tol and a[2] <= b[2] + tol and a[1] >= b[1] + tol and a[3] <= b[3] + tol
+
+
 def find_bands(table: ImageTable, lines: dict[int, list[Line]]) -> Bands | None:
     """Row and column bands of a part of table 三 (``lines``: per ``id(cell)``, its text lines);
     None when the table shows fewer than ``MIN_COLUMNS`` of its titles and ``MIN_ROWS`` of its labels."""
@@ -245,9 +250,13 @@ def find_bands(table: ImageTable, lines: dict[int, list[Line]]) -> Bands | None:
         value_x0, header_y1 = starts[len(starts) // 2], 0.0
     observed: list[ObservedRow] = []
     extents: list[tuple[float, float]] = []
-    for i in sorted(_leaf_labels(table, value_x0, header_y1), key=lambda i: _box(table, i)[1]):
+    leaves = _leaf_labels(table, value_x0, header_y1)
+    for i in sorted(leaves, key=lambda i: _box(table, i)[1]):
         x0, y0, x1, y1 = _box(table, i)
-        own = lines.get(id(cells[i])) or [Line(x0, y0, x1, y1, cells[i].text)]
+        # label cells the grid also found inside this one (it lost a rule and merged over them):
+        # this cell's own labels end where theirs start
+        y1 = min([y1] + [_box(table, j)[1] for j in leaves if j != i and _inside(_box(table, j), (x0, y0, x1, y1))])
+        own = [ln for ln in lines.get(id(cells[i])) or [Line(x0, y0, x1, y1, cells[i].text)] if ln.y1 <= y1 + 3]
         above = [ln for ln in own if ln.y1 <= header_y1 + 3] if y0 < header_y1 - 3 else []
         own = own[len(above):]  # a header cell holding the first label: the rule under the header lost
         if not own:
