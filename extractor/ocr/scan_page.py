@@ -25,7 +25,9 @@ rule masks once the cells are cut out.
 
 Stages, one module each: page preparation (``extractor.layout.orient.upright`` with
 ``extractor.ocr.prepare``: contrast, deskew, straightening), table structure
-(``extractor.grid.image_grid``, ``extractor.ocr.structure`` and ``extractor.ocr.row_bands``), cell reading
+(``extractor.grid.image_grid``, ``extractor.ocr.structure`` and ``extractor.ocr.row_bands``; once the
+cells are read, table 三 held against the registry's rows and titles: ``extractor.ocr.registry_bands``
+and ``extractor.ocr.band_check``), cell reading
 (``extractor.ocr.cells`` and ``extractor.ocr.crops``), text normalisation
 (``extractor.ocr.normalise``), prose and title (``extractor.ocr.prose``).
 """
@@ -40,6 +42,8 @@ from extractor.ocr.cells import CellJob, _cell_job, _cell_layout, _drop_specks, 
 from extractor.ocr.crops import recognize_unique
 from extractor.ocr.normalise import _normalise
 from extractor.ocr.prose import ProseReader, _context, _prose_rows
+from extractor.ocr.band_check import empty_header_words, mend
+from extractor.ocr.registry_bands import job_lines
 from extractor.ocr.row_bands import split_by_labels
 from extractor.ocr.structure import drop_unused_rows, split_by_ink
 from models.extraction import BBox, Source
@@ -50,6 +54,20 @@ from extractor.ocr.cells import _has_glyph, _is_dash  # noqa: E402,F401
 from extractor.ocr.crops import _finish, _ink_mask, same_ink  # noqa: E402,F401
 from extractor.ocr.normalise import _strip_stray  # noqa: E402,F401
 from extractor.ocr.prose import _CONTEXTS, DocumentProse, _heading_from_probe  # noqa: E402,F401
+
+
+def _read_cells(cells, table, gray, ink, dpi, glyph, engine) -> None:
+    """Read ``cells`` of ``table`` (cut by a later stage) from their own crops, in one call."""
+    at = {id(c): i for i, c in enumerate(table.grid.cells)}
+    boxes = [table.boxes[at[id(c)]] for c in cells]
+    jobs = [_cell_job(gray, _cell_layout(ink, box, dpi), glyph) for box in boxes]
+    crops: list[np.ndarray] = []
+    for job in jobs:
+        job.first = len(crops)
+        crops.extend(job.crops)
+    results = recognize_unique(engine, crops) if crops else []
+    for cell, job in zip(cells, jobs):
+        _fill_cell(cell, job, results)
 
 
 def read_scan_page(page, settings, engine) -> PageContent:
@@ -99,10 +117,17 @@ def read_scan_image(rgb: np.ndarray, dpi: float, number: int, engine, *, width: 
     del crops
 
     k = 0
+    lines_of = {}
     for table in tables:
         for cell in table.grid.cells:
             _fill_cell(cell, jobs[k], results)
+            lines_of[id(cell)] = job_lines(jobs[k], results)
             k += 1
+    for table in tables:  # table 三's rows and columns from its labels and titles, against the rules
+        bands, fresh = mend(table, lines_of)
+        if fresh:
+            _read_cells(fresh, table, gray, ink, dpi, glyph, engine)
+            empty_header_words(table, bands)
     second = reader.second_pass(results[n_cells:])
     if second:
         reader.finish(recognize_unique(engine, second))

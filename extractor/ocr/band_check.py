@@ -1,0 +1,251 @@
+"""The rule grid held against table 三's registry bands (``extractor.ocr.registry_bands``): where
+they disagree the grid is mended the bands' way and the cells concerned are flagged, not guessed.
+
+* a value cell holding two row bands (two labels beside it: the rules lost a row) is cut at the
+  labels' boundary — the label cell too when it held both labels — every part ``DOUBT``, the
+  value parts to be read again from their own crops; likewise under the header when a rule is
+  lost there: the titles holding the first row's numbers and the note holding its label are cut
+  where the header ends (a new row line where the grid has none, else the grid's own);
+* a value cell reading as a header word (``registry_bands.header_word``) is emptied: confidence
+  0 and ``DOUBT`` (the field is for a person, by construction never a word taken for a value);
+* two value cells of one row inside one title's band (a doubled rule made an extra column)
+  become one cell spanning both, ``DOUBT``;
+* a value cell across two titles' bands, or whose ink stands outside the band of its title, or
+  holding two numbers one above the other (two rows' values, the labels not read apart), gets
+  ``DOUBT``.
+
+``DOUBT`` is under ``extractor.validate.stage.STRUCTURE_REVIEW``: such fields are never ``ok``.
+Positions are upright page pixels (``ImageTable.boxes``); each cell's ``bbox`` (PDF points of the
+source page) and ``bbox_px`` are cut in the same proportions.
+"""
+
+from __future__ import annotations
+
+from extractor.grid.image_grid import ImageTable
+from extractor.mapping.numbers import looks_numeric
+from extractor.ocr.registry_bands import DOUBT, Bands, ColumnBand, Line, find_bands, header_word
+from models.extraction import BBox
+from models.page import Cell
+
+TOL = 3.0  # px: a box edge this close to a line is on it
+
+
+def _value_cells(table: ImageTable, bands: Bands) -> list[int]:
+    return [i for i, b in enumerate(table.boxes) if b[0] >= bands.value_x0 - TOL and b[1] >= bands.header_y1 - TOL]
+
+
+def _doubt(cell: Cell) -> None:
+    cell.structure = min(cell.structure, DOUBT)
+
+
+def empty_header_words(table: ImageTable, bands: Bands) -> int:
+    """Empty every value cell that reads as a header word. Returns how many."""
+    n = 0
+    for i in _value_cells(table, bands):
+        cell = table.grid.cells[i]
+        if header_word(cell.text):
+            cell.text, cell.confidence, cell.char_scores, cell.alternatives = "", 0.0, [], []
+            _doubt(cell)
+            n += 1
+    return n
+
+
+def doubt_stacked_numbers(table: ImageTable, bands: Bands, lines: dict[int, list[Line]]) -> int:
+    """A value cell holding two numbers one above the other holds two rows' values (a row rule
+    lost, the labels beside it not read apart): whatever it reads as is doubtful. Returns how many."""
+    n = 0
+    for i in _value_cells(table, bands):
+        cell = table.grid.cells[i]
+        numbers = [ln for ln in lines.get(id(cell)) or [] if ln.text.strip() and looks_numeric(ln.text)]
+        if any(b.y0 >= a.y1 for a, b in zip(numbers, numbers[1:])) and cell.structure > DOUBT:
+            _doubt(cell)
+            n += 1
+    return n
+
+
+def lost_row_gaps(table: ImageTable, bands: Bands) -> list[tuple[float, float]]:
+    """Where a value cell holds two row bands: the boundary between the two labels, as a gap
+    (px, top and bottom; the bands meet, so both are one y)."""
+    out: list[tuple[float, float]] = []
+    for i in _value_cells(table, bands):
+        x0, y0, x1, y1 = table.boxes[i]
+        inside = sorted((b for b in bands.rows if y0 + TOL < b.middle < y1 - TOL), key=lambda b: b.y0)
+        for a, b in zip(inside, inside[1:]):
+            gap = (min(a.y1, b.y0), max(a.y1, b.y0))
+            if all(abs(gap[0] - g[0]) > 2 * TOL for g in out):
+                out.append(gap)
+    return out
+
+
+def _part(cell: Cell, box, y0: float, y1: float, row: int, row_span: int) -> tuple[Cell, tuple]:
+    t0 = (y0 - box[1]) / max(box[3] - box[1], 1e-6)
+    t1 = (y1 - box[1]) / max(box[3] - box[1], 1e-6)
+    b, px = cell.bbox, cell.bbox_px
+    return Cell(
+        row=row, col=cell.col, row_span=row_span, col_span=cell.col_span, page=cell.page,
+        bbox=BBox(x0=b.x0, top=b.top + (b.bottom - b.top) * t0, x1=b.x1, bottom=b.top + (b.bottom - b.top) * t1),
+        source=cell.source, confidence=0.0, structure=min(cell.structure, DOUBT),
+        bbox_px=None if px is None else BBox(x0=px.x0, x1=px.x1, top=px.top + (px.bottom - px.top) * t0,
+                                             bottom=px.top + (px.bottom - px.top) * t1),
+        dpi=cell.dpi,
+    ), (box[0], y0, box[2], y1)
+
+
+def _line_in(table: ImageTable, gap: tuple[float, float]) -> int | None:
+    """The grid's inner row line standing in ``gap`` (px), if any."""
+    lo, hi = gap
+    return next((k for k in range(1, table.grid.n_rows) if lo - TOL <= table.rows[k] <= hi + TOL), None)
+
+
+def merge_gaps(gaps: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Gaps (px) that overlap are one lost line, standing in all of them: their intersection."""
+    out: list[tuple[float, float]] = []
+    for lo, hi in sorted(gaps):
+        if out and lo <= out[-1][1] + TOL:
+            plo, phi = out[-1]
+            out[-1] = (max(plo, lo), max(max(plo, lo), min(phi, hi)))
+        else:
+            out.append((lo, hi))
+    return out
+
+
+def cut_rows(table: ImageTable, bands: Bands, gaps: list[tuple[float, float]]) -> list[Cell]:
+    """Cut the table at each gap of ``gaps`` and of ``bands.cuts`` (label cells holding several
+    labels): at the grid's row line in the gap when it has one, else at a new row line in the
+    gap's middle. Value cells and cut label cells crossing it are cut (``DOUBT``; a label part
+    takes the text of its own lines), other cells crossing a new line (group labels) span one
+    row more. Returns the value parts, to be read from their crops."""
+    grid = table.grid
+    label_cuts = {id(grid.cells[c.cell]): c for c in bands.cuts}
+    values = {id(grid.cells[i]) for i in _value_cells(table, bands)}
+    every = merge_gaps(list(gaps) + [g for c in bands.cuts for g in c.gaps])
+    origin: dict[int, int] = {}  # id(part) → id(the cell it was cut from)
+    for gap in sorted(every, reverse=True):  # a lower cut first: the rows above keep their indices
+        line = _line_in(table, gap)
+        y = table.rows[line] if line is not None else (gap[0] + gap[1]) / 2
+        r = line - 1 if line is not None else next(
+            (k for k in range(grid.n_rows) if table.rows[k] + TOL < y < table.rows[k + 1] - TOL), None)
+        if r is None:
+            continue
+        cells, boxes = [], []
+        for cell, box in zip(grid.cells, table.boxes):
+            root = origin.get(id(cell), id(cell))
+            crosses = cell.row <= r < cell.last_row if line is not None else cell.row <= r <= cell.last_row
+            if crosses and (root in values or root in label_cuts) and box[1] + TOL < y < box[3] - TOL:
+                shift = 0 if line is not None else 1
+                upper, ubox = _part(cell, box, box[1], y, cell.row, r - cell.row + 1)
+                lower, lbox = _part(cell, box, y, box[3], r + 1, cell.last_row - r + shift)
+                for p, pb in ((upper, ubox), (lower, lbox)):
+                    origin[id(p)] = root
+                    cells.append(p)
+                    boxes.append(pb)
+                continue
+            if line is None:
+                if cell.row > r:
+                    cell.row += 1
+                elif cell.last_row >= r:
+                    cell.row_span += 1
+            cells.append(cell)
+            boxes.append(box)
+        grid.cells, table.boxes = cells, boxes
+        if line is None:
+            grid.n_rows += 1
+            table.rows.insert(r + 1, y)
+    fresh = [c for c in grid.cells if origin.get(id(c)) in values]
+    for cell, box in zip(grid.cells, table.boxes):
+        cut = label_cuts.get(origin.get(id(cell), 0))
+        if cut is None:
+            continue
+        inside = [t for t, (a, b) in zip(cut.texts, cut.extents) if box[1] - TOL <= (a + b) / 2 <= box[3] + TOL]
+        if inside and all(t is None for t in inside):
+            fresh.append(cell)  # a value cut from under a title: read from its own crop
+        else:  # a label's or a title's part: the text of the parts standing in it
+            cell.text = "".join(t for t in inside if t is not None)
+            cell.confidence = 0.5
+    _sort(table)
+    return fresh
+
+
+def _sort(table: ImageTable) -> None:
+    order = sorted(range(len(table.grid.cells)), key=lambda i: (table.grid.cells[i].row, table.grid.cells[i].col))
+    table.grid.cells = [table.grid.cells[i] for i in order]
+    table.boxes = [table.boxes[i] for i in order]
+    table.grid._by_row = None
+
+
+def _over(box, columns: list[ColumnBand]) -> list[ColumnBand]:
+    w = box[2] - box[0]
+    return [b for b in columns if min(box[2], b.x1) - max(box[0], b.x0) > 0.5 * min(w, b.x1 - b.x0)]
+
+
+def check_columns(table: ImageTable, bands: Bands, lines: dict[int, list[Line]]) -> int:
+    """Merge value cells of one row that share a title's band; flag a cell across two bands or
+    whose ink stands outside its band. Returns how many cells were flagged or merged."""
+    if not bands.columns:
+        return 0
+    grid = table.grid
+    n = 0
+    idx = [i for i in _value_cells(table, bands) if grid.cells[i].row_span == 1]
+    by_slot: dict[tuple[int, str], list[int]] = {}
+    drop: set[int] = set()
+    for i in idx:
+        cell, box = grid.cells[i], table.boxes[i]
+        over = _over(box, bands.columns)
+        if len(over) != 1:
+            if len(over) > 1 and cell.text.strip():
+                _doubt(cell)
+                n += 1
+            continue
+        band = over[0]
+        ink = lines.get(id(cell)) or []
+        if ink:
+            mid = (min(ln.x0 for ln in ink) + max(ln.x1 for ln in ink)) / 2
+            if not band.x0 - TOL <= mid <= band.x1 + TOL:
+                _doubt(cell)
+                n += 1
+        by_slot.setdefault((cell.row, band.key), []).append(i)
+    for slot in by_slot.values():
+        if len(slot) < 2:
+            continue
+        slot.sort(key=lambda i: grid.cells[i].col)
+        keep = grid.cells[slot[0]]
+        parts = [grid.cells[i] for i in slot]
+        if any(b.col != a.last_col + 1 for a, b in zip(parts, parts[1:])):
+            continue
+        texts = [c for c in parts if c.text.strip()]
+        keep.text = "".join(c.text for c in texts)
+        keep.confidence = min((c.confidence for c in texts), default=min(c.confidence for c in parts))
+        keep.char_scores = [s for c in texts for s in c.char_scores]
+        keep.alternatives = [] if len(texts) != 1 else list(texts[0].alternatives)
+        last = parts[-1]
+        keep.col_span = last.last_col - keep.col + 1
+        b0, b1 = keep.bbox, last.bbox
+        keep.bbox = BBox(x0=b0.x0, top=b0.top, x1=b1.x1, bottom=b0.bottom)
+        if keep.bbox_px is not None and last.bbox_px is not None:
+            px = keep.bbox_px
+            keep.bbox_px = BBox(x0=px.x0, top=px.top, x1=last.bbox_px.x1, bottom=px.bottom)
+        box = table.boxes[slot[0]]
+        table.boxes[slot[0]] = (box[0], box[1], table.boxes[slot[-1]][2], box[3])
+        _doubt(keep)
+        drop.update(slot[1:])
+        n += 1
+    if drop:
+        grid.cells = [c for i, c in enumerate(grid.cells) if i not in drop]
+        table.boxes = [b for i, b in enumerate(table.boxes) if i not in drop]
+        grid._by_row = None
+    return n
+
+
+def mend(table: ImageTable, lines: dict[int, list[Line]]) -> tuple[Bands | None, list[Cell]]:
+    """The whole check on one read table (``lines``: per ``id(cell)``, its text lines): header
+    words emptied, lost rows cut, columns held to their titles. Returns the bands (None: not a
+    part of table 三) and the cells to read from their crops (then ``empty_header_words`` again)."""
+    bands = find_bands(table, lines)
+    if bands is None:
+        return None, []
+    empty_header_words(table, bands)
+    doubt_stacked_numbers(table, bands, lines)
+    gaps = lost_row_gaps(table, bands)
+    fresh = cut_rows(table, bands, gaps) if gaps or bands.cuts else []
+    check_columns(table, bands, lines)
+    return bands, fresh

@@ -1,0 +1,202 @@
+"""Table 三's structure from the registry (``extractor.ocr.registry_bands``,
+``extractor.ocr.band_check``): small read tables without OCR, and a generated page with a rule painted out. A row the rules lost is cut at its labels and read for review; a
+doubled rule cannot make an extra column; a header word is never a value."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractor.grid.image_grid import ImageTable
+from extractor.mapping.tables import map_tables
+from extractor.ocr.band_check import check_columns, empty_header_words, mend
+from extractor.ocr.registry_bands import DOUBT, Line, find_bands, header_word, split_label
+from models.extraction import BBox, FieldStatus, Source
+from models.page import Cell, Grid
+
+DPI = 200.0
+F = 72.0 / DPI
+
+
+def _cell(row, col, box, text, rows=1, cols=1):
+    return Cell(row=row, col=col, page=1, row_span=rows, col_span=cols, text=text, source=Source.OCR, confidence=0.99,
+                bbox=BBox(x0=box[0] * F, top=box[1] * F, x1=box[2] * F, bottom=box[3] * F),
+                bbox_px=BBox(x0=box[0], top=box[1], x1=box[2], bottom=box[3]), dpi=DPI)
+
+
+def _table(spec, rows, cols):
+    """``spec``: (row, col, row_span, col_span, text); ``rows``/``cols``: line positions (px)."""
+    cells, boxes = [], []
+    for r, c, rs, cs, text in spec:
+        box = (cols[c], rows[r], cols[c + cs], rows[r + rs])
+        cells.append(_cell(r, c, box, text, rs, cs))
+        boxes.append(box)
+    grid = Grid(cells=cells, n_rows=len(rows) - 1, n_cols=len(cols) - 1, pages=[1], col_edges=[x * F for x in cols])
+    return ImageTable(grid=grid, boxes=boxes, rows=list(rows), cols=list(cols))
+
+
+def test_header_words_are_the_registrys_titles_and_labels_never_numbers():
+    assert header_word("总计") and header_word("自然人") and header_word("法人或其他组织") and header_word("商业企业")
+    assert header_word("1.属于国家秘密")
+    assert not header_word("12") and not header_word("0") and not header_word("")
+
+
+def test_a_label_cell_splits_only_where_each_part_is_a_registry_label():
+    two = [Line(0, 0, 200, 16, "1.属于国家秘密"), Line(0, 30, 280, 46, "2.其他法律行政法规禁止公开")]
+    assert [len(p) for p in split_label(two)] == [1, 1]
+    wrapped = [Line(0, 0, 280, 16, "（二）部分公开（区分处理的，只计"), Line(0, 20, 200, 36, "这一情形，不计其他情形）")]
+    assert len(split_label(wrapped)) == 1
+
+
+def _lost_row_table():
+    # header: 申请人情况 | 自然人 | 总计; row 1 its own; rows 2 and 3 lost the rule between them
+    # (labels and values): one label cell with two registry labels, value cells over both
+    spec = [(0, 0, 1, 1, "申请人情况"), (0, 1, 1, 1, "自然人"), (0, 2, 1, 1, "科研机构"), (0, 3, 1, 1, "总计"),
+            (1, 0, 1, 1, "一、本年新收政府信息公开申请数量"), (1, 1, 1, 1, "5"), (1, 2, 1, 1, "0"), (1, 3, 1, 1, "5"),
+            (2, 0, 1, 1, "二、上年结转政府信息公开申请数量（一）予以公开"), (2, 1, 1, 1, "34"), (2, 2, 1, 1, ""),
+            (2, 3, 1, 1, "34"),
+            (3, 0, 1, 1, "1.属于国家秘密"), (3, 1, 1, 1, "0"), (3, 2, 1, 1, "0"), (3, 3, 1, 1, "0")]
+    table = _table(spec, [0, 40, 80, 160, 200], [0, 300, 360, 420, 480])
+    label = table.grid.cells[8]
+    lines = {id(label): [Line(5, 84, 290, 100, "二、上年结转政府信息公开申请数量"), Line(5, 124, 150, 140, "（一）予以公开")]}
+    return table, lines
+
+
+def test_a_row_the_rules_lost_is_cut_at_its_labels_and_read_again_with_doubt():
+    table, lines = _lost_row_table()
+    bands, fresh = mend(table, lines)
+    assert [b.key for b in bands.rows] == ["received", "carried_over", "granted", "denied.state_secret"]
+    grid = table.grid
+    assert grid.n_rows == 5 and table.rows[2:4] == [80, 112.0]
+    labels = [(c.row, c.text) for c in grid.cells if c.col == 0]
+    assert labels[2:4] == [(2, "二、上年结转政府信息公开申请数量"), (3, "（一）予以公开")]
+    assert sorted((c.row, c.col) for c in fresh) == [(2, 1), (2, 2), (2, 3), (3, 1), (3, 2), (3, 3)]
+    assert all(c.structure == DOUBT for c in fresh)
+    boxes = {(c.row, c.col): b for c, b in zip(grid.cells, table.boxes)}
+    assert boxes[(3, 1)] == (300, 112.0, 360, 160)  # read from the row band, not the merged cell
+    # read (here: by hand), the rows map to their keys, each for review, never ok
+    for c, text in zip(sorted(fresh, key=lambda c: (c.row, c.col)), ["3", "", "3", "4", "", "4"]):
+        c.text, c.confidence = text, 0.99
+    fields = map_tables([grid]).fields
+    for key, value in (("carried_over.natural_person", 3), ("granted.total", 4)):
+        assert fields[f"applications.{key}"].value == value
+        assert fields[f"applications.{key}"].evidence["structure"] == DOUBT
+    assert fields["applications.received.natural_person"].evidence["structure"] == 1.0
+
+
+def test_a_doubled_rule_does_not_make_an_extra_column():
+    # a second line 4 px right of the rule between 自然人 and 总计 in the value rows: a sliver column
+    cols = [0, 300, 360, 364, 420, 480]
+    spec = [(0, 0, 1, 1, "申请人情况"), (0, 1, 1, 2, "自然人"), (0, 3, 1, 1, "科研机构"), (0, 4, 1, 1, "总计"),
+            (1, 0, 1, 1, "一、本年新收政府信息公开申请数量"), (1, 1, 1, 1, "7"), (1, 2, 1, 1, ""), (1, 3, 1, 1, "2"),
+            (1, 4, 1, 1, "9"),
+            (2, 0, 1, 1, "二、上年结转政府信息公开申请数量"), (2, 1, 1, 1, "2"), (2, 2, 1, 1, ""), (2, 3, 1, 1, "0"),
+            (2, 4, 1, 1, "2"),
+            (3, 0, 1, 1, "1.属于国家秘密"), (3, 1, 1, 1, "1"), (3, 2, 1, 1, ""), (3, 3, 1, 1, "0"), (3, 4, 1, 1, "1")]
+    table = _table(spec, [0, 40, 80, 120, 160], cols)
+    bands = find_bands(table, {})
+    assert [c.key for c in bands.columns] == ["natural_person", "research_institution", "total"]
+    assert check_columns(table, bands, {}) == 3
+    row1 = [(c.col, c.col_span, c.text, c.structure) for c in table.grid.row_cells(1) if c.row == 1]
+    assert row1 == [(0, 1, "一、本年新收政府信息公开申请数量", 1.0), (1, 2, "7", DOUBT), (3, 1, "2", 1.0), (4, 1, "9", 1.0)]
+    fields = map_tables([table.grid]).fields
+    assert fields["applications.received.natural_person"].value == 7
+    assert fields["applications.received.research_institution"].value == 2  # the column after it is not shifted
+    assert fields["applications.received.total"].value == 9
+    assert fields["applications.received.natural_person"].evidence["structure"] == DOUBT
+
+
+def test_a_header_word_read_in_a_value_cell_is_never_a_value():
+    spec = [(0, 0, 1, 1, "申请人情况"), (0, 1, 1, 1, "自然人"), (0, 2, 1, 1, "科研机构"), (0, 3, 1, 1, "总计"),
+            (1, 0, 1, 1, "一、本年新收政府信息公开申请数量"), (1, 1, 1, 1, "自然人"), (1, 2, 1, 1, "0"), (1, 3, 1, 1, "5"),
+            (2, 0, 1, 1, "二、上年结转政府信息公开申请数量"), (2, 1, 1, 1, "1"), (2, 2, 1, 1, "0"), (2, 3, 1, 1, "总计"),
+            (3, 0, 1, 1, "1.属于国家秘密"), (3, 1, 1, 1, "0"), (3, 2, 1, 1, "0"), (3, 3, 1, 1, "0")]
+    table = _table(spec, [0, 40, 80, 120, 160], [0, 300, 360, 420, 480])
+    bands = find_bands(table, {})
+    assert empty_header_words(table, bands) == 2
+    fields = map_tables([table.grid]).fields
+    for key in ("received.natural_person", "carried_over.total"):
+        f = fields[f"applications.{key}"]
+        assert f.status == FieldStatus.REVIEW and f.raw == "" and f.evidence["structure"] == DOUBT
+    assert fields["applications.received.total"].value == 5
+    # the header keeps its words
+    assert [c.text for c in table.grid.cells if c.row == 0] == ["申请人情况", "自然人", "科研机构", "总计"]
+
+
+@pytest.mark.parametrize("rule,n_recovered", [(3, 14), (4, 14), (0, 7)],
+                         ids=["leaf-labels", "under-a-label-over-two-columns", "under-the-header"])
+def test_a_rule_lost_across_the_whole_table_keeps_both_rows_for_review(tmp_path, rule, n_recovered):
+    """A generated report's table 三 page at 200 dpi with one row rule painted out across the
+    whole table (labels too, so the label side cannot cut the values): the two rows beside it
+    come back, read where their label bands meet the columns, every field for review; without
+    the registry's bands both rows were one row of merged cells (values lost or misread)."""
+    import json
+    import sys
+
+    import numpy as np
+    import pypdfium2 as pdfium
+    from PIL import ImageDraw
+
+    from conftest import ROOT
+    from extractor import Extractor
+    from helpers_compare import as_plain
+
+    sys.path.insert(0, str(ROOT))
+    from scripts.samplegen.build import write_report
+    from scripts.samplegen.content import generate_report
+    from scripts.samplegen.scan import _rule_positions
+
+    report = generate_report(706)
+    report.name = "lost-row"
+    rendered = write_report(report, tmp_path)
+    part = next(t for t in rendered.tables if t["table"] == "三")  # the part with the header
+    scale = 200 / 72
+    img = pdfium.PdfDocument(str(rendered.path))[part["page"] - 1].render(scale=scale).to_pil().convert("RGB")
+    box = [v * scale for v in part["bbox"]]
+    ys = _rule_positions(np.asarray(img.convert("L")), box, True)
+    # 3: between two rows whose labels stand in one label column; 4: under （二）部分公开, whose
+    # label spans two columns, above 1.属于国家秘密 beside its group （三）不予公开 (the grid then
+    # holds one label cell over both rows and the group); 0: under the header, the first row's
+    # values read with the titles (自然人8349) and its label with the header's note
+    y = ys[rule]
+    ImageDraw.Draw(img).rectangle((box[0] + 4, y - 3, box[2] - 4, y + 3), fill=(255, 255, 255))
+    png = tmp_path / "lost-row.png"
+    img.save(png, dpi=(200, 200))
+    truth = json.loads((tmp_path / "lost-row.truth.json").read_text(encoding="utf-8"))["fields"]
+    result = Extractor().extract(png)
+    found = {k: f for k, f in result.fields.items() if k.startswith("applications.") and f.value is not None}
+    assert found
+    wrong_ok = [k for k, f in found.items() if as_plain(f.value) != truth[k] and f.status != FieldStatus.REVIEW]
+    assert wrong_ok == []
+    recovered = [k for k, f in found.items() if f.evidence.get("structure") == DOUBT]
+    assert len(recovered) >= n_recovered, sorted(found)  # the rows beside the rule, for a person to confirm
+    assert all(found[k].status == FieldStatus.REVIEW and as_plain(found[k].value) == truth[k] for k in recovered)
+
+
+def test_a_number_standing_outside_its_titles_band_is_doubtful():
+    # row 1's rule between 自然人 and 科研机构 stands 30 px too far right (a stray stroke taken for
+    # it): the cell mostly under 自然人 holds a number that stands under 科研机构
+    cols = [0, 300, 360, 390, 420, 480]
+    spec = [(0, 0, 1, 1, "申请人情况"), (0, 1, 1, 1, "自然人"), (0, 2, 1, 2, "科研机构"), (0, 4, 1, 1, "总计"),
+            (1, 0, 1, 1, "一、本年新收政府信息公开申请数量"), (1, 1, 1, 2, "6"), (1, 3, 1, 1, ""), (1, 4, 1, 1, "6"),
+            (2, 0, 1, 1, "二、上年结转政府信息公开申请数量"), (2, 1, 1, 1, "1"), (2, 2, 1, 2, "0"), (2, 4, 1, 1, "1"),
+            (3, 0, 1, 1, "1.属于国家秘密"), (3, 1, 1, 1, "0"), (3, 2, 1, 2, "0"), (3, 4, 1, 1, "0")]
+    table = _table(spec, [0, 40, 80, 120, 160], cols)
+    cell = table.grid.cells[5]
+    lines = {id(cell): [Line(370, 50, 378, 70, "6")]}
+    bands = find_bands(table, lines)
+    check_columns(table, bands, lines)
+    assert cell.structure == DOUBT
+    assert [c.structure for c in table.grid.cells if c.row == 2] == [1.0] * 4
+
+
+def test_two_numbers_stacked_in_one_value_cell_are_doubtful():
+    spec = [(0, 0, 1, 1, "申请人情况"), (0, 1, 1, 1, "自然人"), (0, 2, 1, 1, "科研机构"), (0, 3, 1, 1, "总计"),
+            (1, 0, 1, 1, "一、本年新收政府信息公开申请数量"), (1, 1, 1, 1, "195"), (1, 2, 1, 1, "0"), (1, 3, 1, 1, "5"),
+            (2, 0, 1, 1, "二、上年结转政府信息公开申请数量"), (2, 1, 1, 1, "1"), (2, 2, 1, 1, "0"), (2, 3, 1, 1, "1"),
+            (3, 0, 1, 1, "1.属于国家秘密"), (3, 1, 1, 1, "0"), (3, 2, 1, 1, "0"), (3, 3, 1, 1, "0")]
+    table = _table(spec, [0, 40, 80, 120, 160], [0, 300, 360, 420, 480])
+    cell = table.grid.cells[5]
+    lines = {id(cell): [Line(320, 42, 330, 56, "1"), Line(315, 62, 335, 76, "95")]}
+    mend(table, lines)
+    assert cell.structure == DOUBT
+    assert [c.structure for c in table.grid.cells if c.row == 2] == [1.0] * 4
