@@ -19,6 +19,7 @@ from extractor.ocr.crops import PxBox, _crop, _k, _strip
 from extractor.ocr.engine import Recognition
 from extractor.ocr.normalise import (
     DASH_CONFIDENCE,
+    DASHES,
     STRAY_CONFIDENCE,
     _combine,
     _normalise,
@@ -40,6 +41,7 @@ class CellJob:
     first: int = 0  # index of its first crop in the page's batch
     boxes: list[PxBox] = field(default_factory=list)
     doubt: bool = False  # the cell holds ink that may be no text (a rule's piece at its edge)
+    minus: bool = False  # the line's first stroke is a minus sign's bar (see ``_minus_bar``)
 
 
 def _drop_specks(ink: np.ndarray, dpi: float) -> np.ndarray:
@@ -187,7 +189,30 @@ def _cell_job(gray: np.ndarray, layout, glyph: float) -> CellJob:
     job = _cell_job_of(gray, layout, glyph)
     if job.crops and not job.vertical:
         job.doubt = _edge_stroke(layout[1], glyph)
+        job.minus = len(job.boxes) == 1 and _minus_bar(layout[1], glyph)
     return job
+
+
+def _minus_bar(sub: np.ndarray, glyph: float) -> bool:
+    """The cell's leftmost ink is a minus sign: a short solid horizontal bar (under 0.3 of a
+    glyph tall, at least 1.5 times as wide as tall and 0.15 of a glyph wide) standing at the
+    middle height of the glyph-tall ink to its right, not touching it. The recogniser reads a
+    minus as ``-`` — and as ``-`` it also reads a speck (``_strip_stray`` takes those off); the
+    bar's shape tells the sign of 本年增/减 (-3) from a speck before a count."""
+    n, _, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
+    if n < 3:
+        return False
+    comps = sorted((tuple(int(v) for v in st) for st in stats[1:]), key=lambda c: c[0])
+    x, y, w, h, area = comps[0]
+    if not (h <= 0.3 * glyph and w >= 1.5 * h and w >= 0.15 * glyph and area >= 0.6 * w * h):
+        return False
+    rest = [c for c in comps[1:] if c[3] >= 0.45 * glyph]
+    if not rest or min(c[0] for c in rest) < x + w:
+        return False
+    top = min(c[1] for c in rest)
+    bottom = max(c[1] + c[3] for c in rest)
+    mid = (y + y + h) / 2
+    return top + 0.3 * (bottom - top) <= mid <= top + 0.75 * (bottom - top)
 
 
 def _cell_job_of(gray: np.ndarray, layout, glyph: float) -> CellJob:
@@ -212,6 +237,12 @@ def _cell_job_of(gray: np.ndarray, layout, glyph: float) -> CellJob:
         pieces = [q for p in pieces for q in _split_stacked(p, sub, origin, em)]
         return CellJob(crops=[_strip(gray, pieces, glyph, sub, origin)], vertical=True, boxes=pieces)
     return CellJob(crops=[_crop(gray, p, glyph, sub, origin) for p in pieces], boxes=pieces)
+
+
+def _signed(text: str, number: str) -> bool:
+    """``text`` is ``number`` with one dash before it and nothing after it (-3, —3, _3)."""
+    head = text[: len(text) - len(number)].strip()
+    return text.endswith(number) and len(head) == 1 and head in DASHES
 
 
 def _only_specks(sub: np.ndarray, glyph: float) -> bool:
@@ -374,6 +405,11 @@ def _fill_cell(cell: Cell, job: CellJob, results: list[Recognition]) -> None:
     cell.confidence = round(float(rec.score), 5)
     number = _strip_stray(cell.text)
     if job.doubt:
+        cell.structure = min(cell.structure, DOUBT)
+    if number is not None and job.minus and _signed(cell.text, number):
+        cell.text, number = "-" + number, None  # a minus sign, as its ink shows: not a stray mark
+    elif job.minus and not cell.text.startswith(("-", "+")):
+        # a minus's bar the recogniser left out: the sign cannot be known from the reading
         cell.structure = min(cell.structure, DOUBT)
     if number is not None:
         cell.text = number
