@@ -1,0 +1,56 @@
+"""Cell reading on small inputs (issue 13): a minus sign's bar is told from a speck before a
+number, and the recogniser's reading is kept, stripped or doubted by what the ink shows."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from extractor.ocr.cells import CellJob, _fill_cell, _minus_bar
+from extractor.ocr.engine import Recognition
+from extractor.ocr.structure import DOUBT
+from models.extraction import BBox
+from models.page import Cell
+
+GLYPH = 17.0  # a 9 pt digit at 240 dpi
+
+
+def _cell_ink(minus: tuple[int, int, int, int] | None) -> np.ndarray:
+    """A cell's ink: a digit-like stroke 17 px tall at x 12..15, and a mark (x, y, w, h) before it."""
+    sub = np.zeros((30, 30), np.uint8)
+    sub[6:23, 12:15] = 255
+    if minus:
+        x, y, w, h = minus
+        sub[y : y + h, x : x + w] = 255
+    return sub
+
+
+def test_a_bar_at_mid_height_is_a_minus():
+    assert _minus_bar(_cell_ink((3, 14, 5, 2)), GLYPH)
+
+
+def test_a_speck_a_low_bar_or_no_mark_is_no_minus():
+    assert not _minus_bar(_cell_ink((4, 14, 2, 2)), GLYPH)  # a dot: not wide
+    assert not _minus_bar(_cell_ink((3, 21, 5, 2)), GLYPH)  # at the foot: an underscore, a speck
+    assert not _minus_bar(_cell_ink(None), GLYPH)
+
+
+def _filled(text: str, minus: bool) -> Cell:
+    cell = Cell(row=0, col=0, page=1, bbox=BBox(x0=0, top=0, x1=10, bottom=10))
+    job = CellJob(crops=[np.zeros((1, 1, 3), np.uint8)], boxes=[(0, 0, 1, 1)], minus=minus)
+    _fill_cell(cell, job, [Recognition(text=text, score=0.99, char_scores=[0.99] * len(text))])
+    return cell
+
+
+def test_minus_read_and_seen_is_kept_as_a_sign():
+    cell = _filled("-3", minus=True)
+    assert cell.text == "-3" and cell.structure == 1.0 and cell.confidence > 0.9
+
+
+def test_minus_read_without_its_bar_is_a_stray_mark():
+    cell = _filled("-3", minus=False)
+    assert cell.text == "3" and cell.structure <= DOUBT
+
+
+def test_a_bar_the_recogniser_left_out_doubts_the_cell():
+    cell = _filled("3", minus=True)
+    assert cell.text == "3" and cell.structure <= DOUBT
