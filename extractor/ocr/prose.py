@@ -158,8 +158,9 @@ def _mark_at_start(runs: list[list[int]], h: int) -> int:
     return 0
 
 
-HEADING_START = re.compile(r"^\s*[一二三四五六七八九十—\-－]{1,3}\s*[、.．，,]")
-HEADING = re.compile(r"^\s*(?P<num>[一二三四五六七八九十]{1,3})\s*[、.．]")
+# a fax's or a faint print's 、 is a blob, read as ： or : — as a heading's separator
+HEADING_START = re.compile(r"^\s*[一二三四五六七八九十—\-－]{1,3}\s*[、.．，,：:]")
+HEADING = re.compile(r"^\s*(?P<num>[一二三四五六七八九十]{1,3})\s*(?P<sep>[、.．：:])")
 NUMERALS = "一二三四五六七八九十"
 FEE_SECTION = 6  # 六、其他需要报告的事项: the 信息处理费
 TITLE_ROWS = 8  # page 1: at most this many lines above the first heading are read (title, opening)
@@ -375,7 +376,12 @@ def _heading_from_probe(rec: Recognition, probe: str) -> Recognition:
     needs the form to see a section break between two parts of a table."""
     m = HEADING.match(probe)
     text = _normalise(rec.text)
-    if m is None or HEADING.match(text):
+    whole = HEADING.match(text)
+    if whole is not None and whole.group("sep") in "：:":  # the heading's form as the text layer has it
+        text = f"{whole.group('num')}、{text[whole.end():]}"
+        return Recognition(text=text, score=rec.score, char_scores=rec.char_scores,
+                           alternatives=rec.alternatives, char_alternatives=rec.char_alternatives)
+    if m is None or whole is not None:
         return rec
     num = m.group("num")
     body = text.lstrip()
