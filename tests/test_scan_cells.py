@@ -54,3 +54,19 @@ def test_minus_read_without_its_bar_is_a_stray_mark():
 def test_a_bar_the_recogniser_left_out_doubts_the_cell():
     cell = _filled("3", minus=True)
     assert cell.text == "3" and cell.structure <= DOUBT
+
+
+def test_a_row_of_specks_is_no_prose_line():
+    """A fax's noise strung by the line smear into a "line" above the title took the title's
+    place among the lines read on page 1 (agency and year lost)."""
+    from extractor.ocr.prose import _prose_rows
+
+    ink = np.zeros((300, 800), np.uint8)
+    rng = np.random.default_rng(0)
+    for x in rng.integers(50, 750, 120):  # specks, 2 px, in a band 14 px tall
+        y = int(rng.integers(40, 54))
+        ink[y : y + 2, x : x + 2] = 255
+    for x in range(100, 700, 30):  # glyphs 22 px tall
+        ink[150:172, x : x + 18] = 255
+    rows = _prose_rows(ink, [], 200, 22.0)
+    assert len(rows) == 1 and abs(rows[0].box[1] - 150) <= 2

@@ -13,7 +13,7 @@ import numpy as np
 
 from extractor.grid.image_grid import ImageTable, component_boxes
 from extractor.layout.title import TITLE, clean_agency
-from extractor.ocr.cells import _bands, _merge_fragments
+from extractor.ocr.cells import _bands, _has_glyph, _merge_fragments
 from extractor.ocr.crops import PxBox, _crop, _k
 from extractor.ocr.engine import Recognition
 from extractor.ocr.normalise import _combine, _normalise
@@ -73,7 +73,7 @@ def _prose_rows(ink: np.ndarray, tables: list[ImageTable], dpi: float, glyph: fl
     left to right. Tall runs make the lines (two overlapping by half the lower one's height
     are one line); a short run joins the line it lies in by half its height: the strokes of
     三 or 二, which the smear does not join, become part of their heading. A line lower than
-    ``min_h`` is dust or a seal's rim."""
+    ``min_h`` is dust or a seal's rim; one without a glyph-tall stroke (``_has_glyph``) is specks."""
     min_h = max(_k(dpi, 0.04, 4), int(0.6 * glyph))
     runs = sorted(_prose_lines(ink, tables, dpi, glyph), key=lambda b: -(b[3] - b[1]))
     rows: list[list[PxBox]] = []
@@ -110,6 +110,8 @@ def _prose_rows(ink: np.ndarray, tables: list[ImageTable], dpi: float, glyph: fl
         a, b = min(m[1] for m in merged), max(m[3] for m in merged)
         if b - a < min_h:
             continue
+        if not _has_glyph(ink[a:b, min(m[0] for m in merged) : max(m[2] for m in merged)], glyph):
+            continue  # specks the smear strung into a "line" (a fax's noise, dust): no glyph in it
         out.append(ProseRow(runs=[(m[0], a, m[2], b) for m in merged]))
     out.sort(key=lambda r: (r.box[1], r.box[0]))
     return out
