@@ -70,3 +70,18 @@ def test_a_row_of_specks_is_no_prose_line():
         ink[150:172, x : x + 18] = 255
     rows = _prose_rows(ink, [], 200, 22.0)
     assert len(rows) == 1 and abs(rows[0].box[1] - 150) <= 2
+
+
+def test_a_shadow_at_the_page_edge_joins_no_lines():
+    """An upright dark band at the page's edge (uneven light: the spine's shadow), lines tall,
+    made the lines beside it one tall line: section 六's heading and its fee were lost."""
+    from extractor.ocr.prose import _prose_rows
+
+    ink = np.zeros((400, 800), np.uint8)
+    ink[20:380, 5:15] = 255  # the shadow's remnant
+    tops = (60, 110, 160, 210)
+    for y in tops:
+        for x in range(100, 700, 30):
+            ink[y : y + 22, x : x + 18] = 255
+    rows = _prose_rows(ink, [], 200, 22.0)
+    assert len(rows) == len(tops) and all(abs(r.box[1] - y) <= 2 for r, y in zip(rows, tops))

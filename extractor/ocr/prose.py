@@ -19,6 +19,9 @@ from extractor.ocr.engine import Recognition
 from extractor.ocr.normalise import _combine, _normalise
 
 
+MARK_LINES = 2.5  # an upright run taller than this many glyphs and narrow is a mark, not text
+
+
 def _prose_lines(ink: np.ndarray, tables: list[ImageTable], dpi: float, glyph: float) -> list[PxBox]:
     """Boxes of the runs of text outside every table (upright pixels), top to bottom. A run
     ends where the gap between glyphs is wide (a line of prose may be several runs)."""
@@ -41,6 +44,10 @@ def _prose_lines(ink: np.ndarray, tables: list[ImageTable], dpi: float, glyph: f
         x0, x1 = x + kx // 2, x + w - kx // 2  # undo the smear
         y0, y1 = y + ky // 2, y + h - ky // 2
         if x1 - x0 < 2 or y1 - y0 < 2:
+            continue
+        if y1 - y0 > MARK_LINES * glyph and x1 - x0 < 0.5 * (y1 - y0):
+            # an upright stroke lines tall: a shadow at the page's edge, a fold, a pen's stroke —
+            # no text; taken for a line, it would make every line beside it one tall line
             continue
         if y1 - y0 > max_h:  # two or more lines fused: split at the projection's gaps
             sub = free[y0:y1, x0:x1]
