@@ -85,3 +85,40 @@ def test_a_shadow_at_the_page_edge_joins_no_lines():
             ink[y : y + 22, x : x + 18] = 255
     rows = _prose_rows(ink, [], 200, 22.0)
     assert len(rows) == len(tops) and all(abs(r.box[1] - y) <= 2 for r, y in zip(rows, tops))
+
+
+def _bitmap(rows: str) -> np.ndarray:
+    return np.array([[255 if ch == "#" else 0 for ch in r] for r in rows.split()], np.uint8)
+
+
+# a 150 dpi scan's binarised zero marks (/, serif) and a serif 1, as the cells held them
+SLASH = """
+......#. ....#### ...##### ...##### ...####. ...####. ...####. ..####.. ..####.. ..####..
+.#####.. .#####.. .####... #####... #####... ####.... ####.... ###..... ###..... ##......"""
+SLASH_WITH_BUMP = """
+.........##. ........#### ........#### .......##### .......##### .......####. ......#####.
+......#####. ......####.. .....#####.. .....#####.. .....####... .....####... .#..#####...
+#########... .#######.... ....###..... ....###..... ...###...... ....##......"""
+SERIF_ONE = """
+.....#... .######.. ########. ########. ..######. ...#####. ...#####. ..######. ..######.
+..######. ..#####.. ..#####.. ...####.. ..######. .#######. .######## ..######. ....#...."""
+
+
+def _padded(bitmap: np.ndarray) -> np.ndarray:
+    out = np.zeros((bitmap.shape[0] + 10, bitmap.shape[1] + 20), np.uint8)
+    out[5 : 5 + bitmap.shape[0], 10 : 10 + bitmap.shape[1]] = bitmap
+    return out
+
+
+def test_thick_slanted_slash_of_a_low_dpi_scan_is_a_zero_mark():
+    from extractor.ocr.cells import _is_dash
+
+    assert _is_dash(_padded(_bitmap(SLASH)), 20.0) == "/"
+    assert _is_dash(_padded(_bitmap(SLASH_WITH_BUMP)), 20.0) == "/"
+
+
+def test_serif_one_is_no_slash():
+    from extractor.ocr.cells import _is_dash
+
+    assert _is_dash(_padded(_bitmap(SERIF_ONE)), 20.0) is None
+    assert _is_dash(_padded(np.full((20, 4), 255, np.uint8)), 20.0) is None  # a sans 1: a bar

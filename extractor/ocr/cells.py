@@ -302,6 +302,14 @@ def _split_stacked(piece: PxBox, sub: np.ndarray, origin, em: int) -> list[PxBox
     return boxes or [piece]
 
 
+# a slash's stroke: at most this thick for its length (a 150 dpi scan of a serif / binarises
+# 0.36 thick; a serif 1 with its flag and foot is over 0.4) …
+SLASH_THICK = 0.4
+# … and leaning right by this share of its height between its top and bottom fifths (a serif /
+# at 150 dpi leans 0.2–0.23; an upright 1 on a deskewed page ~0, its flag makes it lean left)
+SLASH_LEAN = 0.15
+
+
 def _is_dash(sub: np.ndarray, glyph: float) -> str | None:
     """A cell whose only real ink is one solid horizontal bar (—, -, 一) or one thin stroke
     leaning right (/): the zero marks. Returns the mark, or None. Read from the shape: alone in
@@ -321,11 +329,11 @@ def _is_dash(sub: np.ndarray, glyph: float) -> str | None:
     pts = np.column_stack(np.nonzero(labels == i))[:, ::-1].astype(np.float32)
     (_, _), (rw, rh), angle = cv2.minAreaRect(pts)
     long, short = max(rw, rh), min(rw, rh)
-    if long >= 0.6 * glyph and short <= 0.35 * long and h >= 0.6 * glyph and 0.25 * h <= w <= 0.8 * h:
+    if long >= 0.6 * glyph and short <= SLASH_THICK * long and h >= 0.6 * glyph and 0.25 * h <= w <= 0.8 * h:
         # a stroke leaning right: its top is to the right of its bottom
         top = pts[pts[:, 1] <= y + h * 0.2][:, 0].mean()
         bottom = pts[pts[:, 1] >= y + h * 0.8][:, 0].mean()
-        if top - bottom >= 0.2 * h:
+        if top - bottom >= SLASH_LEAN * h:
             return "/"
     return None
 
