@@ -122,3 +122,15 @@ def test_serif_one_is_no_slash():
 
     assert _is_dash(_padded(_bitmap(SERIF_ONE)), 20.0) is None
     assert _is_dash(_padded(np.full((20, 4), 255, np.uint8)), 20.0) is None  # a sans 1: a bar
+
+
+# a 2 a fax broke apart: its arc and diagonal one stroke leaning right, its hook and base apart
+BROKEN_TWO = """
+.###..###.. .##....###. ###....###. .......###. .......###. .......###. ......###.. .....###...
+.....##.#.. ....##..... ...##...... ........... ..##...#... ########### .##########"""
+
+
+def test_a_broken_two_is_no_slash():
+    from extractor.ocr.cells import _is_dash
+
+    assert _is_dash(_padded(_bitmap(BROKEN_TWO)), 20.0) is None
