@@ -134,3 +134,20 @@ def test_a_broken_two_is_no_slash():
     from extractor.ocr.cells import _is_dash
 
     assert _is_dash(_padded(_bitmap(BROKEN_TWO)), 20.0) is None
+
+
+# a slash a fax broke in two along its length; two 1s side by side
+BROKEN_SLASH = """
+......# .....## .....## .....## ....##. ....##. ....##. ....... ...##.. ...##.. ...##.. ..##...
+..##... ####... .###... .##.... .##.... ##..... ##....."""
+TWO_ONES = """
+.##...##. ###..###. .##...##. .##...##. .##...##. .##...##. .##...##. .##...##. .##...##.
+.##...##. .##...##. .##...##. .##...##. .##...##. .##...##. .##...##. ####.####"""
+
+
+def test_a_slash_broken_along_its_length_is_still_a_slash():
+    from extractor.ocr.cells import _is_dash
+
+    assert _is_dash(_padded(_bitmap(BROKEN_SLASH)), 18.0) == "/"
+    assert _is_dash(_padded(_bitmap(TWO_ONES)), 18.0) is None
+    assert _is_dash(_padded(_bitmap(BROKEN_TWO)), 18.0) is None

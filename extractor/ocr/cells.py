@@ -321,7 +321,7 @@ def _is_dash(sub: np.ndarray, glyph: float) -> str | None:
     i = int(np.argmax(areas)) + 1
     dust = max(0.15 * areas[i - 1], (0.3 * glyph) ** 2)
     if n > 2 and np.sort(areas)[-2] > dust:
-        return None  # more than one stroke
+        return _broken_slash(sub, glyph, stats)  # more than one stroke: a slash a fax broke, or no mark
     x, y, w, h, area = stats[i]
     # (a hyphen, blurred and JPEG-smeared, may be only ~1.7 times as wide as it is thick)
     if h <= 0.3 * glyph and w >= 1.6 * h and w >= 0.3 * glyph and area >= 0.6 * w * h:
@@ -339,7 +339,29 @@ def _is_dash(sub: np.ndarray, glyph: float) -> str | None:
         bottom = pts[pts[:, 1] >= y + h * 0.8][:, 0].mean()
         if top - bottom >= SLASH_LEAN * h:
             return "/"
-    return None
+    return _broken_slash(sub, glyph, stats) if n > 2 else None
+
+
+def _broken_slash(sub: np.ndarray, glyph: float, stats: np.ndarray) -> str | None:
+    """Pieces of one slash (a fax's threshold broke its thin stroke): all the cell's ink lies
+    along one thin line leaning right, as a whole slash's does (``_is_dash``), and none of the
+    pieces is a bar (a 2's base). Two digits side by side, or a broken 1 (upright), are no
+    such line. ``stats``: the cell's components (``cv2.connectedComponentsWithStats``)."""
+    if any(w >= 2 * h and w >= 0.3 * glyph for _, _, w, h, _ in stats[1:]):
+        return None
+    ys, xs = np.nonzero(sub)
+    if len(xs) < 8:
+        return None
+    h, w = int(ys.max() - ys.min() + 1), int(xs.max() - xs.min() + 1)
+    pts = np.column_stack([xs, ys]).astype(np.float32)
+    (_, _), (rw, rh), _ = cv2.minAreaRect(pts)
+    long, short = max(rw, rh), min(rw, rh)
+    if not (long >= 0.6 * glyph and short <= SLASH_THICK * long and h >= 0.6 * glyph and 0.25 * h <= w <= 0.8 * h):
+        return None
+    y0 = ys.min()
+    top = xs[ys <= y0 + h * 0.2].mean()
+    bottom = xs[ys >= y0 + h * 0.8].mean()
+    return "/" if top - bottom >= SLASH_LEAN * h else None
 
 
 def _split_dust(sub: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray | None]:
