@@ -231,6 +231,9 @@ def test_heading_form_from_the_left_crop():
     assert fix("四、政府信息公开", "四1政") == "四、政府信息公开"  # the line itself is fine
     assert fix("一是政策解读", "一是政") == "一是政策解读"  # no heading in either reading
     assert fix("五1存在的问题", "六、存") == "五1存在的问题"  # the two readings disagree on the number
+    # a fax's 、 is a blob, read as a colon: the heading still (section 六 and its fee are read)
+    assert fix("六：其他需要报告的事项", "六：") == "六、其他需要报告的事项"
+    assert fix("六:其他需要报告的事项", "六、其") == "六、其他需要报告的事项"
 
 
 def test_stray_marks_around_a_number():

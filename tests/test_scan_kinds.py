@@ -17,10 +17,12 @@ from helpers_compare import exact_or_flagged
 sys.path.insert(0, str(ROOT))
 
 # floors: what the reader reaches today on these seeds, with a margin (issue 13 aims at 99.8 %:
-# faded ink at 150 dpi and fax-like pages still lose cells to review, the honest way)
+# faded ink at 150 dpi and fax-like pages still lose cells to review, the honest way; 620 reads
+# 94 %: a pen tick faded under uneven light is grey, not blue, and stays on the page; 621 reads
+# 86 %: a fax's seal is black, not red, and the cells under it are lost)
 COMBOS = (
-    (620, ("faded", "uneven_light", "pen_tick"), 150, 0.85),
-    (621, ("fax", "jpeg_low", "stamp_numbers", "missing_rule"), 200, 0.7),
+    (620, ("faded", "uneven_light", "pen_tick"), 150, 0.9),
+    (621, ("fax", "jpeg_low", "stamp_numbers", "missing_rule"), 200, 0.82),
     # a photographed page: straightened from its rules; parts of a table on two pages whose
     # perspective differs may still fail to join (then flagged, never wrong and ok)
     (622, ("perspective", "curl"), 200, 0.0),

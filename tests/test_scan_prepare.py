@@ -108,3 +108,81 @@ def test_faint_digits_are_not_taken_for_one_another():
     assert engine.read == 4
     assert len({r.text for r in out[:4]}) == 4
     assert out[4].text == out[1].text
+
+
+def _ticked_page() -> tuple[np.ndarray, np.ndarray]:
+    """A yellowed page with a black 0 and a blue tick drawn over it (the tick's own mask too)."""
+    page = np.zeros((200, 300, 3), np.uint8)
+    page[:] = (238, 232, 210)
+    cv2.putText(page, "0", (120, 120), cv2.FONT_HERSHEY_SIMPLEX, 1.5, (20, 20, 20), 3)
+    tick = np.zeros((200, 300), np.uint8)
+    cv2.polylines(tick, [np.array([[100, 90], [125, 120], [170, 60]], np.int32)], False, 255, 3)
+    page[tick > 0] = (35, 45, 140)
+    return page, tick
+
+
+def test_blue_pen_tick_is_found_and_taken_off():
+    from extractor.ocr.prepare import pen_ink, pen_share, without_pen
+
+    page, tick = _ticked_page()
+    pen = pen_ink(page)
+    assert pen is not None
+    assert np.count_nonzero(pen[tick > 0]) == np.count_nonzero(tick)  # all of the tick
+    clean = without_pen(page, pen)
+    grey = cv2.cvtColor(clean, cv2.COLOR_RGB2GRAY)
+    assert grey[tick > 0].min() > 200  # the tick is paper now
+    assert grey.min() < 60  # the black 0 is still there
+    assert pen_share(pen, (100, 50, 180, 130)) > 0  # the cell under the tick held pen ink
+    assert pen_share(pen, (0, 150, 90, 200)) == 0
+
+
+def test_black_print_red_seal_and_yellow_paper_are_no_pen():
+    from extractor.ocr.prepare import pen_ink
+
+    page, _ = _ticked_page()
+    page[:] = (238, 232, 210)
+    cv2.putText(page, "12", (100, 120), cv2.FONT_HERSHEY_SIMPLEX, 1.5, (20, 20, 20), 3)
+    cv2.circle(page, (150, 100), 60, (220, 40, 45), 4)  # a seal's ring
+    assert pen_ink(page) is None
+    assert pen_ink(cv2.cvtColor(page, cv2.COLOR_RGB2GRAY)) is None
+
+
+def _sealed_page(fade: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Yellowed paper, a black rule and a red seal's ring over it, then faded to ``fade`` of the
+    ink's contrast (a toner running low fades the seal with the print). Returns the page, the
+    ring's mask (off the rule) and the rule's mask under the ring."""
+    paper = np.array([240, 232, 208], np.float32)
+    page = np.full((400, 400, 3), 255, np.float32)
+    page[:, 198:202] = 20  # a vertical rule
+    ring = np.zeros((400, 400), np.uint8)
+    cv2.circle(ring, (200, 200), 120, 255, 10)
+    seal = np.array([225, 35, 45], np.float32)
+    a = 0.7
+    page[ring > 0] = page[ring > 0] * (1 - a) + seal * a * page[ring > 0] / 255
+    page = paper - (255 - page) * fade * paper / 255
+    rule = np.zeros((400, 400), bool)
+    rule[:, 198:202] = True
+    return np.clip(page, 0, 255).astype(np.uint8), (ring > 0) & ~rule, (ring > 0) & rule
+
+
+def test_pale_seal_of_a_faded_print_is_taken_off_and_the_rule_under_it_stays():
+    from extractor.layout.orient import suppress_red
+
+    page, ring, rule_under = _sealed_page(0.4)
+    gray = suppress_red(page)
+    paper = float(np.median(gray))
+    assert gray[ring].mean() >= paper - 6  # the pale ring is paper now
+    plain = cv2.cvtColor(page, cv2.COLOR_RGB2GRAY)
+    rule_elsewhere = plain[20:60, 198:202].mean()
+    assert gray[rule_under].mean() <= (paper + rule_elsewhere) / 2  # the rule under it still ink
+    assert gray.max() <= paper + 3  # no white ring brighter than the paper
+
+
+def test_faded_page_without_a_seal_is_left_alone():
+    from extractor.layout.orient import suppress_red
+
+    page, _, _ = _sealed_page(0.4)
+    plain = np.full_like(page, 0)
+    plain[:] = (240, 232, 208)
+    plain[:, 198:202] = page[:, 198:202][0]
+    assert np.array_equal(suppress_red(plain), cv2.cvtColor(plain, cv2.COLOR_RGB2GRAY))

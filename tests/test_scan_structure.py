@@ -82,3 +82,18 @@ def test_row_line_no_cell_uses_is_dropped():
     assert table.grid.n_rows == 3 and table.rows == [0, 10, 30, 40]
     assert [(c.row, c.row_span) for c in table.grid.cells] == [(0, 1), (0, 1), (1, 1), (1, 1), (2, 1), (2, 1)]
     assert len(table.grid.row_cells(1)) == 2
+
+
+def test_specks_beside_a_lone_number_are_no_second_text():
+    """A title over several columns with one value under it, and a faded page's paper grain
+    (dots) scattered over the row's height left of the value: together the dots span a glyph's
+    height, each is a dot — the cell is not cut (the value went to the empty half, in review)."""
+    from extractor.ocr.structure import _falls_apart
+
+    ink = np.zeros((60, 400), np.uint8)
+    ink[20:42, 300:314] = 255  # a 3, 22 px tall
+    for x, y in ((40, 18), (90, 26), (130, 34), (170, 22), (210, 40)):
+        ink[y : y + 3, x : x + 4] = 255  # dots, 3 px tall, over 25 px of height
+    assert not _falls_apart(ink, (0, 0, 400, 60), [200.0], DPI)
+    ink[18:40, 100:114] = 255  # a second number left of the line: two texts
+    assert _falls_apart(ink, (0, 0, 400, 60), [200.0], DPI)

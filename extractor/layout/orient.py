@@ -201,6 +201,12 @@ def _small_binary(gray: np.ndarray, dpi: float, target_dpi: float = 100) -> tupl
 # --------------------------------------------------------------------------------------------
 
 
+SEAL_CORE = 60  # redness (red over the other channels, above the paper's) of a seal's solid ink
+SEAL_EDGE = 20  # … and of its rim, JPEG-smeared
+PALE_EDGE = 8  # … the rim of a pale seal (a faded print's)
+PALE_SEAL_SHARE = 3e-4  # a pale seal is taken when this share of the page is its solid ink
+
+
 def suppress_red(rgb: np.ndarray) -> np.ndarray:
     """Grey image with the red seal (and other strongly red ink) turned to paper white.
 
@@ -218,7 +224,9 @@ def suppress_red(rgb: np.ndarray) -> np.ndarray:
     (R ~100–150, luma ~60 against the seal's ~220 and ~130) stays dark in both readings, so it
     stays dark; the seal, its edges and its pink rim are light in at least one and go white. (A
     fixed stretch strong enough for any seal would turn the black under it white with it.)
-    Elsewhere the plain luminance.
+    Elsewhere the plain luminance. A faded print's seal is pale: when no ink is red enough for
+    a fresh seal, half the redness is taken for one, over a seal's area (``PALE_SEAL_SHARE``),
+    and only the red channel is read.
     """
     if rgb.ndim == 2:
         return rgb
@@ -230,13 +238,27 @@ def suppress_red(rgb: np.ndarray) -> np.ndarray:
     tint = int(np.median(redness[::7, ::7]))
     if tint > 0:
         redness = cv2.subtract(redness, tint)
-    core = redness > 60  # the seal's solid ink (and what it covers)
-    if np.count_nonzero(core) < 30:
-        return gray
-    red = cv2.dilate((redness > 20).view(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    core, edge = redness > SEAL_CORE, SEAL_EDGE  # the seal's solid ink (and what it covers)
+    pale = np.count_nonzero(core) < 30
+    if pale:
+        # a faded print's seal is pale (pink: its redness ~55 where a fresh one's is ~150); taken
+        # only when a seal's area of it is there — without a seal the paper's redness stays < 10
+        core, edge = redness > SEAL_CORE // 2, PALE_EDGE
+        if np.count_nonzero(core) < PALE_SEAL_SHARE * core.size:
+            return gray
+    red = cv2.dilate((redness > edge).view(np.uint8), np.ones((3, 3), np.uint8)) > 0
     step = max(1, int(np.count_nonzero(core)) // 20000)  # a sample is enough for the levels
     paper = float(np.percentile(gray[::7, ::7], 90))  # most of a page is paper
     out = gray.copy()
+    if pale:
+        # a pale seal barely dims the red channel; the faded grey ink under it does, as much as
+        # anywhere (the luminance would lift a faint rule with the seal): the red channel scaled
+        # so the seal over paper is paper, never lighter than the paper (a white ring would
+        # stand out once the page's contrast is stretched)
+        level = float(np.percentile(r[core][::step], 60))
+        lifted = cv2.convertScaleAbs(r, alpha=paper / max(level, 1.0))
+        np.maximum(out, np.minimum(lifted, np.uint8(paper)), out=out, where=red)
+        return out
     for channel, pct in ((r, 60), (gray, 70)):  # the seal over paper: what it covers is darker
         level = float(np.percentile(channel[core][::step], pct))
         gain = float(np.clip(paper / max(level, 1.0), 1.0, 3.0)) * 1.05

@@ -19,6 +19,7 @@ from extractor.ocr.crops import PxBox, _crop, _k, _strip
 from extractor.ocr.engine import Recognition
 from extractor.ocr.normalise import (
     DASH_CONFIDENCE,
+    DASHES,
     STRAY_CONFIDENCE,
     _combine,
     _normalise,
@@ -40,6 +41,7 @@ class CellJob:
     first: int = 0  # index of its first crop in the page's batch
     boxes: list[PxBox] = field(default_factory=list)
     doubt: bool = False  # the cell holds ink that may be no text (a rule's piece at its edge)
+    minus: bool = False  # the line's first stroke is a minus sign's bar (see ``_minus_bar``)
 
 
 def _drop_specks(ink: np.ndarray, dpi: float) -> np.ndarray:
@@ -187,7 +189,30 @@ def _cell_job(gray: np.ndarray, layout, glyph: float) -> CellJob:
     job = _cell_job_of(gray, layout, glyph)
     if job.crops and not job.vertical:
         job.doubt = _edge_stroke(layout[1], glyph)
+        job.minus = len(job.boxes) == 1 and _minus_bar(layout[1], glyph)
     return job
+
+
+def _minus_bar(sub: np.ndarray, glyph: float) -> bool:
+    """The cell's leftmost ink is a minus sign: a short solid horizontal bar (under 0.3 of a
+    glyph tall, at least 1.5 times as wide as tall and 0.15 of a glyph wide) standing at the
+    middle height of the glyph-tall ink to its right, not touching it. The recogniser reads a
+    minus as ``-`` — and as ``-`` it also reads a speck (``_strip_stray`` takes those off); the
+    bar's shape tells the sign of 本年增/减 (-3) from a speck before a count."""
+    n, _, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
+    if n < 3:
+        return False
+    comps = sorted((tuple(int(v) for v in st) for st in stats[1:]), key=lambda c: c[0])
+    x, y, w, h, area = comps[0]
+    if not (h <= 0.3 * glyph and w >= 1.5 * h and w >= 0.15 * glyph and area >= 0.6 * w * h):
+        return False
+    rest = [c for c in comps[1:] if c[3] >= 0.45 * glyph]
+    if not rest or min(c[0] for c in rest) < x + w:
+        return False
+    top = min(c[1] for c in rest)
+    bottom = max(c[1] + c[3] for c in rest)
+    mid = (y + y + h) / 2
+    return top + 0.3 * (bottom - top) <= mid <= top + 0.75 * (bottom - top)
 
 
 def _cell_job_of(gray: np.ndarray, layout, glyph: float) -> CellJob:
@@ -212,6 +237,12 @@ def _cell_job_of(gray: np.ndarray, layout, glyph: float) -> CellJob:
         pieces = [q for p in pieces for q in _split_stacked(p, sub, origin, em)]
         return CellJob(crops=[_strip(gray, pieces, glyph, sub, origin)], vertical=True, boxes=pieces)
     return CellJob(crops=[_crop(gray, p, glyph, sub, origin) for p in pieces], boxes=pieces)
+
+
+def _signed(text: str, number: str) -> bool:
+    """``text`` is ``number`` with one dash before it and nothing after it (-3, —3, _3)."""
+    head = text[: len(text) - len(number)].strip()
+    return text.endswith(number) and len(head) == 1 and head in DASHES
 
 
 def _only_specks(sub: np.ndarray, glyph: float) -> bool:
@@ -271,6 +302,14 @@ def _split_stacked(piece: PxBox, sub: np.ndarray, origin, em: int) -> list[PxBox
     return boxes or [piece]
 
 
+# a slash's stroke: at most this thick for its length (a 150 dpi scan of a serif / binarises
+# 0.36 thick; a serif 1 with its flag and foot is over 0.4) …
+SLASH_THICK = 0.4
+# … and leaning right by this share of its height between its top and bottom fifths (a serif /
+# at 150 dpi leans 0.2–0.23; an upright 1 on a deskewed page ~0, its flag makes it lean left)
+SLASH_LEAN = 0.15
+
+
 def _is_dash(sub: np.ndarray, glyph: float) -> str | None:
     """A cell whose only real ink is one solid horizontal bar (—, -, 一) or one thin stroke
     leaning right (/): the zero marks. Returns the mark, or None. Read from the shape: alone in
@@ -282,7 +321,7 @@ def _is_dash(sub: np.ndarray, glyph: float) -> str | None:
     i = int(np.argmax(areas)) + 1
     dust = max(0.15 * areas[i - 1], (0.3 * glyph) ** 2)
     if n > 2 and np.sort(areas)[-2] > dust:
-        return None  # more than one stroke
+        return _broken_slash(sub, glyph, stats)  # more than one stroke: a slash a fax broke, or no mark
     x, y, w, h, area = stats[i]
     # (a hyphen, blurred and JPEG-smeared, may be only ~1.7 times as wide as it is thick)
     if h <= 0.3 * glyph and w >= 1.6 * h and w >= 0.3 * glyph and area >= 0.6 * w * h:
@@ -290,13 +329,39 @@ def _is_dash(sub: np.ndarray, glyph: float) -> str | None:
     pts = np.column_stack(np.nonzero(labels == i))[:, ::-1].astype(np.float32)
     (_, _), (rw, rh), angle = cv2.minAreaRect(pts)
     long, short = max(rw, rh), min(rw, rh)
-    if long >= 0.6 * glyph and short <= 0.35 * long and h >= 0.6 * glyph and 0.25 * h <= w <= 0.8 * h:
+    # a 2 a fax broke apart is a slash (its arc and diagonal) over a bar (its base)
+    others = [st for k, st in enumerate(stats[1:], 1) if k != i]
+    alone = not any(ow >= 2 * oh and ow >= 0.3 * glyph for _, _, ow, oh, _ in others)
+    if (alone and long >= 0.6 * glyph and short <= SLASH_THICK * long and h >= 0.6 * glyph
+            and 0.25 * h <= w <= 0.8 * h):
         # a stroke leaning right: its top is to the right of its bottom
         top = pts[pts[:, 1] <= y + h * 0.2][:, 0].mean()
         bottom = pts[pts[:, 1] >= y + h * 0.8][:, 0].mean()
-        if top - bottom >= 0.2 * h:
+        if top - bottom >= SLASH_LEAN * h:
             return "/"
-    return None
+    return _broken_slash(sub, glyph, stats) if n > 2 else None
+
+
+def _broken_slash(sub: np.ndarray, glyph: float, stats: np.ndarray) -> str | None:
+    """Pieces of one slash (a fax's threshold broke its thin stroke): all the cell's ink lies
+    along one thin line leaning right, as a whole slash's does (``_is_dash``), and none of the
+    pieces is a bar (a 2's base). Two digits side by side, or a broken 1 (upright), are no
+    such line. ``stats``: the cell's components (``cv2.connectedComponentsWithStats``)."""
+    if any(w >= 2 * h and w >= 0.3 * glyph for _, _, w, h, _ in stats[1:]):
+        return None
+    ys, xs = np.nonzero(sub)
+    if len(xs) < 8:
+        return None
+    h, w = int(ys.max() - ys.min() + 1), int(xs.max() - xs.min() + 1)
+    pts = np.column_stack([xs, ys]).astype(np.float32)
+    (_, _), (rw, rh), _ = cv2.minAreaRect(pts)
+    long, short = max(rw, rh), min(rw, rh)
+    if not (long >= 0.6 * glyph and short <= SLASH_THICK * long and h >= 0.6 * glyph and 0.25 * h <= w <= 0.8 * h):
+        return None
+    y0 = ys.min()
+    top = xs[ys <= y0 + h * 0.2].mean()
+    bottom = xs[ys >= y0 + h * 0.8].mean()
+    return "/" if top - bottom >= SLASH_LEAN * h else None
 
 
 def _split_dust(sub: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray | None]:
@@ -374,6 +439,11 @@ def _fill_cell(cell: Cell, job: CellJob, results: list[Recognition]) -> None:
     cell.confidence = round(float(rec.score), 5)
     number = _strip_stray(cell.text)
     if job.doubt:
+        cell.structure = min(cell.structure, DOUBT)
+    if number is not None and job.minus and _signed(cell.text, number):
+        cell.text, number = "-" + number, None  # a minus sign, as its ink shows: not a stray mark
+    elif job.minus and not cell.text.startswith(("-", "+")):
+        # a minus's bar the recogniser left out: the sign cannot be known from the reading
         cell.structure = min(cell.structure, DOUBT)
     if number is not None:
         cell.text = number

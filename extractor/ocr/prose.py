@@ -13,10 +13,13 @@ import numpy as np
 
 from extractor.grid.image_grid import ImageTable, component_boxes
 from extractor.layout.title import TITLE, clean_agency
-from extractor.ocr.cells import _bands, _merge_fragments
+from extractor.ocr.cells import _bands, _has_glyph, _merge_fragments
 from extractor.ocr.crops import PxBox, _crop, _k
 from extractor.ocr.engine import Recognition
 from extractor.ocr.normalise import _combine, _normalise
+
+
+MARK_LINES = 2.5  # an upright run taller than this many glyphs and narrow is a mark, not text
 
 
 def _prose_lines(ink: np.ndarray, tables: list[ImageTable], dpi: float, glyph: float) -> list[PxBox]:
@@ -41,6 +44,10 @@ def _prose_lines(ink: np.ndarray, tables: list[ImageTable], dpi: float, glyph: f
         x0, x1 = x + kx // 2, x + w - kx // 2  # undo the smear
         y0, y1 = y + ky // 2, y + h - ky // 2
         if x1 - x0 < 2 or y1 - y0 < 2:
+            continue
+        if y1 - y0 > MARK_LINES * glyph and x1 - x0 < 0.5 * (y1 - y0):
+            # an upright stroke lines tall: a shadow at the page's edge, a fold, a pen's stroke —
+            # no text; taken for a line, it would make every line beside it one tall line
             continue
         if y1 - y0 > max_h:  # two or more lines fused: split at the projection's gaps
             sub = free[y0:y1, x0:x1]
@@ -73,7 +80,7 @@ def _prose_rows(ink: np.ndarray, tables: list[ImageTable], dpi: float, glyph: fl
     left to right. Tall runs make the lines (two overlapping by half the lower one's height
     are one line); a short run joins the line it lies in by half its height: the strokes of
     三 or 二, which the smear does not join, become part of their heading. A line lower than
-    ``min_h`` is dust or a seal's rim."""
+    ``min_h`` is dust or a seal's rim; one without a glyph-tall stroke (``_has_glyph``) is specks."""
     min_h = max(_k(dpi, 0.04, 4), int(0.6 * glyph))
     runs = sorted(_prose_lines(ink, tables, dpi, glyph), key=lambda b: -(b[3] - b[1]))
     rows: list[list[PxBox]] = []
@@ -110,6 +117,8 @@ def _prose_rows(ink: np.ndarray, tables: list[ImageTable], dpi: float, glyph: fl
         a, b = min(m[1] for m in merged), max(m[3] for m in merged)
         if b - a < min_h:
             continue
+        if not _has_glyph(ink[a:b, min(m[0] for m in merged) : max(m[2] for m in merged)], glyph):
+            continue  # specks the smear strung into a "line" (a fax's noise, dust): no glyph in it
         out.append(ProseRow(runs=[(m[0], a, m[2], b) for m in merged]))
     out.sort(key=lambda r: (r.box[1], r.box[0]))
     return out
@@ -158,8 +167,9 @@ def _mark_at_start(runs: list[list[int]], h: int) -> int:
     return 0
 
 
-HEADING_START = re.compile(r"^\s*[一二三四五六七八九十—\-－]{1,3}\s*[、.．，,]")
-HEADING = re.compile(r"^\s*(?P<num>[一二三四五六七八九十]{1,3})\s*[、.．]")
+# a fax's or a faint print's 、 is a blob, read as ： or : — as a heading's separator
+HEADING_START = re.compile(r"^\s*[一二三四五六七八九十—\-－]{1,3}\s*[、.．，,：:]")
+HEADING = re.compile(r"^\s*(?P<num>[一二三四五六七八九十]{1,3})\s*(?P<sep>[、.．：:])")
 NUMERALS = "一二三四五六七八九十"
 FEE_SECTION = 6  # 六、其他需要报告的事项: the 信息处理费
 TITLE_ROWS = 8  # page 1: at most this many lines above the first heading are read (title, opening)
@@ -375,7 +385,12 @@ def _heading_from_probe(rec: Recognition, probe: str) -> Recognition:
     needs the form to see a section break between two parts of a table."""
     m = HEADING.match(probe)
     text = _normalise(rec.text)
-    if m is None or HEADING.match(text):
+    whole = HEADING.match(text)
+    if whole is not None and whole.group("sep") in "：:":  # the heading's form as the text layer has it
+        text = f"{whole.group('num')}、{text[whole.end():]}"
+        return Recognition(text=text, score=rec.score, char_scores=rec.char_scores,
+                           alternatives=rec.alternatives, char_alternatives=rec.char_alternatives)
+    if m is None or whole is not None:
         return rec
     num = m.group("num")
     body = text.lstrip()

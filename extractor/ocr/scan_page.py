@@ -41,11 +41,12 @@ from extractor.layout.orient import upright
 from extractor.ocr.cells import CellJob, _cell_job, _cell_layout, _drop_specks, _fill_cell, _glyph_height
 from extractor.ocr.crops import recognize_unique
 from extractor.ocr.normalise import _normalise
+from extractor.ocr.prepare import pen_ink, pen_share, without_pen
 from extractor.ocr.prose import ProseReader, _context, _prose_rows
 from extractor.ocr.band_check import empty_header_words, mend
 from extractor.ocr.registry_bands import job_lines
 from extractor.ocr.row_bands import split_by_labels
-from extractor.ocr.structure import drop_unused_rows, split_by_ink
+from extractor.ocr.structure import DOUBT, drop_unused_rows, split_by_ink
 from models.extraction import BBox, Source
 from models.page import PageContent, PageKind, TextLine
 
@@ -86,6 +87,9 @@ def read_scan_image(rgb: np.ndarray, dpi: float, number: int, engine, *, width: 
     h, w = rgb.shape[:2]
     width = width if width is not None else w * 72.0 / dpi
     height = height if height is not None else h * 72.0 / dpi
+    pen = pen_ink(rgb)  # a reader's blue ticks: taken off the page, their cells doubted
+    if pen is not None:
+        rgb = without_pen(rgb, pen)
     up, tf = upright(rgb, dpi)  # grey, red suppressed
     del rgb  # the caller's; nothing here needs the colour page again
     lines = find_lines(up, dpi)
@@ -119,9 +123,12 @@ def read_scan_image(rgb: np.ndarray, dpi: float, number: int, engine, *, width: 
     k = 0
     lines_of = {}
     for table in tables:
+        first = k
         for cell in table.grid.cells:
             _fill_cell(cell, jobs[k], results)
             lines_of[id(cell)] = job_lines(jobs[k], results)
+            if pen is not None and pen_share(pen, tf.box_to_source(table.boxes[k - first])) > 0:
+                cell.structure = min(cell.structure, DOUBT)  # what the pen covered cannot be known
             k += 1
     for table in tables:  # table 三's rows and columns from its labels and titles, against the rules
         bands, fresh = mend(table, lines_of)

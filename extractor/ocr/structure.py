@@ -19,6 +19,7 @@ page's text ink (uint8, 255 = ink, rules removed). Changes the table in place.
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 
 from extractor.grid.image_grid import ImageTable
@@ -56,11 +57,20 @@ def _falls_apart(ink: np.ndarray, box, inner: list[float], dpi: float) -> bool:
     masses = []
     for a, b in zip(edges, edges[1:]):
         part = sub[:, a + clear : max(a + clear, b - clear)]
-        rows = np.flatnonzero(part.any(axis=1))
-        if len(rows) == 0 or rows[-1] - rows[0] + 1 < tall:
+        if not _glyph_tall(part, tall):
             return False  # nothing glyph-tall in a column (dust, a seal's trace): not two texts
         masses.append(int(np.count_nonzero(part)))
     return min(masses) >= max(MIN_INK, 0.1 * max(masses))
+
+
+def _glyph_tall(part: np.ndarray, tall: int) -> bool:
+    """Some ink component of ``part`` is at least ``tall`` px high: a glyph's stroke. Specks
+    scattered over a row's height (a faded page's paper grain, stretched) span it together,
+    one by one they are dots."""
+    if part.size == 0 or not part.any():
+        return False
+    n, _, stats, _ = cv2.connectedComponentsWithStats((part > 0).astype(np.uint8), connectivity=8)
+    return bool(n > 1 and stats[1:, cv2.CC_STAT_HEIGHT].max() >= tall)
 
 
 def _crossed(ink: np.ndarray, box, inner: list[float], dpi: float) -> bool:

@@ -1,0 +1,153 @@
+"""Cell reading on small inputs (issue 13): a minus sign's bar is told from a speck before a
+number, and the recogniser's reading is kept, stripped or doubted by what the ink shows."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from extractor.ocr.cells import CellJob, _fill_cell, _minus_bar
+from extractor.ocr.engine import Recognition
+from extractor.ocr.structure import DOUBT
+from models.extraction import BBox
+from models.page import Cell
+
+GLYPH = 17.0  # a 9 pt digit at 240 dpi
+
+
+def _cell_ink(minus: tuple[int, int, int, int] | None) -> np.ndarray:
+    """A cell's ink: a digit-like stroke 17 px tall at x 12..15, and a mark (x, y, w, h) before it."""
+    sub = np.zeros((30, 30), np.uint8)
+    sub[6:23, 12:15] = 255
+    if minus:
+        x, y, w, h = minus
+        sub[y : y + h, x : x + w] = 255
+    return sub
+
+
+def test_a_bar_at_mid_height_is_a_minus():
+    assert _minus_bar(_cell_ink((3, 14, 5, 2)), GLYPH)
+
+
+def test_a_speck_a_low_bar_or_no_mark_is_no_minus():
+    assert not _minus_bar(_cell_ink((4, 14, 2, 2)), GLYPH)  # a dot: not wide
+    assert not _minus_bar(_cell_ink((3, 21, 5, 2)), GLYPH)  # at the foot: an underscore, a speck
+    assert not _minus_bar(_cell_ink(None), GLYPH)
+
+
+def _filled(text: str, minus: bool) -> Cell:
+    cell = Cell(row=0, col=0, page=1, bbox=BBox(x0=0, top=0, x1=10, bottom=10))
+    job = CellJob(crops=[np.zeros((1, 1, 3), np.uint8)], boxes=[(0, 0, 1, 1)], minus=minus)
+    _fill_cell(cell, job, [Recognition(text=text, score=0.99, char_scores=[0.99] * len(text))])
+    return cell
+
+
+def test_minus_read_and_seen_is_kept_as_a_sign():
+    cell = _filled("-3", minus=True)
+    assert cell.text == "-3" and cell.structure == 1.0 and cell.confidence > 0.9
+
+
+def test_minus_read_without_its_bar_is_a_stray_mark():
+    cell = _filled("-3", minus=False)
+    assert cell.text == "3" and cell.structure <= DOUBT
+
+
+def test_a_bar_the_recogniser_left_out_doubts_the_cell():
+    cell = _filled("3", minus=True)
+    assert cell.text == "3" and cell.structure <= DOUBT
+
+
+def test_a_row_of_specks_is_no_prose_line():
+    """A fax's noise strung by the line smear into a "line" above the title took the title's
+    place among the lines read on page 1 (agency and year lost)."""
+    from extractor.ocr.prose import _prose_rows
+
+    ink = np.zeros((300, 800), np.uint8)
+    rng = np.random.default_rng(0)
+    for x in rng.integers(50, 750, 120):  # specks, 2 px, in a band 14 px tall
+        y = int(rng.integers(40, 54))
+        ink[y : y + 2, x : x + 2] = 255
+    for x in range(100, 700, 30):  # glyphs 22 px tall
+        ink[150:172, x : x + 18] = 255
+    rows = _prose_rows(ink, [], 200, 22.0)
+    assert len(rows) == 1 and abs(rows[0].box[1] - 150) <= 2
+
+
+def test_a_shadow_at_the_page_edge_joins_no_lines():
+    """An upright dark band at the page's edge (uneven light: the spine's shadow), lines tall,
+    made the lines beside it one tall line: section 六's heading and its fee were lost."""
+    from extractor.ocr.prose import _prose_rows
+
+    ink = np.zeros((400, 800), np.uint8)
+    ink[20:380, 5:15] = 255  # the shadow's remnant
+    tops = (60, 110, 160, 210)
+    for y in tops:
+        for x in range(100, 700, 30):
+            ink[y : y + 22, x : x + 18] = 255
+    rows = _prose_rows(ink, [], 200, 22.0)
+    assert len(rows) == len(tops) and all(abs(r.box[1] - y) <= 2 for r, y in zip(rows, tops))
+
+
+def _bitmap(rows: str) -> np.ndarray:
+    return np.array([[255 if ch == "#" else 0 for ch in r] for r in rows.split()], np.uint8)
+
+
+# a 150 dpi scan's binarised zero marks (/, serif) and a serif 1, as the cells held them
+SLASH = """
+......#. ....#### ...##### ...##### ...####. ...####. ...####. ..####.. ..####.. ..####..
+.#####.. .#####.. .####... #####... #####... ####.... ####.... ###..... ###..... ##......"""
+SLASH_WITH_BUMP = """
+.........##. ........#### ........#### .......##### .......##### .......####. ......#####.
+......#####. ......####.. .....#####.. .....#####.. .....####... .....####... .#..#####...
+#########... .#######.... ....###..... ....###..... ...###...... ....##......"""
+SERIF_ONE = """
+.....#... .######.. ########. ########. ..######. ...#####. ...#####. ..######. ..######.
+..######. ..#####.. ..#####.. ...####.. ..######. .#######. .######## ..######. ....#...."""
+
+
+def _padded(bitmap: np.ndarray) -> np.ndarray:
+    out = np.zeros((bitmap.shape[0] + 10, bitmap.shape[1] + 20), np.uint8)
+    out[5 : 5 + bitmap.shape[0], 10 : 10 + bitmap.shape[1]] = bitmap
+    return out
+
+
+def test_thick_slanted_slash_of_a_low_dpi_scan_is_a_zero_mark():
+    from extractor.ocr.cells import _is_dash
+
+    assert _is_dash(_padded(_bitmap(SLASH)), 20.0) == "/"
+    assert _is_dash(_padded(_bitmap(SLASH_WITH_BUMP)), 20.0) == "/"
+
+
+def test_serif_one_is_no_slash():
+    from extractor.ocr.cells import _is_dash
+
+    assert _is_dash(_padded(_bitmap(SERIF_ONE)), 20.0) is None
+    assert _is_dash(_padded(np.full((20, 4), 255, np.uint8)), 20.0) is None  # a sans 1: a bar
+
+
+# a 2 a fax broke apart: its arc and diagonal one stroke leaning right, its hook and base apart
+BROKEN_TWO = """
+.###..###.. .##....###. ###....###. .......###. .......###. .......###. ......###.. .....###...
+.....##.#.. ....##..... ...##...... ........... ..##...#... ########### .##########"""
+
+
+def test_a_broken_two_is_no_slash():
+    from extractor.ocr.cells import _is_dash
+
+    assert _is_dash(_padded(_bitmap(BROKEN_TWO)), 20.0) is None
+
+
+# a slash a fax broke in two along its length; two 1s side by side
+BROKEN_SLASH = """
+......# .....## .....## .....## ....##. ....##. ....##. ....... ...##.. ...##.. ...##.. ..##...
+..##... ####... .###... .##.... .##.... ##..... ##....."""
+TWO_ONES = """
+.##...##. ###..###. .##...##. .##...##. .##...##. .##...##. .##...##. .##...##. .##...##.
+.##...##. .##...##. .##...##. .##...##. .##...##. .##...##. .##...##. ####.####"""
+
+
+def test_a_slash_broken_along_its_length_is_still_a_slash():
+    from extractor.ocr.cells import _is_dash
+
+    assert _is_dash(_padded(_bitmap(BROKEN_SLASH)), 18.0) == "/"
+    assert _is_dash(_padded(_bitmap(TWO_ONES)), 18.0) is None
+    assert _is_dash(_padded(_bitmap(BROKEN_TWO)), 18.0) is None
