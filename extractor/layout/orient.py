@@ -32,7 +32,7 @@ class PageTransform:
     matrix: np.ndarray = field(default_factory=lambda: np.array([[1.0, 0, 0], [0, 1.0, 0]]))
     rotation: int = 0  # degrees the page was turned (counter-clockwise) to read it
     skew: float = 0.0  # degrees of deskew applied
-    bend: object | None = None  # extractor.ocr.prepare.Bend: perspective/curl straightened (applied last)
+    bend: object | None = None  # extractor.layout.straighten.Bend: perspective/curl straightened (applied last)
 
     def box_to_source(self, box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
         x0, y0, x1, y1 = box
@@ -363,7 +363,7 @@ def upright(rgb: np.ndarray, dpi: float, *, detect_rotation: bool = True, deskew
     the rendered page. Works on grey from the start (a third of the pixels to turn). With
     ``flatten`` its contrast is made even first (``extractor.ocr.prepare.flatten_contrast``:
     faded ink, tinted paper, uneven light, shaded cells); with ``straighten`` its ruling lines
-    are made straight last (``extractor.ocr.prepare.straighten``: perspective, curl)."""
+    are made straight last (``extractor.layout.straighten``: perspective, curl)."""
     tf = PageTransform()
     img = suppress_red(rgb)
     if flatten:
@@ -386,7 +386,7 @@ def upright(rgb: np.ndarray, dpi: float, *, detect_rotation: bool = True, deskew
             tf.matrix = _compose(tf.matrix, m)
             tf.skew = round(angle, 3)
     if straighten:
-        from extractor.ocr.prepare import straighten as straighten_rules
+        from extractor.layout.straighten import straighten as straighten_rules
 
         img, tf.bend = straighten_rules(img, dpi)
     return img, tf
