@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from extractor.grid.image_grid import find_grids, find_lines
+from extractor.grid.image_grid import find_tables
 from extractor.layout.orient import upright
 from extractor.ocr.cells import CellJob, _cell_job, _cell_layout, _drop_specks, _fill_cell, _glyph_height
 from extractor.ocr.crops import recognize_unique
@@ -68,11 +68,10 @@ def read_scan_image(rgb: np.ndarray, dpi: float, number: int, engine, *, width: 
     h, w = rgb.shape[:2]
     width = width if width is not None else w * 72.0 / dpi
     height = height if height is not None else h * 72.0 / dpi
-    up, tf = upright(rgb, dpi)  # grey, red suppressed
+    up, tf = upright(rgb, dpi, straighten=False)  # grey, red suppressed
     del rgb  # the caller's; nothing here needs the colour page again
-    lines = find_lines(up, dpi)
+    lines, tables = find_tables(up, tf, dpi, number)  # straightened first (perspective, curl)
     del up
-    tables = find_grids(lines, dpi, number, tf.box_to_source)
     ink = _drop_specks(lines.text_ink(), dpi)
     for table in tables:
         drop_unused_rows(table)  # a stray stroke taken for a rule splits no row
