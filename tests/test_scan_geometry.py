@@ -8,10 +8,13 @@ import cv2
 import numpy as np
 import pytest
 
-from extractor.grid.image_grid import find_grids, find_lines, find_tables, widest_table
+from extractor.grid.image_grid import find_grids, find_tables, widest_table
+from extractor.grid.stitch import stitch_tables
 from extractor.layout import orient
 from extractor.layout.orient import PageTransform
 from extractor.layout.straighten import straighten
+from models.extraction import BBox, Source
+from models.page import Cell, Grid, PageContent, PageKind, TextLine
 
 DPI = 200
 
@@ -106,3 +109,34 @@ def test_rules_decide_when_the_text_is_not_legible(monkeypatch):
     monkeypatch.setattr(orient, "classify_ink_tiles", lambda rgb, dpi, gray=None: (0, 0.4))
     monkeypatch.setattr(orient, "_pick_sense", lambda rgb, options: options[0])
     assert orient.detect_orientation(page, DPI) == 0
+
+
+def _scan_grid(page: int, edges: list[float], top: float, n_rows: int, row_h: float, lean: float) -> Grid:
+    """A scanned grid's cells as their boxes come out of a page skewed by ``lean`` (pt of rise
+    per pt across): upright boxes of turned cells, higher to the right."""
+    cells = []
+    for r in range(n_rows):
+        for c in range(len(edges) - 1):
+            x0, x1 = edges[c], edges[c + 1]
+            y0 = top + r * row_h - lean * (x1 - edges[0])
+            y1 = top + (r + 1) * row_h - lean * (x0 - edges[0])
+            cells.append(Cell(row=r, col=c, page=page, bbox=BBox(x0=x0, top=y0, x1=x1, bottom=y1),
+                              text="1", source=Source.OCR))
+    box = BBox(x0=edges[0], top=min(c.bbox.top for c in cells), x1=edges[-1], bottom=max(c.bbox.bottom for c in cells))
+    return Grid(cells=cells, n_rows=n_rows, n_cols=len(edges) - 1, pages=[page], bbox=box, col_edges=edges)
+
+
+def test_a_heading_over_a_skewed_scan_table_keeps_it_apart():
+    """Table 二 ends page 1; page 2 opens with the heading 三、 over table 三, whose rules line up
+    with 二's where the piecewise scan mapping looks. The page is skewed 3°: the table's box
+    reaches above the heading's bottom on the left, yet the heading stands between them."""
+    lean = 0.052  # 3°
+    two = _scan_grid(1, [88, 232, 333, 435, 539], 500, 4, 25, 0.0)
+    three = _scan_grid(2, [97, 115, 169, 296, 332, 368, 405, 441, 477, 513, 550], 100, 8, 25, lean)
+    # upright 80-95 pt, 5 pt over the table's top rule at 100; turned like the table
+    heading = TextLine(text="三、收到和处理政府信息公开申请情况", page=2, source=Source.OCR,
+                       bbox=BBox(x0=109, top=80 - lean * (330 - 97), x1=330, bottom=95 - lean * (109 - 97)))
+    assert heading.bbox.bottom > three.bbox.top
+    pages = [PageContent(number=1, width=595, height=842, kind=PageKind.SCAN, grids=[two]),
+             PageContent(number=2, width=595, height=842, kind=PageKind.SCAN, grids=[three], lines=[heading])]
+    assert [t.pages for t in stitch_tables(pages)] == [[1], [2]]

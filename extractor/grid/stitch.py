@@ -115,11 +115,31 @@ def _bottom_on(grid: Grid, page: int, frame: _Frame = UPRIGHT) -> float:
 
 def _heading_between(prev_page: PageContent, prev: Grid, page: PageContent, grid: Grid,
                      frame: _Frame = UPRIGHT) -> bool:
-    bottom = _bottom_on(prev, prev_page.number, frame)
-    top = frame.grid_box(grid).top if grid.bbox else 0.0
-    after = [ln for ln in prev_page.lines if frame.box(ln.bbox, prev_page.number).top > bottom]
-    before = [ln for ln in page.lines if frame.box(ln.bbox, page.number).bottom < top]
+    """A section heading below the upper part (on its page) or above the lower part (on its).
+
+    A line counts by its middle against the part's edge under or over it: on a skewed scan the
+    boxes are upright boxes of turned rectangles, a table's growing by its width times the skew
+    (3° over 450 pt: 24 pt), enough to take in the heading just over its top rule."""
+    after = [ln for ln in prev_page.lines
+             if _middle(frame.box(ln.bbox, prev_page.number)) > _edge_under(prev, prev_page.number, ln, frame, last=True)]
+    before = [ln for ln in page.lines
+              if _middle(frame.box(ln.bbox, page.number)) < _edge_under(grid, page.number, ln, frame, last=False)]
     return any(HEADING.match(unicodedata.normalize("NFKC", ln.text)) for ln in after + before)
+
+
+def _middle(box: BBox) -> float:
+    return (box.top + box.bottom) / 2
+
+
+def _edge_under(grid: Grid, page: int, line, frame: _Frame, last: bool) -> float:
+    """The part's bottom (``last``) or top edge on ``page`` where ``line`` stands across it: the
+    lowest bottom (highest top) of its cells there that share the line's width, else of all."""
+    lb = frame.box(line.bbox, page)
+    cells = [frame.box(c.bbox, page) for c in grid.cells if c.page == page]
+    if not cells:
+        return 0.0
+    under = [b for b in cells if b.x0 < lb.x1 and b.x1 > lb.x0] or cells
+    return max(b.bottom for b in under) if last else min(b.top for b in under)
 
 
 def _scanned(grid: Grid) -> bool:
