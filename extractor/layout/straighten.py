@@ -118,29 +118,26 @@ def _n_terms(lines: list[Line], size_along: float, size_across: float) -> int:
 def _solve(lines: list[Line], size_along: float, size_across: float, keep: int
            ) -> tuple[np.ndarray, list[float]]:
     """Joint least squares: across = offset_line + terms(along, offset) @ coeffs (the first
-    ``keep`` terms). The coefficients and each line's RMS residual (px)."""
-    n = len(lines)
+    ``keep`` terms). The coefficients and each line's RMS residual (px). Each line's own offset
+    is taken out by centring its samples and their terms on the line's means (the same
+    solution as one unknown per line, without a column per line)."""
     offsets = [float(np.median(c)) for _, c in lines]
-    rows, rhs = [], []
-    for i, (a, c) in enumerate(lines):
+    blocks, rhs, sizes = [], [], []
+    for (a, c), off in zip(lines, offsets):
         u = (a - size_along / 2) / size_along
-        v = np.full_like(u, (offsets[i] - size_across / 2) / size_across)
+        v = np.full_like(u, (off - size_across / 2) / size_across)
         t = _terms(u, v)[:, :keep]
-        onehot = np.zeros((len(a), n))
-        onehot[:, i] = 1.0
-        rows.append(np.hstack([t, onehot]))
-        rhs.append(c)
-    A = np.vstack(rows)
+        blocks.append(t - t.mean(axis=0))
+        rhs.append(c - c.mean())
+        sizes.append(len(a))
+    A = np.vstack(blocks)
     b = np.concatenate(rhs)
     sol, *_ = np.linalg.lstsq(A, b, rcond=None)
     res = b - A @ sol
-    rms, k = [], 0
-    for a, _ in lines:
-        r = res[k : k + len(a)]
-        rms.append(float(np.sqrt(np.mean(r * r))))
-        k += len(a)
+    bounds = np.cumsum([0] + sizes)
+    rms = [float(np.sqrt(np.mean(res[i:j] ** 2))) for i, j in zip(bounds[:-1], bounds[1:])]
     coeffs = np.zeros(N_TERMS)
-    coeffs[:keep] = sol[:keep]
+    coeffs[:keep] = sol
     return coeffs, rms
 
 
