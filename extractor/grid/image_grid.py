@@ -181,6 +181,48 @@ def _table_regions(lines: PageLines, dpi: float) -> list[tuple[int, int, int, in
     return out
 
 
+def widest_table() -> int:
+    """Columns of the registry's widest table with its label columns: table 四, 3 groups x 5
+    (``models.fields``); table 三 has 7 value columns and up to 3 of labels."""
+    from models.fields import APPLICANT_COLUMNS, LITIGATION_COLUMNS, LITIGATION_GROUPS
+
+    return max(len(LITIGATION_GROUPS) * len(LITIGATION_COLUMNS), len(APPLICANT_COLUMNS) + 3)
+
+
+SHREDDED = 1.5  # a grid with more columns than this many times the widest table's is shredded
+
+
+def shredded(tables: list[ImageTable]) -> bool:
+    """Does any grid have far more columns than any table of the registry? Rules that lean or
+    wave (a straightening gone wrong, a warp left in) break into pieces at many positions, each
+    taken for a column rule: one table becomes dozens of slivers."""
+    return any(t.grid.n_cols > SHREDDED * widest_table() for t in tables)
+
+
+def find_tables(up: np.ndarray, tf, dpi: float, page: int) -> tuple[PageLines, list[ImageTable]]:
+    """The rules and grids of an upright page (``extractor.layout.orient.upright`` with
+    ``straighten=False``; ``tf`` its transform, given the bend used here), its ruling lines made
+    straight first (``extractor.layout.straighten``: perspective, curl). If that page's grids
+    are ``shredded`` and the page as it was gives grids that are not (or fewer columns), those
+    are kept and ``tf.bend`` is None again: a straightening can only help."""
+    from extractor.layout.straighten import straighten
+
+    bent, bend = straighten(up, dpi)
+    tf.bend = bend
+    lines = find_lines(bent, dpi)
+    tables = find_grids(lines, dpi, page, tf.box_to_source)
+    if bend is None or not shredded(tables):
+        return lines, tables
+    del bent
+    tf.bend = None
+    plain_lines = find_lines(up, dpi)
+    plain = find_grids(plain_lines, dpi, page, tf.box_to_source)
+    if not shredded(plain) or max(t.grid.n_cols for t in plain) < max(t.grid.n_cols for t in tables):
+        return plain_lines, plain
+    tf.bend = bend  # no better: the straightened page's grids (each cell's reading is checked)
+    return lines, tables
+
+
 def find_grids(
     image: np.ndarray | PageLines,
     dpi: float,

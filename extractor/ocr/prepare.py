@@ -17,8 +17,6 @@ is capped (``MAX_GAIN``) so a blank page's noise is not blown up into ink.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import cv2
 import numpy as np
 
@@ -95,151 +93,9 @@ def flatten_contrast(gray: np.ndarray, dpi: float) -> np.ndarray:
     return out
 
 
-# --------------------------------------------------------------------------------------------
-# straightening: perspective (a photographed page) and curl, from the ruling lines
-# --------------------------------------------------------------------------------------------
-
-FIT_DPI = 100.0  # rules are measured on a copy at this resolution
-MAX_BEND_INCHES = 0.6  # a fit that moves any point further than this is not trusted
-MIN_BEND_INCHES = 0.012  # a page whose rules bend less than this is left as is (~2.4 px at 200 dpi)
-
-
-@dataclass
-class Bend:
-    """Where each pixel of the straightened page comes from: source = out + (dx, dy), with
-    ``dy(x, y) = sum(hy[k] * term_k(u, v))`` (u, v: the point's position from the page centre,
-    in page widths and heights) and ``dx`` the same over the swapped axes. Every term vanishes
-    on the centre line, so the page centre's position and scale are kept."""
-
-    width: int
-    height: int
-    hy: np.ndarray  # coefficients of dy
-    hx: np.ndarray  # coefficients of dx
-
-    def offsets(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        u = (x - self.width / 2) / self.width
-        v = (y - self.height / 2) / self.height
-        dy = _terms(u, v) @ self.hy if self.hy.size else np.zeros_like(u)
-        dx = _terms(v, u) @ self.hx if self.hx.size else np.zeros_like(u)
-        return dx, dy
-
-    def to_source(self, x: float, y: float) -> tuple[float, float]:
-        dx, dy = self.offsets(np.array([float(x)]), np.array([float(y)]))
-        return float(x + dx[0]), float(y + dy[0])
-
-
-def _terms(u: np.ndarray, v: np.ndarray) -> np.ndarray:
-    """Displacement along v of a line running along u: a slope that changes across the page
-    (perspective), a bend (curl), each varying with the line's position."""
-    u = np.asarray(u, np.float64)
-    v = np.asarray(v, np.float64)
-    return np.stack([u, u * v, u * u, u * u * v, u * v * v, u ** 3], axis=-1)
-
-
-def _rule_samples(mask: np.ndarray, min_len: int) -> list[tuple[np.ndarray, np.ndarray]]:
-    """(along, across) centre samples of each long thin component of a rule mask (horizontal)."""
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    out = []
-    for i in range(1, n):
-        x, y, w, h, _ = stats[i]
-        if w < min_len or h > 0.15 * w:
-            continue
-        ys, xs = np.nonzero(labels[y : y + h, x : x + w] == i)
-        cnt = np.bincount(xs, minlength=w)
-        sums = np.bincount(xs, weights=ys, minlength=w)
-        ok = np.flatnonzero(cnt > 0)
-        if len(ok) < 10:
-            continue
-        ok = ok[:: max(1, len(ok) // 60)]
-        out.append((x + ok.astype(np.float64), y + sums[ok] / cnt[ok]))
-    return out
-
-
-def _fit(lines: list[tuple[np.ndarray, np.ndarray]], size_along: float, size_across: float) -> np.ndarray | None:
-    """Joint least squares: across = offset_line + terms(along, offset) @ coeffs. Few lines, or
-    lines bunched in a strip of the page, fit only the two perspective terms (u, u·v): the
-    bends and their variation need lines across the page to be told from noise."""
-    if len(lines) < 3:
-        return None
-    rows, rhs = [], []
-    n = len(lines)
-    offsets = [float(np.median(c)) for _, c in lines]
-    spread = (max(offsets) - min(offsets)) / size_across
-    reach = (max(float(a.max()) for a, _ in lines) - min(float(a.min()) for a, _ in lines)) / size_along
-    full = len(lines) >= 6 and spread >= 0.3 and reach >= 0.5
-    n_terms = _terms(np.zeros(1), np.zeros(1)).shape[1]
-    keep = n_terms if full else 2
-    for i, (a, c) in enumerate(lines):
-        u = (a - size_along / 2) / size_along
-        v = np.full_like(u, (offsets[i] - size_across / 2) / size_across)
-        t = _terms(u, v)
-        t[:, keep:] = 0.0
-        onehot = np.zeros((len(a), n))
-        onehot[:, i] = 1.0
-        rows.append(np.hstack([t, onehot]))
-        rhs.append(c)
-    A = np.vstack(rows)
-    b = np.concatenate(rhs)
-    sol, *_ = np.linalg.lstsq(A, b, rcond=None)
-    return sol[:n_terms]
-
-
-def measure_bend(gray: np.ndarray, dpi: float) -> Bend | None:
-    """The page's bend measured from its long ruling lines (at ``FIT_DPI``), or None when the
-    rules are straight to within ``MIN_BEND_INCHES`` or too few to tell."""
-    from extractor.layout.orient import binarize
-
-    h, w = gray.shape[:2]
-    f = min(1.0, FIT_DPI / dpi)
-    small = cv2.resize(gray, (max(1, int(w * f)), max(1, int(h * f))), interpolation=cv2.INTER_AREA) if f < 1 else gray
-    sdpi = dpi * f
-    binary = binarize(small, sdpi)
-    k = max(9, int(sdpi * 0.3))
-    hmask = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (k, 1)))
-    vmask = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, k)))
-    sh, sw = small.shape[:2]
-    hl = _rule_samples(hmask, int(sdpi * 1.5))
-    vl = [(a, c) for a, c in _rule_samples(np.ascontiguousarray(vmask.T), int(sdpi * 1.0))]
-    hy = _fit(hl, sw, sh)
-    hx = _fit(vl, sh, sw)
-    if hy is None and hx is None:
-        return None
-    bend = Bend(width=sw, height=sh, hy=hy if hy is not None else np.zeros(0),
-                hx=hx if hx is not None else np.zeros(0))
-    # the largest displacement over the page's ruled area, in inches
-    xs = np.linspace(0, sw, 9)
-    ys = np.linspace(0, sh, 9)
-    gx, gy = np.meshgrid(xs, ys)
-    dx, dy = bend.offsets(gx.ravel(), gy.ravel())
-    worst = float(max(np.abs(dx).max(), np.abs(dy).max())) / sdpi
-    if worst < MIN_BEND_INCHES or worst > MAX_BEND_INCHES:
-        return None  # straight; or a fit no page photographed flat enough to read could give
-    # back to the full page's pixels: offsets scale with the page
-    return Bend(width=w, height=h, hy=bend.hy / f, hx=bend.hx / f)
-
-
-def straighten(gray: np.ndarray, dpi: float) -> tuple[np.ndarray, Bend | None]:
-    """``gray`` with its ruling lines made straight (perspective, curl), and the ``Bend`` used
-    (None: the page was straight and is returned as is). Shapes kept; white where the source
-    lies outside the page."""
-    bend = measure_bend(gray, dpi)
-    if bend is None:
-        return gray, None
-    h, w = gray.shape[:2]
-    step = 16  # offsets vary slowly: computed on a coarse lattice, scaled up
-    xs = np.arange(0, w + step, step, dtype=np.float64)
-    ys = np.arange(0, h + step, step, dtype=np.float64)
-    gx, gy = np.meshgrid(xs, ys)
-    dx, dy = bend.offsets(gx.ravel(), gy.ravel())
-    dx = dx.reshape(gx.shape).astype(np.float32)
-    dy = dy.reshape(gx.shape).astype(np.float32)
-    big = (len(xs) * step, len(ys) * step)
-    map_x = np.ascontiguousarray(cv2.resize(dx, big, interpolation=cv2.INTER_LINEAR)[:h, :w])
-    map_x += np.arange(w, dtype=np.float32)[None, :]
-    map_y = np.ascontiguousarray(cv2.resize(dy, big, interpolation=cv2.INTER_LINEAR)[:h, :w])
-    map_y += np.arange(h, dtype=np.float32)[:, None]
-    out = cv2.remap(gray, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=255)
-    return out, bend
+# straightening (perspective, curl) is its own stage: ``extractor.layout.straighten``; these names
+# stay importable from here
+from extractor.layout.straighten import Bend, measure_bend, straighten  # noqa: E402,F401
 
 
 # --------------------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from extractor.grid.image_grid import find_grids, find_lines
+from extractor.grid.image_grid import find_tables
 from extractor.layout.orient import upright
 from extractor.ocr.cells import CellJob, _cell_job, _cell_layout, _drop_specks, _fill_cell, _glyph_height
 from extractor.ocr.crops import recognize_unique
@@ -90,11 +90,10 @@ def read_scan_image(rgb: np.ndarray, dpi: float, number: int, engine, *, width: 
     pen = pen_ink(rgb)  # a reader's blue ticks: taken off the page, their cells doubted
     if pen is not None:
         rgb = without_pen(rgb, pen)
-    up, tf = upright(rgb, dpi)  # grey, red suppressed
+    up, tf = upright(rgb, dpi, straighten=False)  # grey, red suppressed
     del rgb  # the caller's; nothing here needs the colour page again
-    lines = find_lines(up, dpi)
+    lines, tables = find_tables(up, tf, dpi, number)  # straightened first (perspective, curl)
     del up
-    tables = find_grids(lines, dpi, number, tf.box_to_source)
     ink = _drop_specks(lines.text_ink(), dpi)
     for table in tables:
         drop_unused_rows(table)  # a stray stroke taken for a rule splits no row

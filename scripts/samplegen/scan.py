@@ -276,13 +276,16 @@ def make_scan(
     tables: list[dict[str, Any]] | None = None,
     dpi: int | None = None,
     quality: int | None = None,
-    rotate_page: bool | None = None,
+    rotate_page: bool | int | None = None,
     image_pages: str | None = None,
     kinds: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """Write the scan of ``src_pdf`` to ``out_pdf``; return the meta entries describing it.
 
     ``kinds``: harder degradations from ``HARD_KINDS`` (see the module's docstring).
+
+    ``rotate_page``: turn one page by 90° — True a page drawn from the seed, a number that page
+    (1-based), None drawn (30 %), False none.
 
     ``image_pages``: also write the page images, ``"png"`` (``NAME.p01.png`` …) or ``"tiff"``
     (one multi-page ``NAME.tiff``).
@@ -303,6 +306,8 @@ def make_scan(
     if rotate_page is None:
         rotate_page = rng.random() < 0.3
     rotated = [rng.randint(2, n) if n > 1 else 1] if rotate_page else []
+    if rotate_page is not True and isinstance(rotate_page, int) and rotate_page:  # that page (1-based)
+        rotated = [min(max(1, rotate_page), n)]
     # the seal goes over part of the last table fragment (table 四, or 三 when 四 is absent)
     seal_at = None
     apps = [t for t in (tables or []) if "三" in str(t.get("table", "")) or "application" in str(t.get("table", ""))]
