@@ -59,8 +59,11 @@ class _Frame:
 
     def col_edges(self, grid: Grid) -> list[float]:
         """The grid's column rules in the reading frame: as found (a joined grid: in its first
-        part's frame), or, for one page's grid read from a turned page, from its cells' sides."""
-        if len(grid.pages) != 1 or not self.turned(grid.pages[0]):
+        part's frame; a scan's grid: on its upright page, turned and deskewed), or, for one
+        page's text-layer grid from a turned page, from its cells' sides. (A skewed scan's cell
+        boxes are turned back onto the page as rendered: their sides scatter by the skew, 3°
+        over a 700 pt table 三 turned on its side: ±18 pt, and made a dozen columns per rule.)"""
+        if len(grid.pages) != 1 or not self.turned(grid.pages[0]) or _scanned(grid):
             return grid.col_edges
         xs = [x for c in grid.cells for b in (self.box(c.bbox, c.page),) for x in (b.x0, b.x1)]
         return cluster_positions(xs, 2.0) if xs else []

@@ -112,6 +112,29 @@ def _prose_rows(ink: np.ndarray, tables: list[ImageTable], dpi: float, glyph: fl
             continue
         out.append(ProseRow(runs=[(m[0], a, m[2], b) for m in merged]))
     out.sort(key=lambda r: (r.box[1], r.box[0]))
+    return _join_split_glyphs(out)
+
+
+def _join_split_glyphs(rows: list[ProseRow]) -> list[ProseRow]:
+    """Join two short rows stacked one on the other that are together one glyph: a glyph with a
+    gap across it (告 as 生 over 口) alone on a line — a long title's last character wrapped
+    onto its own line — is cut into two lines, each too short to be the title's. Joined when
+    each is at most a glyph and a half wide, they overlap across, stand less than a quarter of
+    the page's tallest line apart and are together no taller than it. Pure: boxes in pixels."""
+    if len(rows) < 2:
+        return rows
+    tallest = max(r.height for r in rows)
+    out: list[ProseRow] = [rows[0]]
+    for r in rows[1:]:
+        a, b = out[-1].box, r.box
+        height = b[3] - a[1]
+        overlap = min(a[2], b[2]) - max(a[0], b[0])
+        if (0 <= b[1] - a[3] < 0.25 * tallest and height <= 1.1 * tallest
+                and max(a[2] - a[0], b[2] - b[0]) <= 1.5 * height
+                and overlap >= 0.5 * min(a[2] - a[0], b[2] - b[0])):
+            out[-1] = ProseRow(runs=[(min(a[0], b[0]), a[1], max(a[2], b[2]), b[3])])
+        else:
+            out.append(r)
     return out
 
 
