@@ -288,20 +288,22 @@ def files_markdown(results: list[dict], n_files: int) -> str:
 
 KIND_SETS = ("none", "perspective", "curl", "uneven_light", "faded", "fax", "jpeg_low", "stamp_numbers",
              "pen_tick", "missing_rule", "doubled_rule", "faint_rule", "missing_hrule", "perspective+curl", "dpi150",
-             "shaded_header", "narrow_labels", "narrow_labels+rotated_middle", "soffice", "corpus")
+             "shaded_header", "narrow_labels", "narrow_labels+rotated_middle", "soffice", "corpus", "corpus_web")
 
 
 def _kind_scans(kind: str, seeds: list[int], out: Path):
     """(report name, scan PDF) per seed of one kind set: ``+``-joined kinds of
     ``scripts.samplegen.scan_sources`` (source kinds) and ``scan.HARD_KINDS``; ``dpi150`` a
-    150 dpi scan; ``corpus`` each real report of ../shared/corpus scanned (with the other kinds)."""
+    150 dpi scan; ``corpus`` each real report of ../shared/corpus scanned (with the other kinds),
+    ``corpus_web`` its real web pages printed by Chromium and scanned."""
     from scripts.samplegen.scan_sources import write_corpus_scan, write_kind_scan
 
     parts = [k for k in kind.split("+") if k not in ("none", "dpi150")]
     dpi = 150 if "dpi150" in kind else None
-    if "corpus" in parts:
-        parts.remove("corpus")
-        for pdf in sorted(CORPUS.glob("*.pdf")):
+    if "corpus" in parts or "corpus_web" in parts:
+        web = "corpus_web" in parts
+        parts = [p for p in parts if p not in ("corpus", "corpus_web")]
+        for pdf in sorted(CORPUS.glob("web/*.html" if web else "*.pdf")):
             if pdf.with_suffix(".truth.json").exists():
                 for seed in seeds:
                     yield f"{pdf.stem}/{seed}", write_corpus_scan(pdf, out, seed=seed, kinds=tuple(parts), dpi=dpi,
@@ -329,7 +331,7 @@ def _kinds_worker(kinds: list[str], seeds: list[int], threads: int, folder: str,
         examples: list[str] = []
         no_title: list[str] = []
         skipped = ""
-        if "corpus" in kind.split("+") and not CORPUS.exists():
+        if {"corpus", "corpus_web"} & set(kind.split("+")) and not CORPUS.exists():
             skipped = f"no corpus at {CORPUS}"
         try:
             for label, scan in ([] if skipped else _kind_scans(kind, seeds, out)):

@@ -10,7 +10,9 @@ what was drawn goes to the scan truth's ``meta.source_kinds``.
 * ``soffice``: the report written as a Word file (``docx.py``) and turned into a PDF by
   LibreOffice (``soffice --headless --convert-to pdf``), another word processor's layout;
 * corpus scans (``write_corpus_scan``): a real report of ``../shared/corpus`` printed and scanned;
-  its truth is the corpus file's fields (read from there, written only beside the scan).
+  its truth is the corpus file's fields (read from there, written only beside the scan). A real
+  web page (``../shared/corpus/web/*.html``) is first printed to PDF by headless Chromium, as a
+  reader prints the published page (site navigation and all).
 
 Scan-side kinds combine with these (``kinds`` of ``make_scan``); ``rotated_middle`` — the middle
 page of table 三 turned by 90° — is one of them.
@@ -38,6 +40,7 @@ from .scan import HARD_KINDS, make_scan
 SOURCE_KINDS = ("shaded_header", "narrow_labels", "soffice")
 SHADES = {"grey": (217, 217, 217), "light_blue": (221, 235, 247)}
 SOFFICE_TIMEOUT_S = 180
+CHROMIUM = ("chromium", "chromium-browser", "google-chrome")
 
 
 class SofficeMissing(RuntimeError):
@@ -111,6 +114,22 @@ def soffice_pdf(docx: Path, outdir: Path) -> Path:
     return out
 
 
+def chromium_pdf(html: Path, outdir: Path) -> Path:
+    """``html`` printed to ``outdir/STEM.pdf`` by headless Chromium (no header and footer; the
+    page's own resources only: there is no network). Raises ``RuntimeError``."""
+    exe = next((found for name in CHROMIUM if (found := shutil.which(name))), None)
+    if exe is None:
+        raise RuntimeError(f"{html.name}: printing a web page needs Chromium (`chromium` is not on the PATH)")
+    out = outdir / f"{html.stem}.pdf"
+    with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile:
+        cmd = [exe, "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={profile}",
+               "--no-pdf-header-footer", f"--print-to-pdf={out}", html.resolve().as_uri()]
+        proc = subprocess.run(cmd, capture_output=True, timeout=SOFFICE_TIMEOUT_S, check=False)
+    if proc.returncode != 0 or not out.exists():
+        raise RuntimeError(f"{html.name}: Chromium did not print it ({proc.stderr.decode('utf-8', 'replace')[-200:]})")
+    return out
+
+
 def _classify(text: str, n_cols: int) -> str | None:
     """Which of the three tables a ruled table is, from its text and its number of columns (a part
     of table 三 past a page break holds only its rows and eight to ten columns; table 四 fifteen);
@@ -127,8 +146,11 @@ def _classify(text: str, n_cols: int) -> str | None:
 def table_boxes(pdf: Path) -> list[dict[str, Any]]:
     """The ruled tables of a text-layer PDF: ``[{"table": 二/三/四, "page": 1-based, "bbox": [x0, top,
     x1, bottom] (pt)}]`` in reading order; ruled boxes that are none of them are left out."""
+    import logging
+
     import pdfplumber
 
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # a browser's PDF: fonts without FontBBox
     out = []
     with pdfplumber.open(str(pdf)) as doc:
         for number, page in enumerate(doc.pages, 1):
@@ -179,8 +201,8 @@ def write_kind_scan(seed: int, kinds: tuple[str, ...], outdir: Path, *, name: st
 
 def write_corpus_scan(pdf: Path, outdir: Path, *, seed: int, kinds: tuple[str, ...] = (),
                       dpi: int | None = None, name: str | None = None) -> Path:
-    """A scan of a real report (``pdf`` with ``NAME.truth.json`` beside it, e.g. in
-    ``../shared/corpus``): ``outdir/NAME-scan-SEED.pdf`` + its truth (the corpus fields, meta of
+    """A scan of a real report (``pdf`` — or a web page ``.html``, printed first — with
+    ``NAME.truth.json`` beside it, e.g. in ``../shared/corpus``): ``outdir/NAME-scan-SEED.pdf`` + its truth (the corpus fields, meta of
     the scan). Only scan kinds apply. Raises ``FileNotFoundError`` when the truth is absent."""
     source, scan_kinds = split_kinds(kinds)
     if source:
@@ -188,6 +210,10 @@ def write_corpus_scan(pdf: Path, outdir: Path, *, seed: int, kinds: tuple[str, .
     truth = json.loads(pdf.with_suffix(".truth.json").read_text(encoding="utf-8"))
     name = name or f"{pdf.stem}-scan-{seed}"
     out = outdir / f"{name}.pdf"
+    if pdf.suffix.lower() in (".html", ".htm"):
+        printed = outdir / f"{name}-printed"
+        printed.mkdir(parents=True, exist_ok=True)
+        pdf = chromium_pdf(pdf, printed)
     meta = make_scan(pdf, out, seed=seed, agency=str(truth["fields"].get("report.agency", "")),
                      tables=table_boxes(pdf), dpi=dpi, kinds=scan_kinds,
                      **({"rotate_page": False} if "rotated_middle" in scan_kinds else {}))
