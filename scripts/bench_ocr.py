@@ -330,6 +330,7 @@ def _kinds_worker(kinds: list[str], seeds: list[int], threads: int, folder: str,
         seconds = 0.0
         examples: list[str] = []
         no_title: list[str] = []
+        not_exact: dict[str, int] = {}  # report -> fields not exact (flagged or missing)
         skipped = ""
         if {"corpus", "corpus_web"} & set(kind.split("+")) and not CORPUS.exists():
             skipped = f"no corpus at {CORPUS}"
@@ -353,14 +354,16 @@ def _kinds_worker(kinds: list[str], seeds: list[int], threads: int, folder: str,
                     review += f is not None and f.status == FieldStatus.REVIEW
                     if f is not None and _plain(f.value) == expected:
                         right += 1
-                    elif f is not None and f.status != FieldStatus.REVIEW:
+                        continue
+                    not_exact[label] = not_exact.get(label, 0) + 1
+                    if f is not None and f.status != FieldStatus.REVIEW:
                         unflagged += 1
                         examples.append(f"{label}: {key} truth {expected!r} got {_plain(f.value)!r}")
         except SofficeMissing as e:
             skipped = str(e)
         rows.append(dict(kind=kind, right=right, total=total, unflagged=unflagged, review=review,
                          s_page=seconds / max(pages, 1), examples=examples[:8], reports=reports, titled=titled,
-                         no_title=no_title, skipped=skipped))
+                         no_title=no_title, not_exact=not_exact, skipped=skipped))
     q.put(dict(rows=rows, rss_mb=_rss_mb()))
 
 
@@ -386,6 +389,8 @@ def kinds_markdown(res: dict, seeds) -> str:
     for r in res["rows"]:
         if r["examples"]:
             lines.append(f"\n{r['kind']}: wrong and not flagged: {r['examples']}")
+        if r.get("not_exact"):
+            lines.append(f"\n{r['kind']}: fields not exact per report: {r['not_exact']}")
         if r.get("no_title"):
             lines.append(f"\n{r['kind']}: agency or year not found: {r['no_title']}")
     return "\n".join(lines)

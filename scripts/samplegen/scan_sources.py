@@ -164,12 +164,14 @@ def table_boxes(pdf: Path) -> list[dict[str, Any]]:
 
 def write_kind_scan(seed: int, kinds: tuple[str, ...], outdir: Path, *, name: str | None = None,
                     dpi: int | None = None, report: Report | None = None) -> Path:
-    """A fresh generated report (``generate_report(seed)``) with the source kinds applied,
+    """A generated report (``report``, or ``generate_report(seed)`` named ``kinds-SEED``) with the
+    source kinds applied (its text PDF, or .docx and LibreOffice's PDF, written as ``report.name``),
     scanned with the scan kinds; ``NAME.pdf`` + ``NAME.truth.json`` (meta: ``source_kinds`` and
     ``degradations``). ``rotated_middle`` turns the middle page of table 三 (and no other)."""
     source, scan_kinds = split_kinds(kinds)
-    report = report or generate_report(seed)
-    report.name = report.name if report.name.startswith("kinds-") else f"kinds-{seed}"
+    if report is None:
+        report = generate_report(seed)
+        report.name = f"kinds-{seed}"
     record = apply_source_style(report, source, seed)
     name = name or f"{report.name}-{'+'.join(kinds) or 'none'}-scan"
     if "soffice" in source:
