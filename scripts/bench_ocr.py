@@ -23,6 +23,7 @@ The load average is printed beside the times.
     .venv/bin/python scripts/bench_ocr.py [--dpi 200] [--threads 1] [--pages N] [--reps 3]
                                           [--skip-full] [--quick] [scan.pdf ...]
     .venv/bin/python scripts/bench_ocr.py --kinds all --seeds 700,701   # part 3 only
+    .venv/bin/python scripts/bench_ocr.py --kinds soffice,narrow_labels+rotated_middle,corpus --seeds 900,901
 
 ``bench_markdown(files, quick)`` is what ``scripts/bench.py`` calls (< 3 min; quick < 1 min).
 """

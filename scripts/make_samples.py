@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         help="with --scans, also write the scanned pages as PNG files or one multi-page TIFF",
     )
     ap.add_argument("--scan-kinds", default=None, metavar="K[+K],...",
-                    help="harder scans per report and kind set (see above; 'corpus', 'corpus_web' for the real reports)")
+                    help="harder scans per report and kind set (see above; corpus, corpus_web: the real reports)")
     ap.add_argument("--web", action="store_true",
                     help="also write every generated report as a web page (UTF-8 and GBK, site style drawn) and a .docx")
     ap.add_argument("--seed-report", action="store_true", help="also build the seed report from the corpus text")

@@ -204,8 +204,9 @@ def write_kind_scan(seed: int, kinds: tuple[str, ...], outdir: Path, *, name: st
 def write_corpus_scan(pdf: Path, outdir: Path, *, seed: int, kinds: tuple[str, ...] = (),
                       dpi: int | None = None, name: str | None = None) -> Path:
     """A scan of a real report (``pdf`` — or a web page ``.html``, printed first — with
-    ``NAME.truth.json`` beside it, e.g. in ``../shared/corpus``): ``outdir/NAME-scan-SEED.pdf`` + its truth (the corpus fields, meta of
-    the scan). Only scan kinds apply. Raises ``FileNotFoundError`` when the truth is absent."""
+    ``NAME.truth.json`` beside it, e.g. in ``../shared/corpus``): ``outdir/NAME.pdf`` (default
+    ``STEM-scan-SEED``) + its truth (the corpus fields, meta of the scan). Only scan kinds apply.
+    Raises ``FileNotFoundError`` when the truth is absent."""
     source, scan_kinds = split_kinds(kinds)
     if source:
         raise ValueError(f"{pdf.name}: a corpus report is scanned as printed; source kinds {list(source)} do not apply")
