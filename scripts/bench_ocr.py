@@ -12,8 +12,9 @@ pipeline with ``Settings.ocr_prose`` "needed" (default) and "all" — s/page ove
 fields are not flagged for review (issue 4 wants none), to show what reading less prose costs.
 
 Part 3 (``--kinds``): fresh generated reports scanned with each harder kind of
-``scripts.samplegen.scan.HARD_KINDS`` (and 150 dpi): accuracy, wrong-but-unflagged and review
-share per kind.
+``scripts.samplegen.scan.HARD_KINDS`` (and 150 dpi) or made by ``scan_sources`` (shaded headers,
+narrow labels, LibreOffice), and scans of the real reports in ../shared/corpus (``corpus``):
+accuracy, wrong-but-unflagged, review share, s/page and agency + year found per kind.
 
 Each method runs in its own fresh worker process, so its peak RSS is its own (VmHWM: see
 ``_rss_mb`` for why not ``ru_maxrss``).
@@ -22,6 +23,7 @@ The load average is printed beside the times.
     .venv/bin/python scripts/bench_ocr.py [--dpi 200] [--threads 1] [--pages N] [--reps 3]
                                           [--skip-full] [--quick] [scan.pdf ...]
     .venv/bin/python scripts/bench_ocr.py --kinds all --seeds 700,701   # part 3 only
+    .venv/bin/python scripts/bench_ocr.py --kinds soffice,narrow_labels+rotated_middle,corpus --seeds 900,901
 
 ``bench_markdown(files, quick)`` is what ``scripts/bench.py`` calls (< 3 min; quick < 1 min).
 """
@@ -286,48 +288,83 @@ def files_markdown(results: list[dict], n_files: int) -> str:
 
 
 KIND_SETS = ("none", "perspective", "curl", "uneven_light", "faded", "fax", "jpeg_low", "stamp_numbers",
-             "pen_tick", "missing_rule", "doubled_rule", "faint_rule", "missing_hrule", "perspective+curl", "dpi150")
+             "pen_tick", "missing_rule", "doubled_rule", "faint_rule", "missing_hrule", "perspective+curl", "dpi150",
+             "shaded_header", "narrow_labels", "narrow_labels+rotated_middle", "soffice", "corpus", "corpus_web")
+
+
+def _kind_scans(kind: str, seeds: list[int], out: Path):
+    """(report name, scan PDF) per seed of one kind set: ``+``-joined kinds of
+    ``scripts.samplegen.scan_sources`` (source kinds) and ``scan.HARD_KINDS``; ``dpi150`` a
+    150 dpi scan; ``corpus`` each real report of ../shared/corpus scanned (with the other kinds),
+    ``corpus_web`` its real web pages printed by Chromium and scanned."""
+    from scripts.samplegen.scan_sources import write_corpus_scan, write_kind_scan
+
+    parts = [k for k in kind.split("+") if k not in ("none", "dpi150")]
+    dpi = 150 if "dpi150" in kind else None
+    if "corpus" in parts or "corpus_web" in parts:
+        web = "corpus_web" in parts
+        parts = [p for p in parts if p not in ("corpus", "corpus_web")]
+        for pdf in sorted(CORPUS.glob("web/*.html" if web else "*.pdf")):
+            if pdf.with_suffix(".truth.json").exists():
+                for seed in seeds:
+                    yield f"{pdf.stem}/{seed}", write_corpus_scan(pdf, out, seed=seed, kinds=tuple(parts), dpi=dpi,
+                                                                  name=f"kinds-{kind}-{pdf.stem}-{seed}")
+        return
+    for seed in seeds:
+        yield str(seed), write_kind_scan(seed, tuple(parts), out, name=f"kinds-{kind}-{seed}", dpi=dpi)
 
 
 def _kinds_worker(kinds: list[str], seeds: list[int], threads: int, folder: str, q) -> None:
-    """Fresh generated reports scanned with each harder kind (``scripts.samplegen.scan``), the
-    full pipeline on each: fields exact, wrong and not flagged, fields in review."""
+    """Fresh generated reports scanned with each harder kind (``scripts.samplegen.scan``,
+    ``scan_sources``), the full pipeline on each: fields exact, wrong and not flagged, fields in
+    review, reports whose title's agency and year were both read right."""
     from extractor import Extractor
     from extractor.settings import Settings
     from models import FieldStatus
-    from scripts.samplegen.build import write_report, write_scan
-    from scripts.samplegen.content import generate_report
+    from scripts.samplegen.scan_sources import SofficeMissing
 
     out = Path(folder)
     extractor = Extractor(Settings(ocr_threads=threads))
     rows = []
     for kind in kinds:
-        right = total = unflagged = review = pages = 0
+        right = total = unflagged = review = pages = reports = titled = 0
         seconds = 0.0
         examples: list[str] = []
-        for seed in seeds:
-            report = generate_report(seed)
-            report.name = f"kinds-{seed}"
-            rendered = write_report(report, out)
-            hard = tuple(k for k in kind.split("+") if k not in ("none", "dpi150"))
-            scan = write_scan(report, rendered, out, seed=seed, name=f"kinds-{kind}-{seed}", kinds=hard,
-                              dpi=150 if "dpi150" in kind else None)
-            truth = json.loads(Path(str(scan).replace(".pdf", ".truth.json")).read_text(encoding="utf-8"))["fields"]
-            start = time.perf_counter()
-            result = extractor.extract(scan)
-            seconds += time.perf_counter() - start
-            pages += len(result.report.ocr_pages)
-            for key, expected in truth.items():
-                f = result.fields.get(key)
-                total += 1
-                review += f is not None and f.status == FieldStatus.REVIEW
-                if f is not None and _plain(f.value) == expected:
-                    right += 1
-                elif f is not None and f.status != FieldStatus.REVIEW:
-                    unflagged += 1
-                    examples.append(f"{seed}: {key} truth {expected!r} got {_plain(f.value)!r}")
+        no_title: list[str] = []
+        not_exact: dict[str, int] = {}  # report -> fields not exact (flagged or missing)
+        skipped = ""
+        if {"corpus", "corpus_web"} & set(kind.split("+")) and not CORPUS.exists():
+            skipped = f"no corpus at {CORPUS}"
+        try:
+            for label, scan in ([] if skipped else _kind_scans(kind, seeds, out)):
+                truth = json.loads(scan.with_suffix(".truth.json").read_text(encoding="utf-8"))["fields"]
+                start = time.perf_counter()
+                result = extractor.extract(scan)
+                seconds += time.perf_counter() - start
+                pages += len(result.report.ocr_pages)
+                reports += 1
+                title = [k for k in ("report.agency", "report.year") if k in truth]
+                got = {k: _plain(result.fields[k].value) if k in result.fields else None for k in title}
+                if all(got[k] == truth[k] for k in title):
+                    titled += 1
+                else:
+                    no_title.append(f"{label}: {got}")
+                for key, expected in truth.items():
+                    f = result.fields.get(key)
+                    total += 1
+                    review += f is not None and f.status == FieldStatus.REVIEW
+                    if f is not None and _plain(f.value) == expected:
+                        right += 1
+                        continue
+                    not_exact[label] = not_exact.get(label, 0) + 1
+                    if f is not None and f.status != FieldStatus.REVIEW:
+                        unflagged += 1
+                        examples.append(f"{label}: {key} truth {expected!r} got {_plain(f.value)!r}")
+        except SofficeMissing as e:
+            skipped = str(e)
         rows.append(dict(kind=kind, right=right, total=total, unflagged=unflagged, review=review,
-                         s_page=seconds / max(pages, 1), examples=examples[:3]))
+                         s_page=seconds / max(pages, 1), examples=examples[:8], reports=reports, titled=titled,
+                         no_title=no_title, not_exact=not_exact, skipped=skipped))
     q.put(dict(rows=rows, rss_mb=_rss_mb()))
 
 
@@ -339,15 +376,24 @@ def run_kinds(kinds=KIND_SETS, seeds=(700, 701), threads: int = 1) -> dict:
 
 
 def kinds_markdown(res: dict, seeds) -> str:
-    lines = [f"Harder generated scans, seeds {list(seeds)} (fresh reports), full pipeline; peak RSS "
-             f"{res['rss_mb']:.0f} MB:", "",
-             "| kind | fields exact | accuracy | wrong, not flagged | in review | s/page |", "|---|---|---|---|---|---|"]
+    lines = [f"Harder generated scans, seeds {list(seeds)} (fresh reports; corpus: each real report per seed), "
+             f"full pipeline; peak RSS {res['rss_mb']:.0f} MB:", "",
+             "| kind | fields exact | accuracy | wrong, not flagged | in review | s/page | title found |",
+             "|---|---|---|---|---|---|---|"]
     for r in res["rows"]:
+        if r.get("skipped"):
+            lines.append(f"| {r['kind']} | skipped: {r['skipped']} | | | | | |")
+            continue
         lines.append(f"| {r['kind']} | {r['right']}/{r['total']} | {100 * r['right'] / max(r['total'], 1):.2f} % | "
-                     f"{r['unflagged']} | {100 * r['review'] / max(r['total'], 1):.1f} % | {r['s_page']:.2f} |")
+                     f"{r['unflagged']} | {100 * r['review'] / max(r['total'], 1):.1f} % | {r['s_page']:.2f} | "
+                     f"{r['titled']}/{r['reports']} |")
     for r in res["rows"]:
         if r["examples"]:
             lines.append(f"\n{r['kind']}: wrong and not flagged: {r['examples']}")
+        if r.get("not_exact"):
+            lines.append(f"\n{r['kind']}: fields not exact per report: {r['not_exact']}")
+        if r.get("no_title"):
+            lines.append(f"\n{r['kind']}: agency or year not found: {r['no_title']}")
     return "\n".join(lines)
 
 

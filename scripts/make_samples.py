@@ -19,6 +19,11 @@ meta.printed_inconsistencies). Truth files have the shape of ../shared/corpus/*.
 NAME.docx (scripts/samplegen/docx.py; some with table 四 in a text box).
 
 --scans adds NAME-scan.pdf (image-only: pdfium render, seal, skew, noise, blur, JPEG) per report.
+--scan-kinds K[+K],... adds, per report and kind set, NAME-K-scan.pdf: the harder scans of
+scripts/samplegen/scan.py (perspective, faded, rotated_middle, …) and the documents made another
+way of scripts/samplegen/scan_sources.py (shaded_header, narrow_labels, soffice), their drawn
+parameters in the truth's meta; `corpus` / `corpus_web` scan the real reports / web pages of
+--corpus instead (one scan per report and seed; truth read from the corpus files).
 --seed-report writes seed_chaoyang-minzheng-2023.pdf from the corpus text plus a copy of its truth.
 --wild KIND[,KIND] writes reports drawn the way documents from the wild are (see
 scripts/samplegen/wild.py: open_sides, no_rules, horizontal_only, rect_runs, dashed, dotted,
@@ -85,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
         "--image-pages", choices=("png", "tiff"), default=None,
         help="with --scans, also write the scanned pages as PNG files or one multi-page TIFF",
     )
+    ap.add_argument("--scan-kinds", default=None, metavar="K[+K],...",
+                    help="harder scans per report and kind set (see above; corpus, corpus_web: the real reports)")
     ap.add_argument("--web", action="store_true",
                     help="also write every generated report as a web page (UTF-8 and GBK, site style drawn) and a .docx")
     ap.add_argument("--seed-report", action="store_true", help="also build the seed report from the corpus text")
@@ -115,6 +122,19 @@ def main(argv: list[str] | None = None) -> int:
     if args.seed_report:
         _, rendered = build_seed_report(args.corpus, out)
         print(rendered.path)
+    kind_sets = [tuple(k.split("+")) for k in args.scan_kinds.split(",")] if args.scan_kinds else []
+    for kinds in [k for k in kind_sets if {"corpus", "corpus_web"} & set(k)]:
+        from scripts.samplegen.scan_sources import write_corpus_scan
+
+        rest = tuple(k for k in kinds if k not in ("corpus", "corpus_web"))
+        for src in sorted(args.corpus.glob("web/*.html" if "corpus_web" in kinds else "*.pdf")):
+            if src.with_suffix(".truth.json").exists():
+                for i in range(args.n):
+                    print(write_corpus_scan(src, out, seed=args.seed + i, kinds=rest, dpi=args.dpi,
+                                            name=f"{src.stem}-{'+'.join(kinds)}-{args.seed + i}-scan"))
+    kind_sets = [k for k in kind_sets if not {"corpus", "corpus_web"} & set(k)]
+    if args.scan_kinds and not kind_sets:
+        return 0
     for i in range(args.n):
         seed = args.seed + i
         report = generate_report(seed)
@@ -124,6 +144,13 @@ def main(argv: list[str] | None = None) -> int:
         print(rendered.path)
         if args.scans:
             print(write_scan(report, rendered, out, seed=seed, dpi=args.dpi, image_pages=args.image_pages))
+        for kinds in kind_sets:
+            from scripts.samplegen.scan_sources import write_kind_scan
+
+            variant = generate_report(seed)  # its own copy: source kinds change the style
+            variant.name = f"{report.name}-{'+'.join(kinds)}"
+            variant.meta["source"] = f"{variant.name}.pdf"
+            print(write_kind_scan(seed, kinds, out, report=variant, dpi=args.dpi, name=f"{variant.name}-scan"))
         if args.web:
             from scripts.samplegen.docx import write_docx
             from scripts.samplegen.html import ENCODINGS, STYLES, write_html

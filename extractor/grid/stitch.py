@@ -59,13 +59,14 @@ class _Frame:
         return p is not None and bool(p.rotation)
 
     def col_edges(self, grid: Grid) -> list[float]:
-        """The grid's column rules in the reading frame: as found (a scan's on its upright,
-        deskewed and straightened page, turned or not; a joined grid's in its first part's
-        frame). Only a turned page's grid whose rules no longer index its columns (a column
-        cut where numbers stand) takes them from its cells' sides, turned back (deskew left
-        out: on a tall-row table a degree of it widens every cell's box by pixels, enough to
-        split a rule in two)."""
-        if len(grid.pages) != 1 or not self.turned(grid.pages[0]) or len(grid.col_edges) == grid.n_cols + 1:
+        """The grid's column rules in the reading frame: as found (a joined grid: in its first
+        part's frame; a scan's grid: on its upright page, turned, deskewed and straightened), or,
+        for one page's text-layer grid from a turned page whose rules no longer index its
+        columns, from its cells' sides. (A skewed scan's cell boxes are turned back onto the
+        page as rendered: their sides scatter by the skew, 3° over a 700 pt table 三 turned on
+        its side: ±18 pt, and made a dozen columns per rule.)"""
+        if (len(grid.pages) != 1 or not self.turned(grid.pages[0]) or _scanned(grid)
+                or len(grid.col_edges) == grid.n_cols + 1):
             return grid.col_edges
         xs = [x for c in grid.cells for b in (self.box(c.bbox, c.page),) for x in (b.x0, b.x1)]
         return cluster_positions(xs, 2.0) if xs else []

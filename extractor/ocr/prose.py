@@ -111,7 +111,8 @@ def _prose_rows(ink: np.ndarray, tables: list[ImageTable], dpi: float, glyph: fl
                 merged[-1][3] = max(merged[-1][3], r[3])
             else:
                 merged.append(list(r))
-        merged = _strip_margin_marks(merged)
+        mass = {tuple(m): int(np.count_nonzero(ink[m[1] : m[3], m[0] : m[2]])) for m in merged}
+        merged = _strip_margin_marks(merged, mass)
         if not merged:
             continue
         a, b = min(m[1] for m in merged), max(m[3] for m in merged)
@@ -121,20 +122,50 @@ def _prose_rows(ink: np.ndarray, tables: list[ImageTable], dpi: float, glyph: fl
             continue  # specks the smear strung into a "line" (a fax's noise, dust): no glyph in it
         out.append(ProseRow(runs=[(m[0], a, m[2], b) for m in merged]))
     out.sort(key=lambda r: (r.box[1], r.box[0]))
+    return _join_split_glyphs(out)
+
+
+def _join_split_glyphs(rows: list[ProseRow]) -> list[ProseRow]:
+    """Join two short rows stacked one on the other that are together one glyph: a glyph with a
+    gap across it (告 as 生 over 口) alone on a line — a long title's last character wrapped
+    onto its own line — is cut into two lines, each too short to be the title's. Joined when
+    each is at most a glyph and a half wide, they overlap across, stand less than a quarter of
+    the page's tallest line apart and are together no taller than it. Pure: boxes in pixels."""
+    if len(rows) < 2:
+        return rows
+    tallest = max(r.height for r in rows)
+    out: list[ProseRow] = [rows[0]]
+    for r in rows[1:]:
+        a, b = out[-1].box, r.box
+        height = b[3] - a[1]
+        overlap = min(a[2], b[2]) - max(a[0], b[0])
+        if (0 <= b[1] - a[3] < 0.25 * tallest and height <= 1.1 * tallest
+                and max(a[2] - a[0], b[2] - b[0]) <= 1.5 * height
+                and overlap >= 0.5 * min(a[2] - a[0], b[2] - b[0])):
+            out[-1] = ProseRow(runs=[(min(a[0], b[0]), a[1], max(a[2], b[2]), b[3])])
+        else:
+            out.append(r)
     return out
 
 
-def _strip_margin_marks(runs: list[list[int]]) -> list[list[int]]:
+DUST_MASS = 0.03  # a text run holds at least this many ink pixels per square pixel of line height
+
+
+def _strip_margin_marks(runs: list[list[int]], mass: dict[tuple, int] | None = None) -> list[list[int]]:
     """The runs of a line that are text. Dust and paper texture are small runs (under half the
-    line's height, under 0.4 of it wide) standing apart from the glyphs (punctuation is as
-    small but sits next to a glyph, and the smear has usually joined it already). Then a first
+    line's height, under 0.4 of it wide) or runs of little ink (``mass``: ink pixels per run,
+    under ``DUST_MASS`` of the line's height squared: specks the smear chained into a run as
+    wide as a glyph, which read as 二 before a title) standing apart from the glyphs
+    (punctuation is as small but sits next to a glyph, and the smear has usually joined it
+    already; 一 alone holds four times that ink). Then a first
     or last run at most a glyph wide and 1.5 line heights away from the rest is a mark beside
     the text — dirt, a punch hole, a pen tick. Read, either would become a stray character
     and hide a heading's number."""
     if not runs:
         return []
     h = max(r[3] - r[1] for r in runs)
-    real = [r for r in runs if r[2] - r[0] >= 0.4 * h or r[3] - r[1] >= 0.5 * h]
+    real = [r for r in runs if (r[2] - r[0] >= 0.4 * h or r[3] - r[1] >= 0.5 * h)
+            and (mass is None or mass.get(tuple(r), h * h) >= DUST_MASS * h * h)]
     if not real:
         return []
 

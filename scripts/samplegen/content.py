@@ -86,7 +86,11 @@ class Style:
     label_min: float = 120.0  # narrowest label side of table 三 (points); ~100 with label_scale ~0.3
     # and wide number columns: labels wrap over four or five lines, table 三 runs over three pages
     break_row: str | None = None  # row key of table 三 forced to start a new page
-    shade_headers: bool = False
+    shade_headers: bool = False  # table 二's block heading rows filled light blue
+    header_shade: tuple[int, int, int] | None = None  # fill of every table's header cells (grey or
+    # light blue), as office templates print them; the ``shaded_header`` scan kind
+    shade_labels: bool = False  # with header_shade: table 三's label cells filled too
+    shade_alternate: bool = False  # with header_shade: every other body row of table 三 filled (banded)
     margin_x: float = 72.0
     margin_top: float = 72.0
     margin_bottom: float = 72.0

@@ -49,7 +49,30 @@ def add_table(document, spec: TableSpec, rng: random.Random):
         if c.rowspan > 1 or c.colspan > 1:
             top_left = top_left.merge(table.cell(c.row + c.rowspan - 1, c.col + c.colspan - 1))
         _fill(top_left, c.text, vertical=c.vertical, split=split and c.key is None)
+        if c.shade:
+            _shade(top_left, c.shade)
+    _set_widths(table, spec)
     return table
+
+
+def _set_widths(table, spec: TableSpec) -> None:
+    """The spec's column widths, as Word saves them: ``w:tblGrid/w:gridCol`` and each cell's
+    ``w:tcW`` (a merged cell: the sum of its columns), fixed layout (no autofit)."""
+    from docx.shared import Pt
+
+    table.autofit = False
+    for col, w in zip(table._tbl.tblGrid.gridCol_lst, spec.col_widths):
+        col.w = Pt(w)
+    for c in spec.cells:
+        table.cell(c.row, c.col).width = Pt(sum(spec.col_widths[c.col : c.col + c.colspan]))
+
+
+def _shade(cell, rgb: tuple[int, int, int]) -> None:
+    """Fill a cell as Word does: ``w:tcPr/w:shd`` with ``w:fill`` RRGGBB."""
+    from docx.oxml import parse_xml
+
+    fill = "".join(f"{v:02X}" for v in rgb)
+    cell._tc.get_or_add_tcPr().append(parse_xml(f'<w:shd xmlns:w="{W}" w:val="clear" w:color="auto" w:fill="{fill}"/>'))
 
 
 def _in_textbox(document, table) -> None:
@@ -97,8 +120,9 @@ def write_docx(report: Report, outdir: Path, *, seed: int = 0, name: str | None 
         document.add_paragraph("".join(report.title_lines), style="Title")
     for p in report.intro:
         document.add_paragraph(p)
-    specs = dict(zip(("二", "三", "四"), (active_table(report, 480), application_table(report, 480),
-                                       litigation_table(report, 480)), strict=True))
+    width = 432.0  # python-docx's default page: Letter, 1.25 in margins
+    specs = dict(zip(("二", "三", "四"), (active_table(report, width), application_table(report, width),
+                                       litigation_table(report, width)), strict=True))
     for sec, (heading, paras) in report.sections.items():
         document.add_paragraph(heading).runs[0].bold = True
         for p in paras:

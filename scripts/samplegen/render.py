@@ -229,7 +229,7 @@ class Layouter:
             for p, top, bot in frags:
                 page = self.pages[p]
                 if c.shade:
-                    page.fills.append((cx0, top, cx1 - cx0, bot - top, (221, 235, 247)))
+                    page.fills.append((cx0, top, cx1 - cx0, bot - top, c.shade))
                 for seg in ((cx0, top, cx1, top), (cx0, bot, cx1, bot), (cx0, top, cx0, bot), (cx1, top, cx1, bot)):
                     if self._drawn(seg, xs, outer[p]):
                         page.segments.add(tuple(round(v, 2) for v in seg))

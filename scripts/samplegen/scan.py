@@ -21,7 +21,12 @@ meta under ``degradations``): what real scans and photographs add.
   second 3–5 px beside it over a third to two thirds of the table's height;
 * ``faint_rule``: a vertical rule between two number columns of table 三 at 25–40 % of its contrast;
 * ``missing_hrule``: a piece of a horizontal rule across table 三's number columns painted out
-  (two rows of numbers with no rule between them).
+  (two rows of numbers with no rule between them);
+* ``rotated_middle``: the middle page of table 三 (of three: the second) turned by 90° or 270°,
+  and no other page — a sheet put in the feeder the wrong way in a long table.
+
+Kinds that change the document before it is scanned (shaded header cells, narrow label columns,
+LibreOffice's layout, the real corpus reports) are in ``scan_sources.py``.
 """
 
 from __future__ import annotations
@@ -95,7 +100,7 @@ def _degrade(img: Image.Image, rng: random.Random, nrng: np.random.Generator, an
 
 
 HARD_KINDS = ("perspective", "curl", "uneven_light", "faded", "fax", "jpeg_low", "stamp_numbers", "pen_tick",
-              "missing_rule", "doubled_rule", "faint_rule", "missing_hrule")
+              "missing_rule", "doubled_rule", "faint_rule", "missing_hrule", "rotated_middle")
 RULE_KINDS = ("missing_rule", "doubled_rule", "faint_rule", "missing_hrule")
 
 
@@ -308,6 +313,16 @@ def make_scan(
     rotated = [rng.randint(2, n) if n > 1 else 1] if rotate_page else []
     if rotate_page is not True and isinstance(rotate_page, int) and rotate_page:  # that page (1-based)
         rotated = [min(max(1, rotate_page), n)]
+    turn = {p: Image.Transpose.ROTATE_90 for p in rotated}
+    if "rotated_middle" in kinds:
+        app_pages = sorted({t["page"] for t in (tables or []) if "三" in str(t.get("table", ""))
+                            or "application" in str(t.get("table", ""))})
+        if app_pages:
+            mid = app_pages[len(app_pages) // 2]
+            degrees = hard.choice([90, 270])
+            rotated = [mid]
+            turn = {mid: Image.Transpose.ROTATE_90 if degrees == 90 else Image.Transpose.ROTATE_270}
+            degradations["rotated_middle"] = {"page": mid, "degrees_ccw": degrees, "table_三_pages": app_pages}
     # the seal goes over part of the last table fragment (table 四, or 三 when 四 is absent)
     seal_at = None
     apps = [t for t in (tables or []) if "三" in str(t.get("table", "")) or "application" in str(t.get("table", ""))]
@@ -350,7 +365,7 @@ def make_scan(
         img = _degrade(img, rng, nrng, angle)
         img = _harder(img, kinds, hard, nrng, degradations, i + 1)
         if i + 1 in rotated:
-            img = img.transpose(Image.Transpose.ROTATE_90)
+            img = img.transpose(turn[i + 1])
         images.append(img)
     doc.close()
 

@@ -28,7 +28,7 @@ class TCell:
     colspan: int = 1
     align: str = "center"  # left / center
     vertical: bool = False  # one character per line
-    shade: bool = False
+    shade: tuple[int, int, int] | None = None  # fill colour (RGB) of the cell, None: unfilled
     key: str | None = None  # the canonical key of a value cell
 
 
@@ -40,6 +40,21 @@ class TableSpec:
     cells: list[TCell]
     header_rows: int = 0  # rows kept together with the first body row
     row_keys: list[str | None] = field(default_factory=list)  # table 三: the row key of each row
+
+
+LIGHT_BLUE = (221, 235, 247)
+
+
+def _shade_header(cells: list[TCell], header_rows: int, fill: tuple[int, int, int] | None) -> None:
+    """Fill every cell that starts in the first ``header_rows`` rows (the column titles)."""
+    for c in cells:
+        if fill and c.row < header_rows:
+            c.shade = fill
+
+
+def _band(base: tuple[int, int, int]) -> tuple[int, int, int]:
+    """The lighter tone of ``base`` that banded body rows take."""
+    return tuple(min(255, v + (255 - v) // 2) for v in base)  # type: ignore[return-value]
 
 
 def _group_runs(items: list, key) -> list[tuple[object, int, int]]:
@@ -71,13 +86,14 @@ def active_table(report: Report, width: float) -> TableSpec:
         if st.active_label_in_header:  # 第二十条第（一）项 | 本年新制作数量 | …: one row
             cells.append(TCell(row, 0, style_label(str(group), st)))
         else:
-            cells.append(TCell(row, 0, style_label(str(group), st), colspan=4, shade=st.shade_headers))
+            cells.append(TCell(row, 0, style_label(str(group), st), colspan=4,
+                               shade=LIGHT_BLUE if st.shade_headers else st.header_shade))
             row += 1
-            cells.append(TCell(row, 0, CONTENT_HEADER))
+            cells.append(TCell(row, 0, CONTENT_HEADER, shade=st.header_shade))
         at = 1
         for col, span in zip(cols, spans):
             title = report.active_titles.get(col.key, col.label)
-            cells.append(TCell(row, at, style_label(title, st), colspan=span))
+            cells.append(TCell(row, at, style_label(title, st), colspan=span, shade=st.header_shade))
             at += span
         row += 1
         for spec, rcols in members:
@@ -136,6 +152,15 @@ def application_table(report: Report, width: float) -> TableSpec:
         for j, col in enumerate(APPLICANT_COLUMNS):
             key = f"applications.{r.key}.{col.key}"
             cells.append(TCell(rr, 3 + j, report.printed[key], key=key))
+    _shade_header(cells, header, st.header_shade)
+    if st.header_shade and (st.shade_labels or st.shade_alternate):
+        for c in cells:
+            if c.row < header:
+                continue
+            if st.shade_labels and c.key is None:
+                c.shade = st.header_shade
+            elif st.shade_alternate and c.key is not None and (c.row - header) % 2 == 1:
+                c.shade = _band(st.header_shade)
     row_keys: list[str | None] = [None] * header + [r.key for r in rows]
     return TableSpec("三", widths, header + len(rows), cells, header_rows=header, row_keys=row_keys)
 
@@ -170,4 +195,5 @@ def litigation_table(report: Report, width: float) -> TableSpec:
         for j, c in enumerate(LITIGATION_COLUMNS):
             key = f"{g.key}.{c.key}"
             cells.append(TCell(3, gi * k + j, report.printed[key], key=key))
+    _shade_header(cells, 3, st.header_shade)
     return TableSpec("四", widths, 4, cells, header_rows=3)
