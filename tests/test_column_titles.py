@@ -17,7 +17,7 @@ from extractor.mapping.active import map_active  # noqa: E402
 from extractor.mapping.tables import map_litigation, map_tables  # noqa: E402
 from extractor.mapping.titles import match_column  # noqa: E402
 from models import DocumentStatus, FieldStatus, Layout  # noqa: E402
-from models.extraction import BBox  # noqa: E402
+from models.extraction import BBox, Source  # noqa: E402
 from models.fields import APPLICANT_COLUMNS, LITIGATION_COLUMNS, LITIGATION_GROUPS, application_rows  # noqa: E402
 from models.page import Cell, Grid  # noqa: E402
 
@@ -185,3 +185,28 @@ def test_a_garbled_first_value_does_not_shift_the_columns():
     assert mapped.fields["applications.received.commercial_enterprise"].value == 1
     assert mapped.fields["applications.received.total"].value == 6
     assert mapped.fields["applications.carried_forward.total"].status == FieldStatus.OK
+
+
+def test_table_three_title_misread_past_recognition_takes_the_column_its_place_leaves():
+    """A scan read 总计 as ``2if``: six titles were read and the format's order leaves the
+    seventh column to it. Its values are mapped for a person to confirm (review, never ok)
+    instead of a whole column going nowhere; a title where no column is left out (个体工商户
+    between 自然人 and 商业企业) still goes nowhere."""
+    titles = [c.label for c in APPLICANT_COLUMNS]
+    for misread, key in (("2if", "total"), ("科石开木几木勾", "research_institution")):
+        printed = [misread if c.key == key else c.label for c in APPLICANT_COLUMNS]
+        grid = applications_grid(printed)
+        for c in grid.cells:
+            c.source = Source.OCR
+        mapped = map_tables([grid])
+        assert len(mapped.unmapped) == 1 and repr(misread) in mapped.unmapped[0] and key in mapped.unmapped[0]
+        j = [c.key for c in APPLICANT_COLUMNS].index(key)
+        field = mapped.fields[f"applications.received.{key}"]
+        assert field.value == j and field.status == FieldStatus.REVIEW
+        assert mapped.fields["applications.received.natural_person"].status == FieldStatus.OK
+    extra = [titles[0], "个体工商户", *titles[1:]]
+    grid = applications_grid(extra)
+    for c in grid.cells:
+        c.source = Source.OCR
+    mapped = map_tables([grid])
+    assert any("个体工商户" in u and "not mapped" in u for u in mapped.unmapped)

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from extractor.mapping.active import map_active
 from extractor.mapping.labels import contains, similarity
 from extractor.mapping.numbers import looks_numeric, parse_number, unsure_empty
-from extractor.mapping.titles import POSITIVE, Title, ancestors, best_title, match_column
+from extractor.mapping.titles import POSITIVE, Title, ancestors, best_title, infer_by_order, match_column
 from models.extraction import Field, FieldStatus, Source
 from models.fields import (
     APPLICANT_COLUMNS,
@@ -181,6 +181,9 @@ def application_columns(grid: Grid, unmapped: list[str]) -> tuple[dict[int, Titl
         out = {c: t for c, t in out.items() if c >= first_known and t.cell.col >= first_known}
     if not known:  # no applicant title at all over the values: there is no header to go by
         return {}, 0
+    for t in infer_by_order(out, [c.key for c in APPLICANT_COLUMNS]):  # a scanned title misread past recognition
+        unmapped.append(f"table 三: column title {t.text!r} not recognised; its values are placed under "
+                        f"{t.key} by where it stands among the titles read, for review")
     for t in unique(out.values()):
         if t.key is None:
             unmapped.append(f"table 三: column title {t.text!r} is not a column of the format; its cells are not mapped")

@@ -20,6 +20,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from extractor.mapping.labels import normalize_label, similarity
+from models.extraction import Source
 from models.fields import ColumnSpec
 from models.page import Cell, Grid
 
@@ -129,3 +130,40 @@ def titles_over_x(cell: Cell, titles: list[Title]) -> list[Title]:
         if overlap > 0.5 * min(w, t.cell.bbox.x1 - t.cell.bbox.x0):
             out.append(t)
     return out
+
+
+ORDER_SCORE = 0.5  # a title known only by its place among read ones: mapped, never ok (review)
+
+
+def infer_by_order(columns: dict[int, Title], order: list[str]) -> list[Title]:
+    """Give an unknown *scanned* title the registry column its place leaves: a title misread past
+    recognition (OCR: 总计 read as ``2if``) standing between two read titles whose registry
+    columns (in ``order``, the format's left-to-right order) leave exactly one column out, or
+    right of the last read title when that is the format's last-but-one column. Its fields are
+    mapped with ``ORDER_SCORE`` (under ``POSITIVE``: review, never ok): a person confirms a
+    value whose column was inferred, instead of retyping a whole column.
+
+    Only a title read by the recogniser: a title printed in a text layer or a web page that the
+    format does not know is a column the format does not have (个体工商户), never inferred.
+
+    ``columns``: grid column → Title (several grid columns may share one Title). Changes the
+    titles in place; returns those inferred. Where the rule comes from: table 三's columns are
+    printed in the format's fixed order (format-2021.md)."""
+    titles = sorted({id(t): t for t in columns.values()}.values(), key=lambda t: t.cell.col)
+    rank = {k: i for i, k in enumerate(order)}
+    inferred: list[Title] = []
+    for i, t in enumerate(titles):
+        if t.key is not None or t.cell.source != Source.OCR:
+            continue
+        left = next((s for s in reversed(titles[:i]) if s.key in rank), None)
+        right = next((s for s in titles[i + 1:] if s.key in rank), None)
+        if left is None:
+            continue  # left of every read title: the label side, or a lost first column
+        lo = rank[left.key]
+        hi = rank[right.key] if right is not None else len(order)
+        between = [s for s in titles[titles.index(left) + 1: titles.index(right) if right is not None else len(titles)]]
+        if hi - lo != 2 or len(between) != 1:
+            continue  # not exactly one title for exactly one left-out column
+        t.key, t.score = order[lo + 1], min(t.score, ORDER_SCORE)
+        inferred.append(t)
+    return inferred
