@@ -24,3 +24,14 @@ def test_heading_in_title_type_is_not_title():
 def test_two_line_title_kept_whole():
     title = find_title([_page(["洪泽区人民政府", "2023年政府信息公开工作年度报告", "一、总体情况"], 18.0)])
     assert title.text == "洪泽区人民政府2023年政府信息公开工作年度报告"
+
+
+def test_one_stray_glyph_where_a_scanned_title_wraps_is_left_out():
+    """A scan reads a speck or the next line's first stroke into the title where it wraps:
+    the agency and year are still found (verifier: 公开工二作 / 公开工1作 lost the agency)."""
+    from extractor.layout.title import match_title
+
+    assert match_title("东山市民政局2023年政府信息公开工二作年度报告") == ("东山市民政局", 2023)
+    assert match_title("东山市民政局2023年度政府信息公开工1作年度报告") == ("东山市民政局", 2023)
+    assert match_title("2021年清河市司法局政府信息公开工·作年度报告") == ("清河市司法局", 2021)
+    assert match_title("东山市民政局关于开展工作的报告") == ("", None)  # not a report title, however read

@@ -40,8 +40,26 @@ def normalize_text(text: str) -> str:
 
 
 def match_title(text: str) -> tuple[str, int | None]:
-    """(agency, year) of a title in either order; ("", None) when it is not a report title."""
+    """(agency, year) of a title in either order; ("", None) when it is not a report title.
+
+    A scan may read one stray glyph where the title wraps (公开工二作年度报告, 公开工1作…: a
+    speck or the next line's first stroke): when the title does not match as read, it is
+    matched again with each single character between the year and 报告 left out."""
     t = normalize_text(text)
+    agency, year = _match_title(t)
+    if agency or year is not None or "报告" not in t:
+        return agency, year
+    m = re.search(r"(?:19|20)\d{2}", t)
+    start = m.end() if m else 0
+    end = t.rfind("报告")
+    for i in range(start, end):
+        agency, year = _match_title(t[:i] + t[i + 1:])
+        if agency and year is not None:
+            return agency, year
+    return "", None
+
+
+def _match_title(t: str) -> tuple[str, int | None]:
     first = TITLE.search(t)
     if first and _is_agency(clean_agency(first.group("agency"))):
         return clean_agency(first.group("agency")), int(first.group("year"))
