@@ -79,7 +79,11 @@ def stage_read(run: Run) -> None:
                 from extractor.ocr.engine import make_engine
 
                 run.ocr_engine = make_engine(run.settings)
-            run.pages.append(read_scan_page(page, run.settings, run.ocr_engine))
+            content = read_scan_page(page, run.settings, run.ocr_engine)
+            if not content.lines and not content.grids:  # a damaged image renders blank, silently
+                run.warn("read", "blank_page", f"{run.path.name}: page {page.number} is an image with nothing "
+                         "legible on it (a blank scan, or an image that could not be decoded)")
+            run.pages.append(content)
         else:
             run.pages.append(PageContent(number=page.number, width=page.width, height=page.height, kind=kind))
     if run.source.title_hint and run.pages:  # 图片版 page: its title as page 1's title line

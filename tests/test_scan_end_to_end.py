@@ -75,3 +75,21 @@ def test_real_report_scanned_exact_or_flagged(extractor, tmp_path, name):
     right, unflagged = exact_or_flagged(result, truth)
     assert unflagged == []
     assert right / len(truth) >= 0.9, f"{right}/{len(truth)} fields exact"
+
+
+def test_a_page_whose_image_cannot_be_decoded_is_named(extractor, tmp_path):
+    """A scan PDF whose second page's JPEG is damaged (its data zeroed) renders that page blank
+    without any error from the renderer: the extraction says which page held nothing legible,
+    and what the other pages hold is kept."""
+    data = bytearray((SAMPLES / "gen-2019-blank-rects-inconsistent-scan.pdf").read_bytes())
+    first = data.find(b"\xff\xd8")
+    second = data.find(b"\xff\xd8", first + 10)
+    end = data.find(b"\xff\xd9", second)
+    data[second + 600:end] = bytes(end - second - 600)
+    damaged = tmp_path / "damaged-scan.pdf"
+    damaged.write_bytes(bytes(data))
+    result = extractor.extract(damaged)
+    blank = [e for e in result.errors if e.code == "blank_page"]
+    assert len(blank) == 1 and "damaged-scan.pdf: page 2 " in blank[0].message
+    assert result.status != DocumentStatus.OK
+    assert result.report.agency  # page 1 was read
