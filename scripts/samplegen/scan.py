@@ -13,6 +13,7 @@ meta under ``degradations``): what real scans and photographs add.
 * ``uneven_light``: a lighting gradient (to 55–75 % at the dark side) and a shadow band;
 * ``faded``: ink at 35–55 % of its contrast (a toner running low), on yellowed paper;
 * ``fax``: a fax-like 1-bit page (threshold, dropped and added pixels);
+* ``grey``: a greyscale scan (the seal a grey ring, pen marks grey: no colour to tell them by);
 * ``jpeg_low``: JPEG quality 20–35;
 * ``stamp_numbers``: the red seal over table 三's number columns;
 * ``pen_tick``: pen ticks and a stroke in dark blue over table 三's cells;
@@ -99,7 +100,7 @@ def _degrade(img: Image.Image, rng: random.Random, nrng: np.random.Generator, an
     return Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8))
 
 
-HARD_KINDS = ("perspective", "curl", "uneven_light", "faded", "fax", "jpeg_low", "stamp_numbers", "pen_tick",
+HARD_KINDS = ("perspective", "curl", "uneven_light", "faded", "fax", "grey", "jpeg_low", "stamp_numbers", "pen_tick",
               "missing_rule", "doubled_rule", "faint_rule", "missing_hrule", "rotated_middle")
 RULE_KINDS = ("missing_rule", "doubled_rule", "faint_rule", "missing_hrule")
 
@@ -258,6 +259,9 @@ def _harder(img: Image.Image, kinds, rng: random.Random, nrng: np.random.Generat
     if "perspective" in kinds:
         img, rec = _perspective(img, rng, fill)
         record["perspective"][page] = rec
+    if "grey" in kinds:  # a greyscale scanner: the red seal is a grey ring over the print
+        img = img.convert("L").convert("RGB")
+        record["grey"][page] = {"mode": "L"}
     if not {"uneven_light", "faded", "fax"} & set(kinds):
         return img
     arr = np.asarray(img, dtype=np.float32)
