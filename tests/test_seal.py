@@ -85,3 +85,53 @@ def test_cell_the_ring_crosses_is_read_again_without_it():
     table = SimpleNamespace(grid=SimpleNamespace(cells=[cell]), boxes=[box])
     _reread_under_seal([table], seal, gray, ink, np.uint8(240), DPI, 40.0, engine)
     assert cell.text == "0" and cell.structure <= DOUBT
+
+
+class _Reads:
+    """A recogniser that reads every crop as one text (the reading without the ring)."""
+
+    def __init__(self, text: str, score: float):
+        self.text, self.score = text, score
+
+    def recognize(self, crops):
+        from extractor.ocr.engine import Recognition
+
+        return [Recognition(text=self.text, score=self.score, char_scores=[self.score] * len(self.text))
+                for _ in crops]
+
+
+def test_label_the_ring_garbled_takes_the_surer_reading_only():
+    """A column title the ring crosses (结果纠 read 甜是, 0.30): read without the ring the
+    recogniser is surer (0.93), so that reading stands; a title read well the first time
+    (0.98) keeps it against a worse one without the ring."""
+    from types import SimpleNamespace
+
+    from extractor.ocr.scan_page import _reread_under_seal
+    from models.page import BBox, Cell
+
+    gray = np.full((700, 700), 240, np.uint8)
+    box = (300, 420, 460, 500)
+    cv2.putText(gray, "AB", (342, 482), cv2.FONT_HERSHEY_SIMPLEX, 1.6, 20, 4)
+    cv2.circle(gray, (210, 300), 175, 15, 7)
+    ink = np.where(gray < 128, 255, 0).astype(np.uint8)
+    seal = ring_pixels(gray, DPI, ink)
+    assert seal is not None
+    for first, score, again, again_score, expected in (("甜是", 0.30, "结果纠", 0.93, "结果纠"),
+                                                       ("行政诉讼", 0.98, "行政诉讼佛", 0.42, "行政诉讼")):
+        cell = Cell(row=1, col=1, page=1, bbox=BBox(x0=108, top=151, x1=166, bottom=180), text=first,
+                    confidence=score)
+        table = SimpleNamespace(grid=SimpleNamespace(cells=[cell]), boxes=[box])
+        _reread_under_seal([table], seal, gray, ink, np.uint8(240), DPI, 40.0, _Reads(again, again_score))
+        assert cell.text == expected
+
+
+def test_ring_a_fax_broke_into_specks_is_found():
+    """A red seal's grey sits at a fax's threshold: its ring comes out as specks (here 60 % of
+    its pixels lost); found by the ink's density around it."""
+    page = _page(ring=False)
+    ring = np.full_like(page, 255)
+    cv2.circle(ring, (560, 700), 150, 0, 7)
+    lost = np.random.default_rng(3).random(page.shape) < 0.6
+    page[(ring == 0) & ~lost] = 15
+    found = find_ring(page, DPI)
+    assert found is not None and abs(found.cx - 560) <= 4 and abs(found.cy - 700) <= 4

@@ -98,16 +98,27 @@ def find_ring(gray: np.ndarray, dpi: float) -> Ring | None:
                                param1=120, param2=30, minRadius=rmin, maxRadius=rmax)
     if circles is None:
         return None
-    ink = gray < _ink_level(gray)
     h, w = gray.shape
-    for x, y, r in circles[0][:12]:
-        x, y, r = x / f, y / f, r / f
-        if x - r < 0 or y - r < 0 or x + r > w or y + r > h:
-            continue  # a seal is stamped on the page, whole
-        ring = _confirm(ink, x, y, r, dpi)
-        if ring is not None:
-            return ring
+    inside = [(x / f, y / f, r / f) for x, y, r in circles[0][:12]]
+    # a seal is stamped on the page, whole
+    inside = [(x, y, r) for x, y, r in inside if r <= x <= w - r and r <= y <= h - r]
+    # the ink as it is (the ring's own band, centre to a pixel); failing that, its density
+    # (a ring the fax's threshold broke into specks)
+    for ink in (gray < _ink_level(gray), _dense_ink(gray, dpi)):
+        for x, y, r in inside:
+            ring = _confirm(ink, x, y, r, dpi)
+            if ring is not None:
+                return ring
     return None
+
+
+def _dense_ink(gray: np.ndarray, dpi: float) -> np.ndarray:
+    """Where ink covers a quarter of the ~1 mm around a pixel (bool image): a ring a fax's
+    threshold broke into specks (a red seal's grey sits at the threshold) is a solid band
+    again; a solid ring is one a little wider."""
+    k = max(3, int(round(dpi / MM_PER_INCH)))
+    share = cv2.blur((gray < _ink_level(gray)).astype(np.float32), (k, k))
+    return share >= 0.25
 
 
 def _ink_level(gray: np.ndarray) -> float:
