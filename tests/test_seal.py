@@ -135,3 +135,18 @@ def test_ring_a_fax_broke_into_specks_is_found():
     page[(ring == 0) & ~lost] = 15
     found = find_ring(page, DPI)
     assert found is not None and abs(found.cx - 560) <= 4 and abs(found.cy - 700) <= 4
+
+
+def test_prose_and_cells_read_from_the_page_without_the_ring():
+    """The page the prose (table 五's heading under the seal) and the re-read cells are read
+    from: the ring's pixels paper and out of the ink, the rest as it was; no ring, no copy."""
+    from extractor.ocr.scan_page import _without_ring
+
+    page = _page()
+    ink = np.where(page < 128, 255, 0).astype(np.uint8)
+    seal = ring_pixels(page, DPI, ink)
+    gray, clean = _without_ring(page, ink, seal, np.uint8(235))
+    assert not clean[seal].any() and (gray[seal] == 235).all()
+    assert (clean[~seal] == ink[~seal]).all() and ink[seal].any()  # the caller's arrays untouched
+    same_gray, same_ink = _without_ring(page, ink, None, np.uint8(235))
+    assert same_gray is page and same_ink is ink

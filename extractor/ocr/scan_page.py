@@ -87,6 +87,17 @@ def _reads_as_value(text: str) -> bool:
 LABEL_GAIN = 0.2
 
 
+def _without_ring(gray, ink, seal: np.ndarray | None, paper) -> tuple[np.ndarray, np.ndarray]:
+    """(grey page, ink) with a black seal's ring pixels turned to paper; the same arrays when
+    there is no ring."""
+    if seal is None:
+        return gray, ink
+    clean_ink, clean_gray = ink.copy(), gray.copy()
+    clean_ink[seal] = 0
+    clean_gray[seal] = paper
+    return clean_gray, clean_ink
+
+
 def _reread_under_seal(tables, seal: np.ndarray, gray, ink, paper, dpi, glyph, engine) -> None:
     """Cells a black seal's ring crosses, read again with the ring's pixels
     (``extractor.ocr.seal.ring_pixels``) taken out: its arc beside a 0 reads as 10, across one
@@ -96,9 +107,7 @@ def _reread_under_seal(tables, seal: np.ndarray, gray, ink, paper, dpi, glyph, e
     it, cannot be known. A label takes the reading without the ring only when the recogniser is
     surer of it by ``LABEL_GAIN`` (尚教 0.19 → 尚末审结 0.43, 甜是 0.30 → 结果纠 0.93; 行政诉讼 0.98
     stays, not 行政诉讼佛 0.42): a stroke of it the ring ran along goes with the ring."""
-    clean_ink, clean_gray = ink.copy(), gray.copy()
-    clean_ink[seal] = 0
-    clean_gray[seal] = paper
+    clean_gray, clean_ink = _without_ring(gray, ink, seal, paper)
     for table in tables:
         crossed = []
         for k, box in enumerate(table.boxes):
@@ -160,8 +169,10 @@ def read_scan_image(rgb: np.ndarray, dpi: float, number: int, engine, *, width: 
     layouts = [_cell_layout(ink, box, dpi) for table in tables for box in table.boxes]
     glyph = _glyph_height([b for lay in layouts for b in lay[0]], dpi)
     jobs: list[CellJob] = [_cell_job(gray, lay, glyph) for lay in layouts]
-    rows = _prose_rows(ink, tables, dpi, glyph) if prose != "none" else []
-    reader = ProseReader(rows, gray, ink, glyph, number, prose, _context(engine))
+    # prose (table 五's heading) the ring crosses is read without it
+    prose_gray, prose_ink = _without_ring(gray, ink, seal, paper)
+    rows = _prose_rows(prose_ink, tables, dpi, glyph) if prose != "none" else []
+    reader = ProseReader(rows, prose_gray, prose_ink, glyph, number, prose, _context(engine))
 
     # one batched call: every cell's crops and the prose's first pass
     crops: list[np.ndarray] = []
