@@ -7,8 +7,9 @@ about 40 mm across (GB/T and the State Council's rules on seals: 4.2 cm for a go
 smaller for a department's), a thin even line; nothing else on a report is a near-closed circle
 of ink that size. The ring is found at a low resolution (``cv2.HoughCircles``), confirmed at full
 resolution — ink at one radius at most angles, paper just inside and outside it — and its band
-of pixels is taken out of the cells' ink (the table's structure is found before, with the ring
-in place: rules it crosses stay whole). What crosses it (a digit's stroke) keeps its ink where
+of pixels is taken out of the page the prose and the cells' second reading are read from (the
+table's structure is found before, with the ring in place: rules it crosses stay whole; taken
+out of the rules' ink, the rules it runs along went with it). What crosses it (a digit's stroke) keeps its ink where
 it runs on both sides of the band; the star and the arc's text inside stay (they lie on labels
 as often as on numbers, and are no circle to tell them by).
 """
