@@ -243,8 +243,26 @@ def test_stray_marks_around_a_number():
     assert _strip_stray("-2") == "2"
     assert _strip_stray("•30") == "30"
     assert _strip_stray("】") == "1"
-    for text in ("7", "7.5", "1,234", "—", "(1)", "一", "*.", "其他"):
+    assert _strip_stray("一3") == "3"  # a pale seal's trace on a line above the 3, read as 一
+    assert _strip_stray("12一") == "12"
+    for text in ("7", "7.5", "1,234", "—", "(1)", "一", "一是", "*.", "其他"):
         assert _strip_stray(text) is None
+
+
+def test_bar_read_as_one_beside_a_number_is_reviewed():
+    """A bar on its own line above a 3 (a faded page's seal left its star's point there), read
+    as 一 and joined: the 3 with the cell doubted and its confidence low — never 一3 lost, and
+    never the 3 taken as sure."""
+    from extractor.ocr.cells import CellJob, _fill_cell
+    from extractor.ocr.engine import Recognition
+    from extractor.ocr.structure import DOUBT
+    from models.page import BBox, Cell
+
+    cell = Cell(row=3, col=9, page=2, bbox=BBox(x0=0, top=0, x1=30, bottom=12))
+    job = CellJob(crops=[np.zeros((8, 8), np.uint8)] * 2)
+    _fill_cell(cell, job, [Recognition(text="一", score=0.95), Recognition(text="3", score=0.99)])
+    assert cell.text == "3"
+    assert cell.structure <= DOUBT and cell.confidence <= 0.5
 
 
 def test_cell_of_specks_has_no_glyph():

@@ -55,7 +55,10 @@ def _normalise(text: str) -> str:
     return "".join(out)
 
 
-_STRAY = "-−–_.·•*#'`\",，。、:：;；~^°"
+# (一: a bar on a line of its own above or below the number — a pale seal's star point, a
+# rule's piece — joined to it as the CJK one; a minus beside the digits is told by its shape
+# first, ``cells._minus_bar``)
+_STRAY = "-−–_.·•*#'`\",，。、:：;；~^°一"
 _NUMBER = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 STRAY_CONFIDENCE = 0.5  # a number read with a stray mark: right more often than not, but reviewed
 
@@ -68,7 +71,8 @@ def _strip_stray(text: str) -> str | None:
     """A number with marks glued on that no number in these tables has — a point after the last
     digit, a minus, dot or star before the first (7. -2 •3): a speck beside the digits, read as
     punctuation; or a cell holding nothing but one bar or closing bracket (】 ] |), which no
-    label or value of these tables is: a 1 partly lost. Returns the number, or None when
+    label or value of these tables is: a 1 partly lost. A bar read as 一 (one) glued to the
+    digits is a stray mark too (一3: no count is written so). Returns the number, or None when
     ``text`` is not one."""
     if len(text) == 1 and text in _ONE_LIKE:
         return "1"

@@ -1,0 +1,168 @@
+"""A seal's ring in black: found by its shape and taken off the page.
+
+A fax (or a black-and-white copy) prints the agency's red seal black, so ``suppress_red`` has no
+colour to go by; its ring then crosses table 四/五's cells and their numbers are lost (a 0 inside
+a ring's arc reads as nothing, a 1 against it as 11). A Chinese official seal (公章) is a ring
+about 40 mm across (GB/T and the State Council's rules on seals: 4.2 cm for a government's,
+smaller for a department's), a thin even line; nothing else on a report is a near-closed circle
+of ink that size. The ring is found at a low resolution (``cv2.HoughCircles``), confirmed at full
+resolution — ink at one radius at most angles, paper just inside and outside it — and its band
+of pixels is taken out of the page the prose and the cells' second reading are read from (the
+table's structure is found before, with the ring in place: rules it crosses stay whole; taken
+out of the rules' ink, the rules it runs along went with it). What crosses it (a digit's stroke) keeps its ink where
+it runs on both sides of the band; the star and the arc's text inside stay (they lie on labels
+as often as on numbers, and are no circle to tell them by).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+MM_PER_INCH = 25.4
+# a seal's outer radius, mm (公章 4.2 cm, department seals ~3.8 cm; the generator 15–21 mm)
+RADIUS_MM = (13.0, 24.0)
+# the ring's ink shows at this share of the angles at one radius (table rules and text under
+# it hide no part of it; a fax's dropped pixels take a few per cent)
+COVERAGE = 0.8
+# … and paper shows just inside and outside the band at most angles (a dark blob is no ring)
+BESIDE = 0.45
+
+
+@dataclass(frozen=True)
+class Ring:
+    """A seal's ring, page pixels: centre, inner and outer radius of its band of ink."""
+
+    cx: float
+    cy: float
+    inner: float
+    outer: float
+
+
+def _coverage(ink: np.ndarray, cx: float, cy: float, radii: np.ndarray, n_angles: int = 360) -> np.ndarray:
+    """Share of ``n_angles`` directions with ink at each radius (ink: bool image)."""
+    a = np.linspace(0, 2 * np.pi, n_angles, endpoint=False)
+    xs = np.rint(cx + radii[:, None] * np.cos(a)[None, :]).astype(int)
+    ys = np.rint(cy + radii[:, None] * np.sin(a)[None, :]).astype(int)
+    h, w = ink.shape
+    inside = (xs >= 0) & (xs < w) & (ys >= 0) & (ys < h)
+    hit = np.zeros(xs.shape, bool)
+    hit[inside] = ink[ys[inside], xs[inside]]
+    return hit.mean(axis=1)
+
+
+def _confirm(ink: np.ndarray, cx: float, cy: float, r: float, dpi: float) -> Ring | None:
+    """The ring at about (cx, cy, r), measured on the full-resolution ink, or None when the
+    ink there is no thin ring. The centre is refined by a small search (Hough's is coarse)."""
+    thick = max(2.0, dpi / MM_PER_INCH * 1.5)  # a seal's line is ~1 mm; search ± 1.5 mm
+    radii = np.arange(max(1.0, r - 3 * thick), r + 3 * thick, 1.0)
+    for step in (max(1.0, dpi / 50.0), 1.0):  # Hough's centre is a ~50 dpi pixel off: coarse, then fine
+        best = None
+        for dy in np.arange(-3, 4) * step:
+            for dx in np.arange(-3, 4) * step:
+                cov = _coverage(ink, cx + dx, cy + dy, radii, 180)
+                if best is None or cov.max() > best[0]:
+                    best = (cov.max(), cx + dx, cy + dy)
+        _, cx, cy = best
+    cov = _coverage(ink, cx, cy, radii)
+    on = np.flatnonzero(cov >= 0.5)
+    if cov.max() < COVERAGE or not len(on):
+        return None
+    peak = int(np.argmax(cov))
+    lo = hi = peak
+    while lo - 1 >= 0 and cov[lo - 1] >= 0.5:
+        lo -= 1
+    while hi + 1 < len(cov) and cov[hi + 1] >= 0.5:
+        hi += 1
+    inner, outer = float(radii[lo]), float(radii[hi])
+    if outer - inner > 2.5 * thick:
+        return None  # a thick dark area, not a ring's line
+    gap = max(2.0, 0.3 * thick)
+    beside = _coverage(ink, cx, cy, np.array([inner - 2 * gap, outer + 2 * gap]))
+    if beside.max() > BESIDE:
+        return None
+    return Ring(cx=float(cx), cy=float(cy), inner=inner, outer=outer)
+
+
+def find_ring(gray: np.ndarray, dpi: float) -> Ring | None:
+    """The black ring of a seal on the grey page (ink dark), or None.
+
+    Candidates come from ``cv2.HoughCircles`` on the page at ~50 dpi, radii ``RADIUS_MM``; each
+    is confirmed by ``_confirm`` (``COVERAGE``, ``BESIDE``) at full resolution."""
+    f = min(1.0, 50.0 / dpi)
+    small = cv2.resize(gray, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1.0 else gray
+    px_mm = dpi * f / MM_PER_INCH
+    rmin, rmax = int(RADIUS_MM[0] * px_mm), int(RADIUS_MM[1] * px_mm) + 1
+    circles = cv2.HoughCircles(cv2.GaussianBlur(small, (3, 3), 0), cv2.HOUGH_GRADIENT, dp=1, minDist=rmin,
+                               param1=120, param2=30, minRadius=rmin, maxRadius=rmax)
+    if circles is None:
+        return None
+    h, w = gray.shape
+    inside = [(x / f, y / f, r / f) for x, y, r in circles[0][:12]]
+    # a seal is stamped on the page, whole
+    inside = [(x, y, r) for x, y, r in inside if r <= x <= w - r and r <= y <= h - r]
+    # the ink as it is (the ring's own band, centre to a pixel); failing that, its density
+    # (a ring the fax's threshold broke into specks)
+    for ink in (gray < _ink_level(gray), _dense_ink(gray, dpi)):
+        for x, y, r in inside:
+            ring = _confirm(ink, x, y, r, dpi)
+            if ring is not None:
+                return ring
+    return None
+
+
+def _dense_ink(gray: np.ndarray, dpi: float) -> np.ndarray:
+    """Where ink covers a quarter of the ~1 mm around a pixel (bool image): a ring a fax's
+    threshold broke into specks (a red seal's grey sits at the threshold) is a solid band
+    again; a solid ring is one a little wider."""
+    k = max(3, int(round(dpi / MM_PER_INCH)))
+    share = cv2.blur((gray < _ink_level(gray)).astype(np.float32), (k, k))
+    return share >= 0.25
+
+
+def _ink_level(gray: np.ndarray) -> float:
+    """Grey below which a pixel is ink: halfway between the paper and the darkest ink."""
+    paper = float(np.percentile(gray[::5, ::5], 90))
+    dark = float(np.percentile(gray[::5, ::5], 1))
+    return (paper + dark) / 2
+
+
+def ring_pixels(gray: np.ndarray, dpi: float, text_ink: np.ndarray | None = None) -> np.ndarray | None:
+    """The pixels of a black seal's ring (``find_ring``) on the grey page, a bool mask of its
+    shape, or None when there is none. The ring's measured band grown by a pixel each side (its
+    blurred rim), except where a stroke crosses it: ink just inside and just outside the band
+    in the same direction (a digit's line running through the ring) keeps its pixels.
+    ``text_ink`` (the page's ink without its rules, non-zero ink, same shape) is where strokes
+    are looked for: a rule the ring runs along is no stroke crossing it; without it, the ink
+    of ``gray``."""
+    ring = find_ring(gray, dpi)
+    if ring is None:
+        return None
+    h, w = gray.shape
+    x0, x1 = max(0, int(ring.cx - ring.outer - 3)), min(w, int(ring.cx + ring.outer + 4))
+    y0, y1 = max(0, int(ring.cy - ring.outer - 3)), min(h, int(ring.cy + ring.outer + 4))
+    yy, xx = np.mgrid[y0:y1, x0:x1]
+    d = np.hypot(xx - ring.cx, yy - ring.cy)
+    # the band measured at mid-grey, grown by half its width and a pixel each side: a binarised
+    # page's ring is as much thicker (its blurred rim), and a thin arc left inside it reads as 二
+    grow = 0.5 * (ring.outer - ring.inner) + 1.5
+    inner, outer = ring.inner - grow, ring.outer + grow
+    band = (d >= inner) & (d <= outer)
+    # directions, one per pixel of the ring's length: where a stroke runs on both sides of it
+    n = max(90, int(2 * np.pi * ring.outer))
+    a = np.linspace(0, 2 * np.pi, n, endpoint=False)
+    ink = gray < _ink_level(gray) if text_ink is None else text_ink > 0
+    gap = 3.0
+    sides = []
+    for r in (inner - gap, outer + gap):
+        xs = np.clip(np.rint(ring.cx + r * np.cos(a)).astype(int), 0, w - 1)
+        ys = np.clip(np.rint(ring.cy + r * np.sin(a)).astype(int), 0, h - 1)
+        side = ink[ys, xs]
+        sides.append(side | np.roll(side, 1) | np.roll(side, -1))  # a slanted stroke: a bin aside
+    crossed = sides[0] & sides[1]
+    bins = (np.mod(np.arctan2(yy - ring.cy, xx - ring.cx), 2 * np.pi) / (2 * np.pi) * n).astype(int) % n
+    mask = np.zeros((h, w), bool)
+    mask[y0:y1, x0:x1] = band & ~crossed[bins]
+    return mask

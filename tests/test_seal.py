@@ -1,0 +1,152 @@
+"""A seal printed black (a fax): its ring found by shape and taken out of the cells' ink."""
+
+import cv2
+import numpy as np
+
+from extractor.ocr.seal import find_ring, ring_pixels
+
+DPI = 200
+
+
+def _page(ring: bool = True, disc: bool = False) -> np.ndarray:
+    """A grey page (paper 235) with a table's rules, rows of text-like blobs and, over them, a
+    black ring 150 px (19 mm) across its radius, 7 px thick — a fax's seal."""
+    page = np.full((1400, 1100), 235, np.uint8)
+    for y in range(300, 1101, 80):  # a table: rows 80 px apart, columns 160
+        cv2.line(page, (100, y), (1000, y), 20, 2)
+    for x in range(100, 1001, 150):
+        cv2.line(page, (x, 300), (x, 1100), 20, 2)
+    rng = np.random.default_rng(5)
+    for y in range(320, 1080, 80):
+        for x in range(130, 980, 150):
+            for k in range(int(rng.integers(1, 4))):  # digits: ~30 px tall strokes
+                cv2.rectangle(page, (x + 20 * k, y + 10), (x + 20 * k + 12, y + 42), 25, 3)
+    if ring:
+        cv2.circle(page, (560, 700), 150, 15, 7)
+    if disc:
+        cv2.circle(page, (560, 700), 150, 15, -1)
+    return cv2.GaussianBlur(page, (3, 3), 0)
+
+
+def test_black_ring_found_by_its_shape():
+    ring = find_ring(_page(), DPI)
+    assert ring is not None
+    assert abs(ring.cx - 560) <= 3 and abs(ring.cy - 700) <= 3
+    assert ring.inner <= 150 <= ring.outer and ring.outer - ring.inner <= 12
+
+
+def test_no_ring_on_a_plain_table_or_under_a_dark_disc():
+    assert find_ring(_page(ring=False), DPI) is None
+    assert ring_pixels(_page(ring=False), DPI) is None
+    assert find_ring(_page(ring=False, disc=True), DPI) is None  # dark all through: no thin ring
+
+
+def test_ring_pixels_leave_a_stroke_that_crosses_the_ring():
+    page = _page()
+    cv2.line(page, (560 - 4, 820), (560 - 4, 880), 20, 4)  # a digit's stroke across the ring's bottom
+    mask = ring_pixels(page, DPI)
+    assert mask is not None and mask.shape == page.shape
+    assert mask[700 - 150, 560]  # the ring's top: taken
+    assert mask[700 - 106, 560 + 106] and mask[700 + 106, 560 - 106]  # its diagonals
+    assert not mask[700, 560 + 150]  # where the table's rule crosses it: the rule's pixels stay
+    assert not mask[700 + 150, 560 - 4]  # the stroke through its bottom: kept
+    assert not mask[700, 560]  # the centre (a star, text): not the ring
+    ink = page < 128
+    left = ink & ~mask
+    # what is left of the ring: under 3 % of its pixels (a stroke's crossing, the table's rules)
+    yy, xx = np.mgrid[0 : page.shape[0], 0 : page.shape[1]]
+    d = np.hypot(xx - 560, yy - 700)
+    band = (d >= 146) & (d <= 154)
+    assert np.count_nonzero(left & band) <= 0.08 * np.count_nonzero(ink & band)
+
+
+def test_cell_the_ring_crosses_is_read_again_without_it():
+    """A 0 with the seal's arc beside it reads as 10 (the arc a 1): read again with the ring
+    taken out it is 0, and the cell is doubted (what the ring covered cannot be known)."""
+    from types import SimpleNamespace
+
+    from extractor.ocr.engine import make_engine
+    from extractor.ocr.scan_page import _read_boxes, _reread_under_seal
+    from extractor.ocr.structure import DOUBT
+    from extractor.settings import Settings
+    from models.page import BBox, Cell
+
+    engine = make_engine(Settings())
+    gray = np.full((700, 700), 240, np.uint8)
+    box = (300, 420, 420, 500)
+    cv2.putText(gray, "0", (342, 482), cv2.FONT_HERSHEY_SIMPLEX, 1.6, 20, 4)
+    cv2.circle(gray, (210, 300), 175, 15, 7)  # the ring's arc through the cell, left of the 0
+    ink = np.where(gray < 128, 255, 0).astype(np.uint8)
+    cell = Cell(row=1, col=1, page=1, bbox=BBox(x0=108, top=151, x1=151, bottom=180))
+    _read_boxes([cell], [box], gray, ink, DPI, 40.0, engine)
+    assert cell.text == "10"  # the arc read as a 1: the reason for this stage
+    seal = ring_pixels(gray, DPI, ink)
+    assert seal is not None
+    table = SimpleNamespace(grid=SimpleNamespace(cells=[cell]), boxes=[box])
+    _reread_under_seal([table], seal, gray, ink, np.uint8(240), DPI, 40.0, engine)
+    assert cell.text == "0" and cell.structure <= DOUBT
+
+
+class _Reads:
+    """A recogniser that reads every crop as one text (the reading without the ring)."""
+
+    def __init__(self, text: str, score: float):
+        self.text, self.score = text, score
+
+    def recognize(self, crops):
+        from extractor.ocr.engine import Recognition
+
+        return [Recognition(text=self.text, score=self.score, char_scores=[self.score] * len(self.text))
+                for _ in crops]
+
+
+def test_label_the_ring_garbled_takes_the_surer_reading_only():
+    """A column title the ring crosses (结果纠 read 甜是, 0.30): read without the ring the
+    recogniser is surer (0.93), so that reading stands; a title read well the first time
+    (0.98) keeps it against a worse one without the ring."""
+    from types import SimpleNamespace
+
+    from extractor.ocr.scan_page import _reread_under_seal
+    from models.page import BBox, Cell
+
+    gray = np.full((700, 700), 240, np.uint8)
+    box = (300, 420, 460, 500)
+    cv2.putText(gray, "AB", (342, 482), cv2.FONT_HERSHEY_SIMPLEX, 1.6, 20, 4)
+    cv2.circle(gray, (210, 300), 175, 15, 7)
+    ink = np.where(gray < 128, 255, 0).astype(np.uint8)
+    seal = ring_pixels(gray, DPI, ink)
+    assert seal is not None
+    for first, score, again, again_score, expected in (("甜是", 0.30, "结果纠", 0.93, "结果纠"),
+                                                       ("行政诉讼", 0.98, "行政诉讼佛", 0.42, "行政诉讼")):
+        cell = Cell(row=1, col=1, page=1, bbox=BBox(x0=108, top=151, x1=166, bottom=180), text=first,
+                    confidence=score)
+        table = SimpleNamespace(grid=SimpleNamespace(cells=[cell]), boxes=[box])
+        _reread_under_seal([table], seal, gray, ink, np.uint8(240), DPI, 40.0, _Reads(again, again_score))
+        assert cell.text == expected
+
+
+def test_ring_a_fax_broke_into_specks_is_found():
+    """A red seal's grey sits at a fax's threshold: its ring comes out as specks (here 60 % of
+    its pixels lost); found by the ink's density around it."""
+    page = _page(ring=False)
+    ring = np.full_like(page, 255)
+    cv2.circle(ring, (560, 700), 150, 0, 7)
+    lost = np.random.default_rng(3).random(page.shape) < 0.6
+    page[(ring == 0) & ~lost] = 15
+    found = find_ring(page, DPI)
+    assert found is not None and abs(found.cx - 560) <= 4 and abs(found.cy - 700) <= 4
+
+
+def test_prose_and_cells_read_from_the_page_without_the_ring():
+    """The page the prose (table 五's heading under the seal) and the re-read cells are read
+    from: the ring's pixels paper and out of the ink, the rest as it was; no ring, no copy."""
+    from extractor.ocr.scan_page import _without_ring
+
+    page = _page()
+    ink = np.where(page < 128, 255, 0).astype(np.uint8)
+    seal = ring_pixels(page, DPI, ink)
+    gray, clean = _without_ring(page, ink, seal, np.uint8(235))
+    assert not clean[seal].any() and (gray[seal] == 235).all()
+    assert (clean[~seal] == ink[~seal]).all() and ink[seal].any()  # the caller's arrays untouched
+    same_gray, same_ink = _without_ring(page, ink, None, np.uint8(235))
+    assert same_gray is page and same_ink is ink
