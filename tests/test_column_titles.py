@@ -185,3 +185,18 @@ def test_a_garbled_first_value_does_not_shift_the_columns():
     assert mapped.fields["applications.received.commercial_enterprise"].value == 1
     assert mapped.fields["applications.received.total"].value == 6
     assert mapped.fields["applications.carried_forward.total"].status == FieldStatus.OK
+
+
+def test_table_three_first_row_with_zeros_read_as_o_stays_a_value_row():
+    """A 0 the recogniser read as the letter O (one print for every 0 of the page: all of them)
+    leaves the row a value row: its other values mapped, each O a flagged 0 candidate; never the
+    row lost with its header (the first value row is found under the titles)."""
+    titles = [c.label for c in APPLICANT_COLUMNS]
+    first = ["5", "O", "o", "〇", "O", "1O", "15"]  # received: 5, 0, 0, 0, 0, 10, 15 (〇: a printed zero)
+    mapped = map_tables([applications_grid(titles, lambda i, j: first[j] if i == 0 else str(i + j))])
+    got = {c.key: mapped.fields[f"applications.received.{c.key}"] for c in APPLICANT_COLUMNS}
+    assert [f.value for f in got.values()] == [5, 0, 0, 0, 0, 10, 15]
+    assert got["natural_person"].status == FieldStatus.OK and got["total"].status == FieldStatus.OK
+    for key in ("commercial_enterprise", "research_institution", "legal_service_org", "other_org"):
+        assert got[key].status == FieldStatus.REVIEW, key  # read as a letter: a person confirms
+    assert mapped.fields["applications.carried_over.natural_person"].value == 1  # the next row in place

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from extractor.mapping.active import map_active
 from extractor.mapping.labels import contains, similarity
-from extractor.mapping.numbers import looks_numeric, parse_number, unsure_empty
+from extractor.mapping.numbers import Parsed, looks_numeric, misread_zero, parse_number, unsure_empty
 from extractor.mapping.titles import POSITIVE, Title, ancestors, best_title, match_column
 from models.extraction import Field, FieldStatus, Source
 from models.fields import (
@@ -307,6 +307,9 @@ def make_field(
     """A mapped cell. ``ok`` only when it parses and its row label and column title were both
     positively matched (``titles.POSITIVE``); otherwise ``review``."""
     parsed = parse_number(cell.text, type_)
+    zero = misread_zero(cell.text) if parsed.value is None else None
+    if zero is not None:  # a 0 read as O: the value it most likely is, for a person to confirm
+        parsed = Parsed(parse_number(zero, type_).value, False, reason="misread_zero")
     positive = label_score >= POSITIVE and column_score >= POSITIVE
     status = FieldStatus.OK if parsed.ok and positive and not unsure_empty(cell.text, cell.confidence) else FieldStatus.REVIEW
     return Field(
