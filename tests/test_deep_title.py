@@ -78,3 +78,26 @@ def test_scan_reads_a_title_line_deep_on_page_one(engine):
     title = find_title([page])
     assert (title.agency, title.year) == ("平潭综合实验区", 2021)
     assert len(page.lines) < len(texts) - 4  # the other lines below the first few stay unread
+
+
+def test_a_title_printed_in_navy_is_no_pen_ink():
+    """A word processor's Title style prints navy (17365D): bluish, pen-blue only at a few of its
+    JPEG-noisy pixels. Taken for a reader's pen as a whole it was painted out, and the title with
+    it (LibreOffice's DOCX → PDF, scanned): each bluish stroke is pen only when mostly pen-blue."""
+    import io
+
+    import cv2
+    from PIL import Image, ImageDraw, ImageFont
+
+    from extractor.ocr.prepare import pen_ink
+    from scripts.samplegen.fonts import wqy_path
+
+    img = Image.new("RGB", (900, 200), (244, 241, 232))
+    ImageDraw.Draw(img).text((30, 40), "朝阳市财政局2021年政府信息公开", fill=(23, 54, 93),
+                             font=ImageFont.truetype(str(wqy_path()), 52))
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=50)
+    page = np.asarray(Image.open(buf).convert("RGB"))
+    glyphs = cv2.cvtColor(page, cv2.COLOR_RGB2GRAY) < 120
+    pen = pen_ink(page)
+    assert pen is None or np.count_nonzero(pen[glyphs]) < 0.15 * np.count_nonzero(glyphs)
