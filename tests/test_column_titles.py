@@ -210,3 +210,42 @@ def test_table_three_title_misread_past_recognition_takes_the_column_its_place_l
         c.source = Source.OCR
     mapped = map_tables([grid])
     assert any("个体工商户" in u and "not mapped" in u for u in mapped.unmapped)
+
+
+def test_table_three_first_row_with_zeros_read_as_o_stays_a_value_row():
+    """A 0 the recogniser read as the letter O (one print for every 0 of the page: all of them)
+    leaves the row a value row: its other values mapped, each O a flagged 0 candidate; never the
+    row lost with its header (the first value row is found under the titles)."""
+    titles = [c.label for c in APPLICANT_COLUMNS]
+    first = ["5", "O", "o", "〇", "O", "1O", "15"]  # received: 5, 0, 0, 0, 0, 10, 15 (〇: a printed zero)
+    mapped = map_tables([applications_grid(titles, lambda i, j: first[j] if i == 0 else str(i + j))])
+    got = {c.key: mapped.fields[f"applications.received.{c.key}"] for c in APPLICANT_COLUMNS}
+    assert [f.value for f in got.values()] == [5, 0, 0, 0, 0, 10, 15]
+    assert got["natural_person"].status == FieldStatus.OK and got["total"].status == FieldStatus.OK
+    for key in ("commercial_enterprise", "research_institution", "legal_service_org", "other_org"):
+        assert got[key].status == FieldStatus.REVIEW, key  # read as a letter: a person confirms
+    assert mapped.fields["applications.carried_over.natural_person"].value == 1  # the next row in place
+
+
+def test_table_four_continued_without_its_first_header_row_places_the_review_group_by_order():
+    """A page break right under 行政复议 | 行政诉讼 (a word processor's table split after its
+    first header row) leaves the continuation with its column titles and the two litigation
+    groups: the first five columns are the review's by the registry's order — placed, not read,
+    so for review; two groups lost, or one out of place, stay unmapped."""
+    cols = [c.label for c in LITIGATION_COLUMNS]
+
+    def grid(group_titles: list[tuple[int, str]]) -> Grid:
+        cells = [cell(0, 0, "", span=5)] + [cell(0, c, t, span=5) for c, t in group_titles]
+        cells += [cell(1, j, cols[j % 5]) for j in range(15)]
+        cells += [cell(2, j, str(j + 1)) for j in range(15)]
+        return Grid(cells=cells, n_rows=3, n_cols=15, pages=[3])
+
+    fields = map_litigation([grid([(5, "未经复议直接起诉"), (10, "复议后起诉")])], [])
+    assert [fields[f"review.{c.key}"].value for c in LITIGATION_COLUMNS] == [1, 2, 3, 4, 5]
+    assert all(fields[f"review.{c.key}"].status == FieldStatus.REVIEW for c in LITIGATION_COLUMNS)
+    assert fields["litigation_after_review.total"].value == 15
+    assert fields["litigation_after_review.total"].status == FieldStatus.OK
+    lost_two = map_litigation([grid([(10, "复议后起诉")])], [])
+    assert "review.upheld" not in lost_two and "litigation_direct.upheld" not in lost_two
+    swapped = map_litigation([grid([(5, "复议后起诉"), (10, "未经复议直接起诉")])], [])
+    assert "review.upheld" not in swapped

@@ -13,6 +13,11 @@ joins two parts of a table; the halves are one row when
 
 The fragment's text is appended to the label cell above it; the values of whichever half has
 them are kept.
+
+A number wrapped inside its narrow cell splits with the row (LibreOffice: 276 at the foot of
+one page, its 0 on the next): the lower half then has no label text at all, only digits, each
+under a number of the upper half. Those are one number's lines, joined (``join_number_tails``:
+276 + 0 = 2760) and doubted (``SPLIT_DOUBT``: a person confirms), never a row of their own.
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ from models.page import Cell, Grid
 
 ENUMERATED = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十]+\s*[）)]|\d+\s*[.、．])")
 KNOWN_LABEL = 0.8  # a fragment this similar to a registry label is a row of its own
+SPLIT_DOUBT = 0.3  # structure of a number joined across a page break (under STRUCTURE_REVIEW)
+DIGITS = re.compile(r"\d+")
 
 
 @cache
@@ -70,6 +77,9 @@ def join_split_row(a: Grid, b: Grid, x_of: Callable[[Cell], tuple[float, float]]
     lower = [c for c in b.cells if c.row == 0 and c.row_span == 1]
     if not upper or not lower:
         return False
+    if join_number_tails(upper, lower, x_of, x_of_a):
+        _drop_first_row(a, b)
+        return True
     up_values = [c for c in upper if c.text.strip() and looks_numeric(c.text)]
     low_text = [c for c in lower if c.text.strip()]
     low_values = [c for c in low_text if looks_numeric(c.text)]
@@ -102,6 +112,51 @@ def join_split_row(a: Grid, b: Grid, x_of: Callable[[Cell], tuple[float, float]]
                 blank.confidence, blank.source = v.confidence, v.source
                 blank.alternatives, blank.char_scores = v.alternatives, v.char_scores
                 blank.bbox_px, blank.dpi = v.bbox_px, v.dpi
+    _drop_first_row(a, b)
+    return True
+
+
+def join_number_tails(upper: list[Cell], lower: list[Cell], x_of: Callable[[Cell], tuple[float, float]] = _plain_x,
+                      x_of_a: Callable[[Cell], tuple[float, float]] = _plain_x) -> bool:
+    """Append the lower half's digits to the numbers above them when the lower half of a split
+    row holds nothing but digits (no label text), each under a cell of digits of the upper
+    half (the number's first lines): 276 over 0 is 2760. The joined cells get ``SPLIT_DOUBT``.
+    ``upper``/``lower``: the single-row cells of the two halves. Returns whether it joined
+    (the cells are changed in place; dropping the lower row is the caller's)."""
+    tails = [c for c in lower if c.text.strip()]
+    if not tails or not all(DIGITS.fullmatch(c.text.strip()) for c in tails):
+        return False
+    options = [_heads_by_x(upper, tails, x_of, x_of_a)]
+    if len(upper) == len(lower):
+        # the halves' cells one for one, left to right (two scanned pages laid onto each other
+        # can stand a column apart; the cells of one row cannot)
+        pairs = zip(sorted(upper, key=lambda c: c.col), sorted(lower, key=lambda c: c.col))
+        options.append([(h, t) for h, t in pairs if t.text.strip()])
+    heads = next((o for o in options if o and all(DIGITS.fullmatch(h.text.strip()) for h, _ in o)), None)
+    if heads is None:
+        return False
+    for head, t in heads:
+        head.text = head.text.strip() + t.text.strip()
+        head.confidence = min(head.confidence, t.confidence)
+        head.structure = min(head.structure, t.structure, SPLIT_DOUBT)
+        head.alternatives, head.char_scores = [], list(head.char_scores) + list(t.char_scores)
+    return True
+
+
+def _heads_by_x(upper: list[Cell], tails: list[Cell], x_of, x_of_a) -> list[tuple[Cell, Cell]] | None:
+    """Each tail with the upper cell over most of it (a different one each), or None."""
+    heads: list[tuple[Cell, Cell]] = []
+    for t in tails:
+        tx = x_of(t)
+        head = max(upper, key=lambda c: _overlap(*x_of_a(c), *tx))
+        if _overlap(*x_of_a(head), *tx) <= 0.5 * (tx[1] - tx[0]) or any(head is h for h, _ in heads):
+            return None
+        heads.append((head, t))
+    return heads
+
+
+def _drop_first_row(a: Grid, b: Grid) -> None:
+    """``b`` without its first row (folded into ``a``'s last)."""
     kept: list[Cell] = []
     for c in b.cells:
         if c.row == 0 and c.row_span == 1:
@@ -115,4 +170,3 @@ def join_split_row(a: Grid, b: Grid, x_of: Callable[[Cell], tuple[float, float]]
     b.n_rows -= 1
     b._by_row = None
     a._by_row = None
-    return True

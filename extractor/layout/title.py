@@ -133,6 +133,36 @@ def _title_only(lines: list[TextLine]) -> list[TextLine]:
     return out
 
 
+_SENTENCE = re.compile(r"[，,。；;：:！？]")
+
+
+def title_line(lines: list[TextLine]) -> tuple[str, int | None, list[TextLine]]:
+    """(agency, year, its lines) of the first line above the first heading (一、) that is a whole
+    report title in any type — it ends in 报告 and names agency and year
+    (平潭综合实验区2019年度政府信息公开工作年度报告), or gives the year and the line before it,
+    a name and no sentence, the agency (洪泽区人民政府 / 2023年政府信息公开工作年度报告).
+    ("", None, []) when none is. A web page printed puts it under the site's navigation, far
+    below the few opening lines ``title_lines`` reads; a sentence that names the report
+    (…编制本报告) does not end in 报告 with an agency and year before it."""
+    for k, ln in enumerate(lines):
+        if HEADING.match(ln.text):
+            break
+        text = normalize_text(ln.text).rstrip("。.")
+        if not text.endswith("报告"):
+            continue
+        agency, year = match_title(text)
+        if agency and year:
+            return agency, year, [ln]
+        if k and year:
+            prev = lines[k - 1]
+            name = normalize_text(prev.text)
+            if name and not _SENTENCE.search(name) and not re.search(r"\d", name):
+                agency2, year2 = match_title(name + text)
+                if agency2 and year2:
+                    return agency2, year2, [prev, ln]
+    return "", None, []
+
+
 def find_title(pages: list[PageContent]) -> Title:
     """Agency and year from the title lines of page 1 (agency or year first, one or two lines),
     else from the opening lines and sentences; the year, if the title gives none, from the
@@ -157,6 +187,10 @@ def _read_title(pages: list[PageContent], first: PageContent, out: Title) -> Non
     out.text = text or None
     agency, year = match_title(text)
     source_lines = lines
+    if not agency:  # a title line in body type anywhere above the first heading (a web page printed)
+        agency3, year3, found = title_line(first.lines)
+        if agency3:
+            agency, year, source_lines = agency3, year or year3, found
     if not agency:  # look in the opening lines for a title printed in body type
         window = first.lines[:12]
         agency2, year2 = match_title("".join(ln.text for ln in window))

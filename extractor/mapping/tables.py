@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from extractor.mapping.active import map_active
 from extractor.mapping.labels import contains, similarity
-from extractor.mapping.numbers import looks_numeric, parse_number, unsure_empty
+from extractor.mapping.numbers import Parsed, looks_numeric, misread_zero, parse_number, unsure_empty
 from extractor.mapping.titles import POSITIVE, Title, ancestors, best_title, infer_by_order, match_column
 from models.extraction import Field, FieldStatus, Source
 from models.fields import (
@@ -310,6 +310,9 @@ def make_field(
     """A mapped cell. ``ok`` only when it parses and its row label and column title were both
     positively matched (``titles.POSITIVE``); otherwise ``review``."""
     parsed = parse_number(cell.text, type_)
+    zero = misread_zero(cell.text) if parsed.value is None else None
+    if zero is not None:  # a 0 read as O: the value it most likely is, for a person to confirm
+        parsed = Parsed(parse_number(zero, type_).value, False, reason="misread_zero")
     positive = label_score >= POSITIVE and column_score >= POSITIVE
     status = FieldStatus.OK if parsed.ok and positive and not unsure_empty(cell.text, cell.confidence) else FieldStatus.REVIEW
     return Field(
@@ -352,6 +355,27 @@ def map_litigation(
     return {}
 
 
+INFERRED_GROUP = 0.5  # a group placed by the registry's order, its title not read: under POSITIVE (review)
+
+
+def groups_by_order(groups: list[str | None]) -> list[str | None]:
+    """Table 四's group (行政复议 · 未经复议直接起诉 · 复议后起诉) of each of its 15 value columns,
+    left to right, as read (None: no group title over it), with one whole group's title lost
+    filled in by the registry's order (``LITIGATION_GROUPS``, five columns each) — when every
+    group read stands where that order puts it. A page break right under the first header row
+    leaves 行政复议 on the page before, in a fragment no grid holds: the continuation keeps
+    its column titles and the other two groups, and the first five columns are the review's.
+    Anything else (two groups lost, a group out of place) is returned as read."""
+    n = len(LITIGATION_COLUMNS)
+    expected = [g.key for g in LITIGATION_GROUPS for _ in range(n)]
+    if len(groups) != len(expected) or any(g is not None and g != e for g, e in zip(groups, expected)):
+        return list(groups)
+    lost = [k for k in range(len(LITIGATION_GROUPS)) if all(g is None for g in groups[k * n : (k + 1) * n])]
+    if len(lost) != 1 or any(g is None for k, g in enumerate(groups) if k // n != lost[0]):
+        return list(groups)
+    return expected
+
+
 def _litigation_fields(
     grid: Grid, r: int, values: list[Cell], issues: list[str], titles: dict[str, list[str]] | None
 ) -> dict[str, Field]:
@@ -360,6 +384,7 @@ def _litigation_fields(
     seen_titles: list[str] = []
     unknown: list[str] = []
     keyed: list[tuple[str, Cell, float]] = []
+    read: list[tuple[Cell, str, str | None, float, str | None, float, list[Cell]]] = []
     for cell in values:
         chain = ancestors(grid, header, cell.col, cell.last_col) if r > 0 else []
         if not chain:
@@ -371,6 +396,11 @@ def _litigation_fields(
             if g is not None:
                 group_key, group_score = g, s
                 break
+        read.append((cell, text, col_key, col_score, group_key, group_score, chain))
+    inferred = groups_by_order([g for *_, g, _s, _c in read])
+    for (cell, text, col_key, col_score, group_key, group_score, chain), group in zip(read, inferred):
+        if group_key is None and group is not None:  # its group's title lost: placed, not read
+            group_key, group_score = group, INFERRED_GROUP
         title = " ".join(text.split())
         if title not in seen_titles:
             seen_titles.append(title)
@@ -380,7 +410,7 @@ def _litigation_fields(
                 unknown.append(named)
             continue
         keyed.append((f"{group_key}.{col_key}", cell, min(col_score, group_score)))
-    else:
+    if len(read) == len(values):
         if titles is not None:
             titles["四"] = seen_titles
         for named in unknown:

@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 
 from extractor.grid.image_grid import ImageTable, component_boxes
-from extractor.layout.title import TITLE, clean_agency
+from extractor.layout.title import TITLE, clean_agency, match_title
 from extractor.ocr.cells import _bands, _has_glyph, _merge_fragments
 from extractor.ocr.crops import PxBox, _crop, _k
 from extractor.ocr.engine import Recognition
@@ -207,6 +207,9 @@ TITLE_ROWS = 8  # page 1: at most this many lines above the first heading are re
 SURE_HEADING = 0.3  # a left crop's score from which its heading form ends the title block
 TITLE_SIZE = 0.85  # page 1: lines at least this share of the tallest above the first heading are the title
 HEAD_EMS = 3.2  # the left crop that shows a heading's number (四、), in line heights
+TAIL_EMS = 4.0  # the right crop that shows a title's end (年度报告), in line heights
+TITLE_END = re.compile(r"[报告]")  # a right crop that may end a title (报告, one glyph of it misread)
+TITLE_CANDIDATES = 4  # at most this many lines whose right crop shows it are read in full (with the line before)
 
 
 def _numeral(text: str) -> int | None:
@@ -258,7 +261,7 @@ class ProseReader:
     """
 
     def __init__(self, rows: list[ProseRow], gray: np.ndarray, ink: np.ndarray, glyph: float, number: int,
-                 policy: str, context: DocumentProse | None):
+                 policy: str, context: DocumentProse | None, *, stop_y: float = float("inf")):
         self.rows = rows
         self.gray, self.ink, self.glyph = gray, ink, glyph
         self.number = number
@@ -275,6 +278,11 @@ class ProseReader:
         self._opening: list[int] = []  # page 1: lines above the first heading, not the title's
         self._title: list[int] = []  # page 1: the title's lines
         self._more: dict[int, list[int]] = {}  # those lines -> positions of their crops (third pass)
+        self.stop_y = stop_y  # page 1's title stands above this (the first table's top, pixels)
+        self._first_head = len(rows)  # the first heading read with some confidence
+        self._stage = 0  # the title search's passes done (``third_pass``)
+        self._tails: list[int] = []  # lines whose right crop was read
+        self._title_tails: list[int] = []  # … and showed a title's end
 
     def _row_crops(self, i: int, out: list[np.ndarray]) -> None:
         self.full[i] = list(range(len(out), len(out) + len(self.rows[i].runs)))
@@ -328,6 +336,7 @@ class ProseReader:
         # the title ends at the first heading read with some confidence: a title line's first
         # glyphs, barely legible, can look like 一, to a left crop (it is read in full anyway)
         first_head = min(sure, default=len(self.rows))
+        self._first_head = first_head
         want: list[int] = []
         section = self.section_at_start
         opening = [i for i in range(min(first_head, TITLE_ROWS, len(self.rows)))
@@ -358,9 +367,26 @@ class ProseReader:
         self._update_context()
 
     def third_pass(self) -> list[np.ndarray]:
-        """Page 1's opening lines in body type, when the title lines read do not give the agency
-        and the year (a title in body type, or one naming no agency: the opening sentence
-        does, 现公布朝阳市民政局2023年度…)."""
+        """The next pass of page 1's title search, [] when it is done: the opening lines in body
+        type when the title lines read give no agency and year (a title in body type, or one
+        naming no agency: the opening sentence does, 现公布朝阳市民政局2023年度…); then, still
+        without them, a right crop (``TAIL_EMS``) of every other line above the first heading and
+        the first table (a web page printed: the title in body type under the site's navigation,
+        any depth down the page); then in full the lines whose right crop shows 报/告 (a title
+        ends in 报告), each with the line before (the agency over the year's line)."""
+        while self._stage < 3:
+            self._stage += 1
+            crops = (self._opening_crops, self._tail_crops, self._candidate_crops)[self._stage - 1]()
+            if crops:
+                return crops
+        return []
+
+    def _title_found(self) -> bool:
+        text = "".join(_normalise(self._line(i).text) for i in sorted(self.full) if i < self._first_head)
+        agency, year = match_title(text)
+        return bool(agency and year)
+
+    def _opening_crops(self) -> list[np.ndarray]:
         if not self._opening:
             return []
         title = "".join(_normalise(self._line(i).text) for i in self._title)
@@ -368,14 +394,42 @@ class ProseReader:
         if m and clean_agency(m.group("agency")):
             self._opening = []
             return []
+        return self._full_crops(self._opening)
+
+    def _tail_crops(self) -> list[np.ndarray]:
+        if self.number != 1 or self.policy != "needed" or not self.rows or self._title_found():
+            return []
+        self._tails = [i for i in range(min(self._first_head, len(self.rows)))
+                       if i not in self.full and self.rows[i].box[1] < self.stop_y]
+        crops = []
+        for i in self._tails:
+            x0, y0, x1, y1 = self.rows[i].box
+            crops.append(_crop(self.gray, (max(x0, x1 - int(TAIL_EMS * (y1 - y0))), y0, x1, y1), self.glyph,
+                               self.ink))
+        return crops
+
+    def _candidate_crops(self) -> list[np.ndarray]:
+        want: list[int] = []
+        for i in self._title_tails:
+            for j in (i - 1, i):
+                if j >= 0 and j not in self.full and j not in want:
+                    want.append(j)
+        return self._full_crops(want)
+
+    def _full_crops(self, rows: list[int]) -> list[np.ndarray]:
         crops: list[np.ndarray] = []
         self._more = {}
-        for i in self._opening:
+        for i in rows:
             self._more[i] = list(range(len(crops), len(crops) + len(self.rows[i].runs)))
             crops.extend(_crop(self.gray, run, self.glyph, self.ink) for run in self.rows[i].runs)
         return crops
 
     def finish_third(self, results: list[Recognition]) -> None:
+        """Take the results of ``third_pass``'s crops (in their order)."""
+        if self._stage == 2:  # right crops: the lines that may end a title
+            self._title_tails = [i for i, rec in zip(self._tails, results)
+                                 if TITLE_END.search(_normalise(rec.text))][:TITLE_CANDIDATES]
+            return
         base = len(self.results)
         self.results = list(self.results) + list(results)
         for i, ks in self._more.items():

@@ -53,6 +53,8 @@ from extractor.ocr.structure import DOUBT, drop_unused_rows, split_by_ink
 from models.extraction import BBox, Source
 from models.page import PageContent, PageKind, TextLine
 
+TABLE_ROWS = 3  # a table of the report has more rows than this (a web page's search box has one)
+
 # names other modules and tests import from here
 from extractor.ocr.cells import _has_glyph, _is_dash  # noqa: E402,F401
 from extractor.ocr.crops import _finish, _ink_mask, same_ink  # noqa: E402,F401
@@ -172,7 +174,9 @@ def read_scan_image(rgb: np.ndarray, dpi: float, number: int, engine, *, width: 
     # prose (table 五's heading) the ring crosses is read without it
     prose_gray, prose_ink = _without_ring(gray, ink, seal, paper)
     rows = _prose_rows(prose_ink, tables, dpi, glyph) if prose != "none" else []
-    reader = ProseReader(rows, prose_gray, prose_ink, glyph, number, prose, _context(engine))
+    tables_top = [t.rows[0] for t in tables if len(t.rows) > TABLE_ROWS]  # a search box is no table
+    reader = ProseReader(rows, prose_gray, prose_ink, glyph, number, prose, _context(engine),
+                         stop_y=min(tables_top, default=float("inf")))
 
     # one batched call: every cell's crops and the prose's first pass
     crops: list[np.ndarray] = []
@@ -205,8 +209,7 @@ def read_scan_image(rgb: np.ndarray, dpi: float, number: int, engine, *, width: 
     second = reader.second_pass(results[n_cells:])
     if second:
         reader.finish(recognize_unique(engine, second))
-        third = reader.third_pass()
-        if third:
+        while third := reader.third_pass():  # page 1's title, as deep as it needs to look
             reader.finish_third(recognize_unique(engine, third))
     text_lines = []
     px_to_pt = 72.0 / dpi
