@@ -69,7 +69,8 @@ def _render(texts: list[str], dpi: int = 150) -> np.ndarray:
 def test_scan_reads_a_title_line_deep_on_page_one(engine):
     """The prose reader finds the title line by its end (年度报告, a right crop) among the lines
     below the few it reads for a title, and reads it in full — not every line."""
-    from extractor.ocr.scan_page import _CONTEXTS, DocumentProse, read_scan_image
+    from extractor.ocr.prose import _CONTEXTS, DocumentProse
+    from extractor.ocr.scan_page import read_scan_image
 
     texts = NAV + ["平潭综合实验区2021年度政府信息公开工作年度报告", "来源：平潭县人民政府 时间：2022-02-08",
                    "全文版", "文字版"]

@@ -161,7 +161,7 @@ def _digit(text: str, seed: int) -> np.ndarray:
 
 
 def test_recognize_unique_reads_each_print_once():
-    from extractor.ocr.scan_page import _ink_mask, recognize_unique, same_ink
+    from extractor.ocr.crops import _ink_mask, recognize_unique, same_ink
 
     zeros = [_digit("0", s) for s in range(5)]
     others = [_digit("8", 9), _digit("6", 10), _digit("3", 11), _digit("9", 12), _digit("1", 13)]
@@ -190,7 +190,8 @@ def test_prose_needed_reads_headings_and_section_six_only(engine):
     """Page 4 of the 2023 report: table 四, then 五 (prose) and no 六. "needed" keeps the two
     headings (read in full) and skips 五's paragraph; "all" reads it. With section 六 carried
     over from the page before (page 5 seen after page 4), the lines above 六's heading are read."""
-    from extractor.ocr.scan_page import _CONTEXTS, DocumentProse, read_scan_image
+    from extractor.ocr.prose import _CONTEXTS, DocumentProse
+    from extractor.ocr.scan_page import read_scan_image
 
     doc, page, text, rgb = _page_pair("huaian-hongze-district-gov_2023.pdf", 4, 200)
     doc.close()
@@ -221,7 +222,7 @@ def test_prose_needed_reads_headings_and_section_six_only(engine):
 
 def test_heading_form_from_the_left_crop():
     from extractor.ocr.engine import Recognition
-    from extractor.ocr.scan_page import _heading_from_probe
+    from extractor.ocr.prose import _heading_from_probe
 
     def fix(full: str, probe: str) -> str:
         return _heading_from_probe(Recognition(text=full, score=0.9), probe).text
@@ -237,7 +238,7 @@ def test_heading_form_from_the_left_crop():
 
 
 def test_stray_marks_around_a_number():
-    from extractor.ocr.scan_page import _strip_stray
+    from extractor.ocr.normalise import _strip_stray
 
     assert _strip_stray("7.") == "7"
     assert _strip_stray("-2") == "2"
@@ -266,7 +267,7 @@ def test_bar_read_as_one_beside_a_number_is_reviewed():
 
 
 def test_cell_of_specks_has_no_glyph():
-    from extractor.ocr.scan_page import _has_glyph
+    from extractor.ocr.cells import _has_glyph
 
     glyph = 24.0
     sub = np.zeros((50, 90), np.uint8)
@@ -281,7 +282,8 @@ def test_prose_needed_reads_the_title_not_the_opening_paragraph(engine):
     """Page 1 of the 2023 report: the title (agency and year) is read; the opening lines in body
     type above 一、 are left unread since the title names both (``ProseReader.third_pass``)."""
     from extractor.layout.title import find_title
-    from extractor.ocr.scan_page import _CONTEXTS, DocumentProse, read_scan_image
+    from extractor.ocr.prose import _CONTEXTS, DocumentProse
+    from extractor.ocr.scan_page import read_scan_image
 
     doc, page, _text, rgb = _page_pair("huaian-hongze-district-gov_2023.pdf", 1, 200)
     doc.close()

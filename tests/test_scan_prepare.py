@@ -9,7 +9,7 @@ import numpy as np
 
 from extractor.ocr.engine import Recognition
 from extractor.ocr.prepare import flatten_contrast, measure_bend, straighten
-from extractor.ocr.scan_page import _finish, recognize_unique
+from extractor.ocr.crops import _finish, recognize_unique
 
 DPI = 200
 

@@ -55,12 +55,6 @@ from models.page import PageContent, PageKind, TextLine
 
 TABLE_ROWS = 3  # a table of the report has more rows than this (a web page's search box has one)
 
-# names other modules and tests import from here
-from extractor.ocr.cells import _has_glyph, _is_dash  # noqa: E402,F401
-from extractor.ocr.crops import _finish, _ink_mask, same_ink  # noqa: E402,F401
-from extractor.ocr.normalise import _strip_stray  # noqa: E402,F401
-from extractor.ocr.prose import _CONTEXTS, DocumentProse, _heading_from_probe  # noqa: E402,F401
-
 
 def _read_cells(cells, table, gray, ink, dpi, glyph, engine) -> None:
     """Read ``cells`` of ``table`` (cut by a later stage) from their own crops, in one call."""
