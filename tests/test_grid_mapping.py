@@ -207,3 +207,21 @@ def test_a_heading_under_a_table_on_a_skewed_scan_keeps_the_next_table_apart():
     assert len(stitch_tables(pages)) == 2
     pages[0].lines = []  # no heading: the same parts continue each other
     assert len(stitch_tables(pages)) == 1
+
+
+def test_a_row_of_blank_cells_read_as_dust_is_found_by_its_label_and_all_its_fields_reviewed():
+    # a 150 dpi scan of a report printing 0 as an empty cell: specks in the empty cells read as
+    # strays, so most of the row reads as no number; its label still names the row (issue 13)
+    rows = _report_rows(Layout.L2021)
+    rows[4] = (rows[4][0], ["", "•", "è.", "", "·4", "★", "1"])  # 1.属于国家秘密
+    mapped = map_tables([_table(rows, page=2)])
+    assert not any("属于国家秘密 not found" in i for i in mapped.issues)
+    fields = {c.key: mapped.fields[f"applications.denied.state_secret.{c.key}"] for c in APPLICANT_COLUMNS}
+    assert fields["natural_person"].value == 0 and fields["total"].value == 1
+    assert fields["commercial_enterprise"].value is None and fields["commercial_enterprise"].raw == "•"
+    assert all(f.status.value == "review" for f in fields.values())  # no cell of such a row is sure
+    assert mapped.fields["applications.denied.prohibited_by_law.total"].value == 21  # its neighbours stay
+    # a row whose label is no row of the table is not taken for one by its label
+    rows[4] = ("•·", rows[4][1])
+    mapped = map_tables([_table(rows, page=2)])
+    assert mapped.fields["applications.denied.state_secret.total"].value is None
