@@ -208,3 +208,43 @@ def test_a_heading_under_a_table_on_a_skewed_scan_keeps_the_next_table_apart():
     assert len(stitch_tables(pages)) == 2
     pages[0].lines = []  # no heading: the same parts continue each other
     assert len(stitch_tables(pages)) == 1
+
+
+def test_a_row_of_blank_cells_read_as_dust_is_found_by_its_label_and_all_its_fields_reviewed():
+    # a 150 dpi scan of a report printing 0 as an empty cell: specks in the empty cells read as
+    # strays, so most of the row reads as no number; its label still names the row (issue 13)
+    rows = _report_rows(Layout.L2021)
+    rows[4] = (rows[4][0], ["", "•", "è.", "", "·4", "★", "1"])  # 1.属于国家秘密
+    mapped = map_tables([_table(rows, page=2)])
+    assert not any("属于国家秘密 not found" in i for i in mapped.issues)
+    fields = {c.key: mapped.fields[f"applications.denied.state_secret.{c.key}"] for c in APPLICANT_COLUMNS}
+    assert fields["natural_person"].value == 0 and fields["total"].value == 1
+    assert fields["commercial_enterprise"].value is None and fields["commercial_enterprise"].raw == "•"
+    assert all(f.status.value == "review" for f in fields.values())  # no cell of such a row is sure
+    assert mapped.fields["applications.denied.prohibited_by_law.total"].value == 21  # its neighbours stay
+    # a row whose label is no row of the table is not taken for one by its label
+    rows[4] = ("•·", rows[4][1])
+    mapped = map_tables([_table(rows, page=2)])
+    assert mapped.fields["applications.denied.state_secret.total"].value is None
+
+
+def test_a_stray_in_the_empty_header_cell_under_a_title_spanning_two_columns_hides_no_title():
+    # a report whose 自然人 spans its own column and 商业企业's, the cell under it empty; a scan
+    # reads the rule's fragment there as "/": the 自然人 column must keep its title (issue 13)
+    def cell(row, col, text, col_span=1, row_span=1):
+        return Cell(row=row, col=col, col_span=col_span, row_span=row_span, page=4, text=text,
+                    bbox=BBox(x0=100 + 20 * col, top=10 * row, x1=100 + 20 * (col + col_span), bottom=10 * (row + row_span)))
+    titles = ["/", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
+    cells = [cell(0, 0, "（本列数据的勾稽关系为：第一项加第二项之和）", row_span=3), cell(0, 1, "申请人情况", col_span=7),
+             cell(1, 1, "自然人", col_span=2), cell(1, 3, "法人或其他组织", col_span=4), cell(1, 7, "总计", row_span=2)]
+    cells += [cell(2, 1 + i, t) for i, t in enumerate(titles)]
+    rows = _report_rows(Layout.L2021)
+    for r, (label, values) in enumerate(rows, start=3):
+        cells += [cell(r, 0, label)] + [cell(r, 1 + i, v) for i, v in enumerate(values)]
+    grid = Grid(cells=cells, n_rows=3 + len(rows), n_cols=8, pages=[4], bbox=BBox(x0=100, top=0, x1=260, bottom=10 * (3 + len(rows))))
+    mapped = map_tables([grid])
+    first = mapped.fields["applications.received.natural_person"]
+    assert first.value == 1 and first.status.value == "ok"
+    assert mapped.fields["applications.received.commercial_enterprise"].value == 2
+    assert mapped.fields["applications.carried_forward.total"].value == 21
+    assert not any(i.startswith("table 三") for i in mapped.issues + mapped.unmapped)

@@ -45,6 +45,7 @@ TABLES = (Table.ACTIVE, Table.APPLICATIONS, Table.LITIGATION)
 N_APPLICANT = len(APPLICANT_COLUMNS)
 N_LITIGATION = len(LITIGATION_GROUPS) * len(LITIGATION_COLUMNS)
 MIN_ROW_SCORE = 0.55
+NOISY_ROW_SCORE = 0.5  # a row taken by its label alone: below ``POSITIVE``, so each field goes to review
 
 
 def mostly_numeric(cells: list[Cell], share: float = 0.7) -> bool:
@@ -62,6 +63,7 @@ class ObservedRow:
     context: str
     values: list[Cell]
     mapped: list[tuple[str, Cell, float]] = field(default_factory=list)
+    noisy: bool = False  # taken by its label though most of its cells do not read as numbers
 
 
 @dataclass
@@ -106,6 +108,9 @@ def map_tables(tables: list[Grid]) -> MappedTables:
         if score < POSITIVE:
             out.issues.append(f"table 三: row label {obs.label.strip()!r} is only a doubtful match for "
                               f"{spec_row.label} (score {score:.2f}); its fields need review")
+        if obs.noisy:  # its numbers stand among cells read as ink that is no number: none is sure
+            out.issues.append(f"table 三: row {spec_row.label} reads as values only in part; its fields need review")
+            score = min(score, NOISY_ROW_SCORE)
         for col_key, cell, col_score in obs.mapped:
             key = f"applications.{spec_row.key}.{col_key}"
             out.fields[key] = make_field(key, cell, specs[key].type, score, col_score)
@@ -234,8 +239,6 @@ def observed_application_rows(
             labels = cells[:-N_APPLICANT]
             if any(c.row != r or c.row_span != 1 for c in values):
                 continue
-        if not mostly_numeric(values):
-            continue
         own = [c for c in labels if c.row == r and c.row_span == 1 and c.text.strip()]
         if own:
             label_cell = own[-1]
@@ -246,6 +249,12 @@ def observed_application_rows(
             label_cell = starting[-1]
         context = "".join(c.text for c in labels if c is not label_cell)
         obs = ObservedRow(label=label_cell.text, context=context, values=values)
+        if not mostly_numeric(values):
+            # blank cells read as dust (a scan's specks, 150 dpi): the row is known by its label
+            # alone, when that is a registry row's; its fields are kept for a person, never ``ok``
+            if not any(c.text.strip() for c in values) or not _label_is_row(obs):
+                continue
+            obs.noisy = True
         if first_titled is not None:
             for cell in values:
                 over = {id(columns[c]): columns[c] for c in range(cell.col, cell.last_col + 1) if c in columns}
@@ -257,6 +266,11 @@ def observed_application_rows(
             obs.mapped = [(col.key, cell, 0.0) for col, cell in zip(APPLICANT_COLUMNS, values)]
         out.append(obs)
     return out
+
+
+def _label_is_row(row: ObservedRow) -> bool:
+    """The row's own label positively names a row of table 三 (``titles.POSITIVE``)."""
+    return max(row_score(row, spec) for spec in APPLICATION_ROWS) >= POSITIVE
 
 
 def row_score(row: ObservedRow, spec: RowSpec) -> float:

@@ -79,10 +79,12 @@ def match_column(text: str, columns: list[tuple[str, ColumnSpec]]) -> tuple[str 
 
 
 def ancestors(grid: Grid, header_rows: range, col0: int, col1: int) -> list[Cell]:
-    """Every non-empty header cell over columns col0..col1, lowest first."""
+    """Every header cell holding a word over columns col0..col1, lowest first. A cell holding only
+    strays (a scan's rule fragment or speck read as "/" or "·" in the empty cell under a title
+    spanning two columns) is no title: it must not hide the title above it."""
     cells = [
         c for c in grid.cells
-        if c.text.strip() and c.row < header_rows.stop and c.last_row >= header_rows.start
+        if any(ch.isalnum() for ch in c.text) and c.row < header_rows.stop and c.last_row >= header_rows.start
         and c.col <= col0 and c.last_col >= col1
     ]
     return sorted(cells, key=lambda c: (-c.last_row, -c.row))
