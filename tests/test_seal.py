@@ -2,6 +2,7 @@
 
 import cv2
 import numpy as np
+import pytest
 
 from extractor.ocr.seal import find_ring, ring_pixels
 
@@ -150,3 +151,39 @@ def test_prose_and_cells_read_from_the_page_without_the_ring():
     assert (clean[~seal] == ink[~seal]).all() and ink[seal].any()  # the caller's arrays untouched
     same_gray, same_ink = _without_ring(page, ink, None, np.uint8(235))
     assert same_gray is page and same_ink is ink
+
+
+def _litigation_table(ring: bool) -> np.ndarray:
+    """A grey page (no colour) with a table like 四: header rows and one value row of 15 columns,
+    80 px wide, 50 px tall; over its right part a black ring of radius 140 px whose bottom arc
+    runs flat through the value row from one column rule to the next."""
+    page = np.full((1000, 1500), 235, np.uint8)
+    xs = list(range(100, 1301, 80))
+    ys = [300, 350, 400, 480, 530]
+    for y in ys:
+        cv2.line(page, (xs[0], y), (xs[-1], y), 20, 2)
+    for i, x in enumerate(xs):
+        top = ys[0] if i in (0, 5, 10, 15) else ys[2]
+        cv2.line(page, (x, top), (x, ys[-1]), 20, 2)
+    for x in xs[:-1]:
+        cv2.putText(page, "0", (x + 30, 518), cv2.FONT_HERSHEY_SIMPLEX, 0.9, 25, 2)
+    if ring:
+        cv2.circle(page, (1020, 375), 140, 15, 5)  # bottom at y 515: inside the value row, its flat
+        # arc from rule to rule (x 980-1060)
+    return cv2.GaussianBlur(page, (3, 3), 0)
+
+
+def test_ring_arcs_are_no_rules():
+    """A seal printed black over a table: the opening keeps its flat bottom arc as a piece of
+    rule, which split the one value row in two (15 numbers on two rows, none mapped). The
+    ring's pieces are left out of the rules; the rules it crosses stay."""
+    from extractor.grid.image_grid import find_grids, find_lines
+
+    plain = find_grids(_litigation_table(ring=False), DPI, 1)
+    lines = find_lines(_litigation_table(ring=True), DPI)
+    assert lines.ring is not None
+    sealed = find_grids(lines, DPI, 1)
+    assert len(plain) == len(sealed) == 1
+    assert (sealed[0].grid.n_rows, sealed[0].grid.n_cols) == (plain[0].grid.n_rows, plain[0].grid.n_cols) == (4, 15)
+    assert sealed[0].rows == pytest.approx(plain[0].rows, abs=2)
+    assert sealed[0].cols == pytest.approx(plain[0].cols, abs=2)

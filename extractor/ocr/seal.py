@@ -40,6 +40,12 @@ class Ring:
     inner: float
     outer: float
 
+    def on_band(self, xs: np.ndarray, ys: np.ndarray, margin: float) -> np.ndarray:
+        """Which of the pixels (xs, ys; page pixels) lie on the ring's band or within ``margin``
+        px of it (bool, one per pixel)."""
+        d = np.hypot(xs - self.cx, ys - self.cy)
+        return (d >= self.inner - margin) & (d <= self.outer + margin)
+
 
 def _coverage(ink: np.ndarray, cx: float, cy: float, radii: np.ndarray, n_angles: int = 360) -> np.ndarray:
     """Share of ``n_angles`` directions with ink at each radius (ink: bool image)."""
