@@ -7,7 +7,8 @@ Steps, every length scaled with the dpi (a fixed threshold loses whole pages at 
    strokes are shorter than the kernels), a short closing first bridges small breaks;
 3. rule pieces become segments; pieces on one line are joined across gaps (faint, broken rules);
    a segment is kept only if it is long or ends on a rule of the other direction, so runs of
-   text never become rules;
+   text never become rules; a seal's ring printed black (``extractor.ocr.seal.find_ring``, no
+   colour to lift it by) gives no segments: its flat arcs are pieces on its band;
 4. the rules' connected groups are tables; their line positions are the grid lines. A table cut
    by the page edge often lacks its top or bottom rule: the vertical rules' ends stand in for it;
 5. between two neighbouring slots, a missing rule segment means one merged cell: slots are
