@@ -153,10 +153,11 @@ def test_prose_and_cells_read_from_the_page_without_the_ring():
     assert same_gray is page and same_ink is ink
 
 
-def _litigation_table(ring: bool) -> np.ndarray:
+
+def _litigation_table(ring: tuple[int, int, int] | None) -> np.ndarray:
     """A grey page (no colour) with a table like 四: header rows and one value row of 15 columns,
-    80 px wide, 50 px tall; over its right part a black ring of radius 140 px whose bottom arc
-    runs flat through the value row from one column rule to the next."""
+    80 px wide, 50 px tall (rules at y 300-530), and over it a black seal ``ring`` (x, y,
+    radius): its ring 5 px thick and its star, point up, 0.3 of the radius."""
     page = np.full((1000, 1500), 235, np.uint8)
     xs = list(range(100, 1301, 80))
     ys = [300, 350, 400, 480, 530]
@@ -168,19 +169,25 @@ def _litigation_table(ring: bool) -> np.ndarray:
     for x in xs[:-1]:
         cv2.putText(page, "0", (x + 30, 518), cv2.FONT_HERSHEY_SIMPLEX, 0.9, 25, 2)
     if ring:
-        cv2.circle(page, (1020, 375), 140, 15, 5)  # bottom at y 515: inside the value row, its flat
-        # arc from rule to rule (x 980-1060)
+        cx, cy, r = ring
+        cv2.circle(page, (cx, cy), r, 15, 5)
+        star = [(cx + (0.3 if k % 2 == 0 else 0.12) * r * np.sin(k * np.pi / 5),
+                 cy - (0.3 if k % 2 == 0 else 0.12) * r * np.cos(k * np.pi / 5)) for k in range(10)]
+        cv2.fillPoly(page, [np.array(star, np.int32)], 15)
     return cv2.GaussianBlur(page, (3, 3), 0)
 
 
-def test_ring_arcs_are_no_rules():
+@pytest.mark.parametrize("ring", [(1020, 375, 140),  # its bottom arc flat in the value row, rule to rule
+                                  (1000, 448, 150)])  # its star over row 3, its spine to the rule under it
+def test_ring_arcs_are_no_rules(ring):
     """A seal printed black over a table: the opening keeps its flat bottom arc as a piece of
-    rule, which split the one value row in two (15 numbers on two rows, none mapped). The
-    ring's pieces are left out of the rules; the rules it crosses stay."""
+    rule, which split the one value row in two (15 numbers on two rows, none mapped), and its
+    star's spine as a column rule. The ring's and star's pieces are left out of the rules; the
+    rules they cross stay."""
     from extractor.grid.image_grid import find_grids, find_lines
 
-    plain = find_grids(_litigation_table(ring=False), DPI, 1)
-    lines = find_lines(_litigation_table(ring=True), DPI)
+    plain = find_grids(_litigation_table(None), DPI, 1)
+    lines = find_lines(_litigation_table(ring), DPI)
     assert lines.ring is not None
     sealed = find_grids(lines, DPI, 1)
     assert len(plain) == len(sealed) == 1

@@ -154,8 +154,10 @@ def _ring_pieces(mask: np.ndarray, ring: Ring | None, dpi: float) -> set[tuple[i
     width and ~0.01 in beside it: a binarised ring is as much thicker). The opening keeps a
     ring's flat arcs as rules — its top and bottom, its sides, ~0.4 in where a 40 mm ring stays
     within its line's width — and in a table's one value row they split the row in two (table
-    四's 15 numbers on two rows, none mapped). A rule the ring crosses or runs along is one piece
-    with it that reaches beyond the band: not the ring's."""
+    四's 15 numbers on two rows, none mapped). Its star's spine (a filled star's run as long as
+    the opening's kernel) is one too, all of it where the star is (``Ring.in_star``): it split
+    a column of table 三 the seal lay on. A rule the ring crosses or runs along, or the star
+    lies on, is one piece with it that reaches beyond: not the ring's."""
     if ring is None:
         return set()
     margin = 0.5 * (ring.outer - ring.inner) + _k(dpi, 0.01, 2)
@@ -169,7 +171,8 @@ def _ring_pieces(mask: np.ndarray, ring: Ring | None, dpi: float) -> set[tuple[i
         if x == 0 or y == 0 or x + w == sub.shape[1] or y + h == sub.shape[0]:
             continue  # it may go on outside the square
         ys, xs = np.nonzero(labels[y : y + h, x : x + w] == i)
-        if ring.on_band(xs + x0 + x, ys + y0 + y, margin).mean() >= ON_RING:
+        xs, ys = xs + x0 + x, ys + y0 + y
+        if ring.on_band(xs, ys, margin).mean() >= ON_RING or ring.in_star(xs, ys).all():
             out.add((x0 + x, y0 + y, w, h))
     return out
 
