@@ -2,6 +2,7 @@
 
 import cv2
 import numpy as np
+import pytest
 
 from extractor.ocr.seal import find_ring, ring_pixels
 
@@ -150,3 +151,46 @@ def test_prose_and_cells_read_from_the_page_without_the_ring():
     assert (clean[~seal] == ink[~seal]).all() and ink[seal].any()  # the caller's arrays untouched
     same_gray, same_ink = _without_ring(page, ink, None, np.uint8(235))
     assert same_gray is page and same_ink is ink
+
+
+
+def _litigation_table(ring: tuple[int, int, int] | None) -> np.ndarray:
+    """A grey page (no colour) with a table like 四: header rows and one value row of 15 columns,
+    80 px wide, 50 px tall (rules at y 300-530), and over it a black seal ``ring`` (x, y,
+    radius): its ring 5 px thick and its star, point up, 0.3 of the radius."""
+    page = np.full((1000, 1500), 235, np.uint8)
+    xs = list(range(100, 1301, 80))
+    ys = [300, 350, 400, 480, 530]
+    for y in ys:
+        cv2.line(page, (xs[0], y), (xs[-1], y), 20, 2)
+    for i, x in enumerate(xs):
+        top = ys[0] if i in (0, 5, 10, 15) else ys[2]
+        cv2.line(page, (x, top), (x, ys[-1]), 20, 2)
+    for x in xs[:-1]:
+        cv2.putText(page, "0", (x + 30, 518), cv2.FONT_HERSHEY_SIMPLEX, 0.9, 25, 2)
+    if ring:
+        cx, cy, r = ring
+        cv2.circle(page, (cx, cy), r, 15, 5)
+        star = [(cx + (0.3 if k % 2 == 0 else 0.12) * r * np.sin(k * np.pi / 5),
+                 cy - (0.3 if k % 2 == 0 else 0.12) * r * np.cos(k * np.pi / 5)) for k in range(10)]
+        cv2.fillPoly(page, [np.array(star, np.int32)], 15)
+    return cv2.GaussianBlur(page, (3, 3), 0)
+
+
+@pytest.mark.parametrize("ring", [(1020, 375, 140),  # its bottom arc flat in the value row, rule to rule
+                                  (1000, 448, 150)])  # its star over row 3, its spine to the rule under it
+def test_ring_arcs_are_no_rules(ring):
+    """A seal printed black over a table: the opening keeps its flat bottom arc as a piece of
+    rule, which split the one value row in two (15 numbers on two rows, none mapped), and its
+    star's spine as a column rule. The ring's and star's pieces are left out of the rules; the
+    rules they cross stay."""
+    from extractor.grid.image_grid import find_grids, find_lines
+
+    plain = find_grids(_litigation_table(None), DPI, 1)
+    lines = find_lines(_litigation_table(ring), DPI)
+    assert lines.ring is not None
+    sealed = find_grids(lines, DPI, 1)
+    assert len(plain) == len(sealed) == 1
+    assert (sealed[0].grid.n_rows, sealed[0].grid.n_cols) == (plain[0].grid.n_rows, plain[0].grid.n_cols) == (4, 15)
+    assert sealed[0].rows == pytest.approx(plain[0].rows, abs=2)
+    assert sealed[0].cols == pytest.approx(plain[0].cols, abs=2)

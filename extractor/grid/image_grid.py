@@ -7,7 +7,8 @@ Steps, every length scaled with the dpi (a fixed threshold loses whole pages at 
    strokes are shorter than the kernels), a short closing first bridges small breaks;
 3. rule pieces become segments; pieces on one line are joined across gaps (faint, broken rules);
    a segment is kept only if it is long or ends on a rule of the other direction, so runs of
-   text never become rules;
+   text never become rules; a seal's ring printed black (``extractor.ocr.seal.find_ring``, no
+   colour to lift it by) gives no segments: its flat arcs are pieces on its band;
 4. the rules' connected groups are tables; their line positions are the grid lines. A table cut
    by the page edge often lacks its top or bottom rule: the vertical rules' ends stand in for it;
 5. between two neighbouring slots, a missing rule segment means one merged cell: slots are
@@ -28,6 +29,7 @@ import numpy as np
 
 from extractor.grid.cells import cluster_positions
 from extractor.layout.orient import binarize, suppress_red
+from extractor.ocr.seal import Ring, find_ring
 from models.extraction import BBox, Source
 from models.page import Cell, Grid
 
@@ -63,6 +65,7 @@ class PageLines:
     hsegs: list[Segment] = field(default_factory=list)
     vsegs: list[Segment] = field(default_factory=list)
     rules: np.ndarray | None = None  # pixels of the rules the grids were built from (dilated)
+    ring: Ring | None = None  # a seal's ring printed black (``extractor.ocr.seal``): no rule
 
     def rule_mask(self) -> np.ndarray:
         if self.rules is None:  # no grid search yet: every long stroke
@@ -94,9 +97,10 @@ def find_lines(image: np.ndarray, dpi: float) -> PageLines:
     h = cv2.morphologyEx(h, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (hk, 1)))
     v = cv2.morphologyEx(binary, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, gap)))
     v = cv2.morphologyEx(v, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, vk)))
-    lines = PageLines(gray=gray, binary=binary, hmask=h, vmask=v)
-    lines.hsegs = _segments(h, dpi, horizontal=True)
-    lines.vsegs = _segments(v, dpi, horizontal=False)
+    ring = find_ring(gray, dpi)  # a seal with no colour to lift it by (fax, greyscale scan)
+    lines = PageLines(gray=gray, binary=binary, hmask=h, vmask=v, ring=ring)
+    lines.hsegs = _segments(h, dpi, horizontal=True, ring=ring)
+    lines.vsegs = _segments(v, dpi, horizontal=False, ring=ring)
     return lines
 
 
@@ -111,20 +115,66 @@ def component_boxes(mask: np.ndarray) -> list[tuple[int, int, int, int]]:
     return [cv2.boundingRect(c) for c, h in zip(contours, hierarchy[0]) if h[3] < 0]
 
 
-def _segments(mask: np.ndarray, dpi: float, horizontal: bool) -> list[Segment]:
+def _segments(mask: np.ndarray, dpi: float, horizontal: bool, ring: Ring | None = None) -> list[Segment]:
+    """The rule segments of ``mask``: its pieces, joined along their lines (``_join``); those
+    made only of a seal's ring's pieces (``_ring_pieces``) left out."""
     thick = _k(dpi, 0.06, 5)
+    on_ring = _ring_pieces(mask, ring, dpi)
     raw: list[Segment] = []
+    off_ring: list[Segment] = []
     for x, y, w, h in component_boxes(mask):
         if horizontal:
             along0, along1, across0, across1 = x, x + w, y, y + h
         else:
             along0, along1, across0, across1 = y, y + h, x, x + w
         if across1 - across0 <= thick:
-            raw.append(Segment(pos=(across0 + across1 - 1) / 2, a=along0, b=along1))
+            pieces = [Segment(pos=(across0 + across1 - 1) / 2, a=along0, b=along1)]
         else:  # a block (a filled band): its two edges
-            raw.append(Segment(pos=across0 + 1, a=along0, b=along1))
-            raw.append(Segment(pos=across1 - 2, a=along0, b=along1))
-    return _join(raw, tol=_k(dpi, 0.025, 3), gap=_k(dpi, 0.08, 6))
+            pieces = [Segment(pos=across0 + 1, a=along0, b=along1), Segment(pos=across1 - 2, a=along0, b=along1)]
+        raw.extend(pieces)
+        if (x, y, w, h) not in on_ring:
+            off_ring.extend(pieces)
+    tol = _k(dpi, 0.025, 3)
+    joined = _join(raw, tol=tol, gap=_k(dpi, 0.08, 6))
+    if not on_ring:
+        return joined
+    # a segment keeps its place if a piece of it is no piece of the ring: a rule the ring
+    # crosses, or runs along with gaps the join bridged, is a rule still
+    return [s for s in joined if any(abs(p.pos - s.pos) <= tol and s.a <= p.a and p.b <= s.b for p in off_ring)]
+
+
+# a piece of the rule masks with this share of its pixels on a ring's band is the ring's (a
+# glyph's stroke fused to the arc by the opening adds a few off it)
+ON_RING = 0.9
+
+
+def _ring_pieces(mask: np.ndarray, ring: Ring | None, dpi: float) -> set[tuple[int, int, int, int]]:
+    """Boxes (x, y, w, h, as ``component_boxes``) of the pieces of ``mask`` that are a seal's
+    ring: wholly within the ring's square and ``ON_RING`` of their pixels on its band (its half
+    width and ~0.01 in beside it: a binarised ring is as much thicker). The opening keeps a
+    ring's flat arcs as rules — its top and bottom, its sides, ~0.4 in where a 40 mm ring stays
+    within its line's width — and in a table's one value row they split the row in two (table
+    四's 15 numbers on two rows, none mapped). Its star's spine (a filled star's run as long as
+    the opening's kernel) is one too, all of it where the star is (``Ring.in_star``): it split
+    a column of table 三 the seal lay on. A rule the ring crosses or runs along, or the star
+    lies on, is one piece with it that reaches beyond: not the ring's."""
+    if ring is None:
+        return set()
+    margin = 0.5 * (ring.outer - ring.inner) + _k(dpi, 0.01, 2)
+    reach = ring.outer + margin + 2
+    x0, y0 = max(0, int(ring.cx - reach)), max(0, int(ring.cy - reach))
+    sub = mask[y0 : int(ring.cy + reach) + 1, x0 : int(ring.cx + reach) + 1]
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
+    out = set()
+    for i in range(1, n):
+        x, y, w, h, _area = (int(v) for v in stats[i])
+        if x == 0 or y == 0 or x + w == sub.shape[1] or y + h == sub.shape[0]:
+            continue  # it may go on outside the square
+        ys, xs = np.nonzero(labels[y : y + h, x : x + w] == i)
+        xs, ys = xs + x0 + x, ys + y0 + y
+        if ring.on_band(xs, ys, margin).mean() >= ON_RING or ring.in_star(xs, ys).all():
+            out.add((x0 + x, y0 + y, w, h))
+    return out
 
 
 def _join(segs: list[Segment], tol: float, gap: float) -> list[Segment]:

@@ -44,7 +44,7 @@ from extractor.ocr.cells import CellJob, _cell_job, _cell_layout, _drop_specks, 
 from extractor.ocr.crops import recognize_unique
 from extractor.ocr.normalise import _NUMBER, _normalise
 from extractor.ocr.prepare import pen_ink, pen_share, without_pen
-from extractor.ocr.seal import ring_pixels
+from extractor.ocr.seal import ring_mask
 from extractor.ocr.prose import ProseReader, _context, _prose_rows
 from extractor.ocr.band_check import empty_header_words, mend
 from extractor.ocr.registry_bands import job_lines
@@ -96,7 +96,7 @@ def _without_ring(gray, ink, seal: np.ndarray | None, paper) -> tuple[np.ndarray
 
 def _reread_under_seal(tables, seal: np.ndarray, gray, ink, paper, dpi, glyph, engine) -> None:
     """Cells a black seal's ring crosses, read again with the ring's pixels
-    (``extractor.ocr.seal.ring_pixels``) taken out: its arc beside a 0 reads as 10, across one
+    (``extractor.ocr.seal.ring_mask``) taken out: its arc beside a 0 reads as 10, across one
     as J or L. A value read without the ring that differs from the first reading replaces it;
     a value only the first reading gave is kept. Either way the cell is doubted (review unless
     the relations confirm it): what the ring covered, or a stroke it ran along and took with
@@ -154,7 +154,8 @@ def read_scan_image(rgb: np.ndarray, dpi: float, number: int, engine, *, width: 
     del up
     ink = _drop_specks(lines.text_ink(), dpi)
     gray = lines.clean_gray()
-    seal = ring_pixels(lines.gray, dpi, ink)  # a seal a fax printed black: found by its ring
+    # a seal a fax printed black, found by its ring (before the rules: its arcs are none)
+    seal = ring_mask(lines.ring, lines.gray, ink) if lines.ring is not None else None
     paper = np.uint8(np.percentile(lines.gray[::5, ::5], 90))
     for table in tables:
         drop_unused_rows(table)  # a stray stroke taken for a rule splits no row

@@ -7,9 +7,11 @@ about 40 mm across (GB/T and the State Council's rules on seals: 4.2 cm for a go
 smaller for a department's), a thin even line; nothing else on a report is a near-closed circle
 of ink that size. The ring is found at a low resolution (``cv2.HoughCircles``), confirmed at full
 resolution — ink at one radius at most angles, paper just inside and outside it — and its band
-of pixels is taken out of the page the prose and the cells' second reading are read from (the
-table's structure is found before, with the ring in place: rules it crosses stay whole; taken
-out of the rules' ink, the rules it runs along went with it). What crosses it (a digit's stroke) keeps its ink where
+of pixels is taken out of the page the prose and the cells' second reading are read from. The
+table's rules are found with the ring in place (taken out of the rules' ink, the rules it runs
+along went with it, fax seed 929), but a piece of the rule masks that lies on the ring's band
+(its flat arcs) is no rule (``extractor.grid.image_grid._ring_pieces``): the ring is found
+before the rules. What crosses it (a digit's stroke) keeps its ink where
 it runs on both sides of the band; the star and the arc's text inside stay (they lie on labels
 as often as on numbers, and are no circle to tell them by).
 """
@@ -29,6 +31,9 @@ RADIUS_MM = (13.0, 24.0)
 COVERAGE = 0.8
 # … and paper shows just inside and outside the band at most angles (a dark blob is no ring)
 BESIDE = 0.45
+# the five-pointed star at a seal's centre reaches a third of its radius (a 公章's 14 mm star in
+# its 42 mm ring; the generator's 0.3): within this share of the inner radius, with its blur
+STAR = 0.4
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,16 @@ class Ring:
     cy: float
     inner: float
     outer: float
+
+    def in_star(self, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+        """Which of the pixels (xs, ys; page pixels) lie where the seal's star is (``STAR``)."""
+        return np.hypot(xs - self.cx, ys - self.cy) <= STAR * self.inner
+
+    def on_band(self, xs: np.ndarray, ys: np.ndarray, margin: float) -> np.ndarray:
+        """Which of the pixels (xs, ys; page pixels) lie on the ring's band or within ``margin``
+        px of it (bool, one per pixel)."""
+        d = np.hypot(xs - self.cx, ys - self.cy)
+        return (d >= self.inner - margin) & (d <= self.outer + margin)
 
 
 def _coverage(ink: np.ndarray, cx: float, cy: float, radii: np.ndarray, n_angles: int = 360) -> np.ndarray:
@@ -130,16 +145,19 @@ def _ink_level(gray: np.ndarray) -> float:
 
 
 def ring_pixels(gray: np.ndarray, dpi: float, text_ink: np.ndarray | None = None) -> np.ndarray | None:
-    """The pixels of a black seal's ring (``find_ring``) on the grey page, a bool mask of its
-    shape, or None when there is none. The ring's measured band grown by a pixel each side (its
-    blurred rim), except where a stroke crosses it: ink just inside and just outside the band
-    in the same direction (a digit's line running through the ring) keeps its pixels.
-    ``text_ink`` (the page's ink without its rules, non-zero ink, same shape) is where strokes
-    are looked for: a rule the ring runs along is no stroke crossing it; without it, the ink
-    of ``gray``."""
+    """``ring_mask`` of the black seal's ring ``find_ring`` finds on the grey page, or None when
+    there is none."""
     ring = find_ring(gray, dpi)
-    if ring is None:
-        return None
+    return None if ring is None else ring_mask(ring, gray, text_ink)
+
+
+def ring_mask(ring: Ring, gray: np.ndarray, text_ink: np.ndarray | None = None) -> np.ndarray:
+    """The pixels of a black seal's ring on the grey page, a bool mask of its shape. The ring's
+    measured band grown by a pixel each side (its blurred rim), except where a stroke crosses
+    it: ink just inside and just outside the band in the same direction (a digit's line running
+    through the ring) keeps its pixels. ``text_ink`` (the page's ink without its rules, non-zero
+    ink, same shape) is where strokes are looked for: a rule the ring runs along is no stroke
+    crossing it; without it, the ink of ``gray``."""
     h, w = gray.shape
     x0, x1 = max(0, int(ring.cx - ring.outer - 3)), min(w, int(ring.cx + ring.outer + 4))
     y0, y1 = max(0, int(ring.cy - ring.outer - 3)), min(h, int(ring.cy + ring.outer + 4))
