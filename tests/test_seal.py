@@ -67,7 +67,8 @@ def test_cell_the_ring_crosses_is_read_again_without_it():
     from types import SimpleNamespace
 
     from extractor.ocr.engine import make_engine
-    from extractor.ocr.scan_page import _read_boxes, _reread_under_seal
+    from extractor.ocr.cells import read_boxes
+    from extractor.ocr.seal_reread import _reread_under_seal
     from extractor.ocr.structure import DOUBT
     from extractor.settings import Settings
     from models.page import BBox, Cell
@@ -79,7 +80,7 @@ def test_cell_the_ring_crosses_is_read_again_without_it():
     cv2.circle(gray, (210, 300), 175, 15, 7)  # the ring's arc through the cell, left of the 0
     ink = np.where(gray < 128, 255, 0).astype(np.uint8)
     cell = Cell(row=1, col=1, page=1, bbox=BBox(x0=108, top=151, x1=151, bottom=180))
-    _read_boxes([cell], [box], gray, ink, DPI, 40.0, engine)
+    read_boxes([cell], [box], gray, ink, DPI, 40.0, engine)
     assert cell.text == "10"  # the arc read as a 1: the reason for this stage
     seal = ring_pixels(gray, DPI, ink)
     assert seal is not None
@@ -107,7 +108,7 @@ def test_label_the_ring_garbled_takes_the_surer_reading_only():
     (0.98) keeps it against a worse one without the ring."""
     from types import SimpleNamespace
 
-    from extractor.ocr.scan_page import _reread_under_seal
+    from extractor.ocr.seal_reread import _reread_under_seal
     from models.page import BBox, Cell
 
     gray = np.full((700, 700), 240, np.uint8)
@@ -141,7 +142,7 @@ def test_ring_a_fax_broke_into_specks_is_found():
 def test_prose_and_cells_read_from_the_page_without_the_ring():
     """The page the prose (table 五's heading under the seal) and the re-read cells are read
     from: the ring's pixels paper and out of the ink, the rest as it was; no ring, no copy."""
-    from extractor.ocr.scan_page import _without_ring
+    from extractor.ocr.seal_reread import _without_ring
 
     page = _page()
     ink = np.where(page < 128, 255, 0).astype(np.uint8)

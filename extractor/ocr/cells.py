@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from extractor.ocr.crops import PxBox, _crop, _k, _strip
+from extractor.ocr.crops import PxBox, _crop, _k, _strip, recognize_unique
 from extractor.ocr.engine import Recognition
 from extractor.ocr.normalise import (
     DASH_CONFIDENCE,
@@ -461,3 +461,15 @@ def _fill_cell(cell: Cell, job: CellJob, results: list[Recognition]) -> None:
     if len(job.crops) > 1 and not job.vertical:
         # several lines: a wrapped label; the split itself is a (small) structural doubt
         cell.structure = round(min(cell.structure, 0.98), 3)
+
+
+def read_boxes(cells, boxes, gray, ink, dpi, glyph, engine) -> None:
+    """Read ``cells`` from the crops of ``boxes`` (upright page pixels, one per cell), in one call."""
+    jobs = [_cell_job(gray, _cell_layout(ink, box, dpi), glyph) for box in boxes]
+    crops: list[np.ndarray] = []
+    for job in jobs:
+        job.first = len(crops)
+        crops.extend(job.crops)
+    results = recognize_unique(engine, crops) if crops else []
+    for cell, job in zip(cells, jobs):
+        _fill_cell(cell, job, results)

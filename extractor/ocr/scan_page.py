@@ -34,17 +34,16 @@ and ``extractor.ocr.band_check``), cell reading
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 
 from extractor.grid.image_grid import find_tables
 from extractor.layout.orient import upright
-from extractor.ocr.cells import CellJob, _cell_job, _cell_layout, _drop_specks, _fill_cell, _glyph_height
+from extractor.ocr.cells import CellJob, _cell_job, _cell_layout, _drop_specks, _fill_cell, _glyph_height, read_boxes
 from extractor.ocr.crops import recognize_unique
-from extractor.ocr.normalise import _NUMBER, _normalise
+from extractor.ocr.normalise import _normalise
 from extractor.ocr.prepare import pen_ink, pen_share, without_pen
 from extractor.ocr.seal import ring_mask
+from extractor.ocr.seal_reread import _reread_under_seal, _without_ring
 from extractor.ocr.prose import ProseReader, _context, _prose_rows
 from extractor.ocr.band_check import empty_header_words, mend
 from extractor.ocr.registry_bands import job_lines
@@ -59,74 +58,7 @@ TABLE_ROWS = 3  # a table of the report has more rows than this (a web page's se
 def _read_cells(cells, table, gray, ink, dpi, glyph, engine) -> None:
     """Read ``cells`` of ``table`` (cut by a later stage) from their own crops, in one call."""
     at = {id(c): i for i, c in enumerate(table.grid.cells)}
-    _read_boxes(cells, [table.boxes[at[id(c)]] for c in cells], gray, ink, dpi, glyph, engine)
-
-
-def _read_boxes(cells, boxes, gray, ink, dpi, glyph, engine) -> None:
-    """Read ``cells`` from the crops of ``boxes`` (upright page pixels, one per cell), in one call."""
-    jobs = [_cell_job(gray, _cell_layout(ink, box, dpi), glyph) for box in boxes]
-    crops: list[np.ndarray] = []
-    for job in jobs:
-        job.first = len(crops)
-        crops.extend(job.crops)
-    results = recognize_unique(engine, crops) if crops else []
-    for cell, job in zip(cells, jobs):
-        _fill_cell(cell, job, results)
-
-
-def _reads_as_value(text: str) -> bool:
-    """A cell's reading is a count or a zero mark (what a lost number cell should have read)."""
-    return text in ("—", "/") or _NUMBER.fullmatch(text) is not None
-
-
-# how much surer the recogniser must be of a label read without the seal's ring to take it
-LABEL_GAIN = 0.2
-
-
-def _without_ring(gray, ink, seal: np.ndarray | None, paper) -> tuple[np.ndarray, np.ndarray]:
-    """(grey page, ink) with a black seal's ring pixels turned to paper; the same arrays when
-    there is no ring."""
-    if seal is None:
-        return gray, ink
-    clean_ink, clean_gray = ink.copy(), gray.copy()
-    clean_ink[seal] = 0
-    clean_gray[seal] = paper
-    return clean_gray, clean_ink
-
-
-def _reread_under_seal(tables, seal: np.ndarray, gray, ink, paper, dpi, glyph, engine) -> None:
-    """Cells a black seal's ring crosses, read again with the ring's pixels
-    (``extractor.ocr.seal.ring_mask``) taken out: its arc beside a 0 reads as 10, across one
-    as J or L. A value read without the ring that differs from the first reading replaces it;
-    a value only the first reading gave is kept. Either way the cell is doubted (review unless
-    the relations confirm it): what the ring covered, or a stroke it ran along and took with
-    it, cannot be known. A label takes the reading without the ring only when the recogniser is
-    surer of it by ``LABEL_GAIN`` (尚教 0.19 → 尚末审结 0.43, 甜是 0.30 → 结果纠 0.93; 行政诉讼 0.98
-    stays, not 行政诉讼佛 0.42): a stroke of it the ring ran along goes with the ring."""
-    clean_gray, clean_ink = _without_ring(gray, ink, seal, paper)
-    for table in tables:
-        crossed = []
-        for k, box in enumerate(table.boxes):
-            x0, y0, x1, y1 = (int(round(v)) for v in box)
-            if seal[max(0, y0) : y1, max(0, x0) : x1].any():
-                crossed.append(k)
-        if not crossed:
-            continue
-        cells = [table.grid.cells[k] for k in crossed]
-        again = [replace(c) for c in cells]
-        _read_boxes(again, [table.boxes[k] for k in crossed], clean_gray, clean_ink, dpi, glyph, engine)
-        for cell, new in zip(cells, again):
-            if new.text == cell.text:
-                continue
-            if not (_reads_as_value(new.text) or _reads_as_value(cell.text)):
-                if new.text and new.confidence >= cell.confidence + LABEL_GAIN:  # a label the ring garbled
-                    cell.text, cell.confidence = new.text, new.confidence
-                    cell.char_scores, cell.alternatives = new.char_scores, new.alternatives
-                continue
-            if _reads_as_value(new.text):
-                cell.text, cell.confidence = new.text, new.confidence
-                cell.char_scores, cell.alternatives = new.char_scores, new.alternatives
-            cell.structure = min(cell.structure, new.structure, DOUBT)
+    read_boxes(cells, [table.boxes[at[id(c)]] for c in cells], gray, ink, dpi, glyph, engine)
 
 
 def read_scan_page(page, settings, engine) -> PageContent:
