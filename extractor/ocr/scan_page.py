@@ -24,7 +24,9 @@ Memory: the colour render is let go of once the grey page is made; the binary pa
 rule masks once the cells are cut out.
 
 Stages, one module each: page preparation (``extractor.layout.orient.upright`` with
-``extractor.ocr.prepare``: contrast, deskew, straightening), table structure
+``extractor.ocr.prepare``: contrast, deskew, a reader's pen; ``extractor.layout.straighten``:
+perspective and curl; ``extractor.ocr.seal``: a seal printed black or grey, whose cells
+``extractor.ocr.seal_reread`` reads again without its ring), table structure
 (``extractor.grid.image_grid``, ``extractor.ocr.structure`` and ``extractor.ocr.row_bands``; once the
 cells are read, table 三 held against the registry's rows and titles: ``extractor.ocr.registry_bands``
 and ``extractor.ocr.band_check``), cell reading
