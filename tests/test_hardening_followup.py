@@ -17,24 +17,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import SAMPLES, SHARED
+from conftest import SAMPLES, sec_case, SHARED
 from test_review_support import add_users, filled_store, login, synthetic_extraction
 
 pytestmark = pytest.mark.filterwarnings("ignore:Using `httpx` with `starlette.testclient`")
 
 
-def sec_case(name: str) -> Path:
-    path = SHARED / "cases" / "sec" / name
-    if not path.exists():
-        pytest.skip(f"the shared cases are absent: {path} not found (tests read ../shared/cases)")
-    return path
-
-
-@pytest.fixture(scope="module")
-def report_pdf() -> Path:
-    cands = sorted(p for p in SAMPLES.glob("gen-2021-*.pdf") if "scan" not in p.name)
-    assert cands, "no committed text-layer sample"
-    return cands[0]
 
 
 @pytest.fixture

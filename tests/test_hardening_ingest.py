@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLES, SHARED
+from conftest import SAMPLES, sec_case, SHARED
 from extractor.ingest import ingest
 from extractor.ingest.inputs import InputWalker
 from extractor.limits import Limits
@@ -22,19 +22,6 @@ from extractor.store import open_store
 MiB = 1024**2
 
 
-def sec_case(name: str) -> Path:
-    path = SHARED / "cases" / "sec" / name
-    if not path.exists():
-        pytest.skip(f"the shared cases are absent: {path} not found (tests read ../shared/cases)")
-    return path
-
-
-@pytest.fixture(scope="module")
-def report_pdf() -> Path:
-    """A small text-layer report (committed sample)."""
-    cands = sorted(p for p in SAMPLES.glob("gen-2021-*.pdf") if "scan" not in p.name)
-    assert cands, "no committed text-layer sample"
-    return cands[0]
 
 
 def _disk_use(root: Path) -> int:

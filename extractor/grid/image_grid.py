@@ -53,6 +53,14 @@ class ImageTable:
     rows: list[float]  # y of the row lines, upright pixels
     cols: list[float]  # x of the column lines, upright pixels
 
+    def set_cells(self, cells: list, boxes: list[PxBox]) -> None:
+        """Replace the cells and their boxes (aligned by index), in reading order (row, column):
+        what the structure stages that cut cells hand on."""
+        order = sorted(range(len(cells)), key=lambda i: (cells[i].row, cells[i].col))
+        self.grid.cells = [cells[i] for i in order]
+        self.boxes = [boxes[i] for i in order]
+        self.grid._by_row = None
+
 
 @dataclass
 class PageLines:

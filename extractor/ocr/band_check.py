@@ -162,15 +162,8 @@ def cut_rows(table: ImageTable, bands: Bands, gaps: list[tuple[float, float]]) -
         else:  # a label's or a title's part: the text of the parts standing in it
             cell.text = "".join(t for t in inside if t is not None)
             cell.confidence = 0.5
-    _sort(table)
+    table.set_cells(table.grid.cells, table.boxes)
     return fresh
-
-
-def _sort(table: ImageTable) -> None:
-    order = sorted(range(len(table.grid.cells)), key=lambda i: (table.grid.cells[i].row, table.grid.cells[i].col))
-    table.grid.cells = [table.grid.cells[i] for i in order]
-    table.boxes = [table.boxes[i] for i in order]
-    table.grid._by_row = None
 
 
 def _over(box, columns: list[ColumnBand]) -> list[ColumnBand]:

@@ -111,8 +111,5 @@ def split_by_labels(table: ImageTable, ink: np.ndarray, dpi: float) -> int:
             ))
             boxes.append((box[0], ys[k], box[2], ys[k + 1]))
     if cut:
-        order = sorted(range(len(cells)), key=lambda i: (cells[i].row, cells[i].col))
-        grid.cells = [cells[i] for i in order]
-        table.boxes = [boxes[i] for i in order]
-        grid._by_row = None
+        table.set_cells(cells, boxes)
     return cut

@@ -144,10 +144,7 @@ def split_by_ink(table: ImageTable, ink: np.ndarray, dpi: float) -> int:
             ))
             boxes.append(part)
     if cut:
-        order = sorted(range(len(cells)), key=lambda i: (cells[i].row, cells[i].col))
-        grid.cells = [cells[i] for i in order]
-        table.boxes = [boxes[i] for i in order]
-        grid._by_row = None
+        table.set_cells(cells, boxes)
     return cut
 
 
