@@ -249,3 +249,77 @@ def test_table_four_continued_without_its_first_header_row_places_the_review_gro
     assert "review.upheld" not in lost_two and "litigation_direct.upheld" not in lost_two
     swapped = map_litigation([grid([(5, "复议后起诉"), (10, "未经复议直接起诉")])], [])
     assert "review.upheld" not in swapped
+
+
+def _scanned_litigation_grid(group_cells: list[Cell], column_titles: list[str] | None = None) -> Grid:
+    """Table 四 read from a scan: 行政复议 over the first five columns, ``group_cells`` in the
+    second header row over the other ten, ``column_titles`` (default the format's) in each group."""
+    cols = column_titles or [c.label for c in LITIGATION_COLUMNS] * 3
+    cells = [cell(0, 0, "行政复议", 5, 2), cell(0, 5, "行政诉讼", 10), *group_cells]
+    cells += [cell(2, j, t) for j, t in enumerate(cols)]
+    cells += [cell(3, j, str(j + 1)) for j in range(15)]
+    for c in cells:
+        c.source = Source.OCR
+    return Grid(cells=cells, n_rows=4, n_cols=15, pages=[4])
+
+
+def _values(fields, group: str) -> list:
+    return [fields[f"{group}.{c.key}"].value for c in LITIGATION_COLUMNS]
+
+
+def _statuses(fields, group: str) -> set:
+    return {fields[f"{group}.{c.key}"].status for c in LITIGATION_COLUMNS}
+
+
+def test_table_four_group_cell_over_both_litigation_groups_places_them_by_order():
+    """The rule between 未经复议直接起诉 and 复议后起诉 lost under a seal (or a warped, shaded
+    header): one cell over ten columns reads both titles. Its columns are placed by the format's
+    order, for review; never two columns keyed litigation_direct.*."""
+    issues: list[str] = []
+    merged = cell(1, 5, "未经复议真，接起诉复议后起诉", span=10)  # as a scan read it
+    fields = map_litigation([_scanned_litigation_grid([merged])], issues)
+    assert _values(fields, "review") == [1, 2, 3, 4, 5] and _statuses(fields, "review") == {FieldStatus.OK}
+    assert _values(fields, "litigation_direct") == [6, 7, 8, 9, 10]
+    assert _values(fields, "litigation_after_review") == [11, 12, 13, 14, 15]
+    for group in ("litigation_direct", "litigation_after_review"):
+        assert _statuses(fields, group) == {FieldStatus.REVIEW}, group
+    assert any("placed by the format's order" in m for m in issues)
+    # the second title lost under the seal: still the pair's start, placed the same way, for review
+    fields = map_litigation([_scanned_litigation_grid([cell(1, 5, "未经复议直接起诉", span=10)])], [])
+    assert _values(fields, "litigation_after_review") == [11, 12, 13, 14, 15]
+    assert _statuses(fields, "litigation_after_review") == {FieldStatus.REVIEW}
+    # a cell over both groups that reads as neither: no group, nothing of the ten columns mapped
+    fields = map_litigation([_scanned_litigation_grid([cell(1, 5, "公开", span=10)])], [])
+    assert sorted(fields) == sorted(f"review.{c.key}" for c in LITIGATION_COLUMNS)
+
+
+def test_table_four_two_group_titles_read_the_same_are_placed_by_order():
+    """复议后起诉 misread so that it matches 未经复议直接起诉 best: both groups read as
+    litigation_direct. Both are placed by the format's order and flagged, never one picked."""
+    same = [cell(1, 5, "未经复议直接起诉", span=5), cell(1, 10, "未经复议直接起诉", span=5)]
+    issues: list[str] = []
+    fields = map_litigation([_scanned_litigation_grid(same)], issues)
+    assert _values(fields, "litigation_direct") == [6, 7, 8, 9, 10]
+    assert _values(fields, "litigation_after_review") == [11, 12, 13, 14, 15]
+    assert _statuses(fields, "litigation_direct") == _statuses(fields, "litigation_after_review") == {FieldStatus.REVIEW}
+    assert _statuses(fields, "review") == {FieldStatus.OK}
+    # two groups read swapped stay as read: the document says so (as for text-layer tables)
+    swapped = [cell(1, 5, "复议后起诉", span=5), cell(1, 10, "未经复议直接起诉", span=5)]
+    fields = map_litigation([_scanned_litigation_grid(swapped)], [])
+    assert _values(fields, "litigation_after_review") == [6, 7, 8, 9, 10]
+
+
+def test_table_four_scanned_column_title_misread_is_the_one_its_group_leaves_out():
+    """其他结果 read as 其代结 in one group: the one column the other four titles leave out,
+    for review; the same misread in a text layer is a column the format does not have."""
+    groups = [cell(1, 5, "未经复议直接起诉", span=5), cell(1, 10, "复议后起诉", span=5)]
+    cols = [c.label for c in LITIGATION_COLUMNS] * 3
+    cols[7] = "其代结"
+    fields = map_litigation([_scanned_litigation_grid(groups, cols)], [])
+    other = fields["litigation_direct.other"]
+    assert other.value == 8 and other.status == FieldStatus.REVIEW
+    assert fields["litigation_direct.pending"].status == FieldStatus.OK
+    text = _scanned_litigation_grid(groups, cols)
+    for c in text.cells:
+        c.source = Source.TEXT
+    assert "litigation_direct.other" not in map_litigation([text], [])

@@ -20,10 +20,14 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from decimal import Decimal, InvalidOperation
 
 from extractor.limits import Limits, current
 from models.fields import ValueType
+
+if TYPE_CHECKING:
+    from models.page import Cell
 
 ZERO_TOKENS = {"", "0", "—", "——", "-", "--", "–", "/", "无", "／", "―", "－", "_", "＿", "〇", "零"}
 _UNITS = re.compile(r"(件|个|条|项|人次|次|万元|元)$")
@@ -212,3 +216,9 @@ def unsure_empty(text: str, confidence: float) -> bool:
     field goes to review. ``confidence`` is the cell's (0–1; for an empty cell, how sure its reader
     is that nothing is printed)."""
     return not (text or "").strip() and confidence < EMPTY_SURE
+
+
+def mostly_numeric(cells: list[Cell], share: float = 0.7) -> bool:
+    """A value row: most cells read as numbers (an OCR misread must not lose the whole row)."""
+    numeric = sum(1 for c in cells if looks_numeric(c.text))
+    return numeric >= max(1, round(share * len(cells))) and any(c.text.strip() for c in cells) or numeric == len(cells)

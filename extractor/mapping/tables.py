@@ -14,7 +14,9 @@ can be found (a header lost in a scan or split off into another grid), its value
 position for a person to check: every such field is ``review`` and the issue says why.
 
 Each table's layout is decided from what it prints: table 二 from its column titles
-(``active``), table 三 from its rows; ``MappedTables.layouts`` records both.
+(``active``), table 三 from its rows; ``MappedTables.layouts`` records both. Table 四 is mapped
+in ``litigation`` (by its titles too, its groups placed by the format's order only where a
+misread leaves no other way, for review).
 """
 
 from __future__ import annotations
@@ -22,20 +24,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from extractor.mapping.active import map_active
+from extractor.mapping.cell_field import make_field, missing_field
 from extractor.mapping.labels import contains, similarity
-from extractor.mapping.numbers import Parsed, looks_numeric, misread_zero, parse_number, unsure_empty
-from extractor.mapping.titles import POSITIVE, Title, ancestors, best_title, infer_by_order, match_column
-from models.extraction import Field, FieldStatus, Source
+from extractor.mapping.litigation import map_litigation
+from extractor.mapping.numbers import looks_numeric, mostly_numeric
+from extractor.mapping.titles import POSITIVE, Title, ancestors, best_title, infer_by_order
+from models.extraction import Field, Source
 from models.fields import (
     APPLICANT_COLUMNS,
     APPLICATION_ROWS,
-    LITIGATION_COLUMNS,
-    LITIGATION_GROUPS,
     Layout,
     RowSpec,
     Table,
     TableLayouts,
-    ValueType,
     field_map,
     registry,
 )
@@ -43,15 +44,10 @@ from models.page import Cell, Grid
 
 TABLES = (Table.ACTIVE, Table.APPLICATIONS, Table.LITIGATION)
 N_APPLICANT = len(APPLICANT_COLUMNS)
-N_LITIGATION = len(LITIGATION_GROUPS) * len(LITIGATION_COLUMNS)
 MIN_ROW_SCORE = 0.55
 NOISY_ROW_SCORE = 0.5  # a row taken by its label alone: below ``POSITIVE``, so each field goes to review
 
 
-def mostly_numeric(cells: list[Cell], share: float = 0.7) -> bool:
-    """A value row: most cells read as numbers (an OCR misread must not lose the whole row)."""
-    numeric = sum(1 for c in cells if looks_numeric(c.text))
-    return numeric >= max(1, round(share * len(cells))) and any(c.text.strip() for c in cells) or numeric == len(cells)
 
 
 @dataclass
@@ -80,8 +76,6 @@ class MappedTables:
 
 
 _APPLICANT_TITLES = [("2021", c) for c in APPLICANT_COLUMNS]
-_LITIGATION_TITLES = [("2021", c) for c in LITIGATION_COLUMNS]
-_LITIGATION_GROUP_TITLES = [("2021", g) for g in LITIGATION_GROUPS]
 
 
 def map_tables(tables: list[Grid]) -> MappedTables:
@@ -308,135 +302,3 @@ def layout_of(spec_indexes) -> Layout:
     if "other.total" in keys and not keys & {"other.no_supplement", "other.fee_unpaid", "other.other"}:
         return Layout.L2019
     return Layout.L2021
-
-
-def missing_field(key: str, source: Source = Source.TEXT) -> Field:
-    """A field the document should print but that was not found: a person must supply it."""
-    return Field(
-        key=key, value=None, raw="", confidence=0.0, status=FieldStatus.REVIEW, source=source,
-        evidence={"ocr": 0.0, "structure": 0.0, "label": 0.0, "parsed": 0.0, "found": 0.0},
-    )
-
-
-def make_field(
-    key: str, cell: Cell, type_: ValueType, label_score: float = 1.0, column_score: float = 1.0
-) -> Field:
-    """A mapped cell. ``ok`` only when it parses and its row label and column title were both
-    positively matched (``titles.POSITIVE``); otherwise ``review``."""
-    parsed = parse_number(cell.text, type_)
-    zero = misread_zero(cell.text) if parsed.value is None else None
-    if zero is not None:  # a 0 read as O: the value it most likely is, for a person to confirm
-        parsed = Parsed(parse_number(zero, type_).value, False, reason="misread_zero")
-    positive = label_score >= POSITIVE and column_score >= POSITIVE
-    status = FieldStatus.OK if parsed.ok and positive and not unsure_empty(cell.text, cell.confidence) else FieldStatus.REVIEW
-    return Field(
-        key=key,
-        value=parsed.value,
-        raw=cell.text,
-        confidence=cell.confidence if parsed.ok else 0.0,
-        page=cell.page,
-        bbox=cell.bbox,
-        bbox_px=cell.bbox_px,
-        dpi=cell.dpi,
-        source=cell.source,
-        status=status,
-        alternatives=list(cell.alternatives),
-        char_scores=list(cell.char_scores),
-        evidence={"ocr": cell.confidence, "structure": cell.structure, "label": round(label_score, 3),
-                  "column": round(column_score, 3), "parsed": 1.0 if parsed.ok else 0.0,
-                  "mapped": 1.0 if positive else 0.0},
-    )
-
-
-def map_litigation(
-    grids: list[Grid], issues: list[str], titles: dict[str, list[str]] | None = None,
-    unmapped: list[str] | None = None,
-) -> dict[str, Field]:
-    """Table 四: the one row of 15 numbers under the 行政复议 / 行政诉讼 header, each value keyed by
-    the titles above it (its group: 行政复议 · 未经复议直接起诉 · 复议后起诉; its column: 结果维持 …)."""
-    ordered = sorted(grids, key=lambda g: 0 if contains(g.text(), "行政复议") else 1)
-    for grid in ordered:
-        headed = contains(grid.text(), "行政复议")
-        for r in range(grid.n_rows - 1, -1, -1):
-            cells = [c for c in grid.row_cells(r) if c.row == r and c.row_span == 1]
-            if len(cells) < N_LITIGATION:
-                continue
-            values = cells[-N_LITIGATION:]
-            # all fifteen may be printed blank (zeros); then only under the 行政复议 header
-            if mostly_numeric(values) and (headed or any(c.text.strip() for c in values)):
-                return _litigation_fields(grid, r, values, issues if unmapped is None else unmapped, titles)
-    issues.append("table 四: the row of 15 numbers was not found")
-    return {}
-
-
-INFERRED_GROUP = 0.5  # a group placed by the registry's order, its title not read: under POSITIVE (review)
-
-
-def groups_by_order(groups: list[str | None]) -> list[str | None]:
-    """Table 四's group (行政复议 · 未经复议直接起诉 · 复议后起诉) of each of its 15 value columns,
-    left to right, as read (None: no group title over it), with one whole group's title lost
-    filled in by the registry's order (``LITIGATION_GROUPS``, five columns each) — when every
-    group read stands where that order puts it. A page break right under the first header row
-    leaves 行政复议 on the page before, in a fragment no grid holds: the continuation keeps
-    its column titles and the other two groups, and the first five columns are the review's.
-    Anything else (two groups lost, a group out of place) is returned as read."""
-    n = len(LITIGATION_COLUMNS)
-    expected = [g.key for g in LITIGATION_GROUPS for _ in range(n)]
-    if len(groups) != len(expected) or any(g is not None and g != e for g, e in zip(groups, expected)):
-        return list(groups)
-    lost = [k for k in range(len(LITIGATION_GROUPS)) if all(g is None for g in groups[k * n : (k + 1) * n])]
-    if len(lost) != 1 or any(g is None for k, g in enumerate(groups) if k // n != lost[0]):
-        return list(groups)
-    return expected
-
-
-def _litigation_fields(
-    grid: Grid, r: int, values: list[Cell], issues: list[str], titles: dict[str, list[str]] | None
-) -> dict[str, Field]:
-    header = range(0, r)
-    out: dict[str, Field] = {}
-    seen_titles: list[str] = []
-    unknown: list[str] = []
-    keyed: list[tuple[str, Cell, float]] = []
-    read: list[tuple[Cell, str, str | None, float, str | None, float, list[Cell]]] = []
-    for cell in values:
-        chain = ancestors(grid, header, cell.col, cell.last_col) if r > 0 else []
-        if not chain:
-            break
-        text, col_key, col_score, used = best_title(chain, _LITIGATION_TITLES)
-        group_key, group_score = None, 0.0
-        for up in chain[used:]:
-            g, s, _ = match_column(up.text, _LITIGATION_GROUP_TITLES)
-            if g is not None:
-                group_key, group_score = g, s
-                break
-        read.append((cell, text, col_key, col_score, group_key, group_score, chain))
-    inferred = groups_by_order([g for *_, g, _s, _c in read])
-    for (cell, text, col_key, col_score, group_key, group_score, chain), group in zip(read, inferred):
-        if group_key is None and group is not None:  # its group's title lost: placed, not read
-            group_key, group_score = group, INFERRED_GROUP
-        title = " ".join(text.split())
-        if title not in seen_titles:
-            seen_titles.append(title)
-        if col_key is None or group_key is None:
-            named = title if col_key is None else " / ".join(" ".join(c.text.split()) for c in chain)
-            if named not in unknown:
-                unknown.append(named)
-            continue
-        keyed.append((f"{group_key}.{col_key}", cell, min(col_score, group_score)))
-    if len(read) == len(values):
-        if titles is not None:
-            titles["四"] = seen_titles
-        for named in unknown:
-            issues.append(f"table 四: column title {named!r} is not a column of the format; its cells are not mapped")
-        for key, cell, score in keyed:
-            if key in out:
-                issues.append(f"table 四: two columns are titled as {key}; neither is mapped")
-                out[key] = missing_field(key, cell.source)
-                continue
-            out[key] = make_field(key, cell, ValueType.INT, 1.0, score)
-        return out
-    # no header above the row: by position, every field for a person to check
-    issues.append("table 四: no column titles found above the row of 15 numbers; values placed by position need review")
-    keys = [f"{g.key}.{c.key}" for g in LITIGATION_GROUPS for c in LITIGATION_COLUMNS]
-    return {k: make_field(k, c, ValueType.INT, 1.0, 0.0) for k, c in zip(keys, values)}
