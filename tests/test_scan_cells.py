@@ -151,3 +151,33 @@ def test_a_slash_broken_along_its_length_is_still_a_slash():
     assert _is_dash(_padded(_bitmap(BROKEN_SLASH)), 18.0) == "/"
     assert _is_dash(_padded(_bitmap(TWO_ONES)), 18.0) is None
     assert _is_dash(_padded(_bitmap(BROKEN_TWO)), 18.0) is None
+
+
+def _section_six_reader(heading_probe: str):
+    """Page 2's prose after table 四 (section 五 carried on from its heading above): 五's
+    heading, two full body lines, 六's heading (short) whose left crop read ``heading_probe``,
+    the fee line; the reader's second pass run on those left crops."""
+    from extractor.ocr.engine import Recognition
+    from extractor.ocr.prose import DocumentProse, ProseReader, ProseRow
+
+    lines = [(100, 500, "五、存"), (100, 1100, "一是政"), (100, 1100, "下一步"), (80, 480, heading_probe),
+             (100, 1100, "2021年"), (100, 700, "本机关")]
+    rows = [ProseRow(runs=[(x0, 60 + 50 * k, x1, 90 + 50 * k)]) for k, (x0, x1, _) in enumerate(lines)]
+    gray = np.full((500, 1200), 255, np.uint8)
+    reader = ProseReader(rows, gray, np.zeros_like(gray), 22.0, 2, "needed", DocumentProse(last_page=1, section=4))
+    probes = reader.first_pass()
+    assert len(probes) == len(reader._probes)
+    texts = {i: lines[i][2] for i in range(len(lines))}
+    reader.second_pass([Recognition(text=texts[i], score=0.9) for i in reader._probes])
+    return reader
+
+
+def test_section_six_heading_with_its_separator_misread_or_lost_is_still_a_heading():
+    """六、's 、 read as 1 (六1) or lost (六其) in the left crop, on a curled or warped page: the
+    heading was missed, section 六 not read and the 信息处理费 lost. The line after it is read;
+    a body line starting with a numeral (一是) is no heading."""
+    for probe in ("六、其", "六1", "六其"):
+        reader = _section_six_reader(probe)
+        assert reader._heads.get(3) == 6, probe
+        assert {4, 5} <= set(reader.full), probe  # section 六's lines are read in full
+        assert 1 not in reader._heads and 2 not in reader.full

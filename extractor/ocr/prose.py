@@ -201,6 +201,9 @@ def _mark_at_start(runs: list[list[int]], h: int) -> int:
 # a fax's or a faint print's 、 is a blob, read as ： or : — as a heading's separator
 HEADING_START = re.compile(r"^\s*[一二三四五六七八九十—\-－]{1,3}\s*[、.．，,：:]")
 HEADING = re.compile(r"^\s*(?P<num>[一二三四五六七八九十]{1,3})\s*(?P<sep>[、.．：:])")
+# a left crop may read a heading's 、 as 1, l, I or | (a curled, warped or faint print: 六、 → 六1);
+# only a left crop's reading, whose line is then read in full (no body line starts 六1)
+PROBE_HEADING = re.compile(r"^\s*(?P<num>[一二三四五六七八九十]{1,3})\s*(?P<sep>[、.．，,：:1lI|])")
 NUMERALS = "一二三四五六七八九十"
 FEE_SECTION = 6  # 六、其他需要报告的事项: the 信息处理费
 TITLE_ROWS = 8  # page 1: at most this many lines above the first heading are read (title, opening)
@@ -212,8 +215,9 @@ TITLE_END = re.compile(r"[报告]")  # a right crop that may end a title (报告
 TITLE_CANDIDATES = 4  # at most this many lines whose right crop shows it are read in full (with the line before)
 
 
-def _numeral(text: str) -> int | None:
-    m = HEADING.match(text)
+def _numeral(text: str, form: re.Pattern = HEADING) -> int | None:
+    """The number of a heading (六、 → 6; 十二、 → 12), None when ``text`` is not in ``form``."""
+    m = form.match(text)
     if not m:
         return None
     t = m.group("num")
@@ -318,6 +322,17 @@ class ProseReader:
                 out.append(i)
         return out
 
+    def _next_heading(self, i: int, text: str, section: int | None) -> bool:
+        """A short line whose left crop starts with the next section's number, its 、 lost (a
+        curled or warped print: 六其 for 六、其他需要报告的事项). Sections come in order, and a
+        heading is short, so a body line (一是…, a full line) is not taken; the line is read in
+        full either way."""
+        if section is None or not 1 <= section < len(NUMERALS) or not text.startswith(NUMERALS[section]):
+            return False
+        rows = self.rows
+        right = float(np.percentile([r.box[2] for r in rows], 80))
+        return rows[i].box[2] < right - 1.5 * rows[i].height
+
     def second_pass(self, first: list[Recognition]) -> list[np.ndarray]:
         if self.policy == "all":
             self.results = first
@@ -326,13 +341,17 @@ class ProseReader:
         # headings and their numbers, from the left crops (四、 is all a left crop needs to show)
         self._heads = {}
         sure: list[int] = []
+        section = self.section_at_start
         for i, rec in zip(self._probes, first):
             text = _normalise(rec.text)
-            if HEADING_START.match(text):
-                self._heads[i] = _numeral(text)
+            if HEADING_START.match(text) or PROBE_HEADING.match(text):
+                self._heads[i] = _numeral(text, PROBE_HEADING)
                 self._probe_text[i] = text
                 if rec.score >= SURE_HEADING:
                     sure.append(i)
+            elif self._next_heading(i, text, section):
+                self._heads[i] = section + 1
+            section = self._heads.get(i) or section
         # the title ends at the first heading read with some confidence: a title line's first
         # glyphs, barely legible, can look like 一, to a left crop (it is read in full anyway)
         first_head = min(sure, default=len(self.rows))
@@ -468,7 +487,7 @@ def _heading_from_probe(rec: Recognition, probe: str) -> Recognition:
     left crop shows the heading's form (一、) and the whole line misread or dropped the 、 after
     the same number (一1总体情况): the number and 、 as the left crop read them. The stitcher
     needs the form to see a section break between two parts of a table."""
-    m = HEADING.match(probe)
+    m = PROBE_HEADING.match(probe)
     text = _normalise(rec.text)
     whole = HEADING.match(text)
     if whole is not None and whole.group("sep") in "：:":  # the heading's form as the text layer has it
