@@ -323,3 +323,20 @@ def test_table_four_scanned_column_title_misread_is_the_one_its_group_leaves_out
     for c in text.cells:
         c.source = Source.TEXT
     assert "litigation_direct.other" not in map_litigation([text], [])
+
+
+def test_table_four_group_cell_split_by_a_stray_rule_places_its_untitled_columns_by_order():
+    """A stray rule (a seal's star, a shading edge) splits 行政复议's cell: its first two columns
+    stand under an empty cell. They are the review's by the format's order, for review; the
+    columns under the title read stay ok."""
+    grid = _scanned_litigation_grid([cell(1, 5, "未经复议直接起诉", span=5), cell(1, 10, "复议后起诉", span=5)])
+    grid.cells = [c for c in grid.cells if c.text != "行政复议"]
+    grid.cells += [cell(0, 0, "", 2, 2), cell(0, 2, "行政复议", 3, 2)]
+    for c in grid.cells:
+        c.source = Source.OCR
+    issues: list[str] = []
+    fields = map_litigation([grid], issues)
+    assert _values(fields, "review") == [1, 2, 3, 4, 5]
+    assert fields["review.upheld"].status == fields["review.corrected"].status == FieldStatus.REVIEW
+    assert fields["review.other"].status == FieldStatus.OK and _statuses(fields, "litigation_direct") == {FieldStatus.OK}
+    assert any("placed in 行政复议 by the format's order" in m for m in issues)

@@ -10,7 +10,9 @@ where the reading cannot be trusted, and a field placed by order is never ``ok``
   a warped or shaded header) that reads as those groups' titles one after the other — its
   columns are placed by order;
 - two group cells reading the same group (one misread as the other): both placed by order;
-- one whole group's title lost (a page break under the first header row), the others in place;
+- columns with no group title over them (a page break under the first header row loses
+  行政复议; a stray rule splits a group's cell, part of it empty), when at most one whole group
+  is lost and every group read stands in place;
 - a column title misread past recognition in a group whose other four titles were read: it is
   the one column they leave out.
 
@@ -139,12 +141,15 @@ def place_groups(columns: list[ReadColumn]) -> list[str]:
     if any(g is not None and g != e for i, (g, e) in enumerate(zip(groups, expected)) if i not in placed):
         return []  # a group read out of the format's order: as read
     lost = [b for b in range(len(LITIGATION_GROUPS)) if all(g is None for g in groups[b * n: (b + 1) * n])]
-    if len(lost) == 1 and all(g is not None for i, g in enumerate(groups) if i // n != lost[0]):
+    unread = [i for i, g in enumerate(groups) if g is None]
+    if unread and len(lost) <= 1:
         # a page break right under the first header row leaves 行政复议 on the page before, in a
-        # fragment no grid holds: the continuation keeps the other two groups
-        placed.update({i: expected[i] for i in range(lost[0] * n, (lost[0] + 1) * n)})
-        notes.append(f"table 四: the title of group {LITIGATION_GROUPS[lost[0]].label} was not found; "
-                     f"its columns are placed by the format's order, for review")
+        # fragment no grid holds (the continuation keeps the other two groups); a stray rule
+        # splits a group's title cell and leaves part of its columns under an empty one
+        placed.update({i: expected[i] for i in unread})
+        named = sorted({LITIGATION_GROUPS[i // n].label for i in unread})
+        notes.append(f"table 四: no group title found over {len(unread)} columns; they are placed in "
+                     f"{' / '.join(named)} by the format's order, for review")
     for i, key in placed.items():
         columns[i].group, columns[i].group_score = key, INFERRED_GROUP
     return notes
