@@ -340,3 +340,28 @@ def test_table_four_group_cell_split_by_a_stray_rule_places_its_untitled_columns
     assert fields["review.upheld"].status == fields["review.corrected"].status == FieldStatus.REVIEW
     assert fields["review.other"].status == FieldStatus.OK and _statuses(fields, "litigation_direct") == {FieldStatus.OK}
     assert any("placed in 行政复议 by the format's order" in m for m in issues)
+
+
+def test_table_four_title_cell_over_two_columns_is_split_in_the_order_its_text_reads():
+    """The rule between 尚未审结 and 总计 lost under a seal's star: one title cell, read 尚总计,
+    over both value columns. Both were keyed total (two columns, one key: both lost); they are
+    the two columns the group's other titles leave out, in the order the text reads, for review.
+    A cell whose text reads as neither order places nothing."""
+    groups = [cell(1, 5, "未经复议直接起诉", span=5), cell(1, 10, "复议后起诉", span=5)]
+
+    def grid(text: str) -> Grid:
+        g = _scanned_litigation_grid(groups)
+        g.cells = [c for c in g.cells if not (c.row == 2 and c.col in (8, 9))]
+        merged = cell(2, 8, text, span=2)
+        merged.source = Source.OCR
+        g.cells.append(merged)
+        return g
+
+    issues: list[str] = []
+    fields = map_litigation([grid("尚总计")], issues)
+    assert fields["litigation_direct.pending"].value == 9 and fields["litigation_direct.total"].value == 10
+    assert fields["litigation_direct.pending"].status == fields["litigation_direct.total"].status == FieldStatus.REVIEW
+    assert fields["litigation_direct.upheld"].status == FieldStatus.OK
+    fields = map_litigation([grid("合")], [])
+    assert "litigation_direct.pending" not in fields
+    assert fields.get("litigation_direct.total") is None or fields["litigation_direct.total"].value is None

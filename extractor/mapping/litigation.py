@@ -23,6 +23,7 @@ so. Never two columns with one key: both are left for a person.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import permutations
 
 from extractor.mapping.labels import contains, similarity
 from extractor.mapping.numbers import mostly_numeric
@@ -33,6 +34,7 @@ from models.fields import LITIGATION_COLUMNS, LITIGATION_GROUPS, ValueType
 from models.page import Cell, Grid
 
 N_LITIGATION = len(LITIGATION_GROUPS) * len(LITIGATION_COLUMNS)
+ORDER_MARGIN = 0.1  # a title cell over several columns reads as their titles in one order this far ahead of any other
 INFERRED_GROUP = 0.5  # a group placed by the registry's order, its title not read: under POSITIVE (review)
 
 _LITIGATION_TITLES = [("2021", c) for c in LITIGATION_COLUMNS]
@@ -156,28 +158,50 @@ def place_groups(columns: list[ReadColumn]) -> list[str]:
 
 
 def place_column_titles(columns: list[ReadColumn]) -> list[str]:
-    """In a group whose other four column titles were read (each once), a *scanned* title misread
-    past recognition (其代结 for 其他结果) is the one column they leave out: mapped with
-    ``ORDER_SCORE`` (review). A title printed in a text layer is never placed (a column the
-    format does not have). Changes ``columns`` in place; returns a note per title placed."""
+    """Column titles a scan leaves in doubt, placed from what the rest of their group reads:
+
+    - a title misread past recognition (其代结 for 其他结果) in a group whose other four titles
+      were read, each once, is the one column they leave out;
+    - one title cell over two or three value columns (the rule between them lost: 尚总计 over
+      尚未审结 | 总计) is the columns the others leave out, in the order whose titles its text
+      reads as (at least ``NEAR`` similar, clearly ahead of any other order).
+
+    Placed titles get ``ORDER_SCORE`` (review). Only scanned titles: a title printed in a text
+    layer is never placed (a column the format does not have). Changes ``columns`` in place;
+    returns a note per cell placed."""
     notes: list[str] = []
     keys = [c.key for c in LITIGATION_COLUMNS]
+    labels = {c.key: c.label for c in LITIGATION_COLUMNS}
     by_group: dict[str, list[ReadColumn]] = {}
     for col in columns:
         if col.group is not None:
             by_group.setdefault(col.group, []).append(col)
     for group, cols in by_group.items():
-        unknown = [c for c in cols if c.key is None]
-        read = [c.key for c in cols if c.key is not None]
-        if len(cols) != len(keys) or len(unknown) != 1 or sorted(read) != sorted(set(read)):
+        under: dict[int, int] = {}  # title cell → value columns under it
+        for c in cols:
+            under[id(c.chain[0])] = under.get(id(c.chain[0]), 0) + 1
+        doubtful = [c for c in cols if c.key is None or under[id(c.chain[0])] > 1]
+        read = [c.key for c in cols if all(c is not d for d in doubtful)]
+        left_out = [k for k in keys if k not in read]
+        if (len(cols) != len(keys) or not doubtful or len(read) != len(set(read)) or len(left_out) != len(doubtful)
+                or any(c.chain[0].source != Source.OCR for c in doubtful)):
             continue
-        col = unknown[0]
-        if col.chain[0].source != Source.OCR:
+        if len(doubtful) == 1:
+            order = left_out
+        elif len({id(c.chain[0]) for c in doubtful}) == 1:  # one cell over the columns left out
+            text = doubtful[0].chain[0].text
+            ranked = sorted(((similarity(text, "".join(labels[k] for k in p)), p) for p in permutations(left_out)),
+                            reverse=True)
+            if ranked[0][0] < NEAR or ranked[0][0] - ranked[1][0] < ORDER_MARGIN:
+                continue
+            order = list(ranked[0][1])
+        else:
             continue
-        (left_out,) = set(keys) - set(read)
-        col.key, col.score = left_out, min(col.score, ORDER_SCORE)
-        notes.append(f"table 四: column title {col.text!r} not recognised; its value is placed under "
-                     f"{group}.{left_out} as the one column its group's other titles leave out, for review")
+        for col, key in zip(doubtful, order):
+            col.key, col.score = key, min(col.score, ORDER_SCORE)
+        notes.append(f"table 四: column title {doubtful[0].text!r} not recognised as a column of its own; placed "
+                     f"under {', '.join(f'{group}.{k}' for k in order)} as the columns its group's other titles "
+                     f"leave out, for review")
     return notes
 
 
