@@ -13,8 +13,9 @@ where the reading cannot be trusted, and a field placed by order is never ``ok``
 - columns with no group title over them (a page break under the first header row loses
   行政复议; a stray rule splits a group's cell, part of it empty), when at most one whole group
   is lost and every group read stands in place;
-- a column title misread past recognition in a group whose other four titles were read: it is
-  the one column they leave out.
+- a scanned column title misread past recognition, or one title cell over two or three value
+  columns, in a group whose other titles were read: the columns they leave out
+  (``place_column_titles``).
 
 A group read out of the format's order (two titles swapped) is kept as read: the document says
 so. Never two columns with one key: both are left for a person.
