@@ -1,11 +1,13 @@
-"""Cells a seal printed black or grey crosses, read again without its ring.
+"""Cells a seal printed black or grey crosses, read again without it.
 
 A fax or a greyscale scanner leaves no colour to take a seal off by (``extractor.layout.orient``
-removes red ones); ``extractor.ocr.seal`` finds its ring by shape. The table structure is found
-with the ring in place (its arcs are no rules: ``extractor.grid.image_grid``); the cells it
-crosses and the prose under it are then read with the ring's pixels turned to paper.
+removes red ones); ``extractor.ocr.seal`` finds its ring by shape, and takes off the seal's
+pixels (``seal.seal_mask``): a grey seal's ring, star and words by their grey, a black seal's
+ring alone. The table structure is found with the seal in place (its arcs are no rules:
+``extractor.grid.image_grid``); the cells it crosses — titles of table 三's header as much as
+values — and the prose under it are then read with those pixels turned to paper.
 
-Input: the page's tables (``ImageTable``), the ring's pixel mask (bool, upright page), the grey
+Input: the page's tables (``ImageTable``), the seal's pixel mask (bool, upright page), the grey
 page and its text ink (uint8, 255 = ink), the paper's grey level. Changes the cells in place.
 """
 
@@ -30,8 +32,8 @@ LABEL_GAIN = 0.2
 
 
 def _without_ring(gray, ink, seal: np.ndarray | None, paper) -> tuple[np.ndarray, np.ndarray]:
-    """(grey page, ink) with a black seal's ring pixels turned to paper; the same arrays when
-    there is no ring."""
+    """(grey page, ink) with a seal's pixels turned to paper; the same arrays when there is
+    no seal."""
     if seal is None:
         return gray, ink
     clean_ink, clean_gray = ink.copy(), gray.copy()
@@ -40,16 +42,19 @@ def _without_ring(gray, ink, seal: np.ndarray | None, paper) -> tuple[np.ndarray
     return clean_gray, clean_ink
 
 
-def _reread_under_seal(tables, seal: np.ndarray, gray, ink, paper, dpi, glyph, engine) -> None:
-    """Cells a black seal's ring crosses, read again with the ring's pixels
-    (``extractor.ocr.seal.ring_mask``) taken out: its arc beside a 0 reads as 10, across one
+def _reread_under_seal(tables, seal: np.ndarray, gray, ink, paper, dpi, glyph, engine) -> list:
+    """Cells a seal crosses, read again with its pixels (``extractor.ocr.seal.seal_mask``)
+    taken out: its arc beside a 0 reads as 10, across one
     as J or L. A value read without the ring that differs from the first reading replaces it;
     a value only the first reading gave is kept. Either way the cell is doubted (review unless
     the relations confirm it): what the ring covered, or a stroke it ran along and took with
     it, cannot be known. A label takes the reading without the ring only when the recogniser is
     surer of it by ``LABEL_GAIN`` (尚教 0.19 → 尚末审结 0.43, 甜是 0.30 → 结果纠 0.93; 行政诉讼 0.98
-    stays, not 行政诉讼佛 0.42): a stroke of it the ring ran along goes with the ring."""
+    stays, not 行政诉讼佛 0.42): a stroke of it the ring ran along goes with the ring.
+
+    Returns the cells whose text changed (their first reading's text lines are stale)."""
     clean_gray, clean_ink = _without_ring(gray, ink, seal, paper)
+    changed = []
     for table in tables:
         crossed = []
         for k, box in enumerate(table.boxes):
@@ -66,10 +71,13 @@ def _reread_under_seal(tables, seal: np.ndarray, gray, ink, paper, dpi, glyph, e
                 continue
             if not (_reads_as_value(new.text) or _reads_as_value(cell.text)):
                 if new.text and new.confidence >= cell.confidence + LABEL_GAIN:  # a label the ring garbled
+                    changed.append(cell)
                     cell.text, cell.confidence = new.text, new.confidence
                     cell.char_scores, cell.alternatives = new.char_scores, new.alternatives
                 continue
             if _reads_as_value(new.text):
+                changed.append(cell)
                 cell.text, cell.confidence = new.text, new.confidence
                 cell.char_scores, cell.alternatives = new.char_scores, new.alternatives
             cell.structure = min(cell.structure, new.structure, DOUBT)
+    return changed
