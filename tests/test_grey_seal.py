@@ -128,3 +128,48 @@ def test_generated_grey_seal_over_the_header_keeps_table_three_whole(engine, tmp
             key = f"applications.{row}.{col}"
             f = out.fields[key]
             assert f.value is not None and float(f.value) == truth["fields"][key], key
+
+
+def _header_lost_grid(first_title: str, source=None):
+    """Table 三's head as a seal left it (fax seed 908's stitched grid): the note over label
+    columns 0-2, 申请人情况 over 3-9, the title over column 3 unread (``first_title``), the other six
+    read; three value rows."""
+    from models.extraction import Source
+    from models.page import BBox, Cell, Grid
+
+    src = source or Source.OCR
+    box = BBox(x0=0, top=0, x1=1, bottom=1)
+    cells = [Cell(row=0, col=0, page=1, bbox=box, row_span=3, col_span=3, text="（本列数据的勾稽关系为）", source=src),
+             Cell(row=0, col=3, page=1, bbox=box, col_span=7, text="申请人情况", source=src),
+             Cell(row=1, col=3, page=1, bbox=box, row_span=2, text=first_title, source=src),
+             Cell(row=1, col=4, page=1, bbox=box, col_span=5, text="法人或其他组织", source=src),
+             Cell(row=1, col=9, page=1, bbox=box, row_span=2, text="总计", source=src)]
+    cells += [Cell(row=2, col=4 + k, page=1, bbox=box, text=t, source=src) for k, t in enumerate(TITLES[1:6])]
+    for r, (label, values) in enumerate(ROWS):
+        cells.append(Cell(row=3 + r, col=0, page=1, bbox=box, col_span=3, text=label, source=src))
+        cells += [Cell(row=3 + r, col=3 + k, page=1, bbox=box, text=str(v), source=src) for k, v in enumerate(values)]
+    return Grid(cells=cells, n_rows=6, n_cols=10, pages=[1])
+
+
+@pytest.mark.parametrize("first_title", ["", "云"])
+def test_value_column_left_of_the_titles_read_takes_the_first_title_for_review(first_title):
+    """The numbers left of 商业企业 stand where 自然人 is printed: the column is placed under it by
+    the format's order, its fields in review (never ok); the other columns as read."""
+    from extractor.mapping.tables import map_tables
+    from models.extraction import FieldStatus
+
+    out = map_tables([_header_lost_grid(first_title)])
+    for r, (key, (_, values)) in enumerate(zip(["received", "carried_over", "granted"], ROWS)):
+        first = out.fields[f"applications.{key}.natural_person"]
+        assert int(first.value) == values[0] and first.status == FieldStatus.REVIEW
+        assert int(out.fields[f"applications.{key}.total"].value) == values[6]
+    assert any("natural_person" in u for u in out.unmapped)
+
+
+def test_no_column_inferred_on_a_text_layer():
+    """A text layer's table is never guessed at: its titles are what is printed."""
+    from extractor.mapping.tables import map_tables
+    from models.extraction import Source
+
+    out = map_tables([_header_lost_grid("", Source.TEXT)])
+    assert out.fields["applications.received.natural_person"].value is None

@@ -89,7 +89,7 @@ def read_scan_image(rgb: np.ndarray, dpi: float, number: int, engine, *, width: 
     ink = _drop_specks(lines.text_ink(), dpi)
     gray = lines.clean_gray()
     # a seal printed black or grey, found by its ring (before the rules: its arcs are none)
-    seal = seal_mask(lines.ring, lines.gray, ink) if lines.ring is not None else None
+    seal, whole_seal = seal_mask(lines.ring, lines.gray, ink) if lines.ring is not None else (None, False)
     paper = np.uint8(np.percentile(lines.gray[::5, ::5], 90))
     for table in tables:
         drop_unused_rows(table)  # a stray stroke taken for a rule splits no row
@@ -129,7 +129,8 @@ def read_scan_image(rgb: np.ndarray, dpi: float, number: int, engine, *, width: 
                 cell.structure = min(cell.structure, DOUBT)  # what the pen covered cannot be known
             k += 1
     if seal is not None:  # before the titles are held against the rules: a title the seal garbled
-        for cell in _reread_under_seal(tables, seal, gray, ink, paper, dpi, glyph, engine):
+        for cell in _reread_under_seal(tables, seal, gray, ink, paper, dpi, glyph, engine,
+                                       whole=whole_seal):
             lines_of.pop(id(cell), None)  # its lines were read with the seal: its text stands for them
     for table in tables:  # table 三's rows and columns from its labels and titles, against the rules
         bands, fresh = mend(table, lines_of)

@@ -160,12 +160,13 @@ def _faint_level(gray: np.ndarray) -> float:
     return (paper + _ink_level(gray)) / 2
 
 
-def seal_mask(ring: Ring, gray: np.ndarray, text_ink: np.ndarray | None = None) -> np.ndarray:
-    """The pixels of a seal to take off the page (bool, the page's shape). A seal printed lighter
-    than the text: all of it, ring, star and words, by its grey (``grey_seal_pixels``; the text
-    under its ring stays whole). A seal printed as dark as the text: its ring (``ring_mask``)."""
+def seal_mask(ring: Ring, gray: np.ndarray, text_ink: np.ndarray | None = None) -> tuple[np.ndarray, bool]:
+    """The pixels of a seal to take off the page (bool, the page's shape) and whether they are
+    all of it. A seal printed lighter than the text: all of it, ring, star and words, by its
+    grey (``grey_seal_pixels``; the text under its ring stays whole). A seal printed as dark as
+    the text: its ring alone (``ring_mask``)."""
     grey = grey_seal_pixels(ring, gray)
-    return ring_mask(ring, gray, text_ink) if grey is None else grey
+    return (ring_mask(ring, gray, text_ink), False) if grey is None else (grey, True)
 
 
 def grey_seal_pixels(ring: Ring, gray: np.ndarray) -> np.ndarray | None:

@@ -19,12 +19,19 @@ import numpy as np
 
 from extractor.ocr.cells import read_boxes
 from extractor.ocr.normalise import _NUMBER
+from extractor.ocr.registry_bands import header_word
 from extractor.ocr.structure import DOUBT
 
 
 def _reads_as_value(text: str) -> bool:
     """A cell's reading is a count or a zero mark (what a lost number cell should have read)."""
     return text in ("—", "/") or _NUMBER.fullmatch(text) is not None
+
+
+def _not_label(text: str) -> bool:
+    """A first reading that is no label of the table: a count, a zero mark, or a few characters
+    no header word or row label is (the seal's words and strokes read over a blank cell)."""
+    return _reads_as_value(text) or (len(text.strip()) <= 6 and not header_word(text))
 
 
 # how much surer the recogniser must be of a label read without the seal's ring to take it
@@ -42,7 +49,7 @@ def _without_ring(gray, ink, seal: np.ndarray | None, paper) -> tuple[np.ndarray
     return clean_gray, clean_ink
 
 
-def _reread_under_seal(tables, seal: np.ndarray, gray, ink, paper, dpi, glyph, engine) -> list:
+def _reread_under_seal(tables, seal: np.ndarray, gray, ink, paper, dpi, glyph, engine, whole: bool = False) -> list:
     """Cells a seal crosses, read again with its pixels (``extractor.ocr.seal.seal_mask``)
     taken out: its arc beside a 0 reads as 10, across one
     as J or L. A value read without the ring that differs from the first reading replaces it;
@@ -51,6 +58,10 @@ def _reread_under_seal(tables, seal: np.ndarray, gray, ink, paper, dpi, glyph, e
     it, cannot be known. A label takes the reading without the ring only when the recogniser is
     surer of it by ``LABEL_GAIN`` (尚教 0.19 → 尚末审结 0.43, 甜是 0.30 → 结果纠 0.93; 行政诉讼 0.98
     stays, not 行政诉讼佛 0.42): a stroke of it the ring ran along goes with the ring.
+
+    With ``whole`` (the mask is all of the seal: a grey one, ``seal.seal_mask``) a blank read
+    without it also replaces a first reading that is no label (a 0 printed blank read as the
+    seal's words, 督 or A; a stroke of its word read as 1): the seal was all the ink there.
 
     Returns the cells whose text changed (their first reading's text lines are stale)."""
     clean_gray, clean_ink = _without_ring(gray, ink, seal, paper)
@@ -69,13 +80,14 @@ def _reread_under_seal(tables, seal: np.ndarray, gray, ink, paper, dpi, glyph, e
         for cell, new in zip(cells, again):
             if new.text == cell.text:
                 continue
-            if not (_reads_as_value(new.text) or _reads_as_value(cell.text)):
+            blank = whole and not new.text and _not_label(cell.text)
+            if not (_reads_as_value(new.text) or _reads_as_value(cell.text) or blank):
                 if new.text and new.confidence >= cell.confidence + LABEL_GAIN:  # a label the ring garbled
                     changed.append(cell)
                     cell.text, cell.confidence = new.text, new.confidence
                     cell.char_scores, cell.alternatives = new.char_scores, new.alternatives
                 continue
-            if _reads_as_value(new.text):
+            if _reads_as_value(new.text) or blank:
                 changed.append(cell)
                 cell.text, cell.confidence = new.text, new.confidence
                 cell.char_scores, cell.alternatives = new.char_scores, new.alternatives
