@@ -173,3 +173,22 @@ def test_no_column_inferred_on_a_text_layer():
 
     out = map_tables([_header_lost_grid("", Source.TEXT)])
     assert out.fields["applications.received.natural_person"].value is None
+
+
+def test_table_four_titles_lost_under_a_seal_are_placed_by_order():
+    """Table 四's 15 titles, two lost under a seal's words (fax seed 905: 总计 read as i计, 尚未审结
+    as nothing): placed by the registry's order when every title read stands in it; a title read
+    out of order, too few read, or a text layer: as read."""
+    from extractor.mapping.tables import columns_by_order
+
+    names = ["upheld", "corrected", "other", "pending", "total"]
+    full = names * 3
+    lost = list(full)
+    lost[8], lost[9] = None, None
+    assert columns_by_order(lost, scanned=True) == full
+    assert columns_by_order(lost, scanned=False) == lost
+    swapped = list(lost)
+    swapped[0], swapped[1] = "corrected", "upheld"
+    assert columns_by_order(swapped, scanned=True) == swapped
+    few = [k if i < 8 else None for i, k in enumerate(full)]
+    assert columns_by_order(few, scanned=True) == few

@@ -445,6 +445,24 @@ def groups_by_order(groups: list[str | None]) -> list[str | None]:
     return expected
 
 
+def columns_by_order(keys: list[str | None], scanned: bool) -> list[str | None]:
+    """Table 四's column (结果维持 … 总计) of each of its 15 value columns, left to right, as read
+    (None: its title not read), with titles a scan lost filled in by the registry's order
+    (``LITIGATION_COLUMNS`` in each of the three groups) — when every title read stands where
+    that order puts it and at least ``MIN_READ_COLUMNS`` were read (a seal's words over two or
+    three titles). Fields so placed are mapped with ``ORDER_SCORE`` (review, never ok). Only on
+    a scan (``scanned``): a text layer's titles are what is printed."""
+    expected = [c.key for _ in LITIGATION_GROUPS for c in LITIGATION_COLUMNS]
+    if not scanned or len(keys) != len(expected) or any(k is not None and k != e for k, e in zip(keys, expected)):
+        return list(keys)
+    if sum(k is not None for k in keys) < MIN_READ_COLUMNS:
+        return list(keys)
+    return expected
+
+
+MIN_READ_COLUMNS = 10
+
+
 def _litigation_fields(
     grid: Grid, r: int, values: list[Cell], issues: list[str], titles: dict[str, list[str]] | None
 ) -> dict[str, Field]:
@@ -467,9 +485,15 @@ def _litigation_fields(
                 break
         read.append((cell, text, col_key, col_score, group_key, group_score, chain))
     inferred = groups_by_order([g for *_, g, _s, _c in read])
-    for (cell, text, col_key, col_score, group_key, group_score, chain), group in zip(read, inferred):
+    scanned = all(c.source == Source.OCR for c in values)
+    columns = columns_by_order([k for _c, _t, k, *_ in read], scanned)
+    for (cell, text, col_key, col_score, group_key, group_score, chain), group, column in zip(read, inferred, columns):
         if group_key is None and group is not None:  # its group's title lost: placed, not read
             group_key, group_score = group, INFERRED_GROUP
+        if col_key is None and column is not None:  # its title lost under a seal: placed, not read
+            issues.append(f"table 四: column title {' '.join(text.split())!r} not recognised; its value is "
+                          f"placed under {column} by where it stands among the titles read, for review")
+            col_key, col_score = column, ORDER_SCORE
         title = " ".join(text.split())
         if title not in seen_titles:
             seen_titles.append(title)
