@@ -24,7 +24,9 @@ from dataclasses import dataclass, field
 from extractor.mapping.active import map_active
 from extractor.mapping.labels import contains, similarity
 from extractor.mapping.numbers import Parsed, looks_numeric, misread_zero, parse_number, unsure_empty
-from extractor.mapping.titles import ORDER_SCORE, POSITIVE, Title, ancestors, best_title, infer_by_order, match_column
+from extractor.mapping.titles import (
+    ORDER_SCORE, POSITIVE, Title, ancestors, best_title, infer_by_order, leading_columns, match_column,
+)
 from models.extraction import Field, FieldStatus, Source
 from models.fields import (
     APPLICANT_COLUMNS,
@@ -200,54 +202,6 @@ def application_columns(grid: Grid, unmapped: list[str]) -> tuple[dict[int, Titl
         if t.key is None:
             unmapped.append(f"table 三: column title {t.text!r} is not a column of the format; its cells are not mapped")
     return out, first_value
-
-
-def _holds_values(grid: Grid, col: int, first_value: int) -> bool:
-    """Grid column ``col`` is a value column: its own cells under the header read mostly as
-    numbers, at least ``MIN_VALUE_CELLS`` of them (a label column holds words)."""
-    own = [c for c in grid.cells if c.row >= first_value and c.col == col and c.col_span == 1 and c.text.strip()]
-    numbers = [c for c in own if looks_numeric(c.text)]
-    return len(numbers) >= MIN_VALUE_CELLS and len(numbers) >= 0.7 * len(own)
-
-
-MIN_VALUE_CELLS = 3
-
-
-def leading_columns(grid: Grid, header: dict[int, Title], titled: dict[int, Title], first_value: int,
-                    order: list[str]) -> dict[int, Title]:
-    """Titles for the value columns left of the first title read, by the format's order: a
-    scanned title the recogniser could not read at all (a seal over 自然人 read as 云 or as
-    nothing) leaves its column under no title, and the column would be taken for the labels.
-
-    Only when it is sure: the titles read (``titled``, grid column → Title, from the first known
-    one) name the format's last columns in order, every one of them known; exactly as many grid
-    columns left of them as the format's columns they leave out hold numbers (``_holds_values``),
-    side by side and next to the first titled one; the column left of those holds none (the
-    labels). Each gets a new ``Title`` over its lowest header cell with ``ORDER_SCORE`` (review,
-    never ok). Only scans (``Source.OCR``). Returns grid column → Title (empty: none inferred)."""
-    if not titled:
-        return {}
-    first = min(titled)
-    titles = unique(titled[c] for c in sorted(titled))
-    keys = [t.key for t in titles]
-    if None in keys or titles[0].cell.source != Source.OCR:
-        return {}
-    k = len(order) - len(keys)
-    if k <= 0 or keys != order[k:]:
-        return {}
-    lead = list(range(first - k, first))
-    if lead[0] < 0 or not all(_holds_values(grid, c, first_value) for c in lead):
-        return {}
-    if lead[0] > 0 and _holds_values(grid, lead[0] - 1, first_value):
-        return {}  # more number columns than the titles leave out: which is which is not known
-    out: dict[int, Title] = {}
-    for c, key in zip(lead, order[:k]):
-        t = header.get(c)
-        cell = t.cell if t is not None else next((x for x in grid.cells if x.row < first_value and x.col <= c <= x.last_col), None)
-        if cell is None:
-            return {}
-        out[c] = Title(cell=cell, key=key, score=ORDER_SCORE)
-    return out
 
 
 def unique(titles) -> list[Title]:
