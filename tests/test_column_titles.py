@@ -365,3 +365,23 @@ def test_table_four_title_cell_over_two_columns_is_split_in_the_order_its_text_r
     fields = map_litigation([grid("合")], [])
     assert "litigation_direct.pending" not in fields
     assert fields.get("litigation_direct.total") is None or fields["litigation_direct.total"].value is None
+
+
+def test_table_four_two_titles_lost_under_a_seal_are_placed_by_their_places():
+    """Two titles of one group lost under a seal's words (fax seed 905: 尚未审结 read as nothing,
+    总计 as i计), every other title read in the format's order: each lost one is its place's, for
+    review; the same titles out of order, or in a text layer, are left as read."""
+    groups = [cell(1, 5, "未经复议直接起诉", span=5), cell(1, 10, "复议后起诉", span=5)]
+    cols = [c.label for c in LITIGATION_COLUMNS] * 3
+    cols[8], cols[9] = "", "i计"
+    fields = map_litigation([_scanned_litigation_grid(groups, cols)], [])
+    assert _values(fields, "litigation_direct") == [6, 7, 8, 9, 10]
+    assert fields["litigation_direct.pending"].status == fields["litigation_direct.total"].status == FieldStatus.REVIEW
+    assert fields["litigation_direct.upheld"].status == FieldStatus.OK
+    swapped = list(cols)
+    swapped[5], swapped[6] = swapped[6], swapped[5]
+    assert "litigation_direct.pending" not in map_litigation([_scanned_litigation_grid(groups, swapped)], [])
+    text = _scanned_litigation_grid(groups, cols)
+    for c in text.cells:
+        c.source = Source.TEXT
+    assert "litigation_direct.pending" not in map_litigation([text], [])

@@ -154,6 +154,10 @@ def _segments(mask: np.ndarray, dpi: float, horizontal: bool, ring: Ring | None 
 # a piece of the rule masks with this share of its pixels on a ring's band is the ring's (a
 # glyph's stroke fused to the arc by the opening adds a few off it)
 ON_RING = 0.9
+# … unless it runs straight further than the ring's own line can (``_ring_pieces``' chord) by
+# this much: a rule the ring lies along, the two one piece (a black seal whose side lay on
+# table 四's rule between 尚未审结 and 总计 took the rule with it: fax seed 908)
+RUN_SLACK = 1.1
 
 
 def _ring_pieces(mask: np.ndarray, ring: Ring | None, dpi: float) -> set[tuple[int, int, int, int]]:
@@ -165,7 +169,8 @@ def _ring_pieces(mask: np.ndarray, ring: Ring | None, dpi: float) -> set[tuple[i
     四's 15 numbers on two rows, none mapped). Its star's spine (a filled star's run as long as
     the opening's kernel) is one too, all of it where the star is (``Ring.in_star``): it split
     a column of table 三 the seal lay on. A rule the ring crosses or runs along, or the star
-    lies on, is one piece with it that reaches beyond: not the ring's."""
+    lies on, is one piece with it that reaches beyond, or runs straighter for longer than a
+    ring's line can (``RUN_SLACK``): not the ring's."""
     if ring is None:
         return set()
     margin = 0.5 * (ring.outer - ring.inner) + _k(dpi, 0.01, 2)
@@ -173,6 +178,10 @@ def _ring_pieces(mask: np.ndarray, ring: Ring | None, dpi: float) -> set[tuple[i
     x0, y0 = max(0, int(ring.cx - reach)), max(0, int(ring.cy - reach))
     sub = mask[y0 : int(ring.cy + reach) + 1, x0 : int(ring.cx + reach) + 1]
     n, labels, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
+    # the longest straight run the ring's line (its band and a pixel each side) holds: a chord
+    # of its outer edge touching its inner edge
+    r_out, r_in = ring.outer + 1.0, max(0.0, ring.inner - 1.0)
+    run = 2.0 * float(np.sqrt(r_out**2 - r_in**2))
     out = set()
     for i in range(1, n):
         x, y, w, h, _area = (int(v) for v in stats[i])
@@ -180,7 +189,9 @@ def _ring_pieces(mask: np.ndarray, ring: Ring | None, dpi: float) -> set[tuple[i
             continue  # it may go on outside the square
         ys, xs = np.nonzero(labels[y : y + h, x : x + w] == i)
         xs, ys = xs + x0 + x, ys + y0 + y
-        if ring.on_band(xs, ys, margin).mean() >= ON_RING or ring.in_star(xs, ys).all():
+        if ring.in_star(xs, ys).all():
+            out.add((x0 + x, y0 + y, w, h))
+        elif ring.on_band(xs, ys, margin).mean() >= ON_RING and max(w, h) <= RUN_SLACK * run:
             out.add((x0 + x, y0 + y, w, h))
     return out
 

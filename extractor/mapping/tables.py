@@ -28,7 +28,7 @@ from extractor.mapping.cell_field import make_field, missing_field
 from extractor.mapping.labels import contains, similarity
 from extractor.mapping.litigation import map_litigation
 from extractor.mapping.numbers import looks_numeric, mostly_numeric
-from extractor.mapping.titles import POSITIVE, Title, ancestors, best_title, infer_by_order
+from extractor.mapping.titles import POSITIVE, Title, ancestors, best_title, infer_by_order, leading_columns
 from models.extraction import Field, Source
 from models.fields import (
     APPLICANT_COLUMNS,
@@ -175,14 +175,21 @@ def application_columns(grid: Grid, unmapped: list[str]) -> tuple[dict[int, Titl
         known = known or key is not None
         out[c] = t
     first_known = min((c for c, t in out.items() if t.key is not None), default=None)
+    header = out
     if first_known is not None:
         # the label area (the note, 申请人情况's left) is not a value column
         out = {c: t for c, t in out.items() if c >= first_known and t.cell.col >= first_known}
     if not known:  # no applicant title at all over the values: there is no header to go by
         return {}, 0
-    for t in infer_by_order(out, [c.key for c in APPLICANT_COLUMNS]):  # a scanned title misread past recognition
+    order = [c.key for c in APPLICANT_COLUMNS]
+    for t in infer_by_order(out, order):  # a scanned title misread past recognition
         unmapped.append(f"table 三: column title {t.text!r} not recognised; its values are placed under "
                         f"{t.key} by where it stands among the titles read, for review")
+    lead = leading_columns(grid, header, out, first_value, order)
+    for c, t in lead.items():
+        unmapped.append(f"table 三: no title read over grid column {c}; its values are placed under "
+                        f"{t.key} by where numbers stand left of the titles read, for review")
+    out = dict(sorted({**out, **lead}.items()))
     for t in unique(out.values()):
         if t.key is None:
             unmapped.append(f"table 三: column title {t.text!r} is not a column of the format; its cells are not mapped")

@@ -20,6 +20,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from extractor.mapping.labels import normalize_label, similarity
+from extractor.mapping.numbers import looks_numeric
 from models.extraction import Source
 from models.fields import ColumnSpec
 from models.page import Cell, Grid
@@ -169,3 +170,51 @@ def infer_by_order(columns: dict[int, Title], order: list[str]) -> list[Title]:
         t.key, t.score = order[lo + 1], min(t.score, ORDER_SCORE)
         inferred.append(t)
     return inferred
+
+
+def _holds_values(grid: Grid, col: int, first_value: int) -> bool:
+    """Grid column ``col`` is a value column: its own cells under the header read mostly as
+    numbers, at least ``MIN_VALUE_CELLS`` of them (a label column holds words)."""
+    own = [c for c in grid.cells if c.row >= first_value and c.col == col and c.col_span == 1 and c.text.strip()]
+    numbers = [c for c in own if looks_numeric(c.text)]
+    return len(numbers) >= MIN_VALUE_CELLS and len(numbers) >= 0.7 * len(own)
+
+
+MIN_VALUE_CELLS = 3
+
+
+def leading_columns(grid: Grid, header: dict[int, Title], titled: dict[int, Title], first_value: int,
+                    order: list[str]) -> dict[int, Title]:
+    """Titles for the value columns left of the first title read, by the format's order: a
+    scanned title the recogniser could not read at all (a seal over 自然人 read as 云 or as
+    nothing) leaves its column under no title, and the column would be taken for the labels.
+
+    Only when it is sure: the titles read (``titled``, grid column → Title, from the first known
+    one) name the format's last columns in order, every one of them known; exactly as many grid
+    columns left of them as the format's columns they leave out hold numbers (``_holds_values``),
+    side by side and next to the first titled one; the column left of those holds none (the
+    labels). Each gets a new ``Title`` over its lowest header cell with ``ORDER_SCORE`` (review,
+    never ok). Only scans (``Source.OCR``). Returns grid column → Title (empty: none inferred)."""
+    if not titled:
+        return {}
+    first = min(titled)
+    titles = list({id(t): t for t in (titled[c] for c in sorted(titled))}.values())
+    keys = [t.key for t in titles]
+    if None in keys or titles[0].cell.source != Source.OCR:
+        return {}
+    k = len(order) - len(keys)
+    if k <= 0 or keys != order[k:]:
+        return {}
+    lead = list(range(first - k, first))
+    if lead[0] < 0 or not all(_holds_values(grid, c, first_value) for c in lead):
+        return {}
+    if lead[0] > 0 and _holds_values(grid, lead[0] - 1, first_value):
+        return {}  # more number columns than the titles leave out: which is which is not known
+    out: dict[int, Title] = {}
+    for c, key in zip(lead, order[:k]):
+        t = header.get(c)
+        cell = t.cell if t is not None else next((x for x in grid.cells if x.row < first_value and x.col <= c <= x.last_col), None)
+        if cell is None:
+            return {}
+        out[c] = Title(cell=cell, key=key, score=ORDER_SCORE)
+    return out

@@ -44,7 +44,7 @@ from extractor.ocr.cells import CellJob, _cell_job, _cell_layout, _drop_specks, 
 from extractor.ocr.crops import recognize_unique
 from extractor.ocr.normalise import _normalise
 from extractor.ocr.prepare import pen_ink, pen_share, without_pen
-from extractor.ocr.seal import ring_mask
+from extractor.ocr.seal import seal_mask
 from extractor.ocr.seal_reread import _reread_under_seal, _without_ring
 from extractor.ocr.prose import ProseReader, _context, _prose_rows
 from extractor.ocr.band_check import empty_header_words, mend
@@ -88,8 +88,8 @@ def read_scan_image(rgb: np.ndarray, dpi: float, number: int, engine, *, width: 
     del up
     ink = _drop_specks(lines.text_ink(), dpi)
     gray = lines.clean_gray()
-    # a seal a fax printed black, found by its ring (before the rules: its arcs are none)
-    seal = ring_mask(lines.ring, lines.gray, ink) if lines.ring is not None else None
+    # a seal printed black or grey, found by its ring (before the rules: its arcs are none)
+    seal, whole_seal = seal_mask(lines.ring, lines.gray, ink) if lines.ring is not None else (None, False)
     paper = np.uint8(np.percentile(lines.gray[::5, ::5], 90))
     for table in tables:
         drop_unused_rows(table)  # a stray stroke taken for a rule splits no row
@@ -128,13 +128,15 @@ def read_scan_image(rgb: np.ndarray, dpi: float, number: int, engine, *, width: 
             if pen is not None and pen_share(pen, tf.box_to_source(table.boxes[k - first])) > 0:
                 cell.structure = min(cell.structure, DOUBT)  # what the pen covered cannot be known
             k += 1
+    if seal is not None:  # before the titles are held against the rules: a title the seal garbled
+        for cell in _reread_under_seal(tables, seal, gray, ink, paper, dpi, glyph, engine,
+                                       whole=whole_seal):
+            lines_of.pop(id(cell), None)  # its lines were read with the seal: its text stands for them
     for table in tables:  # table 三's rows and columns from its labels and titles, against the rules
         bands, fresh = mend(table, lines_of)
-        if fresh:
-            _read_cells(fresh, table, gray, ink, dpi, glyph, engine)
+        if fresh:  # cells cut anew, read without the seal (``prose_gray``: the page with it taken off)
+            _read_cells(fresh, table, prose_gray, prose_ink, dpi, glyph, engine)
             empty_header_words(table, bands)
-    if seal is not None:
-        _reread_under_seal(tables, seal, gray, ink, paper, dpi, glyph, engine)
     second = reader.second_pass(results[n_cells:])
     if second:
         reader.finish(recognize_unique(engine, second))

@@ -34,6 +34,13 @@ BESIDE = 0.45
 # the five-pointed star at a seal's centre reaches a third of its radius (a 公章's 14 mm star in
 # its 42 mm ring; the generator's 0.3): within this share of the inner radius, with its blur
 STAR = 0.4
+# a seal printed this much lighter than the text (a share of paper − the darkest ink: a red seal
+# scanned in grey is a mid grey, the text near black) is told from the text by its grey alone
+GREY_APART = 0.3
+# … a text stroke's core is darker than the seal's grey by this share of the way to the darkest
+# ink (a blurred 1 px dash: ~95 against a seal's ~145, ink 40; the seal's own specks ≥ 139), and
+# its blurred rim reaches this many px beyond
+TEXT_CORE, HALO = 0.25, 2
 
 
 @dataclass(frozen=True)
@@ -119,8 +126,9 @@ def find_ring(gray: np.ndarray, dpi: float) -> Ring | None:
     # a seal is stamped on the page, whole
     inside = [(x, y, r) for x, y, r in inside if r <= x <= w - r and r <= y <= h - r]
     # the ink as it is (the ring's own band, centre to a pixel); failing that, its density
-    # (a ring the fax's threshold broke into specks)
-    for ink in (gray < _ink_level(gray), _dense_ink(gray, dpi)):
+    # (a ring the fax's threshold broke into specks); failing that, ink as light as a grey
+    # scan prints a red seal (its ring at the page's own ink level, half its angles lost)
+    for ink in (gray < _ink_level(gray), _dense_ink(gray, dpi), gray < _faint_level(gray)):
         for x, y, r in inside:
             ring = _confirm(ink, x, y, r, dpi)
             if ring is not None:
@@ -142,6 +150,62 @@ def _ink_level(gray: np.ndarray) -> float:
     paper = float(np.percentile(gray[::5, ::5], 90))
     dark = float(np.percentile(gray[::5, ::5], 1))
     return (paper + dark) / 2
+
+
+def _faint_level(gray: np.ndarray) -> float:
+    """Grey below which a pixel is faint ink: halfway between the paper and ``_ink_level``. A
+    red seal scanned in grey is a mid grey (its red's luminance, ~0.3 of the way from black):
+    about as dark as ``_ink_level`` itself, so half its ring falls either side of that."""
+    paper = float(np.percentile(gray[::5, ::5], 90))
+    return (paper + _ink_level(gray)) / 2
+
+
+def seal_mask(ring: Ring, gray: np.ndarray, text_ink: np.ndarray | None = None) -> tuple[np.ndarray, bool]:
+    """The pixels of a seal to take off the page (bool, the page's shape) and whether they are
+    all of it. A seal printed lighter than the text: all of it, ring, star and words, by its
+    grey (``grey_seal_pixels``; the text under its ring stays whole). A seal printed as dark as
+    the text: its ring alone (``ring_mask``)."""
+    grey = grey_seal_pixels(ring, gray)
+    return (ring_mask(ring, gray, text_ink), False) if grey is None else (grey, True)
+
+
+def grey_seal_pixels(ring: Ring, gray: np.ndarray) -> np.ndarray | None:
+    """A seal printed lighter than the text (a red seal a greyscale scanner made mid grey): the
+    pixels within its disc of the seal's own grey (bool, the page's shape) — its ring, the star
+    and the words along it, which lie on the cells as often as beside them. A digit's stroke is
+    darker (the text's ink, and darker still where the seal overprints it) and stays. None when
+    the seal is about as dark as the text (``GREY_APART``: a fax or a copy prints it black; then
+    only its ring is known by its shape).
+
+    The seal's grey is the median of the ring band's ink (``_faint_level``). The text's strokes
+    are what is darker than it by ``TEXT_CORE`` of the way to the darkest ink (a thin dash
+    blurred to a mid grey still has such a core), with ``HALO`` px around them (their blurred
+    rim); the seal's pixels are the rest of the ink, up to halfway to the paper, and a pixel
+    around (its own blurred rim)."""
+    h, w = gray.shape
+    paper = float(np.percentile(gray[::5, ::5], 90))
+    grow = 0.5 * (ring.outer - ring.inner) + 1.5
+    reach = ring.outer + grow
+    x0, x1 = max(0, int(ring.cx - reach)), min(w, int(ring.cx + reach) + 1)
+    y0, y1 = max(0, int(ring.cy - reach)), min(h, int(ring.cy + reach) + 1)
+    yy, xx = np.mgrid[y0:y1, x0:x1]
+    d = np.hypot(xx - ring.cx, yy - ring.cy)
+    sub = gray[y0:y1, x0:x1]
+    dark = float(np.percentile(sub, 0.5))  # the text's ink under the seal (a page's is mostly seal)
+    on = sub[(d >= ring.inner) & (d <= ring.outer)]
+    on = on[on < _faint_level(gray)]
+    if not len(on):
+        return None
+    seal = float(np.median(on))
+    if seal - dark < GREY_APART * (paper - dark):
+        return None
+    core = (sub < seal - TEXT_CORE * (seal - dark)).astype(np.uint8)
+    text = cv2.dilate(core, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * HALO + 1, 2 * HALO + 1))) > 0
+    seal_ink = ((d <= reach) & (sub < (seal + paper) / 2) & ~text).astype(np.uint8)
+    rim = cv2.dilate(seal_ink, np.ones((3, 3), np.uint8)) > 0  # its blurred edge, a pixel wide
+    mask = np.zeros((h, w), bool)
+    mask[y0:y1, x0:x1] = rim & ~text
+    return mask
 
 
 def ring_pixels(gray: np.ndarray, dpi: float, text_ink: np.ndarray | None = None) -> np.ndarray | None:
