@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from extractor.mapping.active import map_active
 from extractor.mapping.labels import contains, similarity
 from extractor.mapping.numbers import Parsed, looks_numeric, misread_zero, parse_number, unsure_empty
-from extractor.mapping.titles import POSITIVE, Title, ancestors, best_title, infer_by_order, match_column
+from extractor.mapping.titles import POSITIVE, Title, ancestors, best_title, infer_by_order, match_column, match_cut_title
 from models.extraction import Field, FieldStatus, Source
 from models.fields import (
     APPLICANT_COLUMNS,
@@ -406,7 +406,7 @@ def _litigation_fields(
         text, col_key, col_score, used = best_title(chain, _LITIGATION_TITLES)
         group_key, group_score = None, 0.0
         for up in chain[used:]:
-            g, s, _ = match_column(up.text, _LITIGATION_GROUP_TITLES)
+            g, s = match_cut_title(grid, up, _LITIGATION_GROUP_TITLES)
             if g is not None:
                 group_key, group_score = g, s
                 break

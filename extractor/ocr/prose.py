@@ -112,7 +112,8 @@ def _prose_rows(ink: np.ndarray, tables: list[ImageTable], dpi: float, glyph: fl
             else:
                 merged.append(list(r))
         mass = {tuple(m): int(np.count_nonzero(ink[m[1] : m[3], m[0] : m[2]])) for m in merged}
-        merged = _strip_margin_marks(merged, mass)
+        extent = {tuple(m): _largest_piece(ink[m[1] : m[3], m[0] : m[2]]) for m in merged}
+        merged = _strip_margin_marks(merged, mass, extent)
         if not merged:
             continue
         a, b = min(m[1] for m in merged), max(m[3] for m in merged)
@@ -151,11 +152,26 @@ def _join_split_glyphs(rows: list[ProseRow]) -> list[ProseRow]:
 DUST_MASS = 0.03  # a text run holds at least this many ink pixels per square pixel of line height
 
 
-def _strip_margin_marks(runs: list[list[int]], mass: dict[tuple, int] | None = None) -> list[list[int]]:
+def _largest_piece(sub: np.ndarray) -> int:
+    """The longest side (px) of the largest ink component of ``sub`` (0 when blank)."""
+    if not sub.any():
+        return 0
+    n, _, stats, _ = cv2.connectedComponentsWithStats((sub > 0).astype(np.uint8), connectivity=8)
+    return int(max(stats[1:, cv2.CC_STAT_WIDTH].max(), stats[1:, cv2.CC_STAT_HEIGHT].max())) if n > 1 else 0
+
+
+SPECK = 0.4  # a run whose every ink piece is shorter than this share of the line's height is specks
+
+
+def _strip_margin_marks(runs: list[list[int]], mass: dict[tuple, int] | None = None,
+                        extent: dict[tuple, int] | None = None) -> list[list[int]]:
     """The runs of a line that are text. Dust and paper texture are small runs (under half the
-    line's height, under 0.4 of it wide) or runs of little ink (``mass``: ink pixels per run,
+    line's height, under 0.4 of it wide), runs of little ink (``mass``: ink pixels per run,
     under ``DUST_MASS`` of the line's height squared: specks the smear chained into a run as
-    wide as a glyph, which read as 二 before a title) standing apart from the glyphs
+    wide as a glyph, which read as 二 before a title) or runs of specks only (``extent``: the
+    longest side of the run's largest ink piece, under ``SPECK`` of the line's height — five
+    specks a speckled scan strung into a run left of 六、 took the heading's left crop, and
+    section 六's fee went unread; a glyph has a stroke that long, 一 too) standing apart from the glyphs
     (punctuation is as small but sits next to a glyph, and the smear has usually joined it
     already; 一 alone holds four times that ink). Then a first
     or last run at most a glyph wide and 1.5 line heights away from the rest is a mark beside
@@ -165,7 +181,8 @@ def _strip_margin_marks(runs: list[list[int]], mass: dict[tuple, int] | None = N
         return []
     h = max(r[3] - r[1] for r in runs)
     real = [r for r in runs if (r[2] - r[0] >= 0.4 * h or r[3] - r[1] >= 0.5 * h)
-            and (mass is None or mass.get(tuple(r), h * h) >= DUST_MASS * h * h)]
+            and (mass is None or mass.get(tuple(r), h * h) >= DUST_MASS * h * h)
+            and (extent is None or extent.get(tuple(r), h) >= SPECK * h)]
     if not real:
         return []
 
@@ -210,6 +227,21 @@ HEAD_EMS = 3.2  # the left crop that shows a heading's number (四、), in line 
 TAIL_EMS = 4.0  # the right crop that shows a title's end (年度报告), in line heights
 TITLE_END = re.compile(r"[报告]")  # a right crop that may end a title (报告, one glyph of it misread)
 TITLE_CANDIDATES = 4  # at most this many lines whose right crop shows it are read in full (with the line before)
+
+
+LOST_SEPARATOR = re.compile(r"^\s*(?P<num>[一二三四五六七八九十]{1,3})(?=[\u4e00-\u9fff])")
+
+
+def _next_heading(text: str, section: int | None) -> str:
+    """A left crop that starts with the numeral of the section after ``section`` (the one in
+    progress, carried from the page before) and goes straight on with a glyph (六其: the 、 of
+    六、其他需要报告的事项, faint, dropped by the recogniser) as that heading, its 、 put back;
+    any other text as it is. Only the next number: a paragraph starting 一是 in section 五 is
+    no heading."""
+    m = LOST_SEPARATOR.match(text)
+    if section is None or m is None or _numeral(m.group("num") + "、") != section + 1:
+        return text
+    return f"{m.group('num')}、{text[m.end():]}"
 
 
 def _numeral(text: str) -> int | None:
@@ -326,11 +358,13 @@ class ProseReader:
         # headings and their numbers, from the left crops (四、 is all a left crop needs to show)
         self._heads = {}
         sure: list[int] = []
+        running = self.section_at_start
         for i, rec in zip(self._probes, first):
-            text = _normalise(rec.text)
+            text = _next_heading(_normalise(rec.text), running)
             if HEADING_START.match(text):
                 self._heads[i] = _numeral(text)
                 self._probe_text[i] = text
+                running = self._heads[i] if self._heads[i] is not None else running
                 if rec.score >= SURE_HEADING:
                     sure.append(i)
         # the title ends at the first heading read with some confidence: a title line's first
