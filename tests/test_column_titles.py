@@ -385,3 +385,29 @@ def test_table_four_two_titles_lost_under_a_seal_are_placed_by_their_places():
     for c in text.cells:
         c.source = Source.TEXT
     assert "litigation_direct.pending" not in map_litigation([text], [])
+
+
+def test_table_four_group_title_cut_by_a_false_rule_is_read_whole_on_a_scan():
+    """A glyph's stroke standing on a column line (LibreOffice's tight header row) was taken for
+    a rule: 复议后起诉 read as 复议 | 后起诉. On a scan the two pieces are one title again (the
+    join names the group better than either piece, and than the whole title beside it); a text
+    layer's cells are as printed. A piece of rule read as a bar beside a title is no part of it."""
+    cols = [c.label for c in LITIGATION_COLUMNS]
+
+    def grid(source: Source, col_titles: list[str] = cols) -> Grid:
+        cells = [cell(0, 0, "行政复议", span=5, rows=2), cell(0, 5, "行政诉讼", span=10),
+                 cell(1, 5, "未经复议直接起诉", span=5), cell(1, 10, "复议"), cell(1, 11, "后起诉", span=4)]
+        cells += [cell(2, j, col_titles[j % 5]) for j in range(15)]
+        cells += [cell(3, j, str(j + 1)) for j in range(15)]
+        for c in cells:
+            c.source = source
+        return Grid(cells=cells, n_rows=4, n_cols=15, pages=[3])
+
+    fields = map_litigation([grid(Source.OCR)], [])
+    assert [fields[f"litigation_after_review.{c.key}"].value for c in LITIGATION_COLUMNS] == [11, 12, 13, 14, 15]
+    assert all(fields[f"litigation_after_review.{c.key}"].status == FieldStatus.OK for c in LITIGATION_COLUMNS)
+    assert fields["litigation_direct.total"].value == 10  # 未经复议直接起诉 keeps its own five
+    printed = map_litigation([grid(Source.TEXT)], [])
+    assert "litigation_after_review.upheld" not in printed  # 复议 alone names no group
+    barred = map_litigation([grid(Source.OCR, [*cols[:4], "总计|"])], [])
+    assert barred["review.total"].value == 5 and barred["review.total"].status == FieldStatus.OK

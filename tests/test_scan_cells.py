@@ -87,6 +87,21 @@ def test_a_shadow_at_the_page_edge_joins_no_lines():
     assert len(rows) == len(tops) and all(abs(r.box[1] - y) <= 2 for r, y in zip(rows, tops))
 
 
+def test_specks_left_of_a_heading_do_not_take_its_left_crop():
+    """Five specks of a speckled scan, strung by the smear into a run as wide as a glyph, stood
+    left of 六、其他需要报告的事项: the line began there, its left crop showed paper, and section
+    六's fee went unread. A run whose every piece is a speck is no text."""
+    from extractor.ocr.prose import _prose_rows
+
+    ink = np.zeros((200, 900), np.uint8)
+    for x, y in ((100, 62), (110, 70), (120, 58), (128, 78), (134, 80)):  # 3-4 px specks, over 1.3 em
+        ink[y : y + 4, x : x + 3] = 255
+    for x in range(260, 600, 30):  # glyphs 28 px tall
+        ink[55:83, x : x + 22] = 255
+    rows = _prose_rows(ink, [], 200, 28.0)
+    assert len(rows) == 1 and abs(rows[0].box[0] - 260) <= 2
+
+
 def _bitmap(rows: str) -> np.ndarray:
     return np.array([[255 if ch == "#" else 0 for ch in r] for r in rows.split()], np.uint8)
 

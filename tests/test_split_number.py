@@ -45,3 +45,28 @@ def test_a_row_of_its_own_is_not_a_tail():
     labelled = _grid([["（二）部分公开", "5", "", "", "", "", "", "5"], ["（三）不予公开"] + ["1"] * 7], page=2)
     assert not join_split_row(a, labelled)
     assert [c.text for c in sorted(a.cells, key=lambda c: c.col)][1] == "276"
+
+
+def test_label_and_numbers_both_cut_by_the_break_join_into_one_row():
+    """LibreOffice, narrow number columns: 1.信访举 | 14 … 15 at one page's foot, 报投诉类申请 | 9 … 9
+    at the next page's top: one row (149 … 159), the label joined, the joined numbers doubted; a
+    speck read as "/" under a blank cell of the upper half is no value of its own."""
+    a = _grid([["（四）无法提供", "889", "—", "—", "32", "33", "—", "954"],
+               ["1.信访举", "14", "—", "—", "5", "5", "", "15"]], page=1)
+    b = _grid([["报投诉类申请", "9", "", "", "", "", "/", "9"],
+               ["2.重复申请", "119", "—", "—", "6", "4", "—", "129"]], page=2)
+    assert join_split_row(a, b)
+    last = sorted((c for c in a.cells if c.row == 1), key=lambda c: c.col)
+    assert [c.text for c in last] == ["1.信访举报投诉类申请", "149", "—", "—", "5", "5", "", "159"]
+    assert last[1].structure <= SPLIT_DOUBT and last[7].structure <= SPLIT_DOUBT
+    assert last[4].structure == 1.0
+    assert b.n_rows == 1 and sorted(c.text for c in b.cells)[0] == "119"
+
+
+def test_values_of_a_row_of_their_own_under_a_fragment_are_not_tails():
+    a = _grid([["1.信访举", "14", "—", "—", "5", "5", "", "15"]], page=1)
+    digit_under_blank = _grid([["报投诉类申请", "9", "", "", "", "", "3", "9"], ["2.重复申请"] + ["1"] * 7], page=2)
+    assert not join_split_row(a, digit_under_blank)  # 3 under a blank: no number continues there
+    mark_under_number = _grid([["报投诉类申请", "9", "", "", "", "/", "", "9"], ["2.重复申请"] + ["1"] * 7], page=2)
+    assert not join_split_row(a, mark_under_number)
+    assert [c.text for c in sorted(a.cells, key=lambda c: c.col)][1] == "14"

@@ -28,20 +28,14 @@ import cv2
 import numpy as np
 
 from extractor.grid.cells import cluster_positions
+from extractor.grid.rule_pieces import Segment, short_rules, thin_line_share, trim_overshoot
+from extractor.grid.rule_pieces import scaled_px as _k
 from extractor.layout.orient import binarize, suppress_red
 from extractor.ocr.seal import Ring, find_ring
 from models.extraction import BBox, Source
 from models.page import Cell, Grid
 
 PxBox = tuple[float, float, float, float]
-
-
-@dataclass
-class Segment:
-    pos: float  # y of a horizontal rule, x of a vertical one
-    a: float  # start along the rule
-    b: float  # end along the rule
-    synthetic: bool = False
 
 
 @dataclass
@@ -89,10 +83,6 @@ class PageLines:
         out = self.gray.copy()
         out[self.rule_mask() > 0] = 255
         return out
-
-
-def _k(dpi: float, inches: float, minimum: int = 3) -> int:
-    return max(minimum, int(round(dpi * inches)))
 
 
 def find_lines(image: np.ndarray, dpi: float) -> PageLines:
@@ -334,37 +324,6 @@ def _in(seg: Segment, lo_pos: float, hi_pos: float, lo_al: float, hi_al: float, 
 PRESENT = 0.5  # a boundary whose rule covers this share of it is there
 
 
-def _thin_line_share(binary: np.ndarray, pos: float, lo: float, hi: float, horizontal: bool, dpi: float) -> float:
-    """Share of [lo, hi] along the grid line at ``pos`` covered by thin pieces of a line: ink
-    components lying wholly within a few pixels of the line. A rule broken into pieces too short
-    for the opening (under a seal, a faint print) passes; text crossing the line does not: a
-    glyph's strokes join strokes that reach beyond the band, so a merged cell's text never splits
-    it."""
-    band = _k(dpi, 0.02, 3)  # the line (thickened by blur), with the deskew's residue
-    clear = _k(dpi, 0.012, 2)  # room beside it, where a piece of a rule does not reach
-    p, lo_i, hi_i = int(round(pos)), int(round(lo)), int(round(hi))
-    img = binary if horizontal else binary.T
-    lo_i, hi_i = max(0, lo_i), min(img.shape[1], hi_i)
-    if hi_i - lo_i < 4 or p - band - clear < 0 or p + band + clear + 1 > img.shape[0]:
-        return 0.0
-    strip = np.ascontiguousarray(img[p - band - clear : p + band + clear + 1, lo_i:hi_i])
-    if not strip.any():
-        return 0.0
-    n, _, stats, _ = cv2.connectedComponentsWithStats(strip, connectivity=8)
-    covered = np.zeros(hi_i - lo_i, bool)
-    for x, y, w, h, _area in stats[1:]:
-        if y >= clear and y + h <= clear + 2 * band + 1 and w >= max(h, 2 * clear):
-            covered[x : x + w] = True
-    if np.count_nonzero(covered) < 0.5 * len(covered):  # pieces, not a dot or two
-        return 0.0
-    # gaps between the pieces (and at the ends) as short as the gaps ``_join`` bridges between
-    # rule segments belong to the line: under a seal's densest ink a thin rule fades for a while
-    idx = np.concatenate([[-1], np.flatnonzero(covered), [len(covered)]])
-    gaps = np.diff(idx) - 1
-    gap = _k(dpi, 0.08, 6)
-    return float((len(covered) - gaps[gaps > gap].sum()) / len(covered))
-
-
 def _grid_in_region(lines: PageLines, region, dpi: float, page: int, to_source,
                     kept: list[tuple[Segment, bool]]) -> ImageTable | None:
     x0, y0, x1, y1 = region
@@ -382,6 +341,15 @@ def _grid_in_region(lines: PageLines, region, dpi: float, page: int, to_source,
           or _touches(s.a, s.pos, hs, meet) or _touches(s.b, s.pos, hs, meet)]
     if not vs:
         return None
+    # a glyph touching a rule (a tight row's text sits on it) lengthens it into the next cell:
+    # cut back to the rule it crosses, and painted out of that cell's text no more
+    hs, vs = trim_overshoot(hs, vs, dpi), trim_overshoot(vs, hs, dpi)
+    # a rule only one short row tall (LibreOffice's between two group titles) the opening lost
+    for s in short_rules(lines.binary, hs, vs, dpi):
+        vs.append(s)
+        half = _k(dpi, 0.02, 3)
+        x, a, b = int(round(s.pos)), int(s.a), int(s.b) + 1
+        lines.vmask[a:b, x - half : x + half + 1] |= lines.binary[a:b, x - half : x + half + 1]
     kept.extend((s, True) for s in hs)
     kept.extend((s, False) for s in vs)
     # outer borders a page cut or a light print left out: the other rules' ends stand in
@@ -422,12 +390,12 @@ def _grid_in_region(lines: PageLines, region, dpi: float, page: int, to_source,
     for r in range(nr):
         for j in range(1, nc):
             if vcov[r, j] < PRESENT:
-                vcov[r, j] = max(vcov[r, j], _thin_line_share(lines.binary, cols[j], rows[r] + margin,
+                vcov[r, j] = max(vcov[r, j], thin_line_share(lines.binary, cols[j], rows[r] + margin,
                                                               rows[r + 1] - margin, False, dpi))
     for i in range(1, nr):
         for c in range(nc):
             if hcov[i, c] < PRESENT:
-                hcov[i, c] = max(hcov[i, c], _thin_line_share(lines.binary, rows[i], cols[c] + margin,
+                hcov[i, c] = max(hcov[i, c], thin_line_share(lines.binary, rows[i], cols[c] + margin,
                                                               cols[c + 1] - margin, True, dpi))
 
     # union slots across missing boundaries

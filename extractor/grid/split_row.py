@@ -18,6 +18,8 @@ A number wrapped inside its narrow cell splits with the row (LibreOffice: 276 at
 one page, its 0 on the next): the lower half then has no label text at all, only digits, each
 under a number of the upper half. Those are one number's lines, joined (``join_number_tails``:
 276 + 0 = 2760) and doubted (``SPLIT_DOUBT``: a person confirms), never a row of their own.
+Both can happen at once (LibreOffice, narrow number columns): the label goes on (1.信访举 |
+报投诉类申请) and so do the numbers (14 | 9): fragments appended, digits joined, as above.
 """
 
 from __future__ import annotations
@@ -86,6 +88,11 @@ def join_split_row(a: Grid, b: Grid, x_of: Callable[[Cell], tuple[float, float]]
     fragments = [c for c in low_text if c not in low_values]
     if not fragments or not all(is_fragment(c.text) for c in fragments):
         return False
+    if up_values and low_values and _label_and_number_tails(upper, low_values, x_of, x_of_a):
+        # the label and the wrapped numbers both went on: 1.信访举 | 14 … 15 over 报投诉类申请 | 9 … 9
+        _append_fragments(a, last, fragments, x_of, x_of_a)
+        _drop_first_row(a, b)
+        return True
     if bool(up_values) == bool(low_values):  # both halves (or neither) carry values: two rows
         return False
     if len(up_values or low_values) < 2:
@@ -93,16 +100,8 @@ def join_split_row(a: Grid, b: Grid, x_of: Callable[[Cell], tuple[float, float]]
     value_span = [x_of(c) for c in low_values] or [x_of_a(c) for c in up_values]
     if any(_overlap(*x_of(f), *v) > 0.5 * (x_of(f)[1] - x_of(f)[0]) for f in fragments for v in value_span):
         return False  # a fragment under a value column: not a label
-    covering = [c for c in a.cells if c.row <= last < c.row + c.row_span]
-    for f in fragments:
-        fx = x_of(f)
-        target = max(covering, key=lambda c: (_overlap(*x_of_a(c), *fx), c.row == last))
-        if _overlap(*x_of_a(target), *fx) <= 0:
-            return False
-    for f in fragments:
-        fx = x_of(f)
-        target = max(covering, key=lambda c: (_overlap(*x_of_a(c), *fx), c.row == last))
-        target.text += f.text
+    if not _append_fragments(a, last, fragments, x_of, x_of_a):
+        return False
     if low_values:  # the numbers are on the lower half: they take the places of the blank ones
         for v in low_values:
             vx = x_of(v)
@@ -114,6 +113,38 @@ def join_split_row(a: Grid, b: Grid, x_of: Callable[[Cell], tuple[float, float]]
                 blank.bbox_px, blank.dpi = v.bbox_px, v.dpi
     _drop_first_row(a, b)
     return True
+
+
+def _append_fragments(a: Grid, last: int, fragments: list[Cell], x_of, x_of_a) -> bool:
+    """Append each label fragment to the cell of ``a``'s last row over it; False (nothing
+    changed) when a fragment has no cell over it."""
+    covering = [c for c in a.cells if c.row <= last < c.row + c.row_span]
+    targets = []
+    for f in fragments:
+        fx = x_of(f)
+        target = max(covering, key=lambda c: (_overlap(*x_of_a(c), *fx), c.row == last))
+        if _overlap(*x_of_a(target), *fx) <= 0:
+            return False
+        targets.append(target)
+    for f, target in zip(fragments, targets):
+        target.text += f.text
+    return True
+
+
+def _label_and_number_tails(upper: list[Cell], low_values: list[Cell], x_of, x_of_a) -> bool:
+    """The lower half's values (its label went on too: the caller has checked the fragments)
+    are the last lines of the upper half's numbers: every digit run stands under a number of
+    digits (joined as ``join_number_tails`` does, ``SPLIT_DOUBT``); a zero mark (/, —) is
+    taken only under a blank cell (blank and the mark both print 0; a scan's speck in an
+    empty cell reads as /). Anything else — a digit under a blank or a mark, a mark under a
+    number — is a row of values of its own: False, nothing changed."""
+    tails = [c for c in low_values if DIGITS.fullmatch(c.text.strip())]
+    for m in (c for c in low_values if c not in tails):
+        mx = x_of(m)
+        over = max(upper, key=lambda c: _overlap(*x_of_a(c), *mx))
+        if _overlap(*x_of_a(over), *mx) <= 0.5 * (mx[1] - mx[0]) or over.text.strip():
+            return False
+    return bool(tails) and join_number_tails(upper, tails, x_of, x_of_a)
 
 
 def join_number_tails(upper: list[Cell], lower: list[Cell], x_of: Callable[[Cell], tuple[float, float]] = _plain_x,

@@ -28,7 +28,7 @@ from itertools import permutations
 
 from extractor.mapping.labels import contains, similarity
 from extractor.mapping.numbers import mostly_numeric
-from extractor.mapping.titles import NEAR, ORDER_SCORE, ancestors, best_title, match_column
+from extractor.mapping.titles import NEAR, ORDER_SCORE, ancestors, best_title, match_column, match_cut_title
 from extractor.mapping.cell_field import make_field, missing_field
 from models.extraction import Field, Source
 from models.fields import LITIGATION_COLUMNS, LITIGATION_GROUPS, ValueType
@@ -92,7 +92,7 @@ def read_columns(grid: Grid, r: int, values: list[Cell]) -> list[ReadColumn]:
         col = ReadColumn(cell=cell, text=" ".join(text.split()), key=key, score=score, chain=chain)
         col.group_cell = chain[used] if used < len(chain) else None
         for up in chain[used:]:
-            g, s, _ = match_column(up.text, _LITIGATION_GROUP_TITLES)
+            g, s = match_cut_title(grid, up, _LITIGATION_GROUP_TITLES)  # 复议 | 后起诉: one title
             if g is not None:
                 col.group_cell, col.group, col.group_score = up, g, s
                 break
@@ -138,6 +138,8 @@ def place_groups(columns: list[ReadColumn]) -> list[str]:
         idx = [i for cid in cids for i in cells[cid][1]]
         if key not in {expected[i] for i in idx}:
             continue  # read twice and right for neither: left as read (and unmapped)
+        if sorted(idx) == [i for i, e in enumerate(expected) if e == key]:
+            continue  # one title cut in two (复议 | 后起诉, a false rule), over its own columns: as read
         placed.update({i: expected[i] for i in idx})
         notes.append(f"table 四: {len(cids)} group titles read as {key}; placed by the format's order, for review")
     groups = [placed.get(i, col.group) for i, col in enumerate(columns)]
@@ -145,7 +147,9 @@ def place_groups(columns: list[ReadColumn]) -> list[str]:
         return []  # a group read out of the format's order: as read
     lost = [b for b in range(len(LITIGATION_GROUPS)) if all(g is None for g in groups[b * n: (b + 1) * n])]
     unread = [i for i, g in enumerate(groups) if g is None]
-    if unread and len(lost) <= 1:
+    whole = len(lost) == 1 and unread == list(range(lost[0] * n, (lost[0] + 1) * n))
+    scanned = all(columns[i].cell.source == Source.OCR for i in unread)
+    if unread and len(lost) <= 1 and (whole or scanned):  # part of a group: only a scan's stray rule
         # a page break right under the first header row leaves 行政复议 on the page before, in a
         # fragment no grid holds (the continuation keeps the other two groups); a stray rule
         # splits a group's title cell and leaves part of its columns under an empty one

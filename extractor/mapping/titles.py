@@ -46,13 +46,18 @@ class Title:
         return " ".join((self.reading or self.cell.text).split())
 
 
+# no column title of the format holds a digit or a Latin letter: digits are a watermark or a
+# stray mark; a bar (| l I 丨) is a scan's piece of rule at the edge of the title's cell
+_STRAY = re.compile(r"[0-9|lI丨]")
+
+
 def title_text(text: str) -> str:
-    """The part of a title that names the column: the unit in brackets and any digit dropped
-    (本年收费金额（单位：万元） → 本年收费金额; 450总计 with a watermark's digits → 总计)."""
+    """The part of a title that names the column: the unit in brackets, any digit and any bar
+    dropped (本年收费金额（单位：万元） → 本年收费金额; 450总计 with a watermark's digits → 总计;
+    总计| with a piece of the cell's rule read as a bar → 总计)."""
     t = unicodedata.normalize("NFKC", text or "")
     t = re.sub(r"\s+", "", t)
-    # no column title of the format holds a digit: digits are a watermark or a stray mark
-    return re.sub(r"[0-9]", "", _UNIT.sub("", t))
+    return _STRAY.sub("", _UNIT.sub("", t))
 
 
 def match_column(text: str, columns: list[tuple[str, ColumnSpec]]) -> tuple[str | None, float, tuple[str, ...]]:
@@ -122,6 +127,33 @@ def best_title(chain: list[Cell], columns: list[tuple[str, ColumnSpec]]) -> tupl
     if not best[0] and chain:
         best = (chain[0].text, None, 0.0, 1)
     return best
+
+
+def match_cut_title(grid: Grid, cell: Cell, columns: list[tuple[str, ColumnSpec]]) -> tuple[str | None, float]:
+    """Registry column (key, score) of the header ``cell``, read together with a neighbour when a
+    false column rule cut one title in two (a scan: a glyph's stroke standing on a column line
+    of the row below was taken for a rule there, 复议 | 后起诉). The neighbour is the cell
+    beside it in the same rows; the two texts joined, left one first, are the title when they
+    name a column positively (``POSITIVE``, clear of the others) and better than either cell
+    alone: a whole title beside a fragment (未经复议直接起诉 beside 复议) names its column
+    better alone, and two whole titles joined name none. Only read (OCR) cells: a text layer's
+    cells are as printed."""
+    key, score, _ = match_column(cell.text, columns)
+    if cell.source != Source.OCR:
+        return key, score
+    for other in grid.cells:
+        if other is cell or (other.row, other.row_span) != (cell.row, cell.row_span):
+            continue
+        if other.col + other.col_span == cell.col:
+            text = other.text + cell.text
+        elif cell.col + cell.col_span == other.col:
+            text = cell.text + other.text
+        else:
+            continue
+        k, s, _ = match_column(text, columns)
+        if k is not None and s >= POSITIVE and s > score and s > match_column(other.text, columns)[1]:
+            key, score = k, s
+    return key, score
 
 
 def titles_over_x(cell: Cell, titles: list[Title]) -> list[Title]:

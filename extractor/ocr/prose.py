@@ -112,7 +112,8 @@ def _prose_rows(ink: np.ndarray, tables: list[ImageTable], dpi: float, glyph: fl
             else:
                 merged.append(list(r))
         mass = {tuple(m): int(np.count_nonzero(ink[m[1] : m[3], m[0] : m[2]])) for m in merged}
-        merged = _strip_margin_marks(merged, mass)
+        extent = {tuple(m): _largest_piece(ink[m[1] : m[3], m[0] : m[2]]) for m in merged}
+        merged = _strip_margin_marks(merged, mass, extent)
         if not merged:
             continue
         a, b = min(m[1] for m in merged), max(m[3] for m in merged)
@@ -151,11 +152,26 @@ def _join_split_glyphs(rows: list[ProseRow]) -> list[ProseRow]:
 DUST_MASS = 0.03  # a text run holds at least this many ink pixels per square pixel of line height
 
 
-def _strip_margin_marks(runs: list[list[int]], mass: dict[tuple, int] | None = None) -> list[list[int]]:
+def _largest_piece(sub: np.ndarray) -> int:
+    """The longest side (px) of the largest ink component of ``sub`` (0 when blank)."""
+    if not sub.any():
+        return 0
+    n, _, stats, _ = cv2.connectedComponentsWithStats((sub > 0).astype(np.uint8), connectivity=8)
+    return int(max(stats[1:, cv2.CC_STAT_WIDTH].max(), stats[1:, cv2.CC_STAT_HEIGHT].max())) if n > 1 else 0
+
+
+SPECK = 0.4  # a run whose every ink piece is shorter than this share of the line's height is specks
+
+
+def _strip_margin_marks(runs: list[list[int]], mass: dict[tuple, int] | None = None,
+                        extent: dict[tuple, int] | None = None) -> list[list[int]]:
     """The runs of a line that are text. Dust and paper texture are small runs (under half the
-    line's height, under 0.4 of it wide) or runs of little ink (``mass``: ink pixels per run,
+    line's height, under 0.4 of it wide), runs of little ink (``mass``: ink pixels per run,
     under ``DUST_MASS`` of the line's height squared: specks the smear chained into a run as
-    wide as a glyph, which read as 二 before a title) standing apart from the glyphs
+    wide as a glyph, which read as 二 before a title) or runs of specks only (``extent``: the
+    longest side of the run's largest ink piece, under ``SPECK`` of the line's height — five
+    specks a speckled scan strung into a run left of 六、 took the heading's left crop, and
+    section 六's fee went unread; a glyph has a stroke that long, 一 too) standing apart from the glyphs
     (punctuation is as small but sits next to a glyph, and the smear has usually joined it
     already; 一 alone holds four times that ink). Then a first
     or last run at most a glyph wide and 1.5 line heights away from the rest is a mark beside
@@ -165,7 +181,8 @@ def _strip_margin_marks(runs: list[list[int]], mass: dict[tuple, int] | None = N
         return []
     h = max(r[3] - r[1] for r in runs)
     real = [r for r in runs if (r[2] - r[0] >= 0.4 * h or r[3] - r[1] >= 0.5 * h)
-            and (mass is None or mass.get(tuple(r), h * h) >= DUST_MASS * h * h)]
+            and (mass is None or mass.get(tuple(r), h * h) >= DUST_MASS * h * h)
+            and (extent is None or extent.get(tuple(r), h) >= SPECK * h)]
     if not real:
         return []
 
