@@ -28,7 +28,7 @@ from itertools import permutations
 
 from extractor.mapping.labels import contains, similarity
 from extractor.mapping.numbers import mostly_numeric
-from extractor.mapping.titles import NEAR, ORDER_SCORE, ancestors, best_title, match_column, match_cut_title
+from extractor.mapping.titles import NEAR, ORDER_SCORE, ancestors, best_title, match_cut_title
 from extractor.mapping.cell_field import make_field, missing_field
 from models.extraction import Field, Source
 from models.fields import LITIGATION_COLUMNS, LITIGATION_GROUPS, ValueType
