@@ -363,10 +363,14 @@ def _is_dash(sub: np.ndarray, glyph: float) -> str | None:
     return _broken_slash(sub, glyph, stats) if n > 2 else None
 
 
+SLASH_COVER = 0.7  # share of a broken slash's rows its pieces must ink (a fax's breaks are short)
+
+
 def _broken_slash(sub: np.ndarray, glyph: float, stats: np.ndarray) -> str | None:
     """Pieces of one slash (a fax's threshold broke its thin stroke): all the cell's ink lies
-    along one thin line leaning right, as a whole slash's does (``_is_dash``), and none of the
-    pieces is a bar (a 2's base). Two digits side by side, or a broken 1 (upright), are no
+    along one thin line leaning right, as a whole slash's does (``_is_dash``), its pieces ink
+    ``SLASH_COVER`` of the rows between its ends (two or three specks that happen to line up
+    leave most rows blank), and none of the pieces is a bar (a 2's base). Two digits side by side, or a broken 1 (upright), are no
     such line. ``stats``: the cell's components (``cv2.connectedComponentsWithStats``)."""
     if any(w >= 2 * h and w >= 0.3 * glyph for _, _, w, h, _ in stats[1:]):
         return None
@@ -380,6 +384,8 @@ def _broken_slash(sub: np.ndarray, glyph: float, stats: np.ndarray) -> str | Non
     if not (long >= 0.6 * glyph and short <= SLASH_THICK * long and h >= 0.6 * glyph and 0.25 * h <= w <= 0.8 * h):
         return None
     y0 = ys.min()
+    if len(np.unique(ys)) < SLASH_COVER * h:
+        return None  # a few specks on a line (a 150 dpi scan's dust in a blank cell), no stroke
     top = xs[ys <= y0 + h * 0.2].mean()
     bottom = xs[ys >= y0 + h * 0.8].mean()
     return "/" if top - bottom >= SLASH_LEAN * h else None
