@@ -82,3 +82,20 @@ def test_specks_in_a_leaning_line_are_no_broken_slash():
     for x, y in ((18, 8), (14, 17), (9, 27)):
         sub[y : y + 3, x : x + 3] = 255
     assert _is_dash(sub, 22.0) is None
+
+
+# a serif 1 of a 150 dpi fax (flag, stem, foot) with dust below and left of its foot: as a
+# whole its ink spans a box leaning right, its stem does not lean
+ONE_WITH_DUST = """
+........#... .......###.. .....######. ....#######. .....######. ......#####. .......####.
+.......####. .......####. .......####. .......####. .......####. .......####. .......####.
+.......####. .......####. .......#####. .....#######. .....#######. ....########. ......#####.
+............ ............ ............ .##......... .##......... #........... ##.........."""
+
+
+def test_a_one_with_dust_by_its_foot_is_no_slash():
+    rows = ONE_WITH_DUST.split()
+    bitmap = np.array([[255 if ch == "#" else 0 for ch in r.ljust(12, ".")[:12]] for r in rows], np.uint8)
+    sub = np.zeros((bitmap.shape[0] + 10, bitmap.shape[1] + 20), np.uint8)
+    sub[5:-5, 10:-10] = bitmap
+    assert _is_dash(sub, 26.0) is None

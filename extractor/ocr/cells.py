@@ -370,8 +370,8 @@ def _broken_slash(sub: np.ndarray, glyph: float, stats: np.ndarray) -> str | Non
     """Pieces of one slash (a fax's threshold broke its thin stroke): all the cell's ink lies
     along one thin line leaning right, as a whole slash's does (``_is_dash``), its pieces ink
     ``SLASH_COVER`` of the rows between its ends (two or three specks that happen to line up
-    leave most rows blank), and none of the pieces is a bar (a 2's base). Two digits side by side, or a broken 1 (upright), are no
-    such line. ``stats``: the cell's components (``cv2.connectedComponentsWithStats``)."""
+    leave most rows blank), each tall piece leans right itself, and none of the pieces is a bar
+    (a 2's base). Two digits side by side, or a broken 1 (upright), are no such line. ``stats``: the cell's components (``cv2.connectedComponentsWithStats``)."""
     if any(w >= 2 * h and w >= 0.3 * glyph for _, _, w, h, _ in stats[1:]):
         return None
     ys, xs = np.nonzero(sub)
@@ -388,7 +388,20 @@ def _broken_slash(sub: np.ndarray, glyph: float, stats: np.ndarray) -> str | Non
         return None  # a few specks on a line (a 150 dpi scan's dust in a blank cell), no stroke
     top = xs[ys <= y0 + h * 0.2].mean()
     bottom = xs[ys >= y0 + h * 0.8].mean()
-    return "/" if top - bottom >= SLASH_LEAN * h else None
+    if top - bottom < SLASH_LEAN * h:
+        return None
+    # each tall piece is a piece of the slash: it leans right too. A 1 (upright, its flag makes
+    # it lean left) with a speck of a 150 dpi fax's dust below and left of its foot spans a
+    # leaning box as a whole, its stem does not
+    n, labels, pstats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
+    for k in range(1, n):
+        px, py, pw, ph, _ = pstats[k]
+        if ph < 0.4 * glyph:
+            continue
+        kys, kxs = np.nonzero(labels[py : py + ph, px : px + pw] == k)
+        if kxs[kys <= ph * 0.2].mean() - kxs[kys >= ph * 0.8].mean() < 0.5 * SLASH_LEAN * ph:
+            return None
+    return "/"
 
 
 def _split_dust(sub: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray | None]:
