@@ -7,7 +7,7 @@ from extractor.grid.stitch import stitch_tables
 from extractor.layout.text_page import close_open_ends
 from extractor.mapping.tables import ObservedRow, align_rows, layout_of, map_tables
 from models.extraction import BBox
-from models.fields import APPLICANT_COLUMNS, APPLICATION_ROWS, Layout, application_rows
+from models.fields import APPLICANT_COLUMNS, APPLICATION_ROWS, Layout, ValueType, application_rows
 from models.page import Cell, Grid, PageContent, PageKind, TextLine
 
 
@@ -248,3 +248,23 @@ def test_a_stray_in_the_empty_header_cell_under_a_title_spanning_two_columns_hid
     assert mapped.fields["applications.received.commercial_enterprise"].value == 2
     assert mapped.fields["applications.carried_forward.total"].value == 21
     assert not any(i.startswith("table 三") for i in mapped.issues + mapped.unmapped)
+
+
+def test_a_value_cell_read_as_no_number_takes_the_recognisers_next_reading_in_review():
+    """A 无 a 150 dpi fax wore down is read 尤 first and 无 second: the field is the 0 the second
+    reading is, for a person to confirm (never ok); a reading with no number among its
+    alternatives stays empty, and a text-layer cell has none to take."""
+    from extractor.mapping.tables import make_field
+    from models.extraction import Alternative, Source
+
+    def cell(text, alts, source=Source.OCR):
+        return Cell(row=0, col=0, page=2, bbox=BBox(x0=0, top=0, x1=10, bottom=10), text=text, confidence=0.84,
+                    source=source, alternatives=[Alternative(text=t, score=s) for t, s in alts])
+
+    worn = make_field("applications.granted.natural_person", cell("尤", [("光", 0.2), ("无", 0.14)]), ValueType.INT)
+    assert worn.value == 0 and worn.raw == "尤" and worn.status.value == "review"
+    lost = make_field("applications.granted.natural_person", cell("尤", [("光", 0.2)]), ValueType.INT)
+    assert lost.value is None and lost.status.value == "review"
+    text = make_field("applications.granted.natural_person", cell("尤", [("无", 0.1)], Source.TEXT), ValueType.INT)
+    assert text.value is None
+    assert make_field("applications.granted.natural_person", cell("7", [("1", 0.3)]), ValueType.INT).value == 7

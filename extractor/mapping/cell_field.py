@@ -7,7 +7,7 @@ positively matched (``titles.POSITIVE``); anything else is ``review``.
 
 from __future__ import annotations
 
-from extractor.mapping.numbers import Parsed, misread_zero, parse_number, unsure_empty
+from extractor.mapping.numbers import Parsed, misread_zero, parse_number, readable_alternative, unsure_empty
 from extractor.mapping.titles import POSITIVE
 from models.extraction import Field, FieldStatus, Source
 from models.fields import ValueType
@@ -31,6 +31,11 @@ def make_field(
     zero = misread_zero(cell.text) if parsed.value is None else None
     if zero is not None:  # a 0 read as O: the value it most likely is, for a person to confirm
         parsed = Parsed(parse_number(zero, type_).value, False, reason="misread_zero")
+    elif parsed.value is None and cell.source == Source.OCR:
+        # no number read first (尤 for a worn 无): the recogniser's next reading that is one
+        other = readable_alternative(cell.text, cell.alternatives)
+        if other is not None:
+            parsed = Parsed(parse_number(other, type_).value, False, reason="alternative_reading")
     positive = label_score >= POSITIVE and column_score >= POSITIVE
     status = FieldStatus.OK if parsed.ok and positive and not unsure_empty(cell.text, cell.confidence) else FieldStatus.REVIEW
     return Field(

@@ -207,6 +207,19 @@ def misread_zero(text: str) -> str | None:
     return candidate if parse_number(candidate, ValueType.DECIMAL).value is not None else None
 
 
+def readable_alternative(text: str, alternatives) -> str | None:
+    """The recogniser's best-scored other reading of a value cell that is a number or a printed
+    zero, when what it read first (``text``) is neither: a 无 whose top stroke a 150 dpi fax
+    lost is read 尤 first and 无 second. ``alternatives``: ``Alternative``s, best first. A
+    candidate only, as ``misread_zero``'s: a value read this way is never ``ok``."""
+    if parse_number(text, ValueType.DECIMAL).value is not None:
+        return None
+    for alt in alternatives:
+        if alt.text.strip() and parse_number(alt.text, ValueType.DECIMAL).value is not None:
+            return alt.text
+    return None
+
+
 EMPTY_SURE = 0.5  # an empty cell is a printed zero only when its reader is this sure it is empty
 
 

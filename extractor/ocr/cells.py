@@ -146,13 +146,34 @@ def _cell_layout(ink: np.ndarray, box, dpi: float):
     return pieces, sub, (x0, y0), (y1 - y0, x1 - x0)
 
 
-def _glyph_height(pieces: list[PxBox], dpi: float) -> float:
-    """The page's text height: a high quantile of the cells' line heights (dashes, dots and
-    commas are lower; whole lines of digits or CJK are this tall)."""
-    hs = [p[3] - p[1] for p in pieces if p[3] - p[1] >= 3]
-    if len(hs) < 3:
+def _glyph_height(pieces: list[PxBox], dpi: float, weights: list[float] | None = None) -> float:
+    """The page's text height, px: a high quantile (75 %) of the cells' line heights — of the
+    text's ink when ``weights`` (each piece's ink pixels, ``piece_ink``) are given. Dashes, dots
+    and commas are lower; whole lines of digits or CJK are this tall. Weighted, a page's dust
+    does not count: on a 150 dpi or fax-like scan whose zeros are printed blank, the specks
+    left in the blank cells are hundreds of 3–5 px "lines", more than the text's own, and the
+    unweighted quantile fell to a speck's height (7–10 px for 25 px text) — every threshold
+    taken from it then took dust for digits."""
+    keep = [i for i, p in enumerate(pieces) if p[3] - p[1] >= 3]
+    if len(keep) < 3:
         return dpi * 0.11  # ~8 pt
-    return float(np.percentile(hs, 75))
+    hs = np.array([pieces[i][3] - pieces[i][1] for i in keep], float)
+    if weights is None:
+        return float(np.percentile(hs, 75))
+    w = np.array([max(float(weights[i]), 0.0) for i in keep])
+    if w.sum() <= 0:
+        return float(np.percentile(hs, 75))
+    order = np.argsort(hs, kind="stable")
+    cum = np.cumsum(w[order])
+    return float(hs[order][int(np.searchsorted(cum, 0.75 * cum[-1]))])
+
+
+def piece_ink(layout) -> list[int]:
+    """Ink pixels of each text line (piece) of a cell layout (``_cell_layout``)."""
+    pieces, sub, (ox, oy), _ = layout
+    if sub is None:
+        return [0] * len(pieces)
+    return [int(np.count_nonzero(sub[y0 - oy : y1 - oy, x0 - ox : x1 - ox])) for x0, y0, x1, y1 in pieces]
 
 
 def _glyph_sized_remains(sub: np.ndarray, glyph: float) -> bool:
@@ -342,11 +363,15 @@ def _is_dash(sub: np.ndarray, glyph: float) -> str | None:
     return _broken_slash(sub, glyph, stats) if n > 2 else None
 
 
+SLASH_COVER = 0.7  # share of a broken slash's rows its pieces must ink (a fax's breaks are short)
+
+
 def _broken_slash(sub: np.ndarray, glyph: float, stats: np.ndarray) -> str | None:
     """Pieces of one slash (a fax's threshold broke its thin stroke): all the cell's ink lies
-    along one thin line leaning right, as a whole slash's does (``_is_dash``), and none of the
-    pieces is a bar (a 2's base). Two digits side by side, or a broken 1 (upright), are no
-    such line. ``stats``: the cell's components (``cv2.connectedComponentsWithStats``)."""
+    along one thin line leaning right, as a whole slash's does (``_is_dash``), its pieces ink
+    ``SLASH_COVER`` of the rows between its ends (two or three specks that happen to line up
+    leave most rows blank), each tall piece leans right itself, and none of the pieces is a bar
+    (a 2's base). Two digits side by side, or a broken 1 (upright), are no such line. ``stats``: the cell's components (``cv2.connectedComponentsWithStats``)."""
     if any(w >= 2 * h and w >= 0.3 * glyph for _, _, w, h, _ in stats[1:]):
         return None
     ys, xs = np.nonzero(sub)
@@ -359,9 +384,24 @@ def _broken_slash(sub: np.ndarray, glyph: float, stats: np.ndarray) -> str | Non
     if not (long >= 0.6 * glyph and short <= SLASH_THICK * long and h >= 0.6 * glyph and 0.25 * h <= w <= 0.8 * h):
         return None
     y0 = ys.min()
+    if len(np.unique(ys)) < SLASH_COVER * h:
+        return None  # a few specks on a line (a 150 dpi scan's dust in a blank cell), no stroke
     top = xs[ys <= y0 + h * 0.2].mean()
     bottom = xs[ys >= y0 + h * 0.8].mean()
-    return "/" if top - bottom >= SLASH_LEAN * h else None
+    if top - bottom < SLASH_LEAN * h:
+        return None
+    # each tall piece is a piece of the slash: it leans right too. A 1 (upright, its flag makes
+    # it lean left) with a speck of a 150 dpi fax's dust below and left of its foot spans a
+    # leaning box as a whole, its stem does not
+    n, labels, pstats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
+    for k in range(1, n):
+        px, py, pw, ph, _ = pstats[k]
+        if ph < 0.4 * glyph:
+            continue
+        kys, kxs = np.nonzero(labels[py : py + ph, px : px + pw] == k)
+        if kxs[kys <= ph * 0.2].mean() - kxs[kys >= ph * 0.8].mean() < 0.5 * SLASH_LEAN * ph:
+            return None
+    return "/"
 
 
 def _split_dust(sub: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray | None]:

@@ -40,7 +40,7 @@ import numpy as np
 
 from extractor.grid.image_grid import find_tables
 from extractor.layout.orient import upright
-from extractor.ocr.cells import CellJob, _cell_job, _cell_layout, _drop_specks, _fill_cell, _glyph_height, read_boxes
+from extractor.ocr.cells import CellJob, _cell_job, _cell_layout, _drop_specks, _fill_cell, _glyph_height, piece_ink, read_boxes
 from extractor.ocr.crops import recognize_unique
 from extractor.ocr.normalise import _normalise
 from extractor.ocr.prepare import pen_ink, pen_share, without_pen
@@ -98,7 +98,7 @@ def read_scan_image(rgb: np.ndarray, dpi: float, number: int, engine, *, width: 
     del lines  # binary page and rule masks
 
     layouts = [_cell_layout(ink, box, dpi) for table in tables for box in table.boxes]
-    glyph = _glyph_height([b for lay in layouts for b in lay[0]], dpi)
+    glyph = _glyph_height([b for lay in layouts for b in lay[0]], dpi, [n for lay in layouts for n in piece_ink(lay)])
     jobs: list[CellJob] = [_cell_job(gray, lay, glyph) for lay in layouts]
     # prose (table 五's heading) the ring crosses is read without it
     prose_gray, prose_ink = _without_ring(gray, ink, seal, paper)
