@@ -153,7 +153,8 @@ def _glyph_height(pieces: list[PxBox], dpi: float, weights: list[float] | None =
     does not count: on a 150 dpi or fax-like scan whose zeros are printed blank, the specks
     left in the blank cells are hundreds of 3–5 px "lines", more than the text's own, and the
     unweighted quantile fell to a speck's height (7–10 px for 25 px text) — every threshold
-    taken from it then took dust for digits."""
+    taken from it then took dust for digits. Each weight is capped at a glyph's ink, so one big
+    blob (a seal's words) cannot be the page's height either."""
     keep = [i for i, p in enumerate(pieces) if p[3] - p[1] >= 3]
     if len(keep) < 3:
         return dpi * 0.11  # ~8 pt
@@ -163,6 +164,11 @@ def _glyph_height(pieces: list[PxBox], dpi: float, weights: list[float] | None =
     w = np.array([max(float(weights[i]), 0.0) for i in keep])
     if w.sum() <= 0:
         return float(np.percentile(hs, 75))
+    # a piece weighs at most a glyph's ink (a quarter of a 0.1 in square): every line of text
+    # counts alike, as unweighted, and only what holds less (a speck) counts less. Uncapped, a
+    # seal's blob of ink (grey scan, its words and star over a cell) is one tall piece holding a
+    # third of the page's ink, and was the page's height (70 px for 26 px text)
+    w = np.minimum(w, 0.25 * (0.1 * dpi) ** 2)
     order = np.argsort(hs, kind="stable")
     cum = np.cumsum(w[order])
     return float(hs[order][int(np.searchsorted(cum, 0.75 * cum[-1]))])
