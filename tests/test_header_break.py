@@ -62,3 +62,25 @@ def test_scan_header_cut_by_page_break(extractor, tmp_path):
     right, unflagged = exact_or_flagged(extractor.extract(scan), truth)
     assert unflagged == []
     assert right / len(truth) >= 0.99, f"{right}/{len(truth)} exact"
+
+
+def _column(texts: list[str], x0: float = 100.0, size: float = 10.0, gap: float = 3.0) -> list[list[dict]]:
+    """Lines of one cell, one above the other, as the text layer gives them (pt)."""
+    out, top = [], 50.0
+    for t in texts:
+        out.append([{"text": ch, "x0": x0 + i * size, "x1": x0 + (i + 1) * size, "top": top, "bottom": top + size}
+                    for i, ch in enumerate(t)])
+        top += size + gap
+    return out
+
+
+def test_label_one_character_a_line_is_no_stacked_numbers():
+    """A group label in a narrow column (（|四|）|无|法|提|供: 四 and 无 alone read as numbers) is a
+    label, so its ruled table stays ruled (it took table 三's pages past a break out of the
+    stitch: 112/203 on narrow labels' text layer); a column of values stays stacked numbers."""
+    from extractor.layout.text_page import stacked_numbers
+
+    assert not stacked_numbers(_column(list("（四）无法提供")))
+    assert not stacked_numbers(_column(list("（五）不予处理")))
+    assert stacked_numbers(_column(["1", "—", "3"], gap=8.0))
+    assert stacked_numbers(_column(["自然人", "12"]))
