@@ -82,5 +82,7 @@ def test_label_one_character_a_line_is_no_stacked_numbers():
 
     assert not stacked_numbers(_column(list("（四）无法提供")))
     assert not stacked_numbers(_column(list("（五）不予处理")))
+    assert not stacked_numbers(_column(["(四)", "无", "法", "提", "供"]))
+    assert stacked_numbers(_column(["其他", "无"], gap=8.0))
     assert stacked_numbers(_column(["1", "—", "3"], gap=8.0))
     assert stacked_numbers(_column(["自然人", "12"]))
