@@ -21,8 +21,8 @@ NAME.docx (scripts/samplegen/docx.py; some with table 四 in a text box).
 --scans adds NAME-scan.pdf (image-only: pdfium render, seal, skew, noise, blur, JPEG) per report.
 --scan-kinds K[+K],... adds, per report and kind set, NAME-K-scan.pdf: the harder scans of
 scripts/samplegen/scan.py (perspective, faded, rotated_middle, …) and the documents made another
-way of scripts/samplegen/scan_sources.py (shaded_header, narrow_labels, soffice), their drawn
-parameters in the truth's meta; `corpus` / `corpus_web` scan the real reports / web pages of
+way of scripts/samplegen/scan_sources.py (shaded_header, narrow_labels, header_break, soffice), their
+drawn parameters in the truth's meta; `corpus` / `corpus_web` scan the real reports / web pages of
 --corpus instead (one scan per report and seed; truth read from the corpus files).
 --seed-report writes seed_chaoyang-minzheng-2023.pdf from the corpus text plus a copy of its truth.
 --wild KIND[,KIND] writes reports drawn the way documents from the wild are (see

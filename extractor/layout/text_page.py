@@ -161,10 +161,16 @@ def stacked_numbers(lines: list[list[dict]]) -> bool:
     """A cell whose lines are rows with no rule between them: a line that is a number alone
     under or over another line (a title over its value, a column of values), or two lines
     each with a number standing apart. A ruled value cell holds one number (maybe wrapped);
-    a label no line that is only a number."""
+    a label no line that is only a number. A label printed a character or a few a line (a group
+    label in a narrow column: （|四|）|无|法|提|供 or (四)|无|法|提|供) is text, though 四 and 无 alone
+    read as numbers: no digit in it, and most of its lines no number."""
     from extractor.grid.text_grid import chunks_of
     from extractor.mapping.numbers import looks_numeric
 
+    texts = ["".join(c["text"] for c in ln) for ln in lines]
+    if (all(len(t) <= 3 for t in texts) and not any(ch.isdigit() for t in texts for ch in t)
+            and 2 * sum(not looks_numeric(t) for t in texts) > len(texts)):
+        return False
     size = max(max(c["bottom"] - c["top"] for c in ln) for ln in lines)
     tight = all(min(c["top"] for c in b) - max(c["bottom"] for c in a) < 0.6 * size for a, b in zip(lines, lines[1:]))
     if tight and looks_numeric("".join(c["text"] for ln in lines for c in ln)):

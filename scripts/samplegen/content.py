@@ -86,6 +86,10 @@ class Style:
     label_min: float = 120.0  # narrowest label side of table 三 (points); ~100 with label_scale ~0.3
     # and wide number columns: labels wrap over four or five lines, table 三 runs over three pages
     break_row: str | None = None  # row key of table 三 forced to start a new page
+    header_break: dict[str, int] = field(default_factory=dict)  # table name (二/三/四) -> header row
+    # forced to start a new page: the header is cut by the page break, a merged title cell over the
+    # cut (自然人, 总计) runs on, its first line(s) at the foot of one page and the rest at the top of
+    # the next (as LibreOffice and Word let a row break); the ``header_break`` scan kind
     shade_headers: bool = False  # table 二's block heading rows filled light blue
     header_shade: tuple[int, int, int] | None = None  # fill of every table's header cells (grey or
     # light blue), as office templates print them; the ``shaded_header`` scan kind

@@ -3,8 +3,9 @@
 Layout runs first and produces drawing operations per page (text runs, ruling segments, fills);
 the operations are then emitted page by page. Coordinates are PDF points with the origin at the
 top left (as pdfplumber reports them). Ruling segments shared by neighbouring cells are drawn
-once. Tables break across pages between rows; a merged cell cut by a page break is closed on
-each page and keeps its text on the first part (vertical text runs on into the next part).
+once. Tables break across pages between rows (inside the header too, at ``Style.header_break``);
+a merged cell cut by a page break is closed on each page and keeps on each part the lines that fit
+there, the rest running on into the next part (自然 | 人).
 """
 
 from __future__ import annotations
@@ -187,15 +188,22 @@ class Layouter:
         for w in widths:
             xs.append(xs[-1] + w)
         # place rows
-        keep = sum(heights[: spec.header_rows + 1])
-        self.ensure(keep)
+        cut = self.st.header_break.get(spec.name)
+        if cut is not None and 0 < cut < spec.header_rows:
+            # the header's first rows at the foot of the page, the rest on the next one
+            first = sum(heights[:cut])
+            self.ensure(first)
+            self.y = max(self.y, self.bottom - first)
+        else:
+            cut = None
+            self.ensure(sum(heights[: spec.header_rows + 1]))
         pos: list[tuple[int, float]] = []
         start_page = len(self.pages)
         for r in range(spec.n_rows):
             # the forced break (as if the prose above had filled the page) only while the table
             # has not broken by itself yet
             split = bool(spec.row_keys) and str(spec.row_keys[r]).endswith("#split") and self.y > self.top
-            forced = split or (
+            forced = split or (cut == r and self.y > self.top) or (
                 self.st.break_row is not None
                 and spec.row_keys
                 and spec.row_keys[r] == self.st.break_row

@@ -7,6 +7,10 @@ what was drawn goes to the scan truth's ``meta.source_kinds``.
 * ``narrow_labels``: label columns of table 三 about 100 pt (label_scale 0.3, label_min 100) and
   number columns 46 pt wide: labels wrap over four or five lines and table 三 runs over three
   pages (when it would fit on two, the table is made to start a page later by a forced break);
+* ``header_break``: table 三's header cut by a page break (LibreOffice and Word let a row break
+  across pages): before its last header row (the merged titles 自然人 and 总计 cut in two, 自然 at
+  the foot of one page and 人 at the top of the next) or, one time in three, before its second
+  (申请人情况 alone on the first page);
 * ``soffice``: the report written as a Word file (``docx.py``) and turned into a PDF by
   LibreOffice (``soffice --headless --convert-to pdf``), another word processor's layout;
 * corpus scans (``write_corpus_scan``): a real report of ``../shared/corpus`` printed and scanned;
@@ -37,7 +41,7 @@ from .content import Report, generate_report
 from .render import Rendered
 from .scan import HARD_KINDS, make_scan
 
-SOURCE_KINDS = ("shaded_header", "narrow_labels", "soffice")
+SOURCE_KINDS = ("shaded_header", "narrow_labels", "header_break", "soffice")
 SHADES = {"grey": (217, 217, 217), "light_blue": (221, 235, 247)}
 SOFFICE_TIMEOUT_S = 180
 CHROMIUM = ("chromium", "chromium-browser", "google-chrome")
@@ -75,6 +79,10 @@ def apply_source_style(report: Report, kinds: tuple[str, ...], seed: int) -> dic
         st.label_scale, st.label_min, st.number_width, st.table_size = 0.3, 100.0, 46.0, 10.5
         record["narrow_labels"] = {"label_scale": 0.3, "label_min_pt": 100.0, "number_width_pt": 46.0,
                                    "table_size_pt": 10.5}
+    if "header_break" in kinds:
+        row = rng.choice([2, 2, 1])
+        st.header_break = {"三": row}
+        record["header_break"] = {"table": "三", "before_header_row": row}
     return record
 
 
