@@ -139,6 +139,18 @@ def test_a_stray_line_through_a_number_joins_it_for_a_doubtful_reading():
     assert table.grid.n_rows == 4
 
 
+
+def test_a_stray_line_between_a_labels_lines_is_joined_with_doubt():
+    """The label beside the line wraps over two lines and the line stands in their gap: two
+    labels the reading did not tell apart may meet there, so the joined cell is doubted."""
+    table = _stray_line_table("")
+    label = table.grid.cells[4]
+    lines = {id(label): [Line(5, 44, 290, 60, "一、本年新收政府信息"), Line(5, 68, 200, 78, "公开申请数量")]}
+    mend(table, lines)
+    total = next(c for c in table.grid.cells if c.row == 1 and c.col == 3)
+    assert total.text == "9" and total.structure == DOUBT
+    assert map_tables([table.grid]).fields["applications.received.total"].evidence["structure"] == DOUBT
+
 def test_a_rule_at_the_gap_between_two_labels_of_one_cell_is_kept():
     # the label column lost its rule between 二 and （一）; the value columns kept it, off the
     # middle of the labels' gap: it is a row line, not a stray one

@@ -97,11 +97,25 @@ def _unsupported_lines(table: ImageTable, bands: Bands) -> set[int]:
     return out
 
 
-def _joined(upper: Cell, ubox, lower: Cell, lbox) -> tuple[Cell, tuple, bool]:
+def _between_label_lines(table: ImageTable, bands: Bands, lines: dict[int, list[Line]], y: float) -> bool:
+    """A label cell beside ``y`` (px) has text lines above and below it, ``y`` in the gap between
+    two of them: two labels the reading did not tell apart may meet there (a lost rule), so a
+    line there is doubtful, not known to be stray."""
+    for cell, box in zip(table.grid.cells, table.boxes):
+        if box[2] > bands.value_x0 + TOL or not box[1] < y < box[3]:
+            continue
+        own = sorted(lines.get(id(cell)) or [], key=lambda ln: ln.y0)
+        if any(a.y1 <= y <= b.y0 for a, b in zip(own, own[1:])):
+            return True
+    return False
+
+
+def _joined(upper: Cell, ubox, lower: Cell, lbox, doubt: bool = False) -> tuple[Cell, tuple, bool]:
     """One cell of ``upper`` and ``lower`` (one column, one above the other). Returns it, its box
     and whether it must be read again: both parts held text (the line ran through the ink, which
     neither part's crop held whole; the reading is then doubted). With one part blank the other's
-    reading stands: its crop held all the ink. The structure is the lower of the parts'."""
+    reading stands: its crop held all the ink. The structure is the lower of the parts', ``DOUBT``
+    with ``doubt`` (the line may be a row's, ``_between_label_lines``)."""
     u, lo = upper.bbox, lower.bbox
     texts = [c for c in (upper, lower) if c.text.strip()]
     keep = texts[0] if len(texts) == 1 else upper
@@ -114,7 +128,7 @@ def _joined(upper: Cell, ubox, lower: Cell, lbox) -> tuple[Cell, tuple, bool]:
         text=keep.text if len(texts) == 1 else "", confidence=min(upper.confidence, lower.confidence),
         char_scores=list(keep.char_scores) if len(texts) == 1 else [],
         alternatives=list(keep.alternatives) if len(texts) == 1 else [],
-        structure=min(upper.structure, lower.structure, DOUBT if len(texts) > 1 else 1.0),
+        structure=min(upper.structure, lower.structure, DOUBT if len(texts) > 1 or doubt else 1.0),
         bbox_px=px, dpi=upper.dpi,
     )
     return cell, (ubox[0], ubox[1], ubox[2], lbox[3]), len(texts) > 1
@@ -131,6 +145,7 @@ def join_split_rows(table: ImageTable, bands: Bands, lines: dict[int, list[Line]
         return []
     grid = table.grid
     cut_cells = [grid.cells[c.cell] for c in bands.cuts]
+    doubt = {k: _between_label_lines(table, bands, lines, table.rows[k]) for k in unsupported}
     values = set(_value_cells(table, bands))
     fresh: list[Cell] = []
     for k in sorted(unsupported, reverse=True):  # a lower line first: a cell joined below it may join again
@@ -140,7 +155,7 @@ def join_split_rows(table: ImageTable, bands: Bands, lines: dict[int, list[Line]
             i = above.get((c.col, c.col_span)) if j in values and c.row == k else None
             if i is None:
                 continue
-            cell, box, again = _joined(grid.cells[i], table.boxes[i], c, table.boxes[j])
+            cell, box, again = _joined(grid.cells[i], table.boxes[i], c, table.boxes[j], doubt[k])
             lines[id(cell)] = (lines.get(id(grid.cells[i])) or []) + (lines.get(id(c)) or [])
             grid.cells[i], table.boxes[i] = cell, box
             gone.add(j)
