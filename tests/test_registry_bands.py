@@ -105,6 +105,70 @@ def test_a_doubled_rule_does_not_make_an_extra_column():
     assert fields["applications.received.natural_person"].evidence["structure"] == DOUBT
 
 
+def _stray_line_table(lower_total: str):
+    # a stray stroke (a fax's streak) taken for a rule at y 65 in the 总计 column only, inside
+    # row 一's label band (40..80): the grid cut 一's total in two, every other cell spans both
+    spec = [(0, 0, 1, 1, "申请人情况"), (0, 1, 1, 1, "自然人"), (0, 2, 1, 1, "科研机构"), (0, 3, 1, 1, "总计"),
+            (1, 0, 2, 1, "一、本年新收政府信息公开申请数量"), (1, 1, 2, 1, "7"), (1, 2, 2, 1, "2"), (1, 3, 1, 1, "9"),
+            (2, 3, 1, 1, lower_total),
+            (3, 0, 1, 1, "二、上年结转政府信息公开申请数量"), (3, 1, 1, 1, "2"), (3, 2, 1, 1, "0"), (3, 3, 1, 1, "2"),
+            (4, 0, 1, 1, "1.属于国家秘密"), (4, 1, 1, 1, "1"), (4, 2, 1, 1, "0"), (4, 3, 1, 1, "1")]
+    return _table(spec, [0, 40, 65, 80, 120, 160], [0, 300, 360, 420, 480])
+
+
+def test_a_stray_line_no_label_boundary_supports_splits_no_row():
+    table = _stray_line_table("")
+    bands, fresh = mend(table, {})
+    assert fresh == []  # the lower part was blank: the total's own reading stands
+    grid = table.grid
+    assert grid.n_rows == 4 and table.rows == [0, 40, 80, 120, 160]
+    row1 = [(c.col, c.row_span, c.text, c.structure) for c in grid.cells if c.row == 1]
+    assert row1 == [(0, 1, "一、本年新收政府信息公开申请数量", 1.0), (1, 1, "7", 1.0), (2, 1, "2", 1.0), (3, 1, "9", 1.0)]
+    assert table.boxes[[c.row == 1 and c.col == 3 for c in grid.cells].index(True)] == (420, 40, 480, 80)
+    fields = map_tables([grid]).fields
+    for key, value in (("natural_person", 7), ("research_institution", 2), ("total", 9)):
+        f = fields[f"applications.received.{key}"]
+        assert f.value == value and f.evidence["structure"] == 1.0
+    assert fields["applications.carried_over.total"].value == 2
+
+
+def test_a_stray_line_through_a_number_joins_it_for_a_doubtful_reading():
+    table = _stray_line_table("1")  # the line ran through the ink: each part held a piece of it
+    bands, fresh = mend(table, {})
+    assert [(c.row, c.col, c.row_span, c.text, c.structure) for c in fresh] == [(1, 3, 1, "", DOUBT)]
+    assert table.grid.n_rows == 4
+
+
+
+def test_a_stray_line_between_a_labels_lines_is_joined_with_doubt():
+    """The label beside the line wraps over two lines and the line stands in their gap: two
+    labels the reading did not tell apart may meet there, so the joined cell is doubted."""
+    table = _stray_line_table("")
+    label = table.grid.cells[4]
+    lines = {id(label): [Line(5, 44, 290, 60, "一、本年新收政府信息"), Line(5, 68, 200, 78, "公开申请数量")]}
+    mend(table, lines)
+    total = next(c for c in table.grid.cells if c.row == 1 and c.col == 3)
+    assert total.text == "9" and total.structure == DOUBT
+    assert map_tables([table.grid]).fields["applications.received.total"].evidence["structure"] == DOUBT
+
+def test_a_rule_at_the_gap_between_two_labels_of_one_cell_is_kept():
+    # the label column lost its rule between 二 and （一）; the value columns kept it, off the
+    # middle of the labels' gap: it is a row line, not a stray one
+    spec = [(0, 0, 1, 1, "申请人情况"), (0, 1, 1, 1, "自然人"), (0, 2, 1, 1, "科研机构"), (0, 3, 1, 1, "总计"),
+            (1, 0, 1, 1, "一、本年新收政府信息公开申请数量"), (1, 1, 1, 1, "5"), (1, 2, 1, 1, "0"), (1, 3, 1, 1, "5"),
+            (2, 0, 2, 1, "二、上年结转政府信息公开申请数量（一）予以公开"), (2, 1, 1, 1, "3"), (2, 2, 1, 1, "0"),
+            (2, 3, 1, 1, "3"), (3, 1, 1, 1, "4"), (3, 2, 1, 1, "0"), (3, 3, 1, 1, "4"),
+            (4, 0, 1, 1, "1.属于国家秘密"), (4, 1, 1, 1, "0"), (4, 2, 1, 1, "0"), (4, 3, 1, 1, "0")]
+    table = _table(spec, [0, 40, 80, 102, 160, 200], [0, 300, 360, 420, 480])
+    label = table.grid.cells[8]
+    lines = {id(label): [Line(5, 84, 290, 100, "二、上年结转政府信息公开申请数量"), Line(5, 124, 150, 140, "（一）予以公开")]}
+    mend(table, lines)
+    assert table.grid.n_rows == 5 and 102 in table.rows
+    fields = map_tables([table.grid]).fields
+    assert fields["applications.carried_over.natural_person"].value == 3
+    assert fields["applications.granted.natural_person"].value == 4
+
+
 def test_a_header_word_read_in_a_value_cell_is_never_a_value():
     spec = [(0, 0, 1, 1, "申请人情况"), (0, 1, 1, 1, "自然人"), (0, 2, 1, 1, "科研机构"), (0, 3, 1, 1, "总计"),
             (1, 0, 1, 1, "一、本年新收政府信息公开申请数量"), (1, 1, 1, 1, "自然人"), (1, 2, 1, 1, "0"), (1, 3, 1, 1, "5"),

@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 
 from extractor.grid.image_grid import find_grids, find_lines
-from extractor.ocr.cells import _cell_job, _cell_layout, _drop_specks, _glyph_height, _is_dash, piece_ink
+from extractor.ocr.cells import _cell_job, _cell_layout, _drop_specks, _glyph_height, piece_ink
 
 SCAN_DPI, DPI = 150, 200  # scanned at 150 dpi, rendered at 200 as the scan path does
 COLS = [60, 330, 410, 490, 570, 650]  # at 150 dpi: a label column, five value columns
@@ -73,29 +73,3 @@ def test_dust_in_blank_zero_cells_neither_sets_the_glyph_height_nor_reads_as_tex
         else:  # blank: nothing to read, no zero mark made of specks
             assert not job.crops and job.dash is None, (cell.row, cell.col, lay[0])
     assert read == len(numbers)
-
-
-def test_specks_in_a_leaning_line_are_no_broken_slash():
-    """Three specks that happen to lie on a line leaning right span a slash's box, but leave
-    most of its rows blank: no zero mark (a slash a fax broke leaves short gaps only)."""
-    sub = np.zeros((40, 30), np.uint8)
-    for x, y in ((18, 8), (14, 17), (9, 27)):
-        sub[y : y + 3, x : x + 3] = 255
-    assert _is_dash(sub, 22.0) is None
-
-
-# a serif 1 of a 150 dpi fax (flag, stem, foot) with dust below and left of its foot: as a
-# whole its ink spans a box leaning right, its stem does not lean
-ONE_WITH_DUST = """
-........#... .......###.. .....######. ....#######. .....######. ......#####. .......####.
-.......####. .......####. .......####. .......####. .......####. .......####. .......####.
-.......####. .......####. .......#####. .....#######. .....#######. ....########. ......#####.
-............ ............ ............ .##......... .##......... #........... ##.........."""
-
-
-def test_a_one_with_dust_by_its_foot_is_no_slash():
-    rows = ONE_WITH_DUST.split()
-    bitmap = np.array([[255 if ch == "#" else 0 for ch in r.ljust(12, ".")[:12]] for r in rows], np.uint8)
-    sub = np.zeros((bitmap.shape[0] + 10, bitmap.shape[1] + 20), np.uint8)
-    sub[5:-5, 10:-10] = bitmap
-    assert _is_dash(sub, 26.0) is None

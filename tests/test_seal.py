@@ -195,3 +195,47 @@ def test_ring_arcs_are_no_rules(ring):
     assert (sealed[0].grid.n_rows, sealed[0].grid.n_cols) == (plain[0].grid.n_rows, plain[0].grid.n_cols) == (4, 15)
     assert sealed[0].rows == pytest.approx(plain[0].rows, abs=2)
     assert sealed[0].cols == pytest.approx(plain[0].cols, abs=2)
+
+
+def _star_page(outside: bool = False):
+    """A black seal (ring 150 px across its radius, a filled star at its centre) over a blank
+    cell of a row of values; ``outside``: a stroke in the cell beyond the ring's disc too."""
+    gray = np.full((900, 900), 240, np.uint8)
+    cv2.circle(gray, (450, 450), 150, 15, 7)
+    pts = [(450 + r * np.sin(a), 450 - r * np.cos(a)) for k in range(10)
+           for a, r in [(k * np.pi / 5, 40 if k % 2 == 0 else 16)]]
+    cv2.fillPoly(gray, [np.array(pts, np.int32)], 15)
+    if outside:
+        cv2.line(gray, (880, 430), (880, 470), 20, 3)
+    ink = np.where(gray < 128, 255, 0).astype(np.uint8)
+    return gray, ink
+
+
+@pytest.mark.parametrize("row_texts,outside,blank", [(("3", "10", "1"), False, True),  # a row of values
+                                                    (("结果维持", "结果纠正", "其他结果"), False, False),  # titles
+                                                    (("3", "10", "1"), True, False)])  # ink beyond the seal
+def test_a_black_seals_star_over_a_blank_cell_reads_blank_with_doubt(row_texts, outside, blank):
+    """A fax prints the seal black: its star over a blank cell (a 0 printed blank) read 清 or X,
+    with and without the ring. In a row of values, with nothing in the cell beyond the ring's
+    disc, the seal explains all the cell holds: blank, doubted (a 0 under review, never ``ok``).
+    A title row keeps its reading (the star over 总计), and so does a cell holding ink beyond
+    the seal."""
+    from types import SimpleNamespace
+
+    from extractor.ocr.seal_reread import _reread_under_seal
+    from extractor.ocr.structure import DOUBT
+    from models.page import BBox, Cell
+
+    gray, ink = _star_page(outside)
+    ring = find_ring(gray, DPI)
+    seal = ring_pixels(gray, DPI, ink)
+    assert ring is not None and seal is not None
+    cells = [Cell(row=1, col=k, page=1, bbox=BBox(x0=0, top=0, x1=1, bottom=1), text=t, confidence=0.99)
+             for k, t in enumerate(row_texts)]
+    star = Cell(row=1, col=3, page=1, bbox=BBox(x0=0, top=0, x1=1, bottom=1), text="清", confidence=0.6)
+    boxes = [(0, 410, 80, 490), (80, 410, 160, 490), (160, 410, 240, 490), (400, 400, 900, 500)]
+    table = SimpleNamespace(grid=SimpleNamespace(cells=[*cells, star]), boxes=boxes)
+    _reread_under_seal([table], seal, gray, ink, np.uint8(240), DPI, 40.0, _Reads("X", 0.5), ring=ring)
+    assert (star.text == "") is blank
+    assert (star.structure <= DOUBT) is blank  # a reading kept is judged as before (a label's)
+    assert [c.text for c in cells] == list(row_texts)

@@ -6,6 +6,9 @@ they disagree the grid is mended the bands' way and the cells concerned are flag
   value parts to be read again from their own crops; likewise under the header when a rule is
   lost there: the titles holding the first row's numbers and the note holding its label are cut
   where the header ends (a new row line where the grid has none, else the grid's own);
+* a row line inside one label's band (no label boundary stands there: a stray stroke, a fax's
+  streak, taken for a rule) splits no row: the value cells it cut are joined again, the line
+  dropped when no cell is left cut by it (``join_split_rows``);
 * a value cell reading as a header word (``registry_bands.header_word``) is emptied: confidence
   0 and ``DOUBT`` (the field is for a person, by construction never a word taken for a value);
 * two value cells of one row inside one title's band (a doubled rule made an extra column)
@@ -21,9 +24,12 @@ source page) and ``bbox_px`` are cut in the same proportions.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from extractor.grid.image_grid import ImageTable
 from extractor.mapping.numbers import looks_numeric
 from extractor.ocr.registry_bands import DOUBT, Bands, ColumnBand, Line, find_bands, header_word
+from extractor.ocr.structure import drop_unused_rows
 from models.extraction import BBox
 from models.page import Cell
 
@@ -75,6 +81,94 @@ def lost_row_gaps(table: ImageTable, bands: Bands) -> list[tuple[float, float]]:
             if all(abs(gap[0] - g[0]) > 2 * TOL for g in out):
                 out.append(gap)
     return out
+
+
+def _unsupported_lines(table: ImageTable, bands: Bands) -> set[int]:
+    """Inner row lines (indices into ``table.rows``) under the header that stand inside a row
+    band, more than ``2 * TOL`` from both its ends and outside every gap between the parts of a
+    label cell holding several labels: no label boundary supports them."""
+    gaps = [g for c in bands.cuts for g in c.gaps]
+    out = set()
+    for k in range(1, table.grid.n_rows):
+        y = table.rows[k]
+        if (y > bands.header_y1 + TOL and any(b.y0 + 2 * TOL < y < b.y1 - 2 * TOL for b in bands.rows)
+                and not any(lo - TOL <= y <= hi + TOL for lo, hi in gaps)):
+            out.add(k)
+    return out
+
+
+def _between_label_lines(table: ImageTable, bands: Bands, lines: dict[int, list[Line]], y: float) -> bool:
+    """A label cell beside ``y`` (px) has text lines above and below it, ``y`` in the gap between
+    two of them: two labels the reading did not tell apart may meet there (a lost rule), so a
+    line there is doubtful, not known to be stray."""
+    for cell, box in zip(table.grid.cells, table.boxes):
+        if box[2] > bands.value_x0 + TOL or not box[1] < y < box[3]:
+            continue
+        own = sorted(lines.get(id(cell)) or [], key=lambda ln: ln.y0)
+        if any(a.y1 <= y <= b.y0 for a, b in zip(own, own[1:])):
+            return True
+    return False
+
+
+def _joined(upper: Cell, ubox, lower: Cell, lbox, doubt: bool = False) -> tuple[Cell, tuple, bool]:
+    """One cell of ``upper`` and ``lower`` (one column, one above the other). Returns it, its box
+    and whether it must be read again: both parts held text (the line ran through the ink, which
+    neither part's crop held whole; the reading is then doubted). With one part blank the other's
+    reading stands: its crop held all the ink. The structure is the lower of the parts', ``DOUBT``
+    with ``doubt`` (the line may be a row's, ``_between_label_lines``)."""
+    u, lo = upper.bbox, lower.bbox
+    texts = [c for c in (upper, lower) if c.text.strip()]
+    keep = texts[0] if len(texts) == 1 else upper
+    px = None
+    if upper.bbox_px is not None and lower.bbox_px is not None:
+        px = BBox(x0=upper.bbox_px.x0, top=upper.bbox_px.top, x1=upper.bbox_px.x1, bottom=lower.bbox_px.bottom)
+    cell = Cell(
+        row=upper.row, col=upper.col, row_span=lower.last_row - upper.row + 1, col_span=upper.col_span,
+        page=upper.page, bbox=BBox(x0=u.x0, top=u.top, x1=u.x1, bottom=lo.bottom), source=upper.source,
+        text=keep.text if len(texts) == 1 else "", confidence=min(upper.confidence, lower.confidence),
+        char_scores=list(keep.char_scores) if len(texts) == 1 else [],
+        alternatives=list(keep.alternatives) if len(texts) == 1 else [],
+        structure=min(upper.structure, lower.structure, DOUBT if len(texts) > 1 or doubt else 1.0),
+        bbox_px=px, dpi=upper.dpi,
+    )
+    return cell, (ubox[0], ubox[1], ubox[2], lbox[3]), len(texts) > 1
+
+
+def join_split_rows(table: ImageTable, bands: Bands, lines: dict[int, list[Line]]) -> list[Cell]:
+    """Join the value cells a row line no label boundary supports cut in two (a stray line is no
+    row), then drop the lines no cell is left cut by (``structure.drop_unused_rows``). A joined
+    cell's text lines (``lines``, per ``id(cell)``) are its parts'; ``bands.cuts`` follow their
+    cells to their new indices. Returns the joined cells to read again from their crops (both
+    parts held text)."""
+    unsupported = _unsupported_lines(table, bands)
+    if not unsupported:
+        return []
+    grid = table.grid
+    cut_cells = [grid.cells[c.cell] for c in bands.cuts]
+    doubt = {k: _between_label_lines(table, bands, lines, table.rows[k]) for k in unsupported}
+    values = set(_value_cells(table, bands))
+    fresh: list[Cell] = []
+    for k in sorted(unsupported, reverse=True):  # a lower line first: a cell joined below it may join again
+        above = {(c.col, c.col_span): i for i, c in enumerate(grid.cells) if i in values and c.last_row == k - 1}
+        gone: set[int] = set()
+        for j, c in enumerate(grid.cells):
+            i = above.get((c.col, c.col_span)) if j in values and c.row == k else None
+            if i is None:
+                continue
+            cell, box, again = _joined(grid.cells[i], table.boxes[i], c, table.boxes[j], doubt[k])
+            lines[id(cell)] = (lines.get(id(grid.cells[i])) or []) + (lines.get(id(c)) or [])
+            grid.cells[i], table.boxes[i] = cell, box
+            gone.add(j)
+            fresh = [f for f in fresh if f is not grid.cells[j]] + ([cell] if again else [])
+        if gone:
+            grid.cells = [c for j, c in enumerate(grid.cells) if j not in gone]
+            table.boxes = [b for j, b in enumerate(table.boxes) if j not in gone]
+            values = {i - sum(1 for g in gone if g < i) for i in values if i not in gone}
+    table.set_cells(grid.cells, table.boxes)
+    drop_unused_rows(table)
+    at = {id(c): i for i, c in enumerate(table.grid.cells)}
+    bands.cuts = [replace(c, cell=at[id(cell)]) for c, cell in zip(bands.cuts, cut_cells)]
+    return fresh
 
 
 def _part(cell: Cell, box, y0: float, y1: float, row: int, row_span: int) -> tuple[Cell, tuple]:
@@ -231,14 +325,15 @@ def check_columns(table: ImageTable, bands: Bands, lines: dict[int, list[Line]])
 
 def mend(table: ImageTable, lines: dict[int, list[Line]]) -> tuple[Bands | None, list[Cell]]:
     """The whole check on one read table (``lines``: per ``id(cell)``, its text lines): header
-    words emptied, lost rows cut, columns held to their titles. Returns the bands (None: not a
+    words emptied, stray row lines undone, lost rows cut, columns held to their titles. Returns the bands (None: not a
     part of table 三) and the cells to read from their crops (then ``empty_header_words`` again)."""
     bands = find_bands(table, lines)
     if bands is None:
         return None, []
+    joined = join_split_rows(table, bands, lines)
     empty_header_words(table, bands)
     doubt_stacked_numbers(table, bands, lines)
     gaps = lost_row_gaps(table, bands)
     fresh = cut_rows(table, bands, gaps) if gaps or bands.cuts else []
     check_columns(table, bands, lines)
-    return bands, fresh
+    return bands, joined + fresh

@@ -26,6 +26,7 @@ from extractor.ocr.normalise import (
     _strip_stray,
 )
 from extractor.ocr.structure import DOUBT
+from extractor.ocr.zero_marks import zero_mark
 from models.extraction import Alternative
 from models.page import Cell
 
@@ -246,7 +247,7 @@ def _cell_job_of(gray: np.ndarray, layout, glyph: float) -> CellJob:
     pieces, sub, origin, (ch, cw) = layout
     if not pieces:
         return CellJob(crops=[], empty_confidence=1.0)
-    mark = _is_dash(sub, glyph)
+    mark = zero_mark(sub, glyph)
     if mark:
         return CellJob(crops=[], dash=mark, boxes=pieces)
     if (all(p[3] - p[1] < 0.4 * glyph and p[2] - p[0] < 0.6 * glyph for p in pieces) or _only_specks(sub, glyph)
@@ -274,7 +275,7 @@ def _signed(text: str, number: str) -> bool:
 
 def _only_specks(sub: np.ndarray, glyph: float) -> bool:
     """Every ink component of the cell is a speck: under 0.3 of a glyph both ways. A digit is a
-    glyph tall; a dash is at least 0.3 of one wide and, alone, ``_is_dash`` has taken it
+    glyph tall; a dash is at least 0.3 of one wide and, alone, ``zero_mark`` has taken it
     already. Specks scattered across a wide blank cell make one long band of "text" whose crop
     the recogniser reads as a letter or a glyph (T, 大)."""
     if sub is None or not sub.any():
@@ -292,7 +293,7 @@ def _has_glyph(sub: np.ndarray, glyph: float) -> bool:
     Specks clustered in a blank cell — dust, a seal's trace the red suppression left, JPEG
     smear — are each far lower, however widely they spread; read as a line, the recogniser
     turns them into a glyph (之, 平) or a mark (•, #, *). Lone bars and slashes (the zero marks)
-    are taken before this by ``_is_dash``."""
+    are taken before this by ``zero_mark``."""
     if sub is None or not sub.any():
         return False
     n, _, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
@@ -327,87 +328,6 @@ def _split_stacked(piece: PxBox, sub: np.ndarray, origin, em: int) -> list[PxBox
         if len(on):
             boxes.append((x0, y0 + a + int(on[0]), x1, y0 + a + int(on[-1]) + 1))
     return boxes or [piece]
-
-
-# a slash's stroke: at most this thick for its length (a 150 dpi scan of a serif / binarises
-# 0.36 thick; a serif 1 with its flag and foot is over 0.4) …
-SLASH_THICK = 0.4
-# … and leaning right by this share of its height between its top and bottom fifths (a serif /
-# at 150 dpi leans 0.2–0.23; an upright 1 on a deskewed page ~0, its flag makes it lean left)
-SLASH_LEAN = 0.15
-
-
-def _is_dash(sub: np.ndarray, glyph: float) -> str | None:
-    """A cell whose only real ink is one solid horizontal bar (—, -, 一) or one thin stroke
-    leaning right (/): the zero marks. Returns the mark, or None. Read from the shape: alone in
-    a crop, without context, the recogniser takes a bar for 一 or H and a slash for I or f."""
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
-    if n < 2:
-        return None
-    areas = stats[1:, cv2.CC_STAT_AREA]
-    i = int(np.argmax(areas)) + 1
-    dust = max(0.15 * areas[i - 1], (0.3 * glyph) ** 2)
-    if n > 2 and np.sort(areas)[-2] > dust:
-        return _broken_slash(sub, glyph, stats)  # more than one stroke: a slash a fax broke, or no mark
-    x, y, w, h, area = stats[i]
-    # (a hyphen, blurred and JPEG-smeared, may be only ~1.7 times as wide as it is thick)
-    if h <= 0.3 * glyph and w >= 1.6 * h and w >= 0.3 * glyph and area >= 0.6 * w * h:
-        return "—"
-    pts = np.column_stack(np.nonzero(labels == i))[:, ::-1].astype(np.float32)
-    (_, _), (rw, rh), angle = cv2.minAreaRect(pts)
-    long, short = max(rw, rh), min(rw, rh)
-    # a 2 a fax broke apart is a slash (its arc and diagonal) over a bar (its base)
-    others = [st for k, st in enumerate(stats[1:], 1) if k != i]
-    alone = not any(ow >= 2 * oh and ow >= 0.3 * glyph for _, _, ow, oh, _ in others)
-    if (alone and long >= 0.6 * glyph and short <= SLASH_THICK * long and h >= 0.6 * glyph
-            and 0.25 * h <= w <= 0.8 * h):
-        # a stroke leaning right: its top is to the right of its bottom
-        top = pts[pts[:, 1] <= y + h * 0.2][:, 0].mean()
-        bottom = pts[pts[:, 1] >= y + h * 0.8][:, 0].mean()
-        if top - bottom >= SLASH_LEAN * h:
-            return "/"
-    return _broken_slash(sub, glyph, stats) if n > 2 else None
-
-
-SLASH_COVER = 0.7  # share of a broken slash's rows its pieces must ink (a fax's breaks are short)
-
-
-def _broken_slash(sub: np.ndarray, glyph: float, stats: np.ndarray) -> str | None:
-    """Pieces of one slash (a fax's threshold broke its thin stroke): all the cell's ink lies
-    along one thin line leaning right, as a whole slash's does (``_is_dash``), its pieces ink
-    ``SLASH_COVER`` of the rows between its ends (two or three specks that happen to line up
-    leave most rows blank), each tall piece leans right itself, and none of the pieces is a bar
-    (a 2's base). Two digits side by side, or a broken 1 (upright), are no such line. ``stats``: the cell's components (``cv2.connectedComponentsWithStats``)."""
-    if any(w >= 2 * h and w >= 0.3 * glyph for _, _, w, h, _ in stats[1:]):
-        return None
-    ys, xs = np.nonzero(sub)
-    if len(xs) < 8:
-        return None
-    h, w = int(ys.max() - ys.min() + 1), int(xs.max() - xs.min() + 1)
-    pts = np.column_stack([xs, ys]).astype(np.float32)
-    (_, _), (rw, rh), _ = cv2.minAreaRect(pts)
-    long, short = max(rw, rh), min(rw, rh)
-    if not (long >= 0.6 * glyph and short <= SLASH_THICK * long and h >= 0.6 * glyph and 0.25 * h <= w <= 0.8 * h):
-        return None
-    y0 = ys.min()
-    if len(np.unique(ys)) < SLASH_COVER * h:
-        return None  # a few specks on a line (a 150 dpi scan's dust in a blank cell), no stroke
-    top = xs[ys <= y0 + h * 0.2].mean()
-    bottom = xs[ys >= y0 + h * 0.8].mean()
-    if top - bottom < SLASH_LEAN * h:
-        return None
-    # each tall piece is a piece of the slash: it leans right too. A 1 (upright, its flag makes
-    # it lean left) with a speck of a 150 dpi fax's dust below and left of its foot spans a
-    # leaning box as a whole, its stem does not
-    n, labels, pstats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
-    for k in range(1, n):
-        px, py, pw, ph, _ = pstats[k]
-        if ph < 0.4 * glyph:
-            continue
-        kys, kxs = np.nonzero(labels[py : py + ph, px : px + pw] == k)
-        if kxs[kys <= ph * 0.2].mean() - kxs[kys >= ph * 0.8].mean() < 0.5 * SLASH_LEAN * ph:
-            return None
-    return "/"
 
 
 def _split_dust(sub: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray | None]:

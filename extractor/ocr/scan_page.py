@@ -91,6 +91,7 @@ def read_scan_image(rgb: np.ndarray, dpi: float, number: int, engine, *, width: 
     # a seal printed black or grey, found by its ring (before the rules: its arcs are none)
     seal, whole_seal = seal_mask(lines.ring, lines.gray, ink) if lines.ring is not None else (None, False)
     paper = np.uint8(np.percentile(lines.gray[::5, ::5], 90))
+    ring = lines.ring
     for table in tables:
         drop_unused_rows(table)  # a stray stroke taken for a rule splits no row
         split_by_ink(table, ink, dpi)  # a rule missing between two numbers: cut where they stand
@@ -130,7 +131,7 @@ def read_scan_image(rgb: np.ndarray, dpi: float, number: int, engine, *, width: 
             k += 1
     if seal is not None:  # before the titles are held against the rules: a title the seal garbled
         for cell in _reread_under_seal(tables, seal, gray, ink, paper, dpi, glyph, engine,
-                                       whole=whole_seal):
+                                       whole=whole_seal, ring=ring):
             lines_of.pop(id(cell), None)  # its lines were read with the seal: its text stands for them
     for table in tables:  # table 三's rows and columns from its labels and titles, against the rules
         bands, fresh = mend(table, lines_of)

@@ -8,7 +8,14 @@ ring alone. The table structure is found with the seal in place (its arcs are no
 values — and the prose under it are then read with those pixels turned to paper.
 
 Input: the page's tables (``ImageTable``), the seal's pixel mask (bool, upright page), the grey
-page and its text ink (uint8, 255 = ink), the paper's grey level. Changes the cells in place.
+page and its text ink (uint8, 255 = ink), the paper's grey level, and for a black seal its
+``Ring``. Changes the cells in place.
+
+A black seal's star and words stay on the page (as dark as the text, no circle to tell them
+by): over a blank cell they read as a glyph (清, X, t). Such a cell, read neither as a value
+nor as a label with and without the ring, in a row of values, whose every ink pixel lies
+inside the ring, holds nothing the seal does not explain: it is read blank, doubted
+(``_seal_only``).
 """
 
 from __future__ import annotations
@@ -49,7 +56,47 @@ def _without_ring(gray, ink, seal: np.ndarray | None, paper) -> tuple[np.ndarray
     return clean_gray, clean_ink
 
 
-def _reread_under_seal(tables, seal: np.ndarray, gray, ink, paper, dpi, glyph, engine, whole: bool = False) -> list:
+SEAL_GLYPHS = 2  # a black seal's word or star over a blank cell reads as this many characters at most
+
+
+def _seal_glyphs(text: str) -> bool:
+    """A reading a seal's word or star over a blank cell gives: blank, or a character or two that
+    are no value and no header word (a title under the seal reads longer: 结果纠E)."""
+    t = text.strip()
+    return not t or (len(t) <= SEAL_GLYPHS and not _reads_as_value(t) and _not_label(t))
+
+
+def _seal_only(ink: np.ndarray, box, ring) -> bool:
+    """Every ink pixel of the cell ``box`` (upright page px; ``ink`` without the ring, 255 = ink;
+    a pixel in from the box's edges, where a rule's remnant may stand) lies inside ``ring``'s
+    disc, where its star and words are: the seal explains all the cell holds."""
+    x0, y0, x1, y1 = (int(round(v)) for v in box)
+    x0, y0 = max(0, x0 + 2), max(0, y0 + 2)
+    ys, xs = np.nonzero(ink[y0 : max(y0, y1 - 2), x0 : max(x0, x1 - 2)])
+    if not len(xs):
+        return True
+    return bool(np.all(np.hypot(xs + x0 - ring.cx, ys + y0 - ring.cy) <= ring.inner))
+
+
+def _in_value_row(table, cell) -> bool:
+    """Most of the other cells of ``cell``'s row that hold text (three at least) read as values:
+    a row of counts, not a header whose titles the seal's star covers (尚未审结 and 总计 in
+    table 四)."""
+    others = [c for c in table.grid.cells if c.row == cell.row and c is not cell and c.text.strip()]
+    values = sum(1 for c in others if _reads_as_value(c.text))
+    return values >= 3 and values >= 0.5 * len(others)
+
+
+def _in_disc(box, ring) -> bool:
+    """The cell ``box`` (upright page px) reaches into ``ring``'s disc, inside its band (where a
+    black seal's star and words stand, which its ring mask does not hold)."""
+    x0, y0, x1, y1 = box
+    nx, ny = min(max(ring.cx, x0), x1), min(max(ring.cy, y0), y1)
+    return bool(np.hypot(nx - ring.cx, ny - ring.cy) < ring.inner)
+
+
+def _reread_under_seal(tables, seal: np.ndarray, gray, ink, paper, dpi, glyph, engine, whole: bool = False,
+                       ring=None) -> list:
     """Cells a seal crosses, read again with its pixels (``extractor.ocr.seal.seal_mask``)
     taken out: its arc beside a 0 reads as 10, across one
     as J or L. A value read without the ring that differs from the first reading replaces it;
@@ -70,17 +117,22 @@ def _reread_under_seal(tables, seal: np.ndarray, gray, ink, paper, dpi, glyph, e
         crossed = []
         for k, box in enumerate(table.boxes):
             x0, y0, x1, y1 = (int(round(v)) for v in box)
-            if seal[max(0, y0) : y1, max(0, x0) : x1].any():
+            if seal[max(0, y0) : y1, max(0, x0) : x1].any() or (ring is not None and not whole and _in_disc(box, ring)):
                 crossed.append(k)
         if not crossed:
             continue
         cells = [table.grid.cells[k] for k in crossed]
         again = [replace(c) for c in cells]
         read_boxes(again, [table.boxes[k] for k in crossed], clean_gray, clean_ink, dpi, glyph, engine)
-        for cell, new in zip(cells, again):
+        for k, cell, new in zip(crossed, cells, again):
+            blank = whole and not new.text and _not_label(cell.text)
+            if (not whole and ring is not None and _seal_glyphs(cell.text) and _seal_glyphs(new.text)
+                    and (new.text or cell.text) and _in_value_row(table, cell)
+                    and _seal_only(clean_ink, table.boxes[k], ring)):
+                # a black seal's star or word over a blank cell: nothing but the seal is there
+                new.text, new.confidence, new.char_scores, new.alternatives, blank = "", 0.5, [], [], True
             if new.text == cell.text:
                 continue
-            blank = whole and not new.text and _not_label(cell.text)
             if not (_reads_as_value(new.text) or _reads_as_value(cell.text) or blank):
                 if new.text and new.confidence >= cell.confidence + LABEL_GAIN:  # a label the ring garbled
                     changed.append(cell)

@@ -1,0 +1,94 @@
+"""Zero marks read from their shape (issue 13, ``extractor/ocr/zero_marks.py``): a printed slash,
+whole, thick or broken by a fax's threshold, is a zero; a serif 1, a broken 2, two 1s, a 1 with
+dust by its foot, and specks that happen to line up are not. Bitmaps are cells as 150 dpi scans
+and faxes binarised them."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from extractor.ocr.zero_marks import zero_mark
+
+
+def _bitmap(rows: str) -> np.ndarray:
+    return np.array([[255 if ch == "#" else 0 for ch in r] for r in rows.split()], np.uint8)
+
+
+# a 150 dpi scan's binarised zero marks (/, serif) and a serif 1, as the cells held them
+SLASH = """
+......#. ....#### ...##### ...##### ...####. ...####. ...####. ..####.. ..####.. ..####..
+.#####.. .#####.. .####... #####... #####... ####.... ####.... ###..... ###..... ##......"""
+SLASH_WITH_BUMP = """
+.........##. ........#### ........#### .......##### .......##### .......####. ......#####.
+......#####. ......####.. .....#####.. .....#####.. .....####... .....####... .#..#####...
+#########... .#######.... ....###..... ....###..... ...###...... ....##......"""
+SERIF_ONE = """
+.....#... .######.. ########. ########. ..######. ...#####. ...#####. ..######. ..######.
+..######. ..#####.. ..#####.. ...####.. ..######. .#######. .######## ..######. ....#...."""
+
+
+def _padded(bitmap: np.ndarray) -> np.ndarray:
+    out = np.zeros((bitmap.shape[0] + 10, bitmap.shape[1] + 20), np.uint8)
+    out[5 : 5 + bitmap.shape[0], 10 : 10 + bitmap.shape[1]] = bitmap
+    return out
+
+
+def test_thick_slanted_slash_of_a_low_dpi_scan_is_a_zero_mark():
+    assert zero_mark(_padded(_bitmap(SLASH)), 20.0) == "/"
+    assert zero_mark(_padded(_bitmap(SLASH_WITH_BUMP)), 20.0) == "/"
+
+
+def test_serif_one_is_no_slash():
+    assert zero_mark(_padded(_bitmap(SERIF_ONE)), 20.0) is None
+    assert zero_mark(_padded(np.full((20, 4), 255, np.uint8)), 20.0) is None  # a sans 1: a bar
+
+
+# a 2 a fax broke apart: its arc and diagonal one stroke leaning right, its hook and base apart
+BROKEN_TWO = """
+.###..###.. .##....###. ###....###. .......###. .......###. .......###. ......###.. .....###...
+.....##.#.. ....##..... ...##...... ........... ..##...#... ########### .##########"""
+
+
+def test_a_broken_two_is_no_slash():
+    assert zero_mark(_padded(_bitmap(BROKEN_TWO)), 20.0) is None
+
+
+# a slash a fax broke in two along its length; two 1s side by side
+BROKEN_SLASH = """
+......# .....## .....## .....## ....##. ....##. ....##. ....... ...##.. ...##.. ...##.. ..##...
+..##... ####... .###... .##.... .##.... ##..... ##....."""
+TWO_ONES = """
+.##...##. ###..###. .##...##. .##...##. .##...##. .##...##. .##...##. .##...##. .##...##.
+.##...##. .##...##. .##...##. .##...##. .##...##. .##...##. .##...##. ####.####"""
+
+
+def test_a_slash_broken_along_its_length_is_still_a_slash():
+    assert zero_mark(_padded(_bitmap(BROKEN_SLASH)), 18.0) == "/"
+    assert zero_mark(_padded(_bitmap(TWO_ONES)), 18.0) is None
+    assert zero_mark(_padded(_bitmap(BROKEN_TWO)), 18.0) is None
+
+
+def test_specks_in_a_leaning_line_are_no_broken_slash():
+    """Three specks that happen to lie on a line leaning right span a slash's box, but leave
+    most of its rows blank: no zero mark (a slash a fax broke leaves short gaps only)."""
+    sub = np.zeros((40, 30), np.uint8)
+    for x, y in ((18, 8), (14, 17), (9, 27)):
+        sub[y : y + 3, x : x + 3] = 255
+    assert zero_mark(sub, 22.0) is None
+
+
+# a serif 1 of a 150 dpi fax (flag, stem, foot) with dust below and left of its foot: as a
+# whole its ink spans a box leaning right, its stem does not lean
+ONE_WITH_DUST = """
+........#... .......###.. .....######. ....#######. .....######. ......#####. .......####.
+.......####. .......####. .......####. .......####. .......####. .......####. .......####.
+.......####. .......####. .......#####. .....#######. .....#######. ....########. ......#####.
+............ ............ ............ .##......... .##......... #........... ##.........."""
+
+
+def test_a_one_with_dust_by_its_foot_is_no_slash():
+    rows = ONE_WITH_DUST.split()
+    bitmap = np.array([[255 if ch == "#" else 0 for ch in r.ljust(12, ".")[:12]] for r in rows], np.uint8)
+    sub = np.zeros((bitmap.shape[0] + 10, bitmap.shape[1] + 20), np.uint8)
+    sub[5:-5, 10:-10] = bitmap
+    assert zero_mark(sub, 26.0) is None
