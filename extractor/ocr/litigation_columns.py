@@ -1,0 +1,143 @@
+"""Table 四's columns from its column titles, held against the rule grid (the counterpart of
+``registry_bands`` + ``band_check`` for table 三).
+
+Table 四 prints one row of 15 numbers under three groups × five column titles (结果维持 · 结果纠正 ·
+其他结果 · 尚未审结 · 总计, ``LITIGATION_COLUMNS``). When a column rule is lost over the numbers
+(a seal ring along it, a curl, a faint rule) the grid holds 14 value cells, one of them under two
+titles, and the mapping (``extractor.mapping.litigation``) finds no row of 15. Issue 13: rules are
+evidence, not the only truth — so here a value cell standing under two (or more) titles' bands is
+cut at the boundary between those titles, where the numbers leave a gap of paper (no ink in any
+of the cell's pixel columns); the parts are read again from their own crops and get ``DOUBT``
+(under ``STRUCTURE_REVIEW``: never ``ok``). No gap there (ink across the boundary): the cell is
+not cut, only flagged.
+
+Applies to a table that shows at least ``MIN_TITLES`` of table 四's column titles (table 三 shows
+at most 总计 and 其他 of them). Positions are upright page pixels (``ImageTable.boxes``); ``ink``
+is the page's ink mask (nonzero = ink) in the same pixels, the seal taken off.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from extractor.grid.image_grid import ImageTable
+from extractor.mapping.numbers import looks_numeric
+from extractor.ocr.band_check import TOL, _over, part
+from extractor.ocr.registry_bands import DOUBT, ColumnBand, Line, column_bands
+from models.fields import LITIGATION_COLUMNS
+from models.page import Cell
+
+MIN_TITLES = 8  # column titles of table 四 a table shows before its titles are gone by
+_TITLES = [("2021", c) for c in LITIGATION_COLUMNS]
+
+
+def title_bands(table: ImageTable, lines: dict[int, list[Line]]) -> tuple[list[ColumnBand], float]:
+    """Table 四's column titles read in ``table`` (every title cell, left to right) and where the
+    header ends (px); no bands when fewer than ``MIN_TITLES`` are read."""
+    bands, header_y1 = column_bands(table, lines, _TITLES, each_key_once=False)
+    return (bands, header_y1) if len(bands) >= MIN_TITLES else ([], 0.0)
+
+
+def gap_cut(ink: np.ndarray, strips: list, at: float, reach: float) -> float | None:
+    """Where to cut near ``at`` (px): the middle of the paper gap — pixel columns with no ink in
+    any of ``strips`` (px boxes: the value cell, and the title cell over it when that one spans
+    the same titles; the rows near their rules left out) — holding or nearest to ``at``, within
+    ``reach`` px of it. None: ink all across (a number or a title over the boundary)."""
+    lo = int(max(max(b[0] for b in strips) + 2, at - reach))
+    hi = int(min(min(b[2] for b in strips) - 2, at + reach))
+    if hi <= lo:
+        return None
+    free = np.ones(hi - lo, bool)
+    for b in strips:
+        y0, y1 = int(b[1]), int(b[3])
+        inset = max(2, (y1 - y0) // 8)
+        free &= ~(ink[y0 + inset: y1 - inset, lo:hi] > 0).any(axis=0)
+    runs, start = [], None
+    for k, f in enumerate(list(free) + [False]):
+        if f and start is None:
+            start = k
+        elif not f and start is not None:
+            runs.append((lo + start, lo + k - 1))
+            start = None
+    if not runs:
+        return None
+    s, e = min(runs, key=lambda r: 0 if r[0] <= at <= r[1] else min(abs(r[0] - at), abs(r[1] - at)))
+    return (s + e) / 2
+
+
+def _cut_at(table: ImageTable, i: int, x: float) -> list[Cell]:
+    """Cut cell ``i`` at ``x`` (px): at the grid's column line there if it has one, else at a new
+    column line (the cells it crosses above span one column more). Returns the two parts."""
+    grid = table.grid
+    cell, box = grid.cells[i], table.boxes[i]
+    line = next((k for k in range(cell.col + 1, cell.last_col + 1) if abs(table.cols[k] - x) <= 2 * TOL), None)
+    if line is None:
+        c = next((k for k in range(cell.col, cell.last_col + 1) if table.cols[k] < x < table.cols[k + 1]), cell.last_col)
+        for other in grid.cells:
+            if other is cell:
+                continue
+            if other.col > c:
+                other.col += 1
+            elif other.last_col >= c:
+                other.col_span += 1
+        table.cols.insert(c + 1, x)
+        grid.n_cols += 1
+        left_span, right_span = c - cell.col + 1, cell.last_col - c + 1
+    else:
+        left_span, right_span = line - cell.col, cell.last_col - line + 1
+    left, lbox = part(cell, box, (box[0], box[1], x, box[3]), cell.row, cell.row_span, cell.col, left_span)
+    right, rbox = part(cell, box, (x, box[1], box[2], box[3]), cell.row, cell.row_span, cell.col + left_span, right_span)
+    cells = grid.cells[:i] + [left, right] + grid.cells[i + 1:]
+    boxes = table.boxes[:i] + [lbox, rbox] + table.boxes[i + 1:]
+    table.set_cells(cells, boxes)
+    return [left, right]
+
+
+def _index(table: ImageTable, cell: Cell) -> int:
+    return next(k for k, c in enumerate(table.grid.cells) if c is cell)
+
+
+def _boundaries(box, bands: list[ColumnBand], wide: list[int], table: ImageTable, width: float
+                ) -> tuple[list[float], Cell | None]:
+    """Where the titles over the value cell ``box`` meet (px), and the wide title cell over it
+    (None: the titles over it are read apart). A title cell as wide as k titles (the rule lost
+    through the titles too) meets at its k-th parts."""
+    over = sorted(_over(box, bands), key=lambda b: b.x0)
+    if len(over) >= 2:
+        return [(a.x1 + b.x0) / 2 for a, b in zip(over, over[1:])], None
+    for j in wide:
+        t = table.boxes[j]
+        if t[0] - 2 * TOL <= box[0] and box[2] <= t[2] + 2 * TOL:
+            k = round((t[2] - t[0]) / width)
+            return [t[0] + (t[2] - t[0]) * m / k for m in range(1, k)], table.grid.cells[j]
+    return [], None
+
+
+def mend_litigation(table: ImageTable, lines: dict[int, list[Line]], ink: np.ndarray) -> list[Cell]:
+    """Cut every value cell of table 四 that stands under several column titles, and a title cell
+    as wide as several titles over it (see the module's docstring). Returns the parts, to be read
+    from their crops; a cell under several titles with no gap to cut at is flagged (``DOUBT``)."""
+    bands, header_y1 = title_bands(table, lines)
+    if not bands:
+        return []
+    width = float(np.median([b.x1 - b.x0 for b in bands]))
+    band_cells = {b.cell for b in bands}
+    wide = [j for j, box in enumerate(table.boxes) if j not in band_cells and abs(box[3] - header_y1) <= 2 * TOL
+            and box[2] - box[0] > 1.6 * width and (box[2] - box[0]) < 3.5 * width]
+    fresh: list[Cell] = []
+    todo = [cell for cell, box in zip(table.grid.cells, table.boxes)
+            if box[1] >= header_y1 - TOL and (not cell.text.strip() or looks_numeric(cell.text))]
+    for cell in todo:
+        cuts, title = _boundaries(table.boxes[_index(table, cell)], bands, wide, table, width)
+        pieces, heads = [cell], [title] if title is not None else []
+        for at in cuts:
+            strips = [table.boxes[_index(table, pieces[-1])]] + [table.boxes[_index(table, h)] for h in heads[-1:]]
+            x = gap_cut(ink, strips, at, 0.35 * width)
+            if x is None:
+                pieces[-1].structure = min(pieces[-1].structure, DOUBT)
+                continue
+            pieces[-1:] = _cut_at(table, _index(table, pieces[-1]), x)
+            if heads:
+                heads[-1:] = _cut_at(table, _index(table, heads[-1]), x)
+        fresh.extend(p for p in pieces + heads if p is not cell and p is not title)
+    return fresh
