@@ -18,7 +18,7 @@ COLS = [10 + W * k for k in range(16)]
 ROWS = [0, 40, 80, 140, 180]
 
 
-def _spec(merged_title: int | None, merged_value: int):
+def _spec(merged_title: int | None, merged_value: int | None):
     """Table 四 with the value cells ``merged_value`` and +1 as one cell (and the title cells
     ``merged_title`` and +1 when given)."""
     spec = [(0, 0, 2, 5, "行政复议"), (0, 5, 1, 10, "行政诉讼"), (1, 5, 1, 5, "未经复议直接起诉"), (1, 10, 1, 5, "复议后起诉")]
@@ -91,3 +91,9 @@ def test_table_three_is_left_alone():
             (1, 0, 1, 1, "一、本年新收政府信息公开申请数量"), (1, 1, 1, 2, "5")]
     table = _table(spec, [0, 40, 80], [0, 300, 360, 420])
     assert mend_litigation(table, {}, np.zeros((100, 500), np.uint8)) == []
+
+
+def test_a_wide_title_over_value_cells_of_one_column_each_cuts_nothing():
+    table = _table(_spec(6, None), ROWS, COLS)  # the rule lost through the titles only
+    assert mend_litigation(table, {}, _ink(6)) == []
+    assert all(c.structure == 1.0 for c in _value_row(table))

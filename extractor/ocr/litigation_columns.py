@@ -62,7 +62,7 @@ def gap_cut(ink: np.ndarray, strips: list, at: float, reach: float) -> float | N
     if not runs:
         return None
     s, e = min(runs, key=lambda r: 0 if r[0] <= at <= r[1] else min(abs(r[0] - at), abs(r[1] - at)))
-    return (s + e) / 2
+    return at if s <= at <= e else (s + e) / 2
 
 
 def _cut_at(table: ImageTable, i: int, x: float) -> list[Cell]:
@@ -97,7 +97,7 @@ def _index(table: ImageTable, cell: Cell) -> int:
     return next(k for k, c in enumerate(table.grid.cells) if c is cell)
 
 
-def _boundaries(box, bands: list[ColumnBand], wide: list[int], table: ImageTable, width: float
+def _boundaries(box, bands: list[ColumnBand], wide: list[Cell], table: ImageTable, width: float
                 ) -> tuple[list[float], Cell | None]:
     """Where the titles over the value cell ``box`` meet (px), and the wide title cell over it
     (None: the titles over it are read apart). A title cell as wide as k titles (the rule lost
@@ -105,11 +105,15 @@ def _boundaries(box, bands: list[ColumnBand], wide: list[int], table: ImageTable
     over = sorted(_over(box, bands), key=lambda b: b.x0)
     if len(over) >= 2:
         return [(a.x1 + b.x0) / 2 for a, b in zip(over, over[1:])], None
-    for j in wide:
-        t = table.boxes[j]
+    if box[2] - box[0] < 1.6 * width:
+        return [], None  # a value cell of one column: a wide title over several such is the mapping's
+    for head in wide:
+        if not any(c is head for c in table.grid.cells):
+            continue  # cut already, over another value cell
+        t = table.boxes[_index(table, head)]
         if t[0] - 2 * TOL <= box[0] and box[2] <= t[2] + 2 * TOL:
             k = round((t[2] - t[0]) / width)
-            return [t[0] + (t[2] - t[0]) * m / k for m in range(1, k)], table.grid.cells[j]
+            return [t[0] + (t[2] - t[0]) * m / k for m in range(1, k)], head
     return [], None
 
 
@@ -121,14 +125,19 @@ def mend_litigation(table: ImageTable, lines: dict[int, list[Line]], ink: np.nda
     if not bands:
         return []
     width = float(np.median([b.x1 - b.x0 for b in bands]))
-    band_cells = {b.cell for b in bands}
-    wide = [j for j, box in enumerate(table.boxes) if j not in band_cells and abs(box[3] - header_y1) <= 2 * TOL
-            and box[2] - box[0] > 1.6 * width and (box[2] - box[0]) < 3.5 * width]
+    wide = [j for j, box in enumerate(table.boxes) if abs(box[3] - header_y1) <= 2 * TOL
+            and 1.6 * width < box[2] - box[0] < 3.5 * width]  # a title cell read as one title or none
+    bands = [b for b in bands if b.cell not in wide]
+    wide_cells = [table.grid.cells[j] for j in wide]  # cells, not indices: cutting re-orders them
     fresh: list[Cell] = []
     todo = [cell for cell, box in zip(table.grid.cells, table.boxes)
             if box[1] >= header_y1 - TOL and (not cell.text.strip() or looks_numeric(cell.text))]
     for cell in todo:
-        cuts, title = _boundaries(table.boxes[_index(table, cell)], bands, wide, table, width)
+        box = table.boxes[_index(table, cell)]
+        cuts, title = _boundaries(box, bands, wide_cells, table, width)
+        inner = table.cols[cell.col + 1: cell.last_col + 1]  # the grid's own lines in the cell come first
+        cuts = [min(inner, key=lambda x: abs(x - at)) if inner and min(abs(x - at) for x in inner) < 0.35 * width
+                else at for at in cuts]
         pieces, heads = [cell], [title] if title is not None else []
         for at in cuts:
             strips = [table.boxes[_index(table, pieces[-1])]] + [table.boxes[_index(table, h)] for h in heads[-1:]]
