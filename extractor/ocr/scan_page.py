@@ -29,7 +29,8 @@ perspective and curl; ``extractor.ocr.seal``: a seal printed black or grey, whos
 ``extractor.ocr.seal_reread`` reads again without its ring), table structure
 (``extractor.grid.image_grid``, ``extractor.ocr.structure`` and ``extractor.ocr.row_bands``; once the
 cells are read, table 三 held against the registry's rows and titles: ``extractor.ocr.registry_bands``
-and ``extractor.ocr.band_check``), cell reading
+and ``extractor.ocr.band_check``; table 四's columns against its titles:
+``extractor.ocr.litigation_columns``), cell reading
 (``extractor.ocr.cells`` and ``extractor.ocr.crops``), text normalisation
 (``extractor.ocr.normalise``), prose and title (``extractor.ocr.prose``).
 """
