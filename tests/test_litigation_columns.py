@@ -97,3 +97,15 @@ def test_a_wide_title_over_value_cells_of_one_column_each_cuts_nothing():
     table = _table(_spec(6, None), ROWS, COLS)  # the rule lost through the titles only
     assert mend_litigation(table, {}, _ink(6)) == []
     assert all(c.structure == 1.0 for c in _value_row(table))
+
+
+def test_a_slot_holding_two_titles_and_their_numbers_is_cut_four_ways():
+    """The rules around two columns' titles and numbers lost (a seal over them): one cell over
+    both rows and both columns is cut where the header ends, then between the columns."""
+    spec = [t for t in _spec(None, None) if not (t[0] in (2, 3) and t[1] in (6, 7))]
+    spec.append((2, 6, 2, 2, "结果纠其化1 2"))
+    table = _table(spec, ROWS, COLS)
+    fresh = mend_litigation(table, {}, _ink(6))
+    assert len(fresh) == 4 and all(c.structure <= DOUBT and c.confidence == 0 for c in fresh)
+    assert [c.col for c in _value_row(table)] == list(range(15))
+    assert [c.col for c in table.grid.cells if c.row == 2] == list(range(15))

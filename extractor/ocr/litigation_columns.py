@@ -93,6 +93,26 @@ def _cut_at(table: ImageTable, i: int, x: float) -> list[Cell]:
     return [left, right]
 
 
+def cut_header_end(table: ImageTable, bands: list[ColumnBand], header_y1: float) -> list[Cell]:
+    """Cut at the grid's row line where the header ends every cell of the titles' row reaching
+    below it (a merged slot holding a title and the number under it: the rules around it lost).
+    Returns the parts (title above, value below), not read yet, ``DOUBT``."""
+    line = next((k for k in range(1, table.grid.n_rows) if abs(table.rows[k] - header_y1) <= 2 * TOL), None)
+    if line is None:
+        return []
+    top = min(table.boxes[b.cell][1] for b in bands) - TOL
+    out: list[Cell] = []
+    for cell in [c for c, b in zip(table.grid.cells, table.boxes) if c.row < line <= c.last_row and b[1] >= top]:
+        i = _index(table, cell)
+        box, y = table.boxes[i], table.rows[line]
+        upper, ubox = part(cell, box, (box[0], box[1], box[2], y), cell.row, line - cell.row, cell.col, cell.col_span)
+        lower, lbox = part(cell, box, (box[0], y, box[2], box[3]), line, cell.last_row - line + 1, cell.col, cell.col_span)
+        table.set_cells(table.grid.cells[:i] + [upper, lower] + table.grid.cells[i + 1:],
+                        table.boxes[:i] + [ubox, lbox] + table.boxes[i + 1:])
+        out += [upper, lower]
+    return out
+
+
 def _index(table: ImageTable, cell: Cell) -> int:
     return next(k for k, c in enumerate(table.grid.cells) if c is cell)
 
@@ -125,11 +145,11 @@ def mend_litigation(table: ImageTable, lines: dict[int, list[Line]], ink: np.nda
     if not bands:
         return []
     width = float(np.median([b.x1 - b.x0 for b in bands]))
+    made = {id(c) for c in cut_header_end(table, bands, header_y1)}
     wide = [j for j, box in enumerate(table.boxes) if abs(box[3] - header_y1) <= 2 * TOL
             and 1.6 * width < box[2] - box[0] < 3.5 * width]  # a title cell read as one title or none
     bands = [b for b in bands if b.cell not in wide]
     wide_cells = [table.grid.cells[j] for j in wide]  # cells, not indices: cutting re-orders them
-    fresh: list[Cell] = []
     todo = [cell for cell, box in zip(table.grid.cells, table.boxes)
             if box[1] >= header_y1 - TOL and (not cell.text.strip() or looks_numeric(cell.text))]
     for cell in todo:
@@ -148,5 +168,5 @@ def mend_litigation(table: ImageTable, lines: dict[int, list[Line]], ink: np.nda
             pieces[-1:] = _cut_at(table, _index(table, pieces[-1]), x)
             if heads:
                 heads[-1:] = _cut_at(table, _index(table, heads[-1]), x)
-        fresh.extend(p for p in pieces + heads if p is not cell and p is not title)
-    return fresh
+        made.update(id(p) for p in pieces + heads if p is not cell and p is not title)
+    return [c for c in table.grid.cells if id(c) in made]  # the parts left at the end
