@@ -21,7 +21,6 @@ from __future__ import annotations
 import numpy as np
 
 from extractor.grid.image_grid import ImageTable
-from extractor.mapping.numbers import looks_numeric
 from extractor.ocr.band_check import TOL, _over, part
 from extractor.ocr.registry_bands import DOUBT, ColumnBand, Line, column_bands
 from models.fields import LITIGATION_COLUMNS
@@ -150,8 +149,8 @@ def mend_litigation(table: ImageTable, lines: dict[int, list[Line]], ink: np.nda
             and 1.6 * width < box[2] - box[0] < 3.5 * width]  # a title cell read as one title or none
     bands = [b for b in bands if b.cell not in wide]
     wide_cells = [table.grid.cells[j] for j in wide]  # cells, not indices: cutting re-orders them
-    todo = [cell for cell, box in zip(table.grid.cells, table.boxes)
-            if box[1] >= header_y1 - TOL and (not cell.text.strip() or looks_numeric(cell.text))]
+    todo = [cell for cell, box in zip(table.grid.cells, table.boxes)  # the row of numbers, however read
+            if abs(box[1] - header_y1) <= 2 * TOL and cell.row_span == 1]
     for cell in todo:
         box = table.boxes[_index(table, cell)]
         cuts, title = _boundaries(box, bands, wide_cells, table, width)
