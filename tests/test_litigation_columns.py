@@ -93,10 +93,12 @@ def test_table_three_is_left_alone():
     assert mend_litigation(table, {}, np.zeros((100, 500), np.uint8)) == []
 
 
-def test_a_wide_title_over_value_cells_of_one_column_each_cuts_nothing():
+def test_a_wide_title_over_value_cells_of_one_column_each_is_cut_at_their_line():
     table = _table(_spec(6, None), ROWS, COLS)  # the rule lost through the titles only
-    assert mend_litigation(table, {}, _ink(6)) == []
-    assert all(c.structure == 1.0 for c in _value_row(table))
+    fresh = mend_litigation(table, {}, _ink(6))
+    assert len(fresh) == 2 and all(c.row == 2 and c.structure <= DOUBT for c in fresh)
+    assert all(c.structure == 1.0 for c in _value_row(table))  # the numbers stand apart: not touched
+    assert [c.col for c in table.grid.cells if c.row == 2] == list(range(15))
 
 
 def test_a_slot_holding_two_titles_and_their_numbers_is_cut_four_ways():

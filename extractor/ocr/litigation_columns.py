@@ -9,7 +9,10 @@ evidence, not the only truth — so here a value cell standing under two (or mor
 cut at the boundary between those titles, where the numbers leave a gap of paper (no ink in any
 of the cell's pixel columns); the parts are read again from their own crops and get ``DOUBT``
 (under ``STRUCTURE_REVIEW``: never ``ok``). No gap there (ink across the boundary): the cell is
-not cut, only flagged.
+not cut, only flagged. A title cell as wide as two titles (the rule lost through the titles) is
+cut with the value cell under it, or at the grid's own line when the numbers under it stand
+apart; a slot holding titles and numbers (the rules round it lost) is first cut where the
+header ends.
 
 Applies to a table that shows at least ``MIN_TITLES`` of table 四's column titles (table 三 shows
 at most 总计 and 其他 of them). Positions are upright page pixels (``ImageTable.boxes``); ``ink``
@@ -168,4 +171,19 @@ def mend_litigation(table: ImageTable, lines: dict[int, list[Line]], ink: np.nda
             if heads:
                 heads[-1:] = _cut_at(table, _index(table, heads[-1]), x)
         made.update(id(p) for p in pieces + heads if p is not cell and p is not title)
+    for head in wide_cells:  # a wide title over value cells the grid holds apart: cut at its lines
+        while any(c is head for c in table.grid.cells) and head.col_span > 1:
+            box = table.boxes[_index(table, head)]
+            line = min(table.cols[head.col + 1: head.last_col + 1], key=lambda x: abs(x - (box[0] + box[2]) / 2))
+            x = gap_cut(ink, [box], line, 0.35 * width)
+            if x is None or abs(x - line) > 0.25 * width:
+                head.structure = min(head.structure, DOUBT)  # ink over the line: left whole, flagged
+                break
+            parts = _cut_at(table, _index(table, head), line)
+            for k, p in enumerate(parts):  # each read from its own ink: the crops meet in the gap
+                j = _index(table, p)
+                b = table.boxes[j]
+                table.boxes[j] = (b[0], b[1], x, b[3]) if k == 0 else (x, b[1], b[2], b[3])
+            made.update(id(p) for p in parts)
+            head = parts[0] if parts[0].col_span > 1 else parts[1]
     return [c for c in table.grid.cells if id(c) in made]  # the parts left at the end
