@@ -88,3 +88,16 @@ def test_real_page_degraded_turned_and_skewed():
     h, w = img.shape[:2]
     for c in big.grid.cells:
         assert -5 <= c.bbox_px.x0 < c.bbox_px.x1 <= w + 5 and -5 <= c.bbox_px.top < c.bbox_px.bottom <= h + 5
+
+
+def test_an_l_shaped_union_of_slots_is_cut_into_rectangles():
+    """A group title's rule lost under one of its columns, and that column's rule lost too: the
+    union is an L (or a T); its cells are its rectangles, none lying over another's box."""
+    from extractor.grid.image_grid import _blocks
+
+    square = [(0, 0), (0, 1), (1, 0), (1, 1)]
+    assert _blocks(square) == [(square, True)]
+    t_shape = [(1, 10), (1, 11), (1, 12), (1, 13), (2, 11), (3, 11)]
+    blocks = _blocks(t_shape)
+    assert [sorted(b) for b, _ in blocks] == [[(1, 10), (1, 11), (1, 12), (1, 13)], [(2, 11), (3, 11)]]
+    assert not any(rect for _, rect in blocks)

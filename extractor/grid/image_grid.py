@@ -426,14 +426,11 @@ def _grid_in_region(lines: PageLines, region, dpi: float, page: int, to_source,
     cells: list[Cell] = []
     boxes: list[PxBox] = []
     px_to_pt = 72.0 / dpi
-    for slots in groups.values():
+    for slots, rect in (block for union_ in groups.values() for block in _blocks(union_)):
         r0 = min(r for r, _ in slots)
         r1 = max(r for r, _ in slots)
         c0 = min(c for _, c in slots)
         c1 = max(c for _, c in slots)
-        rect = len(slots) == (r1 - r0 + 1) * (c1 - c0 + 1)
-        # an L-shaped union (a rule missing where it should not be): keep the top-left block's
-        # bounding box; such a cell is flagged by a low structure score
         box = (cols[c0], rows[r0], cols[c1 + 1], rows[r1 + 1])
         sides = [
             float(np.mean(hcov[r0, c0 : c1 + 1])), float(np.mean(hcov[r1 + 1, c0 : c1 + 1])),
@@ -480,6 +477,39 @@ def _grid_in_region(lines: PageLines, region, dpi: float, page: int, to_source,
         col_edges=col_edges_pt,
     )
     return ImageTable(grid=grid, boxes=boxes, rows=rows, cols=cols)
+
+
+def _blocks(slots: list[tuple[int, int]]) -> list[tuple[list[tuple[int, int]], bool]]:
+    """The rectangles a union of grid slots (row, column) is made of, and whether the union was
+    one rectangle. An L-shaped union (a rule missing where it should not be) is cut into its
+    rows' runs of columns, a run over the same columns as the one above joining it: no cell's box
+    lies over another's. Such a cell is flagged by a low structure score."""
+    cells = set(slots)
+    r0, r1 = min(r for r, _ in cells), max(r for r, _ in cells)
+    c0, c1 = min(c for _, c in cells), max(c for _, c in cells)
+    if len(cells) == (r1 - r0 + 1) * (c1 - c0 + 1):
+        return [(list(slots), True)]
+    out: list[list[tuple[int, int]]] = []
+    open_: dict[tuple[int, int], list[tuple[int, int]]] = {}  # run (c0, c1) reaching the row above
+    for r in range(r0, r1 + 1):
+        runs, c = [], c0
+        while c <= c1:
+            if (r, c) in cells:
+                start = c
+                while (r, c + 1) in cells:
+                    c += 1
+                runs.append((start, c))
+            c += 1
+        still: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        for run in runs:
+            block = open_.get(run)
+            if block is None:
+                block = []
+                out.append(block)
+            block.extend((r, k) for k in range(run[0], run[1] + 1))
+            still[run] = block
+        open_ = still
+    return [(b, False) for b in out]
 
 
 def _drop_thin(edges: list[float], min_gap: float) -> list[float]:

@@ -171,18 +171,29 @@ def join_split_rows(table: ImageTable, bands: Bands, lines: dict[int, list[Line]
     return fresh
 
 
-def _part(cell: Cell, box, y0: float, y1: float, row: int, row_span: int) -> tuple[Cell, tuple]:
-    t0 = (y0 - box[1]) / max(box[3] - box[1], 1e-6)
-    t1 = (y1 - box[1]) / max(box[3] - box[1], 1e-6)
-    b, px = cell.bbox, cell.bbox_px
+def part(cell: Cell, box, sub, row: int, row_span: int, col: int, col_span: int) -> tuple[Cell, tuple]:
+    """The part ``sub`` (px box inside ``box``, the box of ``cell``) of a cell cut by a lost rule,
+    at grid place (``row``, ``col``) with those spans: its ``bbox`` (PDF points) and ``bbox_px``
+    cut in the same proportions, not read yet (confidence 0), structure ``DOUBT``."""
+    def frac(v: float, lo: float, hi: float) -> float:
+        return (v - lo) / max(hi - lo, 1e-6)
+
+    tx0, tx1 = frac(sub[0], box[0], box[2]), frac(sub[2], box[0], box[2])
+    ty0, ty1 = frac(sub[1], box[1], box[3]), frac(sub[3], box[1], box[3])
+
+    def scaled(b: BBox) -> BBox:
+        w, h = b.x1 - b.x0, b.bottom - b.top
+        return BBox(x0=b.x0 + w * tx0, x1=b.x0 + w * tx1, top=b.top + h * ty0, bottom=b.top + h * ty1)
+
     return Cell(
-        row=row, col=cell.col, row_span=row_span, col_span=cell.col_span, page=cell.page,
-        bbox=BBox(x0=b.x0, top=b.top + (b.bottom - b.top) * t0, x1=b.x1, bottom=b.top + (b.bottom - b.top) * t1),
+        row=row, col=col, row_span=row_span, col_span=col_span, page=cell.page, bbox=scaled(cell.bbox),
         source=cell.source, confidence=0.0, structure=min(cell.structure, DOUBT),
-        bbox_px=None if px is None else BBox(x0=px.x0, x1=px.x1, top=px.top + (px.bottom - px.top) * t0,
-                                             bottom=px.top + (px.bottom - px.top) * t1),
-        dpi=cell.dpi,
-    ), (box[0], y0, box[2], y1)
+        bbox_px=None if cell.bbox_px is None else scaled(cell.bbox_px), dpi=cell.dpi,
+    ), tuple(sub)
+
+
+def _part(cell: Cell, box, y0: float, y1: float, row: int, row_span: int) -> tuple[Cell, tuple]:
+    return part(cell, box, (box[0], y0, box[2], y1), row, row_span, cell.col, cell.col_span)
 
 
 def _line_in(table: ImageTable, gap: tuple[float, float]) -> int | None:

@@ -133,19 +133,23 @@ def _number_line(line: Line) -> bool:
     return bool(line.text.strip()) and looks_numeric(line.text)
 
 
-def column_bands(table: ImageTable, lines: dict[int, list[Line]] | None = None) -> tuple[list[ColumnBand], float]:
-    """Header cells naming a registry column, each key once (the lowest title of that key), and
-    where the header ends (px). A title cell that also holds a number under its words (the rule
-    under the header lost: the first row's value read with the title) ends at the gap between
-    them, and so does the header: in the gap all such titles share."""
+def column_bands(table: ImageTable, lines: dict[int, list[Line]] | None = None, titles=None,
+                 each_key_once: bool = True) -> tuple[list[ColumnBand], float]:
+    """Header cells naming a registry column of ``titles`` (default table 三's), each key once
+    (the lowest title of that key; ``each_key_once=False``: every title cell, for table 四 whose
+    three groups print the same five titles), and where the header ends (px). A title cell that
+    also holds a number under its words (the rule under the header lost: the first row's value
+    read with the title) ends at the gap between them, and so does the header: in the gap all
+    such titles share."""
     lines = lines or {}
-    best: dict[str, ColumnBand] = {}
+    titles = titles or _TITLES
+    best: dict[str | int, ColumnBand] = {}
     gaps: list[tuple[float, float]] = []
     top = first_number(table)
     for i, cell in enumerate(table.grid.cells):
         if not cell.text.strip() or looks_numeric(cell.text) or _box(table, i)[3] > top + 3:
             continue  # a title stands above every number (a row's 3.其他 is no column)
-        key, score, _ = match_column(cell.text, _TITLES)
+        key, score, _ = match_column(cell.text, titles)
         if key is None or score < POSITIVE:
             continue
         box = _box(table, i)
@@ -153,8 +157,9 @@ def column_bands(table: ImageTable, lines: dict[int, list[Line]] | None = None) 
         words = [ln for ln in own if not _number_line(ln)]
         if words and len(words) < len(own) and all(_number_line(ln) for ln in own[len(words):]):
             gaps.append((words[-1].y1, own[len(words)].y0))
-        if key not in best or box[3] > best[key].y1:
-            best[key] = ColumnBand(key, box[0], box[2], box[3], i)
+        slot = key if each_key_once else i
+        if slot not in best or box[3] > best[slot].y1:
+            best[slot] = ColumnBand(key, box[0], box[2], box[3], i)
     bands = sorted(best.values(), key=lambda c: c.x0)
     if not bands:
         return [], 0.0

@@ -29,7 +29,8 @@ perspective and curl; ``extractor.ocr.seal``: a seal printed black or grey, whos
 ``extractor.ocr.seal_reread`` reads again without its ring), table structure
 (``extractor.grid.image_grid``, ``extractor.ocr.structure`` and ``extractor.ocr.row_bands``; once the
 cells are read, table 三 held against the registry's rows and titles: ``extractor.ocr.registry_bands``
-and ``extractor.ocr.band_check``), cell reading
+and ``extractor.ocr.band_check``; table 四's columns against its titles:
+``extractor.ocr.litigation_columns``), cell reading
 (``extractor.ocr.cells`` and ``extractor.ocr.crops``), text normalisation
 (``extractor.ocr.normalise``), prose and title (``extractor.ocr.prose``).
 """
@@ -48,6 +49,7 @@ from extractor.ocr.seal import seal_mask
 from extractor.ocr.seal_reread import _reread_under_seal, _without_ring
 from extractor.ocr.prose import ProseReader, _context, _prose_rows
 from extractor.ocr.band_check import empty_header_words, mend
+from extractor.ocr.litigation_columns import mend_litigation
 from extractor.ocr.registry_bands import job_lines
 from extractor.ocr.row_bands import split_by_labels
 from extractor.ocr.structure import DOUBT, drop_unused_rows, split_by_ink
@@ -133,11 +135,13 @@ def read_scan_image(rgb: np.ndarray, dpi: float, number: int, engine, *, width: 
         for cell in _reread_under_seal(tables, seal, gray, ink, paper, dpi, glyph, engine,
                                        whole=whole_seal, ring=ring):
             lines_of.pop(id(cell), None)  # its lines were read with the seal: its text stands for them
-    for table in tables:  # table 三's rows and columns from its labels and titles, against the rules
+    for table in tables:  # table 三's (四's) rows and columns from its labels and titles, against the rules
         bands, fresh = mend(table, lines_of)
         if fresh:  # cells cut anew, read without the seal (``prose_gray``: the page with it taken off)
             _read_cells(fresh, table, prose_gray, prose_ink, dpi, glyph, engine)
             empty_header_words(table, bands)
+        if bands is None and (cut := mend_litigation(table, lines_of, prose_ink)):  # table 四's columns by its titles
+            _read_cells(cut, table, prose_gray, prose_ink, dpi, glyph, engine)
     second = reader.second_pass(results[n_cells:])
     if second:
         reader.finish(recognize_unique(engine, second))

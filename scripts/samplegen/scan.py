@@ -21,6 +21,9 @@ meta under ``degradations``): what real scans and photographs add.
 * ``doubled_rule``: a vertical rule between two number columns of table 三 printed twice, the
   second 3–5 px beside it over a third to two thirds of the table's height;
 * ``faint_rule``: a vertical rule between two number columns of table 三 at 25–40 % of its contrast;
+* ``missing_t4_rule``: a vertical rule between two of table 四's number columns painted out from
+  its column titles down (a seal ring along it, a curl, a faint rule): the row of 15 numbers
+  stands under 14 cells of the rule grid;
 * ``missing_hrule``: a piece of a horizontal rule across table 三's number columns painted out
   (two rows of numbers with no rule between them);
 * ``rotated_middle``: the middle page of table 三 (of three: the second) turned by 90° or 270°,
@@ -101,7 +104,7 @@ def _degrade(img: Image.Image, rng: random.Random, nrng: np.random.Generator, an
 
 
 HARD_KINDS = ("perspective", "curl", "uneven_light", "faded", "fax", "grey", "jpeg_low", "stamp_numbers", "pen_tick",
-              "missing_rule", "doubled_rule", "faint_rule", "missing_hrule", "rotated_middle")
+              "missing_rule", "doubled_rule", "faint_rule", "missing_hrule", "rotated_middle", "missing_t4_rule")
 RULE_KINDS = ("missing_rule", "doubled_rule", "faint_rule", "missing_hrule")
 
 
@@ -171,6 +174,26 @@ def _erase_rule(img: Image.Image, box_px: tuple[float, float, float, float], rng
     top = rng.randint(y0 + int(0.4 * (y1 - y0)), max(y0 + int(0.4 * (y1 - y0)) + 1, y1 - h - 5))
     ImageDraw.Draw(img).rectangle((x - 4, top, x + 4, top + h), fill=(255, 255, 255))
     return {"x_px": x, "top_px": top, "height_px": h}
+
+
+def _erase_t4_rule(img: Image.Image, box_px: tuple[float, float, float, float], rng: random.Random) -> dict | None:
+    """Paint out one inner vertical rule of table 四 from its column titles down (the lower 45 %
+    of the table: the titles' row and the numbers' row), not the table's outer frame."""
+    arr = np.asarray(img.convert("L"))
+    x0, y0, x1, y1 = (int(v) for v in box_px)
+    top = y0 + int(0.55 * (y1 - y0))
+    region = arr[top:y1, x0:x1] < 128
+    if region.size == 0:
+        return None
+    dark = region.mean(axis=0)
+    xs = [x for x in range(8, x1 - x0 - 8) if dark[x] > 0.85 and dark[x] >= dark[max(0, x - 1)]
+          and dark[x] >= dark[min(len(dark) - 1, x + 1)]]
+    xs = [x for k, x in enumerate(xs) if k == 0 or x - xs[k - 1] > 3]  # one per rule
+    if not xs:
+        return None
+    x = x0 + rng.choice(xs)
+    ImageDraw.Draw(img).rectangle((x - 4, top, x + 4, y1 - 3), fill=(255, 255, 255))
+    return {"x_px": x, "top_px": top, "bottom_px": y1 - 3}
 
 
 def _perspective(img: Image.Image, rng: random.Random, fill) -> tuple[Image.Image, list]:
@@ -339,6 +362,8 @@ def make_scan(
             x0, top, x1, bot = box["bbox"]
             seal_at = (box["page"], x0 + (x1 - x0) * hard.uniform(0.5, 0.85), top + (bot - top) * hard.uniform(0.3, 0.7))
             degradations["stamp_numbers"] = {"page": box["page"]}
+    t4 = [t for t in (tables or []) if "四" in str(t.get("table", "")) or "litigation" in str(t.get("table", ""))]
+    t4_on = t4[-1] if ("missing_t4_rule" in kinds and t4) else None
     ticks_on = hard.choice(apps) if ("pen_tick" in kinds and apps) else None
     rule_on = max(apps, key=lambda t: t["bbox"][3] - t["bbox"][1]) if (set(RULE_KINDS) & set(kinds) and apps) else None
     radius_pt = rng.uniform(42, 58)
@@ -357,6 +382,9 @@ def make_scan(
         if "missing_rule" in kinds and rule_on is not None and rule_on["page"] == i + 1:
             degradations["missing_rule"] = {"page": i + 1,
                                             **(_erase_rule(img, tuple(v * scale for v in rule_on["bbox"]), hard) or {})}
+        if t4_on is not None and t4_on["page"] == i + 1:
+            degradations["missing_t4_rule"] = {"page": i + 1,
+                                               **(_erase_t4_rule(img, tuple(v * scale for v in t4_on["bbox"]), hard) or {})}
         for kind in RULE_KINDS[1:]:
             if kind in kinds and rule_on is not None and rule_on["page"] == i + 1:
                 degradations[kind] = {"page": i + 1,
