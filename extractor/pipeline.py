@@ -117,7 +117,7 @@ def stage_map(run: Run) -> None:
     if not mapped.found_applications:
         raise NotAReport(
             f"{run.path}: no table 三 (收到和处理政府信息公开申请情况) found on "
-            f"{len(run.pages)} page(s); not an annual report in the 2021 format",
+            f"{len(run.pages)} page(s); not an annual report in the 2021 or 2019 format",
             code="no_table",
         )
     run.result.report.layout = mapped.layout
