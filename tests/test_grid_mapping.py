@@ -5,7 +5,7 @@ from __future__ import annotations
 from extractor.grid.cells import cluster_positions, grid_from_boxes
 from extractor.grid.stitch import stitch_tables
 from extractor.layout.text_page import close_open_ends
-from extractor.mapping.tables import ObservedRow, align_rows, layout_of, map_tables
+from extractor.mapping.tables import ObservedRow, align_rows, layout_of, map_tables, rows_by_order
 from models.extraction import BBox
 from models.fields import APPLICANT_COLUMNS, APPLICATION_ROWS, Layout, ValueType, application_rows
 from models.page import Cell, Grid, PageContent, PageKind, TextLine
@@ -268,3 +268,39 @@ def test_a_value_cell_read_as_no_number_takes_the_recognisers_next_reading_in_re
     text = make_field("applications.granted.natural_person", cell("尤", [("无", 0.1)], Source.TEXT), ValueType.INT)
     assert text.value is None
     assert make_field("applications.granted.natural_person", cell("7", [("1", 0.3)]), ValueType.INT).value == 7
+
+
+def test_garbled_labels_between_two_matched_rows_are_placed_by_order_for_review():
+    # a seal stamped over table 三's label column garbles five labels (grey+stamp_numbers, issue
+    # 13): each lies between two rows that read, so its place in the format's order is known
+    rows = _report_rows(Layout.L2021)
+    index = {spec.key: i for i, spec in enumerate(application_rows(Layout.L2021))}
+    for key, garbled in (("not_processed.publications", "—"), ("not_processed.excessive", "布场"),
+                         ("other.no_supplement", "政关不再"), ("other.fee_unpaid", "2公用、行政"), ("other.other", "1")):
+        rows[index[key]] = (garbled, rows[index[key]][1][:-1] + [str(30 + index[key])])
+    mapped = map_tables([_table(rows, page=2)])
+    for key in ("not_processed.publications", "not_processed.excessive", "other.no_supplement",
+                "other.fee_unpaid", "other.other"):
+        f = mapped.fields[f"applications.{key}.total"]
+        assert f.value == 30 + index[key] and f.status.value == "review", key
+    assert not any(i.startswith("table 三") and "not found" in i for i in mapped.issues)
+    assert any("placed by its order" in i for i in mapped.issues)
+    assert mapped.fields["applications.not_processed.repeated.total"].value == 21  # neighbours stay
+
+
+def test_a_garbled_label_is_not_placed_when_its_gap_holds_more_rows_than_the_format():
+    labels = [r.label for r in application_rows(Layout.L2021)]
+    rows = [ObservedRow(label=lab, context="", values=[]) for lab in labels]
+    rows[18] = ObservedRow(label="布场", context="", values=[])  # in place of one row ...
+    rows.insert(18, ObservedRow(label="注：", context="", values=[]))  # ... and a row the format has not
+    matches = align_rows(rows, APPLICATION_ROWS)
+    assert rows_by_order(rows, matches, Layout.L2021) == []  # two rows for one place: none is guessed
+    rows = [ObservedRow(label=lab, context="", values=[]) for lab in labels]
+    rows[0] = ObservedRow(label="布场", context="", values=[])  # at the table's head: no row bounds it
+    matches = align_rows(rows, APPLICATION_ROWS)
+    assert rows_by_order(rows, matches, Layout.L2021) == []
+    rows[0] = ObservedRow(label=labels[0], context="", values=[])
+    rows[18] = ObservedRow(label="布场", context="", values=[])  # between two rows that read: placed
+    matches = align_rows(rows, APPLICATION_ROWS)
+    assert [(i, APPLICATION_ROWS[j].key) for i, j, _ in rows_by_order(rows, matches, Layout.L2021)] == [
+        (18, application_rows(Layout.L2021)[18].key)]

@@ -46,6 +46,7 @@ TABLES = (Table.ACTIVE, Table.APPLICATIONS, Table.LITIGATION)
 N_APPLICANT = len(APPLICANT_COLUMNS)
 MIN_ROW_SCORE = 0.55
 NOISY_ROW_SCORE = 0.5  # a row taken by its label alone: below ``POSITIVE``, so each field goes to review
+ORDER_ROW_SCORE = 0.5  # a garbled label placed by its order between two matched rows: review, never ok
 
 
 
@@ -93,13 +94,18 @@ def map_tables(tables: list[Grid]) -> MappedTables:
     matches = align_rows(rows, APPLICATION_ROWS)
     out.layout = layout_of(m[1] for m in matches)
     specs = field_map(out.layout)
+    for obs_i, spec_i, _ in (placed := rows_by_order(rows, matches, out.layout)):
+        out.issues.append(f"table 三: row label {rows[obs_i].label.strip()!r} is unreadable; placed by its order "
+                          f"as {APPLICATION_ROWS[spec_i].label}, its fields need review")
+    by_order = {obs_i for obs_i, _, _ in placed}
+    matches = sorted(matches + placed)
     for obs_i, spec_i, score in matches:
         spec_row = APPLICATION_ROWS[spec_i]
         obs = rows[obs_i]
         if out.layout not in spec_row.layouts:
             out.issues.append(f"row {obs.label!r} does not belong to the {out.layout} layout")
             continue
-        if score < POSITIVE:
+        if score < POSITIVE and obs_i not in by_order:
             out.issues.append(f"table 三: row label {obs.label.strip()!r} is only a doubtful match for "
                               f"{spec_row.label} (score {score:.2f}); its fields need review")
         if obs.noisy:  # its numbers stand among cells read as ink that is no number: none is sure
@@ -301,6 +307,26 @@ def align_rows(rows: list[ObservedRow], specs: tuple[RowSpec, ...]) -> list[tupl
             i += 1
         else:
             j += 1
+    return out
+
+
+def rows_by_order(
+    rows: list[ObservedRow], matches: list[tuple[int, int, float]], layout: Layout
+) -> list[tuple[int, int, float]]:
+    """Rows whose label was garbled (a seal, a stain over the label column) placed by printed order.
+
+    Between two consecutive matched rows (``align_rows``'s (observed, registry, score) triples,
+    in order), when the observed rows left unmatched with a printed label are exactly as many as
+    the ``layout``'s registry rows left unmatched there, they are paired in order. A row is never
+    placed at the table's ends (no matched row on one side bounds its place). Each placed row has
+    score ``ORDER_ROW_SCORE`` (below ``POSITIVE``): its fields go to review, never ``ok``.
+    Returns the new (observed index, registry index, score) triples."""
+    out: list[tuple[int, int, float]] = []
+    for (i0, j0, _), (i1, j1, _) in zip(matches, matches[1:]):
+        garbled = [i for i in range(i0 + 1, i1) if rows[i].label.strip()]
+        missing = [j for j in range(j0 + 1, j1) if layout in APPLICATION_ROWS[j].layouts]
+        if garbled and len(garbled) == len(missing) and i1 - i0 - 1 == len(garbled):
+            out.extend((i, j, ORDER_ROW_SCORE) for i, j in zip(garbled, missing))
     return out
 
 
