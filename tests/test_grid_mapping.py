@@ -6,7 +6,7 @@ from extractor.grid.cells import cluster_positions, grid_from_boxes
 from extractor.grid.stitch import stitch_tables
 from extractor.layout.text_page import close_open_ends
 from extractor.mapping.tables import ObservedRow, align_rows, layout_of, map_tables, rows_by_order
-from models.extraction import BBox
+from models.extraction import BBox, Source
 from models.fields import APPLICANT_COLUMNS, APPLICATION_ROWS, Layout, ValueType, application_rows
 from models.page import Cell, Grid, PageContent, PageKind, TextLine
 
@@ -278,7 +278,10 @@ def test_garbled_labels_between_two_matched_rows_are_placed_by_order_for_review(
     for key, garbled in (("not_processed.publications", "—"), ("not_processed.excessive", "布场"),
                          ("other.no_supplement", "政关不再"), ("other.fee_unpaid", "2公用、行政"), ("other.other", "1")):
         rows[index[key]] = (garbled, rows[index[key]][1][:-1] + [str(30 + index[key])])
-    mapped = map_tables([_table(rows, page=2)])
+    scanned = _table(rows, page=2)
+    for c in scanned.cells:
+        c.source = Source.OCR
+    mapped = map_tables([scanned])
     for key in ("not_processed.publications", "not_processed.excessive", "other.no_supplement",
                 "other.fee_unpaid", "other.other"):
         f = mapped.fields[f"applications.{key}.total"]
@@ -286,21 +289,26 @@ def test_garbled_labels_between_two_matched_rows_are_placed_by_order_for_review(
     assert not any(i.startswith("table 三") and "not found" in i for i in mapped.issues)
     assert any("placed by its order" in i for i in mapped.issues)
     assert mapped.fields["applications.not_processed.repeated.total"].value == 21  # neighbours stay
+    # a text layer prints its labels: one the format does not have is another row, not placed
+    printed = map_tables([_table(rows, page=2)])
+    assert printed.fields["applications.other.other.total"].value is None
+    assert not any("placed by its order" in i for i in printed.issues)
 
 
 def test_a_garbled_label_is_not_placed_when_its_gap_holds_more_rows_than_the_format():
     labels = [r.label for r in application_rows(Layout.L2021)]
-    rows = [ObservedRow(label=lab, context="", values=[]) for lab in labels]
-    rows[18] = ObservedRow(label="布场", context="", values=[])  # in place of one row ...
-    rows.insert(18, ObservedRow(label="注：", context="", values=[]))  # ... and a row the format has not
+    _read = [Cell(row=0, col=1, page=1, bbox=BBox(x0=0, top=0, x1=1, bottom=1), text="1", source=Source.OCR)]
+    rows = [ObservedRow(label=lab, context="", values=_read) for lab in labels]
+    rows[18] = ObservedRow(label="布场", context="", values=_read)  # in place of one row ...
+    rows.insert(18, ObservedRow(label="注：", context="", values=_read))  # ... and a row the format has not
     matches = align_rows(rows, APPLICATION_ROWS)
     assert rows_by_order(rows, matches, Layout.L2021) == []  # two rows for one place: none is guessed
-    rows = [ObservedRow(label=lab, context="", values=[]) for lab in labels]
-    rows[0] = ObservedRow(label="布场", context="", values=[])  # at the table's head: no row bounds it
+    rows = [ObservedRow(label=lab, context="", values=_read) for lab in labels]
+    rows[0] = ObservedRow(label="布场", context="", values=_read)  # at the table's head: no row bounds it
     matches = align_rows(rows, APPLICATION_ROWS)
     assert rows_by_order(rows, matches, Layout.L2021) == []
-    rows[0] = ObservedRow(label=labels[0], context="", values=[])
-    rows[18] = ObservedRow(label="布场", context="", values=[])  # between two rows that read: placed
+    rows[0] = ObservedRow(label=labels[0], context="", values=_read)
+    rows[18] = ObservedRow(label="布场", context="", values=_read)  # between two rows that read: placed
     matches = align_rows(rows, APPLICATION_ROWS)
     assert [(i, APPLICATION_ROWS[j].key) for i, j, _ in rows_by_order(rows, matches, Layout.L2021)] == [
         (18, application_rows(Layout.L2021)[18].key)]

@@ -318,12 +318,14 @@ def rows_by_order(
     Between two consecutive matched rows (``align_rows``'s (observed, registry, score) triples,
     in order), when the observed rows left unmatched with a printed label are exactly as many as
     the ``layout``'s registry rows left unmatched there, they are paired in order. A row is never
-    placed at the table's ends (no matched row on one side bounds its place). Each placed row has
+    placed at the table's ends (no matched row on one side bounds its place), nor read from a text
+    layer (its label is what is printed: another row, unmapped as issue 11 has it). Each placed row has
     score ``ORDER_ROW_SCORE`` (below ``POSITIVE``): its fields go to review, never ``ok``.
     Returns the new (observed index, registry index, score) triples."""
     out: list[tuple[int, int, float]] = []
     for (i0, j0, _), (i1, j1, _) in zip(matches, matches[1:]):
-        garbled = [i for i in range(i0 + 1, i1) if rows[i].label.strip()]
+        garbled = [i for i in range(i0 + 1, i1) if rows[i].label.strip()
+                   and rows[i].values and all(c.source == Source.OCR for c in rows[i].values)]
         missing = [j for j in range(j0 + 1, j1) if layout in APPLICATION_ROWS[j].layouts]
         if garbled and len(garbled) == len(missing) and i1 - i0 - 1 == len(garbled):
             out.extend((i, j, ORDER_ROW_SCORE) for i, j in zip(garbled, missing))
