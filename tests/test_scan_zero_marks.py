@@ -123,3 +123,25 @@ def test_a_one_or_a_two_under_a_broken_rule_remnant_is_still_no_zero_mark():
 
 def test_a_dash_mid_cell_is_kept_when_a_rule_remnant_is_cleared():
     assert zero_mark(_under_broken_rule(np.full((4, 18), 255, np.uint8)), 20.0) == "—"
+
+
+def _with_specks(mark: np.ndarray) -> np.ndarray:
+    """``mark`` in a 36×40 cell with two fax specks (3×3, 3×2) to its right, off its line."""
+    cell = np.zeros((36, 40), np.uint8)
+    h, w = mark.shape
+    cell[8 : 8 + h, 5 : 5 + w] = mark
+    cell[14:17, 20:23] = 255
+    cell[12:14, 30:33] = 255
+    return cell
+
+
+def test_a_broken_slash_with_fax_specks_beside_it_is_a_zero_mark():
+    # fax seed 4711, 三安全一稳定 row: a slash in two pieces and two specks off its line, read as 1
+    assert zero_mark(_with_specks(_bitmap(BROKEN_SLASH)), 20.0) == "/"
+
+
+def test_a_broken_upright_one_with_fax_specks_is_still_no_zero_mark():
+    one = np.zeros((20, 4), np.uint8)
+    one[:9] = 255
+    one[11:] = 255  # a sans 1 a fax broke in two: upright
+    assert zero_mark(_with_specks(one), 20.0) is None

@@ -73,6 +73,7 @@ def broken_slash(sub: np.ndarray, glyph: float, stats: np.ndarray) -> str | None
     (a 2's base). Two digits side by side, or a broken 1 (upright), are no such line. ``stats``: the cell's components (``cv2.connectedComponentsWithStats``)."""
     if any(w >= 2 * h and w >= 0.3 * glyph for _, _, w, h, _ in stats[1:]):
         return None
+    sub = _without_specks(sub, glyph)
     ys, xs = np.nonzero(sub)
     if len(xs) < 8:
         return None
@@ -101,6 +102,25 @@ def broken_slash(sub: np.ndarray, glyph: float, stats: np.ndarray) -> str | None
         if kxs[kys <= ph * 0.2].mean() - kxs[kys >= ph * 0.8].mean() < 0.5 * SLASH_LEAN * ph:
             return None
     return "/"
+
+
+SPECK = 0.2  # a fax's speck: under this share of a glyph both ways (a slash's piece is longer)
+
+
+def _without_specks(sub: np.ndarray, glyph: float) -> np.ndarray:
+    """``sub`` without its specks (components under ``SPECK`` of a glyph both ways) when they
+    hold at most a third of its ink: a fax's flipped pixels beside a broken slash, which would
+    widen its line past a slash's shape (as ``zero_mark``'s ``dust`` rule ignores them beside a
+    whole one). Returns ``sub`` itself when nothing is dropped."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
+    small = [k for k in range(1, n) if max(stats[k, 2], stats[k, 3]) < SPECK * glyph]
+    if not small or len(small) == n - 1:
+        return sub
+    if stats[small, cv2.CC_STAT_AREA].sum() * 3 > stats[1:, cv2.CC_STAT_AREA].sum():
+        return sub
+    out = sub.copy()
+    out[np.isin(labels, small)] = 0
+    return out
 
 
 RULE_LONG = 1.5  # a rule's remnant: its pieces ink at least this many glyphs of width (a dash ~1) …
