@@ -92,3 +92,56 @@ def test_a_one_with_dust_by_its_foot_is_no_slash():
     sub = np.zeros((bitmap.shape[0] + 10, bitmap.shape[1] + 20), np.uint8)
     sub[5:-5, 10:-10] = bitmap
     assert zero_mark(sub, 26.0) is None
+
+
+def _under_broken_rule(mark: np.ndarray, at_bottom: bool = False) -> np.ndarray:
+    """A 44×78 cell (glyph 20 px) with ``mark`` mid-cell and, 3 px from its top (or bottom) edge,
+    a row rule a skewed fax broke into four thin pieces (each under 1.5 glyphs, with gaps and a
+    speck): what the cells of table 三 held on fax seed 4711."""
+    cell = np.zeros((44, 78), np.uint8)
+    y = 36 if at_bottom else 3
+    for x0, x1 in ((0, 14), (18, 33), (40, 64), (68, 78)):
+        cell[y : y + 4, x0:x1] = 255
+    cell[y + 7 : y + 9, 13:15] = 255  # a speck broken off the rule
+    h, w = mark.shape
+    cell[14 : 14 + h, 35 : 35 + w] = mark
+    return cell
+
+
+def test_a_slash_under_a_broken_rule_remnant_is_a_zero_mark():
+    # a fax left pieces of the row rule along the cell's edge; beside them the slash looked
+    # like a 2's arc over its base and was read as 1
+    assert zero_mark(_under_broken_rule(_bitmap(SLASH)), 20.0) == "/"
+    assert zero_mark(_under_broken_rule(_bitmap(SLASH), at_bottom=True), 20.0) == "/"
+
+
+def test_a_one_or_a_two_under_a_broken_rule_remnant_is_still_no_zero_mark():
+    assert zero_mark(_under_broken_rule(_bitmap(SERIF_ONE)), 20.0) is None
+    assert zero_mark(_under_broken_rule(np.full((20, 4), 255, np.uint8)), 20.0) is None
+    assert zero_mark(_under_broken_rule(_bitmap(BROKEN_TWO)), 20.0) is None
+
+
+def test_a_dash_mid_cell_is_kept_when_a_rule_remnant_is_cleared():
+    assert zero_mark(_under_broken_rule(np.full((4, 18), 255, np.uint8)), 20.0) == "—"
+
+
+def _with_specks(mark: np.ndarray) -> np.ndarray:
+    """``mark`` in a 36×40 cell with two fax specks (3×3, 3×2) to its right, off its line."""
+    cell = np.zeros((36, 40), np.uint8)
+    h, w = mark.shape
+    cell[8 : 8 + h, 5 : 5 + w] = mark
+    cell[14:17, 20:23] = 255
+    cell[12:14, 30:33] = 255
+    return cell
+
+
+def test_a_broken_slash_with_fax_specks_beside_it_is_a_zero_mark():
+    # fax seed 4711, 三安全一稳定 row: a slash in two pieces and two specks off its line, read as 1
+    assert zero_mark(_with_specks(_bitmap(BROKEN_SLASH)), 20.0) == "/"
+
+
+def test_a_broken_upright_one_with_fax_specks_is_still_no_zero_mark():
+    one = np.zeros((20, 4), np.uint8)
+    one[:9] = 255
+    one[11:] = 255  # a sans 1 a fax broke in two: upright
+    assert zero_mark(_with_specks(one), 20.0) is None

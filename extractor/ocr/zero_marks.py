@@ -30,7 +30,10 @@ SLASH_LEAN = 0.15
 def zero_mark(sub: np.ndarray, glyph: float) -> str | None:
     """A cell whose only real ink is one solid horizontal bar (—, -, 一) or one thin stroke
     leaning right (/): the zero marks. Returns the mark, or None. Read from the shape: alone in
-    a crop, without context, the recogniser takes a bar for 一 or H and a slash for I or f."""
+    a crop, without context, the recogniser takes a bar for 一 or H and a slash for I or f.
+    Pieces of a row rule left along the cell's top or bottom edge are not the cell's ink
+    (``rule_remnants_cleared``)."""
+    sub = rule_remnants_cleared(sub, glyph)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
     if n < 2:
         return None
@@ -70,6 +73,7 @@ def broken_slash(sub: np.ndarray, glyph: float, stats: np.ndarray) -> str | None
     (a 2's base). Two digits side by side, or a broken 1 (upright), are no such line. ``stats``: the cell's components (``cv2.connectedComponentsWithStats``)."""
     if any(w >= 2 * h and w >= 0.3 * glyph for _, _, w, h, _ in stats[1:]):
         return None
+    sub = _without_specks(sub, glyph)
     ys, xs = np.nonzero(sub)
     if len(xs) < 8:
         return None
@@ -98,3 +102,52 @@ def broken_slash(sub: np.ndarray, glyph: float, stats: np.ndarray) -> str | None
         if kxs[kys <= ph * 0.2].mean() - kxs[kys >= ph * 0.8].mean() < 0.5 * SLASH_LEAN * ph:
             return None
     return "/"
+
+
+SPECK = 0.2  # a fax's speck: under this share of a glyph both ways (a slash's piece is longer)
+
+
+def _without_specks(sub: np.ndarray, glyph: float) -> np.ndarray:
+    """``sub`` without its specks (components under ``SPECK`` of a glyph both ways) when they
+    hold at most a third of its ink: a fax's flipped pixels beside a broken slash, which would
+    widen its line past a slash's shape (as ``zero_mark``'s ``dust`` rule ignores them beside a
+    whole one). Returns ``sub`` itself when nothing is dropped."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
+    small = [k for k in range(1, n) if max(stats[k, 2], stats[k, 3]) < SPECK * glyph]
+    if not small or len(small) == n - 1:
+        return sub
+    if stats[small, cv2.CC_STAT_AREA].sum() * 3 > stats[1:, cv2.CC_STAT_AREA].sum():
+        return sub
+    out = sub.copy()
+    out[np.isin(labels, small)] = 0
+    return out
+
+
+RULE_LONG = 1.5  # a rule's remnant: its pieces ink at least this many glyphs of width (a dash ~1) …
+RULE_THIN = 0.3  # … each at most this share of a glyph thick …
+RULE_EDGE = 0.5  # … all within this share of a glyph of the cell's top or bottom edge
+
+
+def rule_remnants_cleared(sub: np.ndarray, glyph: float) -> np.ndarray:
+    """``sub`` (uint8 0/255, shape (h, w)) without the band of a row rule left along its top or
+    bottom edge: thin components (at most ``RULE_THIN`` of a glyph thick) lying within
+    ``RULE_EDGE`` of a glyph of that edge whose widths add up to ``RULE_LONG`` glyphs or more;
+    the band is cleared from the edge to their far side (with the specks a fax broke off them).
+    On a skewed page a fax breaks a rule into pieces the rule removal misses; beside them a
+    slash looks like a slash over a bar (a 2's base) and the cell is read as 1 (issue 13, fax).
+    Returns ``sub`` itself when there is no such band, else a copy. A bar zero mark (—) stands
+    mid-cell and is one piece under ``RULE_LONG`` glyphs: it is kept."""
+    n, _, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
+    rows = sub.shape[0]
+    edge = RULE_EDGE * glyph
+    thin = [st for st in stats[1:] if st[3] <= RULE_THIN * glyph]
+    near_top = [st for st in thin if st[1] + st[3] <= edge]
+    near_bottom = [st for st in thin if st[1] >= rows - edge]
+    out = sub
+    if sum(int(st[2]) for st in near_top) >= RULE_LONG * glyph:
+        out = out.copy()
+        out[: max(int(st[1] + st[3]) for st in near_top)] = 0
+    if sum(int(st[2]) for st in near_bottom) >= RULE_LONG * glyph:
+        out = out.copy()
+        out[min(int(st[1]) for st in near_bottom):] = 0
+    return out
