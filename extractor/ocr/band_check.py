@@ -271,7 +271,8 @@ def cut_rows(table: ImageTable, bands: Bands, gaps: list[tuple[float, float]]) -
     return fresh
 
 
-def _over(box, columns: list[ColumnBand]) -> list[ColumnBand]:
+def columns_over(box, columns: list[ColumnBand]) -> list[ColumnBand]:
+    """The column bands over ``box`` (px): those sharing more than half the narrower width."""
     w = box[2] - box[0]
     return [b for b in columns if min(box[2], b.x1) - max(box[0], b.x0) > 0.5 * min(w, b.x1 - b.x0)]
 
@@ -288,7 +289,7 @@ def check_columns(table: ImageTable, bands: Bands, lines: dict[int, list[Line]])
     drop: set[int] = set()
     for i in idx:
         cell, box = grid.cells[i], table.boxes[i]
-        over = _over(box, bands.columns)
+        over = columns_over(box, bands.columns)
         if len(over) != 1:
             if len(over) > 1 and cell.text.strip():
                 _doubt(cell)

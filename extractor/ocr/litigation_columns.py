@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from extractor.grid.image_grid import ImageTable
-from extractor.ocr.band_check import TOL, _over, part
+from extractor.ocr.band_check import TOL, columns_over, part
 from extractor.ocr.registry_bands import DOUBT, ColumnBand, Line, column_bands
 from models.fields import LITIGATION_COLUMNS
 from models.page import Cell
@@ -124,7 +124,7 @@ def _boundaries(box, bands: list[ColumnBand], wide: list[Cell], table: ImageTabl
     """Where the titles over the value cell ``box`` meet (px), and the wide title cell over it
     (None: the titles over it are read apart). A title cell as wide as k titles (the rule lost
     through the titles too) meets at its k-th parts."""
-    over = sorted(_over(box, bands), key=lambda b: b.x0)
+    over = sorted(columns_over(box, bands), key=lambda b: b.x0)
     if len(over) >= 2:
         return [(a.x1 + b.x0) / 2 for a, b in zip(over, over[1:])], None
     if box[2] - box[0] < 1.6 * width:
