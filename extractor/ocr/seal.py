@@ -128,7 +128,10 @@ def find_ring(gray: np.ndarray, dpi: float) -> Ring | None:
     # the ink as it is (the ring's own band, centre to a pixel); failing that, its density
     # (a ring the fax's threshold broke into specks); failing that, ink as light as a grey
     # scan prints a red seal (its ring at the page's own ink level, half its angles lost)
-    for ink in (gray < _ink_level(gray), _dense_ink(gray, dpi), gray < _faint_level(gray)):
+    # each mask built only when the one before confirmed nothing (most pages stop at the first)
+    masks = (lambda: gray < _ink_level(gray), lambda: _dense_ink(gray, dpi), lambda: gray < _faint_level(gray))
+    for make in masks:
+        ink = make()
         for x, y, r in inside:
             ring = _confirm(ink, x, y, r, dpi)
             if ring is not None:
