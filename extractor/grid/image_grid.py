@@ -95,7 +95,8 @@ def find_lines(image: np.ndarray, dpi: float) -> PageLines:
     h = cv2.morphologyEx(h, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (hk, 1)))
     v = cv2.morphologyEx(binary, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, gap)))
     v = cv2.morphologyEx(v, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, vk)))
-    ring = find_ring(gray, dpi)  # a seal with no colour to lift it by (fax, greyscale scan)
+    # a seal with no colour to lift it by (fax, greyscale scan), looked for away from the rules too
+    ring = find_ring(gray, dpi, rules=h | v)
     lines = PageLines(gray=gray, binary=binary, hmask=h, vmask=v, ring=ring)
     lines.hsegs = _segments(h, dpi, horizontal=True, ring=ring)
     lines.vsegs = _segments(v, dpi, horizontal=False, ring=ring)

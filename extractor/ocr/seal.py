@@ -23,6 +23,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from extractor.ocr.seal_overprint import seal_beside_strokes
+
 MM_PER_INCH = 25.4
 # a seal's outer radius, mm (公章 4.2 cm, department seals ~3.8 cm; the generator 15–21 mm)
 RADIUS_MM = (13.0, 24.0)
@@ -108,23 +110,19 @@ def _confirm(ink: np.ndarray, cx: float, cy: float, r: float, dpi: float) -> Rin
     return Ring(cx=float(cx), cy=float(cy), inner=inner, outer=outer)
 
 
-def find_ring(gray: np.ndarray, dpi: float) -> Ring | None:
+def find_ring(gray: np.ndarray, dpi: float, rules: np.ndarray | None = None) -> Ring | None:
     """The black ring of a seal on the grey page (ink dark), or None.
 
-    Candidates come from ``cv2.HoughCircles`` on the page at ~50 dpi, radii ``RADIUS_MM``; each
-    is confirmed by ``_confirm`` (``COVERAGE``, ``BESIDE``) at full resolution."""
-    f = min(1.0, 50.0 / dpi)
-    small = cv2.resize(gray, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1.0 else gray
-    px_mm = dpi * f / MM_PER_INCH
-    rmin, rmax = int(RADIUS_MM[0] * px_mm), int(RADIUS_MM[1] * px_mm) + 1
-    circles = cv2.HoughCircles(cv2.GaussianBlur(small, (3, 3), 0), cv2.HOUGH_GRADIENT, dp=1, minDist=rmin,
-                               param1=120, param2=30, minRadius=rmin, maxRadius=rmax)
-    if circles is None:
-        return None
+    Candidates come from ``cv2.HoughCircles`` on the page at ~50 dpi, radii ``RADIUS_MM``
+    (``_candidates``; with ``rules``, the page's rule pixels (non-zero, the page's shape), first
+    from the page without them); each is confirmed by ``_confirm`` (``COVERAGE``, ``BESIDE``) at
+    full resolution."""
     h, w = gray.shape
-    inside = [(x / f, y / f, r / f) for x, y, r in circles[0][:12]]
+    inside = _candidates(gray, dpi, rules)
     # a seal is stamped on the page, whole
     inside = [(x, y, r) for x, y, r in inside if r <= x <= w - r and r <= y <= h - r]
+    if not inside:
+        return None
     # the ink as it is (the ring's own band, centre to a pixel); failing that, its density
     # (a ring the fax's threshold broke into specks); failing that, ink as light as a grey
     # scan prints a red seal (its ring at the page's own ink level, half its angles lost)
@@ -137,6 +135,41 @@ def find_ring(gray: np.ndarray, dpi: float) -> Ring | None:
             if ring is not None:
                 return ring
     return None
+
+
+HOUGH_CANDIDATES = 12  # circles per Hough search confirmed at full resolution, the most voted first
+
+
+def _hough(gray: np.ndarray, dpi: float) -> list[tuple[float, float, float]]:
+    """Circles (x, y, r; page px) ``cv2.HoughCircles`` finds on ``gray`` at ~50 dpi, radii
+    ``RADIUS_MM``, the most voted first (``HOUGH_CANDIDATES``)."""
+    f = min(1.0, 50.0 / dpi)
+    small = cv2.resize(gray, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1.0 else gray
+    px_mm = dpi * f / MM_PER_INCH
+    rmin, rmax = int(RADIUS_MM[0] * px_mm), int(RADIUS_MM[1] * px_mm) + 1
+    circles = cv2.HoughCircles(cv2.GaussianBlur(small, (3, 3), 0), cv2.HOUGH_GRADIENT, dp=1, minDist=rmin,
+                               param1=120, param2=30, minRadius=rmin, maxRadius=rmax)
+    return [] if circles is None else [(x / f, y / f, r / f) for x, y, r in circles[0][:HOUGH_CANDIDATES]]
+
+
+def _candidates(gray: np.ndarray, dpi: float, rules: np.ndarray | None) -> list[tuple[float, float, float]]:
+    """Circles that may be a seal's ring (x, y, r; page px), to confirm in this order.
+
+    A table's rules are the strongest edges of a page: where they cross, Hough's votes for a
+    centre pile up, and a seal's own centre within ``minDist`` (its smallest radius) of such a
+    crossing is dropped for it (a grey seal's light ring draws fewer votes: seed 1301's over
+    table 三, at 200 dpi). With ``rules`` (the page's rule pixels) the search runs first on the
+    page with them turned to paper, then on the page as it is (a ring whose arcs lie along the
+    rules)."""
+    found: list[tuple[float, float, float]] = []
+    if rules is not None:
+        paper = np.percentile(gray[::5, ::5], 90)
+        found = _hough(np.where(rules > 0, np.uint8(paper), gray), dpi)
+    near = max(2.0, dpi / MM_PER_INCH * 2)  # the same circle from both searches: confirmed once
+    for c in _hough(gray, dpi):
+        if all(np.hypot(c[0] - x, c[1] - y) > near or abs(c[2] - r) > near for x, y, r in found):
+            found.append(c)
+    return found
 
 
 def _dense_ink(gray: np.ndarray, dpi: float) -> np.ndarray:
@@ -202,12 +235,15 @@ def grey_seal_pixels(ring: Ring, gray: np.ndarray) -> np.ndarray | None:
     seal = float(np.median(on))
     if seal - dark < GREY_APART * (paper - dark):
         return None
-    core = (sub < seal - TEXT_CORE * (seal - dark)).astype(np.uint8)
-    text = cv2.dilate(core, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * HALO + 1, 2 * HALO + 1))) > 0
-    seal_ink = ((d <= reach) & (sub < (seal + paper) / 2) & ~text).astype(np.uint8)
-    rim = cv2.dilate(seal_ink, np.ones((3, 3), np.uint8)) > 0  # its blurred edge, a pixel wide
+    core = sub < seal - TEXT_CORE * (seal - dark)
+    text = cv2.dilate(core.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * HALO + 1, 2 * HALO + 1))) > 0
+    seal_grey = (d <= reach) & (sub < (seal + paper) / 2) & ~core
+    seal_ink = seal_grey & ~text
+    # the seal's ink beside a stroke (its star over a 0): reached from the seal, not the stroke
+    beside = seal_beside_strokes(seal_ink, text & ~core, seal_grey, HALO)
+    rim = cv2.dilate(seal_ink.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0  # its blurred edge, a pixel wide
     mask = np.zeros((h, w), bool)
-    mask[y0:y1, x0:x1] = rim & ~text
+    mask[y0:y1, x0:x1] = (rim & ~text) | beside
     return mask
 
 

@@ -108,7 +108,10 @@ def _reread_under_seal(tables, seal: np.ndarray, gray, ink, paper, dpi, glyph, e
 
     With ``whole`` (the mask is all of the seal: a grey one, ``seal.seal_mask``) a blank read
     without it also replaces a first reading that is no label (a 0 printed blank read as the
-    seal's words, 督 or A; a stroke of its word read as 1): the seal was all the ink there.
+    seal's words, 督 or A; a stroke of its word read as 1): the seal was all the ink there. And a
+    label read without it needs no gain, only to be read as surely: the grey mask takes no
+    stroke of the text (4.无正当理由大量反复申请场 0.98 → 4.无正当理由大量反复申请 1.00, the
+    seal's 场 beside it).
 
     Returns the cells whose text changed (their first reading's text lines are stale)."""
     clean_gray, clean_ink = _without_ring(gray, ink, seal, paper)
@@ -134,7 +137,7 @@ def _reread_under_seal(tables, seal: np.ndarray, gray, ink, paper, dpi, glyph, e
             if new.text == cell.text:
                 continue
             if not (_reads_as_value(new.text) or _reads_as_value(cell.text) or blank):
-                if new.text and new.confidence >= cell.confidence + LABEL_GAIN:  # a label the ring garbled
+                if new.text and new.confidence >= cell.confidence + (0.0 if whole else LABEL_GAIN):  # a label the seal garbled
                     changed.append(cell)
                     cell.text, cell.confidence = new.text, new.confidence
                     cell.char_scores, cell.alternatives = new.char_scores, new.alternatives
