@@ -13,10 +13,11 @@ from extractor.ocr.seal_overprint import seal_beside_strokes
 DPI = 200
 
 
-def _table_page(cx: int, cy: int, seal: bool = True) -> np.ndarray:
+def _table_page(cx: int, cy: int, seal: bool = True, text_grey: int = 25) -> np.ndarray:
     """A 200 dpi grey page with a table of 17 rows (42 px) — a label column and 8 number columns
     72 px wide, as table 三's at 200 dpi — and the generator's red seal (radius 137 px) centred
-    at (cx, cy) over the numbers, scanned grey and blurred a little."""
+    at (cx, cy) over the numbers, scanned grey and blurred a little. The rules print black, the
+    text at ``text_grey``."""
     from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
     from scripts.samplegen.fonts import wqy_path
@@ -33,12 +34,13 @@ def _table_page(cx: int, cy: int, seal: bool = True) -> np.ndarray:
     for x in xs:
         draw.line((x, ys[0], x, ys[-1]), fill=line, width=2)
     rng = random.Random(7)
+    ink = (text_grey, text_grey, text_grey, 255)
     for r in range(len(ys) - 1):
         cy_row = (ys[r] + ys[r + 1]) / 2
-        draw.text((xs[0] + 10, cy_row), "4.无正当理由大量反复申请", font=font, fill=line, anchor="lm")
+        draw.text((xs[0] + 10, cy_row), "4.无正当理由大量反复申请", font=font, fill=ink, anchor="lm")
         for k in range(1, len(xs) - 1):
             draw.text(((xs[k] + xs[k + 1]) / 2, cy_row), str(rng.choice([0, 0, 0, 2, 8, 12])), font=font,
-                      fill=line, anchor="mm")
+                      fill=ink, anchor="mm")
     if seal:
         stamp = seal_image("临江市市场监督管理局", 137, random.Random(7))
         img.alpha_composite(stamp, (int(cx - stamp.width / 2), int(cy - stamp.height / 2)))
@@ -127,3 +129,24 @@ def test_label_under_a_grey_seals_word_takes_a_reading_as_sure_without_it():
         table = SimpleNamespace(grid=SimpleNamespace(cells=[cell]), boxes=[box])
         _reread_under_seal([table], seal, gray, ink, np.uint8(240), DPI, 40.0, _Reads(again, score), whole=whole)
         assert cell.text == expected, (whole, score)
+
+
+def test_text_at_the_seals_grey_keeps_its_strokes_only_the_ring_is_taken():
+    """Digits printed a mid grey (seed 900's thin blurred strokes, as light as the seal): the
+    grey rule would take them with the seal (its share of the text beside the seal is high), so
+    no grey mask is made; near-black text beside the seal loses next to nothing to it."""
+    from extractor.ocr.seal import HALO, TEXT_CORE
+    from extractor.ocr.seal_text_grey import TEXT_TAKEN, text_taken_share
+
+    shares = {}
+    for grey in (25, 115):
+        page = _table_page(680, 460, text_grey=grey)
+        ring = find_lines(page, DPI).ring
+        assert ring is not None
+        seal, dark, paper = 125.0, 30.0, 240.0
+        reach = ring.outer + 5
+        shares[grey] = text_taken_share(page, ring.cx, ring.cy, reach, seal, seal - TEXT_CORE * (seal - dark),
+                                        paper, HALO)
+        mask = grey_seal_pixels(ring, page)
+        assert (mask is None) == (grey == 115), grey
+    assert shares[25] < 0.02 and shares[115] > TEXT_TAKEN

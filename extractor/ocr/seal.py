@@ -24,6 +24,7 @@ import cv2
 import numpy as np
 
 from extractor.ocr.seal_overprint import seal_beside_strokes
+from extractor.ocr.seal_text_grey import TEXT_TAKEN, text_taken_share
 
 MM_PER_INCH = 25.4
 # a seal's outer radius, mm (公章 4.2 cm, department seals ~3.8 cm; the generator 15–21 mm)
@@ -211,7 +212,8 @@ def grey_seal_pixels(ring: Ring, gray: np.ndarray) -> np.ndarray | None:
     and the words along it, which lie on the cells as often as beside them. A digit's stroke is
     darker (the text's ink, and darker still where the seal overprints it) and stays. None when
     the seal is about as dark as the text (``GREY_APART``: a fax or a copy prints it black; then
-    only its ring is known by its shape).
+    only its ring is known by its shape), or the text beside it prints at its grey
+    (``seal_text_grey``: the rule would take the text's strokes with it).
 
     The seal's grey is the median of the ring band's ink (``_faint_level``). The text's strokes
     are what is darker than it by ``TEXT_CORE`` of the way to the darkest ink (a thin dash
@@ -235,7 +237,10 @@ def grey_seal_pixels(ring: Ring, gray: np.ndarray) -> np.ndarray | None:
     seal = float(np.median(on))
     if seal - dark < GREY_APART * (paper - dark):
         return None
-    core = sub < seal - TEXT_CORE * (seal - dark)
+    level = seal - TEXT_CORE * (seal - dark)
+    if text_taken_share(gray, ring.cx, ring.cy, reach, seal, level, paper, HALO) > TEXT_TAKEN:
+        return None  # the text prints at the seal's grey: its strokes would go with the seal
+    core = sub < level
     text = cv2.dilate(core.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * HALO + 1, 2 * HALO + 1))) > 0
     seal_grey = (d <= reach) & (sub < (seal + paper) / 2) & ~core
     seal_ink = seal_grey & ~text
