@@ -5,7 +5,8 @@ colour to go by; its ring then crosses table 四/五's cells and their numbers a
 a ring's arc reads as nothing, a 1 against it as 11). A Chinese official seal (公章) is a ring
 about 40 mm across (GB/T and the State Council's rules on seals: 4.2 cm for a government's,
 smaller for a department's), a thin even line; nothing else on a report is a near-closed circle
-of ink that size. The ring is found at a low resolution (``cv2.HoughCircles``), confirmed at full
+of ink that size. The ring is found at a low resolution (``cv2.HoughCircles``; on the page
+without its rules first, whose crossings draw a circle search's votes), confirmed at full
 resolution — ink at one radius at most angles, paper just inside and outside it — and its band
 of pixels is taken out of the page the prose and the cells' second reading are read from. The
 table's rules are found with the ring in place (taken out of the rules' ink, the rules it runs
