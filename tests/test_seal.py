@@ -239,3 +239,24 @@ def test_a_black_seals_star_over_a_blank_cell_reads_blank_with_doubt(row_texts, 
     assert (star.text == "") is blank
     assert (star.structure <= DOUBT) is blank  # a reading kept is judged as before (a label's)
     assert [c.text for c in cells] == list(row_texts)
+
+
+def test_coverage_grid_matches_one_centre_at_a_time():
+    """The ring search's batched coverage (a grid of centres at once, samples off the page sent
+    to a padded paper row/column) equals sampling each centre on its own, off-page samples no ink."""
+    from extractor.ocr.seal import _coverage, _padded
+
+    rng = np.random.default_rng(3)
+    ink = rng.random((90, 120)) < 0.3
+    radii = np.arange(5.0, 40.0, 1.0)
+    cxs, cys = 10.5 + np.arange(-3, 4) * 4.0, 80.0 + np.arange(-3, 4) * 4.0  # circles leave the page
+    got = _coverage(_padded(ink), cxs, cys, radii, 180)
+    a = np.linspace(0, 2 * np.pi, 180, endpoint=False)
+    for i, cy in enumerate(cys):
+        for j, cx in enumerate(cxs):
+            xs = np.rint(cx + radii[:, None] * np.cos(a)[None, :]).astype(int)
+            ys = np.rint(cy + radii[:, None] * np.sin(a)[None, :]).astype(int)
+            inside = (xs >= 0) & (xs < 120) & (ys >= 0) & (ys < 90)
+            hit = np.zeros(xs.shape, bool)
+            hit[inside] = ink[ys[inside], xs[inside]]
+            assert np.array_equal(got[i, j], hit.mean(axis=1))

@@ -49,30 +49,54 @@ def _drop_specks(ink: np.ndarray, dpi: float) -> np.ndarray:
     """Noise, JPEG ringing and dust: ink components too small to be part of a glyph (fewer than
     ``min_area`` pixels, or under ``min_side`` both ways). Components come from their outer
     contours (see ``component_boxes``); only those whose box is small enough to hold a speck
-    have their pixels counted."""
+    have their pixels counted: the ink within the filled outer contour (an island in its hole
+    too). Returns ``ink`` itself when nothing is dropped, else a copy without the specks.
+
+    A speckled page has thousands of such boxes: they are filled all at once, each in its own
+    tile of one canvas (tiles stacked, so no two share a row of pixels and each fills as if
+    drawn alone), and counted with the ink of their boxes in one go."""
     contours, hierarchy = cv2.findContours(ink, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
     if not contours:
         return ink
     min_area = max(3, int((dpi / 200.0) ** 2 * 6))
     min_side = max(2, int(dpi * 0.012))
-    out = None
-    for c, hier in zip(contours, hierarchy[0]):
-        if hier[3] >= 0:  # a hole's boundary
-            continue
-        x, y, w, h = cv2.boundingRect(c)
-        if w >= min_side or h >= min_side:
-            if w >= min_area or h >= min_area:
-                continue  # too long to hold fewer than min_area pixels
-        local = np.zeros((h, w), np.uint8)
-        cv2.drawContours(local, [c], -1, 255, -1, offset=(-x, -y))
-        part = ink[y : y + h, x : x + w]
-        mine = (local > 0) & (part > 0)
-        if max(w, h) >= min_side and int(np.count_nonzero(mine)) >= min_area:
-            continue
-        if out is None:
-            out = ink.copy()
-        out[y : y + h, x : x + w][mine] = 0
-    return ink if out is None else out
+    lengths = np.fromiter((len(c) for c in contours), np.int64, len(contours))
+    points = np.concatenate(contours).reshape(-1, 2)
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    x = np.minimum.reduceat(points[:, 0], starts)
+    y = np.minimum.reduceat(points[:, 1], starts)
+    w = np.maximum.reduceat(points[:, 0], starts) - x + 1  # as cv2.boundingRect
+    h = np.maximum.reduceat(points[:, 1], starts) - y + 1
+    long_box = ((w >= min_side) | (h >= min_side)) & ((w >= min_area) | (h >= min_area))
+    cand = np.flatnonzero((hierarchy[0][:, 3] < 0) & ~long_box)  # outer boundaries, speck-sized
+    if not len(cand):
+        return ink
+    x, y, w, h = x[cand], y[cand], w[cand], h[cand]
+    tile = int(max(w.max(), h.max()))
+    n = len(cand)
+    # each candidate's contour moved into its tile: tile k is rows k*tile .. k*tile + tile - 1
+    counts = lengths[cand]
+    own = np.repeat(np.arange(n), counts)
+    pts = points[np.repeat(np.isin(np.arange(len(contours)), cand), lengths)]
+    pts = pts - np.stack([x[own], y[own] - own * tile], axis=1)
+    pts = pts.astype(np.int32).reshape(-1, 1, 2)
+    ends = np.cumsum(counts)
+    pieces = [pts[a:b] for a, b in zip((ends - counts).tolist(), ends.tolist())]
+    canvas = np.zeros((n * tile, tile), np.uint8)
+    cv2.drawContours(canvas, pieces, -1, 255, -1)
+    # the ink of each box, in the same tiles (rows and columns past the page: the fill is 0 there)
+    d = np.arange(tile)
+    rows = np.minimum(y[:, None] + d[None, :], ink.shape[0] - 1)
+    cols = np.minimum(x[:, None] + d[None, :], ink.shape[1] - 1)
+    part = ink[rows[:, :, None], cols[:, None, :]]
+    mine = (canvas.reshape(n, tile, tile) > 0) & (part > 0)
+    keep = (np.maximum(w, h) >= min_side) & (np.count_nonzero(mine, axis=(1, 2)) >= min_area)
+    if keep.all():
+        return ink
+    k, dy, dx = np.nonzero(mine & ~keep[:, None, None])
+    out = ink.copy()
+    out[y[k] + dy, x[k] + dx] = 0
+    return out
 
 
 def _bands(profile: np.ndarray) -> list[tuple[int, int]]:

@@ -83,21 +83,7 @@ def _prose_rows(ink: np.ndarray, tables: list[ImageTable], dpi: float, glyph: fl
     ``min_h`` is dust or a seal's rim; one without a glyph-tall stroke (``_has_glyph``) is specks."""
     min_h = max(_k(dpi, 0.04, 4), int(0.6 * glyph))
     runs = sorted(_prose_lines(ink, tables, dpi, glyph), key=lambda b: -(b[3] - b[1]))
-    rows: list[list[PxBox]] = []
-    spans: list[list[int]] = []
-    for run in runs:
-        h = run[3] - run[1]
-        best, best_ov = -1, 0.0
-        for i, (a, b) in enumerate(spans):
-            ov = min(b, run[3]) - max(a, run[1])
-            if ov >= 0.5 * min(h, b - a) and ov > best_ov:
-                best, best_ov = i, ov
-        if best < 0:
-            rows.append([run])
-            spans.append([run[1], run[3]])
-        else:
-            rows[best].append(run)
-            spans[best] = [min(spans[best][0], run[1]), max(spans[best][1], run[3])]
+    rows, spans = _group_runs(runs)
     out = []
     for runs_, (a, b) in zip(rows, spans):
         if b - a < min_h:
@@ -124,6 +110,46 @@ def _prose_rows(ink: np.ndarray, tables: list[ImageTable], dpi: float, glyph: fl
         out.append(ProseRow(runs=[(m[0], a, m[2], b) for m in merged]))
     out.sort(key=lambda r: (r.box[1], r.box[0]))
     return _join_split_glyphs(out)
+
+
+SPAN_BUCKET = 32  # px of height per bucket of ``_group_runs``' index of the lines' spans
+
+
+def _group_runs(runs: list[PxBox]) -> tuple[list[list[PxBox]], list[list[int]]]:
+    """Runs (tallest first) grouped into lines: each run joins the line, of those made so far,
+    it overlaps most in height — by at least half the lower of the two heights; the first such
+    line on a tie — or starts one. Returns the lines' runs and their spans ([top, bottom], px).
+    A speckled page has thousands of runs, each a line of its own: the lines' spans are indexed
+    by ``SPAN_BUCKET`` px of height, so a run is held against the lines near it only (any line
+    it overlaps shares a bucket with it), in the order the lines were made."""
+    rows: list[list[PxBox]] = []
+    spans: list[list[int]] = []
+    buckets: dict[int, set[int]] = {}
+
+    def index(i: int, a: int, b: int) -> None:
+        for k in range(a // SPAN_BUCKET, b // SPAN_BUCKET + 1):
+            buckets.setdefault(k, set()).add(i)
+
+    for run in runs:
+        h = run[3] - run[1]
+        near: set[int] = set()
+        for k in range(run[1] // SPAN_BUCKET, run[3] // SPAN_BUCKET + 1):
+            near.update(buckets.get(k, ()))
+        best, best_ov = -1, 0.0
+        for i in sorted(near):
+            a, b = spans[i]
+            ov = min(b, run[3]) - max(a, run[1])
+            if ov >= 0.5 * min(h, b - a) and ov > best_ov:
+                best, best_ov = i, ov
+        if best < 0:
+            rows.append([run])
+            spans.append([run[1], run[3]])
+            index(len(spans) - 1, run[1], run[3])
+        else:
+            rows[best].append(run)
+            spans[best] = [min(spans[best][0], run[1]), max(spans[best][1], run[3])]
+            index(best, *spans[best])
+    return rows, spans
 
 
 def _join_split_glyphs(rows: list[ProseRow]) -> list[ProseRow]:
