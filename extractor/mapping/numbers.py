@@ -192,15 +192,20 @@ def looks_numeric(text: str) -> bool:
 
 
 _ZERO_LOOKALIKES = re.compile("[Oo〇]")  # (NFKC has made a full-width Ｏ an O)
+# the word 无 with its top stroke lost (a fax's threshold, 150 dpi): read 尤 or 尢, characters no
+# value cell prints. Only the whole cell: 尤 inside a label is a word of it
+WORN_WU = {"尤", "尢"}
 
 
 def misread_zero(text: str) -> str | None:
     """The number ``text`` is when each letter O / o (and 〇 among digits) in it is the 0 it looks
-    like — the recogniser's commonest misreading of a 0 in a value cell (O, 1O, 2o5); None when
-    it holds none, or is no number even so. A candidate only: a value read this way is never
+    like — the recogniser's commonest misreading of a 0 in a value cell (O, 1O, 2o5) — or "0" for
+    a whole cell read as a worn 无 (``WORN_WU``: 尤); None when it holds none, or is no number even so. A candidate only: a value read this way is never
     ``ok`` (``make_field`` flags it), but it keeps its row a value row — read as text it took
     the whole row (eight fields) out of table 三."""
     t = normalize_number_text(text)
+    if t in WORN_WU:
+        return "0"
     if not _ZERO_LOOKALIKES.search(t) or t in ZERO_TOKENS:
         return None
     candidate = _ZERO_LOOKALIKES.sub("0", t)
