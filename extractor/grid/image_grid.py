@@ -27,8 +27,9 @@ from typing import Callable
 import cv2
 import numpy as np
 
+from extractor.grid.broken_rules import PRESENT, mend_broken_rules
 from extractor.grid.cells import cluster_positions
-from extractor.grid.rule_pieces import Segment, short_rules, thin_line_share, trim_overshoot
+from extractor.grid.rule_pieces import Segment, short_rules, trim_overshoot
 from extractor.grid.rule_pieces import scaled_px as _k
 from extractor.layout.orient import binarize, suppress_red
 from extractor.ocr.seal import Ring, find_ring
@@ -321,9 +322,6 @@ def _in(seg: Segment, lo_pos: float, hi_pos: float, lo_al: float, hi_al: float, 
     return lo_pos - tol <= seg.pos <= hi_pos + tol and seg.b >= lo_al - tol and seg.a <= hi_al + tol
 
 
-PRESENT = 0.5  # a boundary whose rule covers this share of it is there
-
-
 def _grid_in_region(lines: PageLines, region, dpi: float, page: int, to_source,
                     kept: list[tuple[Segment, bool]]) -> ImageTable | None:
     x0, y0, x1, y1 = region
@@ -385,18 +383,9 @@ def _grid_in_region(lines: PageLines, region, dpi: float, page: int, to_source,
     for i in range(nr + 1):
         for c in range(nc):
             hcov[i, c] = _coverage(hlines[i], cols[c] + margin, cols[c + 1] - margin)
-    # a rule broken into pieces too short for the opening (under a seal, a faint print): where a
-    # boundary's rule segments cover too little, a thin straight line of ink along it counts
-    for r in range(nr):
-        for j in range(1, nc):
-            if vcov[r, j] < PRESENT:
-                vcov[r, j] = max(vcov[r, j], thin_line_share(lines.binary, cols[j], rows[r] + margin,
-                                                              rows[r + 1] - margin, False, dpi))
-    for i in range(1, nr):
-        for c in range(nc):
-            if hcov[i, c] < PRESENT:
-                hcov[i, c] = max(hcov[i, c], thin_line_share(lines.binary, rows[i], cols[c] + margin,
-                                                              cols[c + 1] - margin, True, dpi))
+    # a rule broken into pieces too short for the opening (a seal, a faint print, a fax): where a
+    # boundary's rule segments cover too little, thin pieces of a line along it (next to the rule)
+    mend_broken_rules(lines.binary, rows, cols, vcov, hcov, margin, dpi)
 
     # union slots across missing boundaries
     parent = list(range(nr * nc))
