@@ -29,7 +29,7 @@ import numpy as np
 
 from extractor.grid.broken_rules import PRESENT, mend_broken_rules
 from extractor.grid.cells import cluster_positions
-from extractor.grid.rule_pieces import Segment, short_rules, trim_overshoot
+from extractor.grid.rule_pieces import Segment, bridge_dashes, short_rules, trim_overshoot
 from extractor.grid.rule_pieces import scaled_px as _k
 from extractor.layout.orient import binarize, suppress_red
 from extractor.ocr.seal import Ring, find_ring
@@ -98,8 +98,13 @@ def find_lines(image: np.ndarray, dpi: float) -> PageLines:
     v = cv2.morphologyEx(v, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, vk)))
     ring = find_ring(gray, dpi)  # a seal with no colour to lift it by (fax, greyscale scan)
     lines = PageLines(gray=gray, binary=binary, hmask=h, vmask=v, ring=ring)
-    lines.hsegs = _segments(h, dpi, horizontal=True, ring=ring)
-    lines.vsegs = _segments(v, dpi, horizontal=False, ring=ring)
+    # dashes bridged on the page without the other direction's rules, their ragged edges too
+    # (a crossing rule joins the dashes either side of it into no thin line)
+    edge = 2 * gap + 1
+    lines.hsegs = bridge_dashes(_segments(h, dpi, horizontal=True, ring=ring),
+                                binary & ~cv2.dilate(v, np.ones((1, edge), np.uint8)), dpi, True)
+    lines.vsegs = bridge_dashes(_segments(v, dpi, horizontal=False, ring=ring),
+                                binary & ~cv2.dilate(h, np.ones((edge, 1), np.uint8)), dpi, False)
     return lines
 
 
