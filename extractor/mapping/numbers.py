@@ -188,7 +188,14 @@ def parse_number(text: str, type_: ValueType = ValueType.INT, *, key: str | None
 def looks_numeric(text: str) -> bool:
     """Could this cell be a value cell (a number or a printed zero, in range or not; or a number
     with a 0 a recogniser read as the letter O, ``misread_zero``)?"""
-    return parse_number(text, ValueType.DECIMAL).value is not None or misread_zero(text) is not None
+    return (parse_number(text, ValueType.DECIMAL).value is not None or misread_zero(text) is not None
+            or worn_zero(text) is not None)
+
+
+def worn_zero(text: str) -> str | None:
+    """"0" when the whole cell reads as a worn 无 (``WORN_WU``: 尤, 尢), else None. A candidate
+    for a scan's cell only (a text layer prints what it prints): never ``ok``."""
+    return "0" if normalize_number_text(text) in WORN_WU else None
 
 
 _ZERO_LOOKALIKES = re.compile("[Oo〇]")  # (NFKC has made a full-width Ｏ an O)
@@ -199,13 +206,11 @@ WORN_WU = {"尤", "尢"}
 
 def misread_zero(text: str) -> str | None:
     """The number ``text`` is when each letter O / o (and 〇 among digits) in it is the 0 it looks
-    like — the recogniser's commonest misreading of a 0 in a value cell (O, 1O, 2o5) — or "0" for
-    a whole cell read as a worn 无 (``WORN_WU``: 尤); None when it holds none, or is no number even so. A candidate only: a value read this way is never
+    like — the recogniser's commonest misreading of a 0 in a value cell (O, 1O, 2o5); None when
+    it holds none, or is no number even so. A candidate only: a value read this way is never
     ``ok`` (``make_field`` flags it), but it keeps its row a value row — read as text it took
     the whole row (eight fields) out of table 三."""
     t = normalize_number_text(text)
-    if t in WORN_WU:
-        return "0"
     if not _ZERO_LOOKALIKES.search(t) or t in ZERO_TOKENS:
         return None
     candidate = _ZERO_LOOKALIKES.sub("0", t)
