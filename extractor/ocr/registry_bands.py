@@ -144,7 +144,7 @@ def column_bands(table: ImageTable, lines: dict[int, list[Line]] | None = None, 
     lines = lines or {}
     titles = titles or _TITLES
     best: dict[str | int, ColumnBand] = {}
-    gaps: list[tuple[float, float]] = []
+    gaps: list[tuple[float, float, int]] = []  # (words' end, number's start, the cell's index)
     top = first_number(table)
     for i, cell in enumerate(table.grid.cells):
         if not cell.text.strip() or looks_numeric(cell.text) or _box(table, i)[3] > top + 3:
@@ -156,13 +156,20 @@ def column_bands(table: ImageTable, lines: dict[int, list[Line]] | None = None, 
         own = lines.get(id(cell)) or []
         words = [ln for ln in own if not _number_line(ln)]
         if words and len(words) < len(own) and all(_number_line(ln) for ln in own[len(words):]):
-            gaps.append((words[-1].y1, own[len(words)].y0))
+            gaps.append((words[-1].y1, own[len(words)].y0, i))
         slot = key if each_key_once else i
         if slot not in best or box[3] > best[slot].y1:
             best[slot] = ColumnBand(key, box[0], box[2], box[3], i)
     bands = sorted(best.values(), key=lambda c: c.x0)
     if not bands:
         return [], 0.0
+    # a few title cells ending on the rule the other titles end on hold no value under their
+    # words: what reads as a number there is a seal's ink (总计 over a black star's point read
+    # 总计4, fax seed 4711), and the header ends on the rule. A rule lost under the header
+    # leaves a number under most titles, or its cells reach below the others
+    plain = max((b.y1 for b in bands if b.cell not in {g[2] for g in gaps}), default=None)
+    if plain is not None and 2 * len(gaps) < len(bands):
+        gaps = [g for g in gaps if _box(table, g[2])[3] > plain + 3]
     lo, hi = max((g[0] for g in gaps), default=0.0), min((g[1] for g in gaps), default=0.0)
     header_y1 = (lo + hi) / 2 if gaps and lo <= hi else max(b.y1 for b in bands)
     return bands, header_y1
