@@ -134,13 +134,13 @@ def _number_line(line: Line) -> bool:
 
 
 def column_bands(table: ImageTable, lines: dict[int, list[Line]] | None = None, titles=None,
-                 each_key_once: bool = True) -> tuple[list[ColumnBand], float]:
+                 each_key_once: bool = True, least: float = POSITIVE) -> tuple[list[ColumnBand], float]:
     """Header cells naming a registry column of ``titles`` (default table 三's), each key once
     (the lowest title of that key; ``each_key_once=False``: every title cell, for table 四 whose
     three groups print the same five titles), and where the header ends (px). A title cell that
     also holds a number under its words (the rule under the header lost: the first row's value
     read with the title) ends at the gap between them, and so does the header: in the gap all
-    such titles share."""
+    such titles share. ``least``: the similarity a title cell needs (``titles.POSITIVE``)."""
     lines = lines or {}
     titles = titles or _TITLES
     best: dict[str | int, ColumnBand] = {}
@@ -150,7 +150,7 @@ def column_bands(table: ImageTable, lines: dict[int, list[Line]] | None = None, 
         if not cell.text.strip() or looks_numeric(cell.text) or _box(table, i)[3] > top + 3:
             continue  # a title stands above every number (a row's 3.其他 is no column)
         key, score, _ = match_column(cell.text, titles)
-        if key is None or score < POSITIVE:
+        if key is None or score < least:
             continue
         box = _box(table, i)
         own = lines.get(id(cell)) or []
