@@ -411,3 +411,22 @@ def test_table_four_group_title_cut_by_a_false_rule_is_read_whole_on_a_scan():
     assert "litigation_after_review.upheld" not in printed  # 复议 alone names no group
     barred = map_litigation([grid(Source.OCR, [*cols[:4], "总计|"])], [])
     assert barred["review.total"].value == 5 and barred["review.total"].status == FieldStatus.OK
+
+
+def test_table_four_a_lost_title_and_a_wide_title_beside_it_are_placed_by_their_places():
+    """A black seal over 其他结果 (read 其集制) and over 尚未审结 | 总计, one cell read 未计 (fax
+    seed 905), every other title of the group read in the format's order: each column is its
+    place's, for review."""
+    groups = [cell(1, 5, "未经复议直接起诉", span=5), cell(1, 10, "复议后起诉", span=5)]
+    cols = [c.label for c in LITIGATION_COLUMNS] * 3
+    cols[7] = "其集制"
+    g = _scanned_litigation_grid(groups, cols)
+    g.cells = [c for c in g.cells if not (c.row == 2 and c.col in (8, 9))]
+    merged = cell(2, 8, "未计", span=2)
+    merged.source = Source.OCR
+    g.cells.append(merged)
+    fields = map_litigation([g], [])
+    assert _values(fields, "litigation_direct") == [6, 7, 8, 9, 10]
+    for key in ("other", "pending", "total"):
+        assert fields[f"litigation_direct.{key}"].status == FieldStatus.REVIEW
+    assert fields["litigation_direct.upheld"].status == FieldStatus.OK

@@ -252,8 +252,9 @@ def test_a_stray_in_the_empty_header_cell_under_a_title_spanning_two_columns_hid
 
 def test_a_value_cell_read_as_no_number_takes_the_recognisers_next_reading_in_review():
     """A 无 a 150 dpi fax wore down is read 尤 first and 无 second: the field is the 0 the second
-    reading is, for a person to confirm (never ok); a reading with no number among its
-    alternatives stays empty, and a text-layer cell has none to take."""
+    reading is, for a person to confirm (never ok); with no number among its alternatives, a
+    whole cell read 尤 is a worn 无 still (0, in review); another glyph stays empty, and a
+    text-layer cell has none to take."""
     from extractor.mapping.tables import make_field
     from models.extraction import Alternative, Source
 
@@ -263,8 +264,11 @@ def test_a_value_cell_read_as_no_number_takes_the_recognisers_next_reading_in_re
 
     worn = make_field("applications.granted.natural_person", cell("尤", [("光", 0.2), ("无", 0.14)]), ValueType.INT)
     assert worn.value == 0 and worn.raw == "尤" and worn.status.value == "review"
+    # no number among the alternatives: a whole cell read 尤 is the worn 无 still (fax seed 1302)
     lost = make_field("applications.granted.natural_person", cell("尤", [("光", 0.2)]), ValueType.INT)
-    assert lost.value is None and lost.status.value == "review"
+    assert lost.value == 0 and lost.status.value == "review"
+    other = make_field("applications.granted.natural_person", cell("光", [("尢", 0.2)]), ValueType.INT)
+    assert other.value is None and other.status.value == "review"
     text = make_field("applications.granted.natural_person", cell("尤", [("无", 0.1)], Source.TEXT), ValueType.INT)
     assert text.value is None
     assert make_field("applications.granted.natural_person", cell("7", [("1", 0.3)]), ValueType.INT).value == 7

@@ -111,3 +111,34 @@ def test_a_slot_holding_two_titles_and_their_numbers_is_cut_four_ways():
     assert len(fresh) == 4 and all(c.structure <= DOUBT and c.confidence == 0 for c in fresh)
     assert [c.col for c in _value_row(table)] == list(range(15))
     assert [c.col for c in table.grid.cells if c.row == 2] == list(range(15))
+
+
+def test_a_value_cell_under_a_title_and_a_wide_title_beside_it_is_cut_at_both():
+    """A row of 13 cells: the rule between columns 2 and 3 lost through titles and numbers, and
+    the one between 1 and 2 over the numbers only (a seal's star over them, fax seed 4711): the
+    value cell under 结果纠正 and the wide title 其他结果|尚未审结 is cut at both boundaries."""
+    cols = COLS[:3] + COLS[4:]
+
+    def lost(k: int) -> int:
+        return k if k <= 2 else k - 1
+
+    spec = [(r, lost(c), rs, lost(c + cs - 1) - lost(c) + 1, t) for r, c, rs, cs, t in _spec(2, 2) if r != 3]
+    spec += [(3, 0, 1, 1, "3"), (3, 1, 1, 2, "33")]  # under 结果纠正 and the wide title, one cell
+    spec += [(3, lost(k), 1, 1, "3") for k in range(4, 15)]
+    table = _table(spec, ROWS, cols)
+    assert len(_value_row(table)) == N_LITIGATION - 2
+    fresh = mend_litigation(table, {}, _ink(2))
+    assert all(c.structure <= DOUBT for c in fresh)
+    assert [c.col for c in _value_row(table)] == list(range(15))
+
+
+def test_titles_a_low_resolution_fax_misreads_alike_still_place_the_cut():
+    """结果 read 结累 in most titles (a 150 dpi fax): fewer than eight titles match positively,
+    but each is near its title and stands where a column is; the value cell under two is cut."""
+    table = _table(_spec(None, 6), ROWS, COLS)
+    for c in table.grid.cells:
+        if c.row == 2 and c.col % 5 in (0, 1, 2) and c.col != 7:
+            c.text = c.text.replace("结果", "结累")
+    fresh = mend_litigation(table, {}, _ink(6))
+    assert len(fresh) == 2 and all(c.structure <= DOUBT for c in fresh)
+    assert [c.col for c in _value_row(table)] == list(range(15))

@@ -246,6 +246,7 @@ def test_stray_marks_around_a_number():
     assert _strip_stray("】") == "1"
     assert _strip_stray("一3") == "3"  # a pale seal's trace on a line above the 3, read as 一
     assert _strip_stray("12一") == "12"
+    assert _strip_stray("!10") == "10"  # a black seal's arc beside the digits (fax+dpi150 seed 933)
     for text in ("7", "7.5", "1,234", "—", "(1)", "一", "一是", "*.", "其他"):
         assert _strip_stray(text) is None
 

@@ -27,8 +27,9 @@ from typing import Callable
 import cv2
 import numpy as np
 
+from extractor.grid.broken_rules import PRESENT, mend_broken_rules
 from extractor.grid.cells import cluster_positions
-from extractor.grid.rule_pieces import Segment, short_rules, thin_line_share, trim_overshoot
+from extractor.grid.rule_pieces import Segment, bridge_dashes, short_rules, trim_overshoot
 from extractor.grid.rule_pieces import scaled_px as _k
 from extractor.layout.orient import binarize, suppress_red
 from extractor.ocr.seal import Ring, find_ring
@@ -98,8 +99,13 @@ def find_lines(image: np.ndarray, dpi: float) -> PageLines:
     # a seal with no colour to lift it by (fax, greyscale scan), looked for away from the rules too
     ring = find_ring(gray, dpi, rules=h | v)
     lines = PageLines(gray=gray, binary=binary, hmask=h, vmask=v, ring=ring)
-    lines.hsegs = _segments(h, dpi, horizontal=True, ring=ring)
-    lines.vsegs = _segments(v, dpi, horizontal=False, ring=ring)
+    # dashes bridged on the page without the other direction's rules, their ragged edges too
+    # (a crossing rule joins the dashes either side of it into no thin line)
+    edge = 2 * gap + 1
+    lines.hsegs = bridge_dashes(_segments(h, dpi, horizontal=True, ring=ring),
+                                binary & ~cv2.dilate(v, np.ones((1, edge), np.uint8)), dpi, True)
+    lines.vsegs = bridge_dashes(_segments(v, dpi, horizontal=False, ring=ring),
+                                binary & ~cv2.dilate(h, np.ones((edge, 1), np.uint8)), dpi, False)
     return lines
 
 
@@ -322,9 +328,6 @@ def _in(seg: Segment, lo_pos: float, hi_pos: float, lo_al: float, hi_al: float, 
     return lo_pos - tol <= seg.pos <= hi_pos + tol and seg.b >= lo_al - tol and seg.a <= hi_al + tol
 
 
-PRESENT = 0.5  # a boundary whose rule covers this share of it is there
-
-
 def _grid_in_region(lines: PageLines, region, dpi: float, page: int, to_source,
                     kept: list[tuple[Segment, bool]]) -> ImageTable | None:
     x0, y0, x1, y1 = region
@@ -386,18 +389,9 @@ def _grid_in_region(lines: PageLines, region, dpi: float, page: int, to_source,
     for i in range(nr + 1):
         for c in range(nc):
             hcov[i, c] = _coverage(hlines[i], cols[c] + margin, cols[c + 1] - margin)
-    # a rule broken into pieces too short for the opening (under a seal, a faint print): where a
-    # boundary's rule segments cover too little, a thin straight line of ink along it counts
-    for r in range(nr):
-        for j in range(1, nc):
-            if vcov[r, j] < PRESENT:
-                vcov[r, j] = max(vcov[r, j], thin_line_share(lines.binary, cols[j], rows[r] + margin,
-                                                              rows[r + 1] - margin, False, dpi))
-    for i in range(1, nr):
-        for c in range(nc):
-            if hcov[i, c] < PRESENT:
-                hcov[i, c] = max(hcov[i, c], thin_line_share(lines.binary, rows[i], cols[c] + margin,
-                                                              cols[c + 1] - margin, True, dpi))
+    # a rule broken into pieces too short for the opening (a seal, a faint print, a fax): where a
+    # boundary's rule segments cover too little, thin pieces of a line along it (next to the rule)
+    mend_broken_rules(lines.binary, rows, cols, vcov, hcov, margin, dpi)
 
     # union slots across missing boundaries
     parent = list(range(nr * nc))

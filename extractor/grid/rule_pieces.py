@@ -40,12 +40,13 @@ def scaled_px(dpi: float, inches: float, minimum: int = 3) -> int:
 _k = scaled_px
 
 
-def thin_line_share(binary: np.ndarray, pos: float, lo: float, hi: float, horizontal: bool, dpi: float) -> float:
+def thin_line_share(binary: np.ndarray, pos: float, lo: float, hi: float, horizontal: bool, dpi: float,
+                    least: float = 0.5) -> float:
     """Share of [lo, hi] along the grid line at ``pos`` covered by thin pieces of a line: ink
     components lying wholly within a few pixels of the line. A rule broken into pieces too short
     for the opening (under a seal, a faint print) passes; text crossing the line does not: a
     glyph's strokes join strokes that reach beyond the band, so a merged cell's text never splits
-    it."""
+    it. Pieces covering under ``least`` of the stretch are none (a dot or two)."""
     band = _k(dpi, 0.02, 3)  # the line (thickened by blur), with the deskew's residue
     clear = _k(dpi, 0.012, 2)  # room beside it, where a piece of a rule does not reach
     p, lo_i, hi_i = int(round(pos)), int(round(lo)), int(round(hi))
@@ -61,7 +62,7 @@ def thin_line_share(binary: np.ndarray, pos: float, lo: float, hi: float, horizo
     for x, y, w, h, _area in stats[1:]:
         if y >= clear and y + h <= clear + 2 * band + 1 and w >= max(h, 2 * clear):
             covered[x : x + w] = True
-    if np.count_nonzero(covered) < 0.5 * len(covered):  # pieces, not a dot or two
+    if np.count_nonzero(covered) < least * len(covered):  # pieces, not a dot or two
         return 0.0
     # gaps between the pieces (and at the ends) as short as the gaps ``_join`` bridges between
     # rule segments belong to the line: under a seal's densest ink a thin rule fades for a while
@@ -155,4 +156,32 @@ def short_rules(binary: np.ndarray, hs: list[Segment], vs: list[Segment], dpi: f
                 continue  # the rule is there already
             if thin_line_share(binary, x, top, bottom, False, dpi) >= FULL_RUN:
                 out.append(Segment(pos=float(x), a=y0, b=y1))
+    return out
+
+
+DASH_GAP = 0.6  # inches: the longest stretch of a rule a fax's threshold breaks into dashes
+DASHES = 0.35  # the share of such a stretch its dashes cover at least (short gaps between count too)
+
+
+def bridge_dashes(segs: list[Segment], binary: np.ndarray, dpi: float, horizontal: bool) -> list[Segment]:
+    """``segs`` (joined along their lines, ``image_grid._join``) with two segments on one line
+    made one where the stretch between them (up to ``DASH_GAP``) holds a thin line's pieces
+    (``thin_line_share`` at least a half): a rule a fax's threshold broke into dashes shorter than
+    the opening's kernel, which drops them. The row rule between table 三's 予以公开 and 部分公开
+    lay in three pieces 35 px apart at 200 dpi; each was too short to be kept alone, and the two
+    rows became one (fax seed 4711). A gap over a merged cell holds no thin line (text, if
+    any, crosses it or is no line): the segments stay apart."""
+    tol = scaled_px(dpi, 0.025, 3)
+    longest = dpi * DASH_GAP
+    out: list[Segment] = []
+    for s in sorted(segs, key=lambda s: s.a):
+        # the piece this one continues: the nearest before it on its line
+        prev = max((o for o in out if abs(o.pos - s.pos) <= tol and o.b <= s.a), key=lambda o: o.b, default=None)
+        if (prev is not None and 0 < s.a - prev.b <= longest
+                and thin_line_share(binary, (prev.pos + s.pos) / 2, prev.b, s.a, horizontal, dpi, DASHES) >= 0.5):
+            w0, w1 = prev.b - prev.a, s.b - s.a
+            out[out.index(prev)] = Segment(pos=(prev.pos * w0 + s.pos * w1) / (w0 + w1), a=prev.a, b=s.b,
+                                           synthetic=prev.synthetic and s.synthetic)
+        else:
+            out.append(s)
     return out

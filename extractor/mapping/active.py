@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from extractor.mapping.change import parse_amount, parse_change, unit_in_title
 from extractor.mapping.labels import contains, similarity
-from extractor.mapping.numbers import looks_numeric, parse_number, readable_alternative, unsure_empty
+from extractor.mapping.numbers import looks_numeric, misread_zero, parse_number, readable_alternative, unsure_empty, worn_zero
 from extractor.mapping.titles import POSITIVE, Title, match_column, titles_over_x
 from models.extraction import Field, FieldStatus, Source
 from models.fields import ColumnSpec, Layout, RowSpec, ValueType, active_rows, field_map
@@ -211,6 +211,9 @@ def _make_field(key: str, cell: Cell, title: Title, score: float) -> Field:
         other = readable_alternative(cell.text, cell.alternatives) if value is None and cell.source == Source.OCR else None
         if other is not None:  # a candidate (尤 read for a worn 无), never ok
             value, ok = parse_number(other, ValueType.INT).value, False
+    if value is None and cell.source == Source.OCR and (zero := misread_zero(cell.text) or worn_zero(cell.text)):
+        # a 0 read as O, a worn 无 read 尤 with no other reading: a candidate, never ok
+        value, ok = parse_number(zero, ValueType.INT if column != "amount" else ValueType.DECIMAL).value, False
     positive = score >= POSITIVE and unit_known
     ev = {"ocr": cell.confidence, "structure": cell.structure, "label": round(score, 3),
           "parsed": 1.0 if ok else 0.0, "mapped": 1.0 if positive else 0.0}

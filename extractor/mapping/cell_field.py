@@ -7,7 +7,7 @@ positively matched (``titles.POSITIVE``); anything else is ``review``.
 
 from __future__ import annotations
 
-from extractor.mapping.numbers import Parsed, misread_zero, parse_number, readable_alternative, unsure_empty
+from extractor.mapping.numbers import Parsed, misread_zero, parse_number, readable_alternative, unsure_empty, worn_zero
 from extractor.mapping.titles import POSITIVE
 from models.extraction import Field, FieldStatus, Source
 from models.fields import ValueType
@@ -32,8 +32,9 @@ def make_field(
     if zero is not None:  # a 0 read as O: the value it most likely is, for a person to confirm
         parsed = Parsed(parse_number(zero, type_).value, False, reason="misread_zero")
     elif parsed.value is None and cell.source == Source.OCR:
-        # no number read first (尤 for a worn 无): the recogniser's next reading that is one
-        other = readable_alternative(cell.text, cell.alternatives)
+        # no number read first (尤 for a worn 无): the recogniser's next reading that is one, else
+        # the 0 a worn 无 is
+        other = readable_alternative(cell.text, cell.alternatives) or worn_zero(cell.text)
         if other is not None:
             parsed = Parsed(parse_number(other, type_).value, False, reason="alternative_reading")
     positive = label_score >= POSITIVE and column_score >= POSITIVE

@@ -12,13 +12,17 @@ import unicodedata
 from difflib import SequenceMatcher
 from functools import lru_cache
 
+from extractor.mapping.variants import simplified
+
 _DROP = re.compile(r"[\s()（）\[\]【】「」“”\"'‘’《》<>、.,，。:：;；·•\-—_/]+")
 
 
 @lru_cache(maxsize=4096)
 def normalize_label(text: str) -> str:
+    """The characters of a label that carry meaning: NFKC, punctuation and spaces dropped,
+    traditional forms as simplified (``variants``: 規章 is 规章)."""
     t = unicodedata.normalize("NFKC", text or "")
-    return _DROP.sub("", t)
+    return simplified(_DROP.sub("", t))
 
 
 @lru_cache(maxsize=65536)

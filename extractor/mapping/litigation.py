@@ -170,8 +170,9 @@ def place_column_titles(columns: list[ReadColumn]) -> list[str]:
     - one title cell over two or three value columns (the rule between them lost: 尚总计 over
       尚未审结 | 总计) is the columns the others leave out, in the order whose titles its text
       reads as (at least ``NEAR`` similar, clearly ahead of any other order).
-    - several titles lost, each over a column of its own (a seal's words over two titles), when
-      every title read stands where the format's order puts it: each is its place's title.
+    - several titles lost, each over a column of its own (a seal's words over two titles) or
+      some under one cell, when every title read stands where the format's order puts it: each
+      is its place's title.
 
     Placed titles get ``ORDER_SCORE`` (review). Only scanned titles: a title printed in a text
     layer is never placed (a column the format does not have). Changes ``columns`` in place;
@@ -202,10 +203,10 @@ def place_column_titles(columns: list[ReadColumn]) -> list[str]:
             if ranked[0][0] < NEAR or ranked[0][0] - ranked[1][0] < ORDER_MARGIN:
                 continue
             order = list(ranked[0][1])
-        elif all(under[id(c.chain[0])] == 1 for c in doubtful) and all(
-                c.key == k for c, k in zip(cols, keys) if all(c is not d for d in doubtful)):
-            # several titles lost, each over its own column (a seal's words over 尚未审结 and 总计),
-            # every title read where the format's order puts it: each lost one is its place's
+        elif all(c.key == k for c, k in zip(cols, keys) if all(c is not d for d in doubtful)):
+            # several titles lost (a seal's words over 尚未审结 and 总计; or over 其他结果 and one
+            # cell over 尚未审结 | 总计, fax seed 905), every title read where the format's order
+            # puts it: each lost one is its place's
             order = [k for c, k in zip(cols, keys) if any(c is d for d in doubtful)]
         else:
             continue

@@ -188,10 +188,20 @@ def parse_number(text: str, type_: ValueType = ValueType.INT, *, key: str | None
 def looks_numeric(text: str) -> bool:
     """Could this cell be a value cell (a number or a printed zero, in range or not; or a number
     with a 0 a recogniser read as the letter O, ``misread_zero``)?"""
-    return parse_number(text, ValueType.DECIMAL).value is not None or misread_zero(text) is not None
+    return (parse_number(text, ValueType.DECIMAL).value is not None or misread_zero(text) is not None
+            or worn_zero(text) is not None)
+
+
+def worn_zero(text: str) -> str | None:
+    """"0" when the whole cell reads as a worn 无 (``WORN_WU``: 尤, 尢), else None. A candidate
+    for a scan's cell only (a text layer prints what it prints): never ``ok``."""
+    return "0" if normalize_number_text(text) in WORN_WU else None
 
 
 _ZERO_LOOKALIKES = re.compile("[Oo〇]")  # (NFKC has made a full-width Ｏ an O)
+# the word 无 with its top stroke lost (a fax's threshold, 150 dpi): read 尤 or 尢, characters no
+# value cell prints. Only the whole cell: 尤 inside a label is a word of it
+WORN_WU = {"尤", "尢"}
 
 
 def misread_zero(text: str) -> str | None:

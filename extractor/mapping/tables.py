@@ -211,17 +211,37 @@ def unique(titles) -> list[Title]:
 
 
 def _value_run(grid: Grid, r: int) -> list[Cell]:
-    """The trailing cells of row ``r`` that read as numbers (the row's values), left to right."""
+    """The trailing cells of row ``r`` that read as numbers (the row's values), left to right. A
+    cell between two numbers whose few marks are no number and no word (``garbled``: a fax's 4
+    with its slant lost read '+') stays in the run: one such cell took 本年新收's row for a
+    header row, and the header's titles from it (fax seed 1302)."""
     cells = [c for c in grid.row_cells(r) if c.row == r and c.row_span == 1]
     run: list[Cell] = []
+    pending: list[Cell] = []  # a garbled cell, in the run once a number stands left of it
     for c in reversed(cells):
-        if not looks_numeric(c.text):
+        if looks_numeric(c.text):
+            run.extend(pending)
+            pending = []
+            run.append(c)
+        elif run and not pending and garbled(c.text):
+            pending.append(c)
+        else:
             break
-        run.append(c)
     run.reverse()
     if not any(c.text.strip() for c in run):
         return []
     return run
+
+
+GARBLED_CHARS = 2  # a value cell's garble is a glyph or two, not a word
+
+
+def garbled(text: str) -> bool:
+    """A few marks read as neither digits nor letters nor ideographs ('+', '.', "'"): a value
+    cell's ink the recogniser could not make into a number (a broken glyph), not a title or a
+    label (those hold words)."""
+    t = text.strip()
+    return 0 < len(t) <= GARBLED_CHARS and not any(ch.isalnum() for ch in t)
 
 
 def observed_application_rows(

@@ -267,6 +267,25 @@ def _minus_bar(sub: np.ndarray, glyph: float) -> bool:
     return top + 0.3 * (bottom - top) <= mid <= top + 0.75 * (bottom - top)
 
 
+ONE_LINE = 1.15  # bands that together stand no taller than this many glyphs are one line
+
+
+def _one_line(pieces: list[PxBox], glyph: float) -> list[PxBox]:
+    """Neighbouring bands (``_cell_layout``'s, top to bottom) that together fit in one glyph's
+    height (``ONE_LINE``) joined: the pieces of one glyph a fax's threshold broke across (a 2's
+    arc over its base, the two cut at a blank row), each read whole from its crop's margin
+    and joined: 2 read 22 (fax+dpi150 seed 1302). The cell's own bands cannot tell: both halves
+    are as tall as each other; the page's glyph height can."""
+    out: list[PxBox] = []
+    for p in pieces:
+        if out and max(p[3], out[-1][3]) - min(p[1], out[-1][1]) <= ONE_LINE * glyph:
+            q = out[-1]
+            out[-1] = (min(p[0], q[0]), min(p[1], q[1]), max(p[2], q[2]), max(p[3], q[3]))
+        else:
+            out.append(p)
+    return out
+
+
 def _cell_job_of(gray: np.ndarray, layout, glyph: float) -> CellJob:
     pieces, sub, origin, (ch, cw) = layout
     if not pieces:
@@ -288,6 +307,7 @@ def _cell_job_of(gray: np.ndarray, layout, glyph: float) -> CellJob:
         em = max(p[2] - p[0] for p in pieces)
         pieces = [q for p in pieces for q in _split_stacked(p, sub, origin, em)]
         return CellJob(crops=[_strip(gray, pieces, glyph, sub, origin)], vertical=True, boxes=pieces)
+    pieces = _one_line(pieces, glyph)
     return CellJob(crops=[_crop(gray, p, glyph, sub, origin) for p in pieces], boxes=pieces)
 
 

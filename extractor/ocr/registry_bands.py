@@ -134,35 +134,42 @@ def _number_line(line: Line) -> bool:
 
 
 def column_bands(table: ImageTable, lines: dict[int, list[Line]] | None = None, titles=None,
-                 each_key_once: bool = True) -> tuple[list[ColumnBand], float]:
+                 each_key_once: bool = True, least: float = POSITIVE) -> tuple[list[ColumnBand], float]:
     """Header cells naming a registry column of ``titles`` (default table 三's), each key once
     (the lowest title of that key; ``each_key_once=False``: every title cell, for table 四 whose
     three groups print the same five titles), and where the header ends (px). A title cell that
     also holds a number under its words (the rule under the header lost: the first row's value
     read with the title) ends at the gap between them, and so does the header: in the gap all
-    such titles share."""
+    such titles share. ``least``: the similarity a title cell needs (``titles.POSITIVE``)."""
     lines = lines or {}
     titles = titles or _TITLES
     best: dict[str | int, ColumnBand] = {}
-    gaps: list[tuple[float, float]] = []
+    gaps: list[tuple[float, float, int]] = []  # (words' end, number's start, the cell's index)
     top = first_number(table)
     for i, cell in enumerate(table.grid.cells):
         if not cell.text.strip() or looks_numeric(cell.text) or _box(table, i)[3] > top + 3:
             continue  # a title stands above every number (a row's 3.其他 is no column)
         key, score, _ = match_column(cell.text, titles)
-        if key is None or score < POSITIVE:
+        if key is None or score < least:
             continue
         box = _box(table, i)
         own = lines.get(id(cell)) or []
         words = [ln for ln in own if not _number_line(ln)]
         if words and len(words) < len(own) and all(_number_line(ln) for ln in own[len(words):]):
-            gaps.append((words[-1].y1, own[len(words)].y0))
+            gaps.append((words[-1].y1, own[len(words)].y0, i))
         slot = key if each_key_once else i
         if slot not in best or box[3] > best[slot].y1:
             best[slot] = ColumnBand(key, box[0], box[2], box[3], i)
     bands = sorted(best.values(), key=lambda c: c.x0)
     if not bands:
         return [], 0.0
+    # a few title cells ending on the rule the other titles end on hold no value under their
+    # words: what reads as a number there is a seal's ink (总计 over a black star's point read
+    # 总计4, fax seed 4711), and the header ends on the rule. A rule lost under the header
+    # leaves a number under most titles, or its cells reach below the others
+    plain = max((b.y1 for b in bands if b.cell not in {g[2] for g in gaps}), default=None)
+    if plain is not None and 2 * len(gaps) < len(bands):
+        gaps = [g for g in gaps if _box(table, g[2])[3] > plain + 3]
     lo, hi = max((g[0] for g in gaps), default=0.0), min((g[1] for g in gaps), default=0.0)
     header_y1 = (lo + hi) / 2 if gaps and lo <= hi else max(b.y1 for b in bands)
     return bands, header_y1
