@@ -44,7 +44,7 @@ from extractor.layout.orient import upright
 from extractor.ocr.cells import CellJob, _cell_job, _cell_layout, _drop_specks, _fill_cell, _glyph_height, piece_ink, read_boxes
 from extractor.ocr.crops import recognize_unique
 from extractor.ocr.normalise import _normalise
-from extractor.ocr.prepare import pen_ink, pen_share, without_pen
+from extractor.ocr.pen import pen_ink, pen_share, without_pen
 from extractor.ocr.seal import seal_mask
 from extractor.ocr.seal_reread import _reread_under_seal, _without_ring
 from extractor.ocr.prose import ProseReader, _context, _prose_rows

@@ -1,0 +1,115 @@
+"""A reader's pen on a scanned page: blue ticks (✓) and strokes over the print, found by colour
+and taken off before the page is read.
+
+Printed reports are black (and red seals); a blue stroke is a reader's mark, never part of a
+value: read as ink, a tick over a 0 becomes a 1, a V or a √ beside it. Shapes: ``rgb`` is a
+colour page ``uint8`` (H, W, 3) in RGB order; masks are ``uint8`` (H, W), 255 = pen.
+
+Two tiers find the pen (``pen_ink``):
+
+* a stroke mostly pen-blue (``PEN_BLUENESS`` over the other channels at ``PEN_CORE_SHARE`` of
+  its pixels): a ballpoint's ink scanned at a fair JPEG quality;
+* a fainter bluish stroke (``FAINT_*``) standing alone: a thin pen line that a low JPEG quality
+  (4:2:0 chroma at quality 40–60) left only half as blue, as pale as a navy print's glyph. A
+  navy print (a word processor's Title style, 17365D) is a run of such glyphs side by side on
+  one line; a reader's tick stands among black print, no bluish neighbour beside it at its
+  height (pen_tick seeds 900, 901, 903, 904: ticks at blueness 28–55 were missed and read as
+  1, V, 11).
+
+The pen is taken off by inpainting (``without_pen``): where it crossed a printed stroke (the
+tick over a 无 or a 0), the stroke is carried on under it from both sides; on bare paper it
+becomes paper. What the pen covered along a stroke is still lost: a cell with pen ink is
+doubted by the caller (``pen_share``), however its value reads.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+PEN_BLUENESS = 40  # blue over the other channels (above the paper's): a ballpoint's ink
+PEN_EDGE = 20  # … and its JPEG-smeared rim
+PEN_MIN_PIXELS = 30  # fewer such pixels: colour noise, no pen
+PEN_CORE_SHARE = 0.35  # a stroke is pen when this share of it is pen-blue (a navy print's glyph: under 0.2)
+FAINT_BLUENESS = 25  # the fainter tier: a thin stroke's blue after a low JPEG quality …
+FAINT_EDGE = 12  # … its rim …
+FAINT_CORE_SHARE = 0.3  # … and the share of it that must reach FAINT_BLUENESS
+FAINT_MIN_PIXELS = 60  # a faint stroke this large at least (a tick at 150 dpi: 150–300 px)
+RUN_GAP = 0.6  # a bluish neighbour within this share of the stroke's height beside it: a run of glyphs (set tight: two ticks side by side are ~1.4 heights apart)
+INPAINT_RADIUS = 3  # px the inpainting looks around each pen pixel
+
+
+def _blueness(rgb: np.ndarray) -> np.ndarray:
+    """Blue over the larger of red and green, less the paper's own tint (uint8, (H, W))."""
+    blueness = cv2.subtract(rgb[:, :, 2], np.maximum(rgb[:, :, 0], rgb[:, :, 1]))
+    tint = int(np.median(blueness[::7, ::7]))
+    return cv2.subtract(blueness, tint) if tint > 0 else blueness
+
+
+def _strokes(blueness: np.ndarray, edge: int, core: int, share: float):
+    """Bluish components (over ``edge``) and which of them are pen-blue (over ``core``) at
+    ``share`` of their pixels: (labels, stats, keep, core counts)."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats((blueness > edge).view(np.uint8), connectivity=8)
+    cores = np.bincount(labels[blueness > core], minlength=n)
+    keep = cores >= share * stats[:, cv2.CC_STAT_AREA]
+    keep[0] = False
+    return labels, stats, keep, cores
+
+
+def _alone(stats: np.ndarray, i: int, others: np.ndarray) -> bool:
+    """Component ``i`` has no bluish neighbour (``others``: component indices) beside it on its
+    line: none overlapping half its height within ``RUN_GAP`` of its height left or right."""
+    x, y, w, h = stats[i, :4]
+    for j in others:
+        if j == i:
+            continue
+        ox, oy, ow, oh = stats[j, :4]
+        overlap = min(y + h, oy + oh) - max(y, oy)
+        gap = max(ox - (x + w), x - (ox + ow))
+        if overlap >= 0.5 * min(h, oh) and gap <= RUN_GAP * h:
+            return False
+    return True
+
+
+def pen_ink(rgb: np.ndarray) -> np.ndarray | None:
+    """Where a blue pen wrote over the page (ticks ✓, a stroke): ``uint8`` mask (H, W), 255 =
+    pen, grown by a pixel for its rim; None when the page has no pen ink (or is grey). The two
+    tiers: see the module's docstring."""
+    if rgb.ndim != 3 or rgb.size == 0:
+        return None
+    blueness = _blueness(rgb)
+    if np.count_nonzero(blueness > FAINT_BLUENESS) < PEN_MIN_PIXELS:
+        return None
+    # each bluish stroke on its own: pen when mostly pen-blue. A title printed in navy is bluish
+    # at its rim and pen-blue only at a few JPEG-noisy pixels; taken for pen as a whole, it was
+    # painted out and the title lost
+    labels, stats, keep, cores = _strokes(blueness, PEN_EDGE, PEN_BLUENESS, PEN_CORE_SHARE)
+    pen = keep[labels] if int(cores[keep].sum()) >= PEN_MIN_PIXELS else np.zeros(blueness.shape, bool)
+    f_labels, f_stats, f_keep, _ = _strokes(blueness, FAINT_EDGE, FAINT_BLUENESS, FAINT_CORE_SHARE)
+    areas = f_stats[:, cv2.CC_STAT_AREA]
+    f_keep &= areas >= FAINT_MIN_PIXELS
+    if f_keep.any():
+        bluish = np.flatnonzero(areas >= 0.2 * FAINT_MIN_PIXELS)
+        bluish = bluish[bluish > 0]
+        for i in np.flatnonzero(f_keep):
+            f_keep[i] = _alone(f_stats, i, bluish)
+        pen |= f_keep[f_labels]
+    if not pen.any():
+        return None
+    return cv2.dilate(pen.astype(np.uint8) * 255, np.ones((3, 3), np.uint8))
+
+
+def without_pen(rgb: np.ndarray, pen: np.ndarray) -> np.ndarray:
+    """A copy of ``rgb`` with the ``pen`` pixels inpainted from around them (``cv2.inpaint``,
+    Telea): a printed stroke the pen crossed goes on under it, bare paper stays paper."""
+    return cv2.inpaint(np.ascontiguousarray(rgb), pen, INPAINT_RADIUS, cv2.INPAINT_TELEA)
+
+
+def pen_share(pen: np.ndarray, box: tuple[float, float, float, float]) -> int:
+    """Pen pixels inside ``box`` (x0, y0, x1, y1 in the pen mask's pixels)."""
+    h, w = pen.shape[:2]
+    x0, y0 = max(0, int(box[0])), max(0, int(box[1]))
+    x1, y1 = min(w, int(round(box[2]))), min(h, int(round(box[3])))
+    if x1 <= x0 or y1 <= y0:
+        return 0
+    return int(np.count_nonzero(pen[y0:y1, x0:x1]))
