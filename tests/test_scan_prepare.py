@@ -248,3 +248,16 @@ def test_pen_crossing_a_printed_stroke_leaves_the_stroke_whole():
     grey = cv2.cvtColor(without_pen(page, pen), cv2.COLOR_RGB2GRAY)
     assert grey[47:54, 10:91].min(axis=0).max() < 120  # the bar goes on under the pen
     assert grey[20:35, 30:45].min() > 200  # the pen on bare paper is paper
+
+
+def test_a_piece_jpeg_broke_off_a_faint_tick_is_pen_too():
+    # pen_tick seed 910: the tick's short arm, broken off (15 px), stayed on a 0 and read as 5
+    from extractor.ocr.prepare import pen_ink
+
+    page, tick = _faint_ticked_page()
+    piece = np.zeros_like(tick)
+    cv2.line(piece, (165, 154), (167, 157), 255, 1)  # a bit of the arm, 3 px before it
+    page = page.copy()
+    page[piece > 0] = (50, 60, 112)
+    pen = pen_ink(page)
+    assert pen is not None and np.count_nonzero(pen[piece > 0]) == np.count_nonzero(piece)

@@ -31,11 +31,13 @@ PEN_BLUENESS = 40  # blue over the other channels (above the paper's): a ballpoi
 PEN_EDGE = 20  # … and its JPEG-smeared rim
 PEN_MIN_PIXELS = 30  # fewer such pixels: colour noise, no pen
 PEN_CORE_SHARE = 0.35  # a stroke is pen when this share of it is pen-blue (a navy print's glyph: under 0.2)
-FAINT_BLUENESS = 25  # the fainter tier: a thin stroke's blue after a low JPEG quality …
+FAINT_BLUENESS = 18  # the fainter tier: a thin stroke's blue after a low JPEG quality …
 FAINT_EDGE = 12  # … its rim …
-FAINT_CORE_SHARE = 0.3  # … and the share of it that must reach FAINT_BLUENESS
-FAINT_MIN_PIXELS = 60  # a faint stroke this large at least (a tick at 150 dpi: 150–300 px)
+FAINT_CORE_SHARE = 0.35  # … and the share of it that must reach FAINT_BLUENESS
+FAINT_JOIN = 1  # a closing this many px round each bluish pixel: a faint stroke's pieces JPEG broke apart are one
+FAINT_MIN_PIXELS = 30  # a faint stroke (or a piece of one) this large at least (a tick at 150 dpi: 150–300 px)
 RUN_GAP = 0.6  # a bluish neighbour within this share of the stroke's height beside it: a run of glyphs (set tight: two ticks side by side are ~1.4 heights apart)
+PIECE_REACH = 4  # px round a pen stroke its broken-off pieces lie in
 INPAINT_RADIUS = 3  # px the inpainting looks around each pen pixel
 
 
@@ -46,19 +48,25 @@ def _blueness(rgb: np.ndarray) -> np.ndarray:
     return cv2.subtract(blueness, tint) if tint > 0 else blueness
 
 
-def _strokes(blueness: np.ndarray, edge: int, core: int, share: float):
-    """Bluish components (over ``edge``) and which of them are pen-blue (over ``core``) at
-    ``share`` of their pixels: (labels, stats, keep, core counts)."""
-    n, labels, stats, _ = cv2.connectedComponentsWithStats((blueness > edge).view(np.uint8), connectivity=8)
+def _strokes(blueness: np.ndarray, edge: int, core: int, share: float, join: int = 0):
+    """Bluish components (over ``edge``; a closing of ``join`` px joins the pieces of a thin
+    stroke JPEG broke apart) and which of them are pen-blue (over ``core``) at ``share`` of their
+    bluish pixels: (labels, stats, keep, core counts)."""
+    bluish = (blueness > edge).view(np.uint8)
+    joined = cv2.morphologyEx(bluish, cv2.MORPH_CLOSE, np.ones((2 * join + 1,) * 2, np.uint8)) if join else bluish
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
     cores = np.bincount(labels[blueness > core], minlength=n)
-    keep = cores >= share * stats[:, cv2.CC_STAT_AREA]
+    areas = np.bincount(labels[bluish > 0], minlength=n)
+    keep = cores >= share * np.maximum(areas, 1)
     keep[0] = False
+    stats[:, cv2.CC_STAT_AREA] = areas
     return labels, stats, keep, cores
 
 
 def _alone(stats: np.ndarray, i: int, others: np.ndarray) -> bool:
     """Component ``i`` has no bluish neighbour (``others``: component indices) beside it on its
-    line: none overlapping half its height within ``RUN_GAP`` of its height left or right."""
+    line: none at least half as tall, overlapping half its height, within ``RUN_GAP`` of its
+    height left or right."""
     x, y, w, h = stats[i, :4]
     for j in others:
         if j == i:
@@ -66,7 +74,8 @@ def _alone(stats: np.ndarray, i: int, others: np.ndarray) -> bool:
         ox, oy, ow, oh = stats[j, :4]
         overlap = min(y + h, oy + oh) - max(y, oy)
         gap = max(ox - (x + w), x - (ox + ow))
-        if overlap >= 0.5 * min(h, oh) and gap <= RUN_GAP * h:
+        # a glyph's neighbour in a run is about as tall (a piece of the stroke itself is not)
+        if oh >= 0.5 * h and overlap >= 0.5 * min(h, oh) and gap <= RUN_GAP * h:
             return False
     return True
 
@@ -85,8 +94,9 @@ def pen_ink(rgb: np.ndarray) -> np.ndarray | None:
     # painted out and the title lost
     labels, stats, keep, cores = _strokes(blueness, PEN_EDGE, PEN_BLUENESS, PEN_CORE_SHARE)
     pen = keep[labels] if int(cores[keep].sum()) >= PEN_MIN_PIXELS else np.zeros(blueness.shape, bool)
-    f_labels, f_stats, f_keep, _ = _strokes(blueness, FAINT_EDGE, FAINT_BLUENESS, FAINT_CORE_SHARE)
+    f_labels, f_stats, f_keep, _ = _strokes(blueness, FAINT_EDGE, FAINT_BLUENESS, FAINT_CORE_SHARE, FAINT_JOIN)
     areas = f_stats[:, cv2.CC_STAT_AREA]
+    pieces = f_keep.copy()  # pen-blue, of any size
     f_keep &= areas >= FAINT_MIN_PIXELS
     if f_keep.any():
         bluish = np.flatnonzero(areas >= 0.2 * FAINT_MIN_PIXELS)
@@ -96,6 +106,16 @@ def pen_ink(rgb: np.ndarray) -> np.ndarray | None:
         pen |= f_keep[f_labels]
     if not pen.any():
         return None
+    # a stroke's small pen-blue pieces within PIECE_REACH px of it are the stroke too (a tick's
+    # short arm JPEG broke off, left on a 0, read it as 5)
+    # (only round a stroke standing alone, and only pieces too small to be judged on their own:
+    # a navy glyph the first tier took in part must not spread to its neighbours)
+    pieces &= areas < FAINT_MIN_PIXELS
+    if f_keep.any() and pieces.any():
+        near = cv2.dilate(f_keep[f_labels].view(np.uint8), np.ones((2 * PIECE_REACH + 1,) * 2, np.uint8)) > 0
+        touching = np.zeros(len(pieces), bool)
+        touching[np.unique(f_labels[near])] = True
+        pen |= (pieces & touching)[f_labels]
     return cv2.dilate(pen.astype(np.uint8) * 255, np.ones((3, 3), np.uint8))
 
 
