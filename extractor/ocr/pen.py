@@ -119,10 +119,61 @@ def pen_ink(rgb: np.ndarray) -> np.ndarray | None:
     return cv2.dilate(pen.astype(np.uint8) * 255, np.ones((3, 3), np.uint8))
 
 
-def without_pen(rgb: np.ndarray, pen: np.ndarray) -> np.ndarray:
+def without_pen(rgb: np.ndarray, pen: np.ndarray, dpi: float | None = None) -> np.ndarray:
     """A copy of ``rgb`` with the ``pen`` pixels inpainted from around them (``cv2.inpaint``,
-    Telea): a printed stroke the pen crossed goes on under it, bare paper stays paper."""
-    return cv2.inpaint(np.ascontiguousarray(rgb), pen, INPAINT_RADIUS, cv2.INPAINT_TELEA)
+    Telea): a printed stroke the pen crossed goes on under it, bare paper stays paper. Given the
+    page's ``dpi``, a table's rule the pen crossed is drawn on across it first (``_rules_under``):
+    inpainting carries a thin rule over a wide stroke only as a blot, and a rule lost there
+    merges two cells (pen_tick seed 980: 6 and 0 read as one cell, 6ł0)."""
+    out = np.ascontiguousarray(rgb).copy()
+    rule = _rules_under(out, pen, dpi) if dpi else None
+    if rule is None:
+        return cv2.inpaint(out, pen, INPAINT_RADIUS, cv2.INPAINT_TELEA)
+    under, rules, level = rule
+    out[under] = level
+    mask = pen.copy()
+    mask[under] = 0
+    out = cv2.inpaint(out, mask, INPAINT_RADIUS, cv2.INPAINT_TELEA)
+    # the inpainting smears a rule's dark into the pen beside it: a blot on the rule that the
+    # cell's ink keeps as a bar (一无). Pen pixels hard by a rule, not on it, are paper
+    beside = cv2.dilate(rules.view(np.uint8), np.ones((2 * RULE_MARGIN + 1,) * 2, np.uint8)) > 0
+    paper = np.percentile(rgb[::7, ::7].reshape(-1, 3), 90, axis=0).astype(np.uint8)
+    out[beside & ~rules & (mask > 0)] = paper
+    return out
+
+
+RULE_INCHES = 0.25  # a rule: dark (or under the pen) and straight this long at least (a glyph: under 0.15)
+RULE_MARGIN = 3  # px beside a rule where the pen becomes paper, not the rule's smear
+RULE_DARK_SHARE = 0.6  # … and printed (not pen) over this share of that length
+
+
+def _rules_under(rgb: np.ndarray, pen: np.ndarray, dpi: float):
+    """The pixels under the ``pen`` where an upright or level rule runs through it: a straight
+    run ``RULE_INCHES`` long at least of dark print or pen, mostly print (a tick's arm alone
+    leans, its upright runs are short). Returns ``bool`` masks (H, W) of those pixels and of the
+    whole rules, and the rules' colour; or None."""
+    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    paper = float(np.percentile(grey[::7, ::7], 90))
+    dark = (grey < paper * 0.6) & (pen == 0)
+    if not dark.any():
+        return None
+    candidate = (dark | (pen > 0)).astype(np.uint8)
+    long = max(9, int(round(dpi * RULE_INCHES)))
+    under = np.zeros(pen.shape, bool)
+    rules = np.zeros(pen.shape, bool)
+    for kernel in ((long, 1), (1, long)):  # upright, level
+        lines = cv2.morphologyEx(candidate, cv2.MORPH_OPEN, np.ones(kernel, np.uint8))
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(lines, connectivity=4)
+        if n < 2:
+            continue
+        printed = np.bincount(labels[dark], minlength=n)
+        rule = printed >= RULE_DARK_SHARE * stats[:, cv2.CC_STAT_AREA]
+        rule[0] = False
+        under |= rule[labels] & (pen > 0)
+        rules |= rule[labels]
+    if not under.any():
+        return None
+    return under, rules, np.median(rgb[dark], axis=0).astype(np.uint8)
 
 
 def pen_share(pen: np.ndarray, box: tuple[float, float, float, float]) -> int:

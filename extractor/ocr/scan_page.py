@@ -83,7 +83,7 @@ def read_scan_image(rgb: np.ndarray, dpi: float, number: int, engine, *, width: 
     height = height if height is not None else h * 72.0 / dpi
     pen = pen_ink(rgb)  # a reader's blue ticks: taken off the page, their cells doubted
     if pen is not None:
-        rgb = without_pen(rgb, pen)
+        rgb = without_pen(rgb, pen, dpi)
     up, tf = upright(rgb, dpi, straighten=False)  # grey, red suppressed
     del rgb  # the caller's; nothing here needs the colour page again
     lines, tables = find_tables(up, tf, dpi, number)  # straightened first (perspective, curl)
