@@ -68,6 +68,12 @@ def test_stub_of_the_lost_rule_is_no_text_across_the_line():
     assert [c.col_span for c in row] == [1] * len(row)
 
 
+def test_long_stub_from_the_row_top_is_no_text_either():
+    # missing_rule seed 985 (300 dpi): the rule's piece ran from the row's top 40 % down
+    table, ink = _table(_page(missing_row=3, left="0", right="1", stub=22))
+    assert split_by_ink(table, ink, DPI) == 1
+
+
 def test_digit_on_the_lost_line_still_spans_it():
     # a text standing mid-cell across the line is one text: the cell stays whole
     img = _page(missing_row=3)
