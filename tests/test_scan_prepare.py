@@ -279,3 +279,23 @@ def test_a_rule_the_pen_crossed_goes_on_under_it():
     assert grey[100:200, 149:152].min(axis=1).max() < 100  # the rule unbroken
     assert grey[130:160, 185:200].min() > 200  # the pen off the paper beside it
     assert np.count_nonzero(grey < 100) <= np.count_nonzero(printed < 100) + 150  # no blot
+
+
+def test_a_light_blue_shaded_header_is_no_pen():
+    # the corpus scan (a WPS export): header rows of table 二 filled light blue were taken for
+    # pen by the faint tier and painted out, their cells' numbers with them
+    import io
+
+    from PIL import Image
+
+    page = np.zeros((200, 400, 3), np.uint8)
+    page[:] = (238, 236, 230)
+    page[40:100, 20:380] = (205, 222, 240)  # the fill: bluish, paper-light
+    cv2.putText(page, "2021", (150, 80), cv2.FONT_HERSHEY_SIMPLEX, 0.9, (20, 20, 20), 2)
+    buf = io.BytesIO()
+    Image.fromarray(page).save(buf, "JPEG", quality=45)
+    page = np.asarray(Image.open(buf).convert("RGB"))
+    from extractor.ocr.prepare import pen_ink
+
+    pen = pen_ink(page)
+    assert pen is None or np.count_nonzero(pen[40:100, 20:380]) < 50

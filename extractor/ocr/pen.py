@@ -34,6 +34,8 @@ PEN_CORE_SHARE = 0.35  # a stroke is pen when this share of it is pen-blue (a na
 FAINT_BLUENESS = 18  # the fainter tier: a thin stroke's blue after a low JPEG quality …
 FAINT_EDGE = 12  # … its rim …
 FAINT_CORE_SHARE = 0.35  # … and the share of it that must reach FAINT_BLUENESS
+FAINT_DARK = 0.75  # … and its bluish pixels darker than this share of the paper's grey …
+FAINT_INKED_SHARE = 0.3  # … at this share of them at least (a light-blue fill: none)
 FAINT_JOIN = 1  # a closing this many px round each bluish pixel: a faint stroke's pieces JPEG broke apart are one
 FAINT_MIN_PIXELS = 30  # a faint stroke (or a piece of one) this large at least (a tick at 150 dpi: 150–300 px)
 RUN_GAP = 0.6  # a bluish neighbour within this share of the stroke's height beside it: a run of glyphs (set tight: two ticks side by side are ~1.4 heights apart)
@@ -96,6 +98,14 @@ def pen_ink(rgb: np.ndarray) -> np.ndarray | None:
     pen = keep[labels] if int(cores[keep].sum()) >= PEN_MIN_PIXELS else np.zeros(blueness.shape, bool)
     f_labels, f_stats, f_keep, _ = _strokes(blueness, FAINT_EDGE, FAINT_BLUENESS, FAINT_CORE_SHARE, FAINT_JOIN)
     areas = f_stats[:, cv2.CC_STAT_AREA]
+    # ink, not a tint: a pen's stroke is dark where it is bluish; a header cell shaded light
+    # blue (a WPS table's fill) is as bluish and paper-light (the corpus scan: two whole header
+    # rows of table 二 were taken for pen and painted out)
+    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    paper = float(np.percentile(grey[::7, ::7], 90))
+    n = len(f_keep)
+    inked = np.bincount(f_labels[(blueness > FAINT_EDGE) & (grey < FAINT_DARK * paper)], minlength=n)
+    f_keep &= inked >= FAINT_INKED_SHARE * np.maximum(areas, 1)
     pieces = f_keep.copy()  # pen-blue, of any size
     f_keep &= areas >= FAINT_MIN_PIXELS
     if f_keep.any():
