@@ -14,7 +14,7 @@ COLS = [100, 300, 380, 460, 540, 620]
 ROWS = [100, 160] + list(range(210, 661, 50))
 
 
-def _page(missing_row: int | None = None, left: str = "3", right: str = "0") -> np.ndarray:
+def _page(missing_row: int | None = None, left: str = "3", right: str = "0", stub: int = 0) -> np.ndarray:
     img = np.full((760, 720), 255, np.uint8)
     for y in ROWS:
         cv2.line(img, (COLS[0], y), (COLS[-1], y), 0, 2)
@@ -23,6 +23,8 @@ def _page(missing_row: int | None = None, left: str = "3", right: str = "0") -> 
             if r == 0 and x not in (COLS[0], COLS[1], COLS[-1]):
                 continue  # the header row: one title over the number columns
             if missing_row == r and x == COLS[3]:
+                if stub:  # the lost piece begins a little below the row's top rule
+                    cv2.line(img, (x, ROWS[r]), (x, ROWS[r] + stub), 0, 2)
                 continue  # the rule between the 2nd and 3rd number column lost in this row
             cv2.line(img, (x, ROWS[r]), (x, ROWS[r + 1]), 0, 2)
     cv2.putText(img, "TITLE", (400, 140), cv2.FONT_HERSHEY_SIMPLEX, 0.7, 0, 2)
@@ -55,6 +57,30 @@ def test_missing_rule_between_numbers_is_cut_where_they_stand():
 def test_missing_rule_over_a_blank_cell_is_cut_too():
     table, ink = _table(_page(missing_row=3, right=" "))
     assert split_by_ink(table, ink, DPI) == 1
+
+
+def test_stub_of_the_lost_rule_is_no_text_across_the_line():
+    # missing_rule seed 1302: the rule's piece left at the cell's top stood on the column line,
+    # so 1 and 1 were taken for one text spanning it and read as 11
+    table, ink = _table(_page(missing_row=3, left="1", right="1", stub=10))
+    assert split_by_ink(table, ink, DPI) == 1
+    row = sorted((c for c in table.grid.cells if c.row == 3), key=lambda c: c.col)
+    assert [c.col_span for c in row] == [1] * len(row)
+
+
+def test_long_stub_from_the_row_top_is_no_text_either():
+    # missing_rule seed 985 (300 dpi): the rule's piece ran from the row's top 40 % down
+    table, ink = _table(_page(missing_row=3, left="0", right="1", stub=22))
+    assert split_by_ink(table, ink, DPI) == 1
+
+
+def test_digit_on_the_lost_line_still_spans_it():
+    # a text standing mid-cell across the line is one text: the cell stays whole
+    img = _page(missing_row=3)
+    cv2.rectangle(img, (COLS[2] + 30, ROWS[3] + 8), (COLS[4] - 30, ROWS[4] - 8), 255, -1)
+    cv2.putText(img, "12345", (COLS[2] + 20, ROWS[3] + 35), cv2.FONT_HERSHEY_SIMPLEX, 0.8, 0, 2)
+    table, ink = _table(img)
+    assert split_by_ink(table, ink, DPI) == 0
 
 
 def test_title_over_columns_stays_whole():

@@ -43,6 +43,7 @@ class CellJob:
     boxes: list[PxBox] = field(default_factory=list)
     doubt: bool = False  # the cell holds ink that may be no text (a rule's piece at its edge)
     minus: bool = False  # the line's first stroke is a minus sign's bar (see ``_minus_bar``)
+    minus_if_read: bool = False  # … a shorter bar: a minus when the recogniser reads one there too
 
 
 def _drop_specks(ink: np.ndarray, dpi: float) -> np.ndarray:
@@ -241,30 +242,51 @@ def _cell_job(gray: np.ndarray, layout, glyph: float) -> CellJob:
     job = _cell_job_of(gray, layout, glyph)
     if job.crops and not job.vertical:
         job.doubt = _edge_stroke(layout[1], glyph)
-        job.minus = len(job.boxes) == 1 and _minus_bar(layout[1], glyph)
+        if len(job.boxes) == 1:
+            bar = _minus_bar(layout[1], glyph)
+            job.minus, job.minus_if_read = bar == MINUS, bar == SHORT_MINUS
     return job
 
 
-def _minus_bar(sub: np.ndarray, glyph: float) -> bool:
+MINUS, SHORT_MINUS = 2, 1  # ``_minus_bar``'s answers (0: no bar)
+SHORT_BAR_RATIO = 1.15  # a short minus: this many times as wide as tall at least …
+SHORT_BAR_WIDTH = 0.25  # … this share of a glyph wide (a speck: rounder and smaller) …
+SHORT_BAR_GAP = 0.5  # … and at most this share of a glyph before the digits
+
+
+def _minus_bar(sub: np.ndarray, glyph: float) -> int:
     """The cell's leftmost ink is a minus sign: a short solid horizontal bar (under 0.3 of a
     glyph tall, at least 1.5 times as wide as tall and 0.15 of a glyph wide) standing at the
     middle height of the glyph-tall ink to its right, not touching it. The recogniser reads a
     minus as ``-`` — and as ``-`` it also reads a speck (``_strip_stray`` takes those off); the
-    bar's shape tells the sign of 本年增/减 (-3) from a speck before a count."""
+    bar's shape tells the sign of 本年增/减 (-3) from a speck before a count. Returns ``MINUS``.
+
+    A serif hyphen is short (~0.35 of a glyph wide): a curl or a perspective that narrows the
+    line, and the blur that thickens it, leave it only 1.2–1.4 times as wide as tall (curl and
+    perspective seed 935 at 200 dpi: 6–7 × 5 px, glyph 19 px), and its sign was dropped as a
+    speck. Such a bar — wider than ``SHORT_BAR_RATIO`` times its height and ``SHORT_BAR_WIDTH`` of
+    a glyph, at most ``SHORT_BAR_GAP`` of a glyph before the digits — is ``SHORT_MINUS``: a minus
+    when the recogniser read a dash there too (``_fill_cell``), never from the shape alone.
+    Returns 0 for no bar."""
     n, _, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
     if n < 3:
-        return False
+        return 0
     comps = sorted((tuple(int(v) for v in st) for st in stats[1:]), key=lambda c: c[0])
     x, y, w, h, area = comps[0]
-    if not (h <= 0.3 * glyph and w >= 1.5 * h and w >= 0.15 * glyph and area >= 0.6 * w * h):
-        return False
+    if not (h <= 0.3 * glyph and w >= SHORT_BAR_RATIO * h and w >= 0.15 * glyph and area >= 0.6 * w * h):
+        return 0
     rest = [c for c in comps[1:] if c[3] >= 0.45 * glyph]
     if not rest or min(c[0] for c in rest) < x + w:
-        return False
+        return 0
     top = min(c[1] for c in rest)
     bottom = max(c[1] + c[3] for c in rest)
     mid = (y + y + h) / 2
-    return top + 0.3 * (bottom - top) <= mid <= top + 0.75 * (bottom - top)
+    if not top + 0.3 * (bottom - top) <= mid <= top + 0.75 * (bottom - top):
+        return 0
+    if w >= 1.5 * h:
+        return MINUS
+    near = min(c[0] for c in rest) - (x + w) <= SHORT_BAR_GAP * glyph
+    return SHORT_MINUS if w >= SHORT_BAR_WIDTH * glyph and near else 0
 
 
 ONE_LINE = 1.15  # bands that together stand no taller than this many glyphs are one line
@@ -447,9 +469,9 @@ def _fill_cell(cell: Cell, job: CellJob, results: list[Recognition]) -> None:
     number = _strip_stray(cell.text)
     if job.doubt:
         cell.structure = min(cell.structure, DOUBT)
-    if number is not None and job.minus and _signed(cell.text, number):
+    if number is not None and (job.minus or job.minus_if_read) and _signed(cell.text, number):
         cell.text, number = "-" + number, None  # a minus sign, as its ink shows: not a stray mark
-    elif job.minus and not cell.text.startswith(("-", "+")):
+    elif (job.minus or job.minus_if_read) and not cell.text.startswith(("-", "+")):
         # a minus's bar the recogniser left out: the sign cannot be known from the reading
         cell.structure = min(cell.structure, DOUBT)
     if number is not None:

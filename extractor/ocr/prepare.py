@@ -98,56 +98,5 @@ def flatten_contrast(gray: np.ndarray, dpi: float) -> np.ndarray:
 from extractor.layout.straighten import Bend, measure_bend, straighten  # noqa: E402,F401
 
 
-# --------------------------------------------------------------------------------------------
-# pen marks: a reader's ticks and strokes in blue over the print
-# --------------------------------------------------------------------------------------------
-
-PEN_BLUENESS = 40  # blue over the other channels (above the paper's): a ballpoint's ink
-PEN_EDGE = 20  # … and its JPEG-smeared rim
-PEN_MIN_PIXELS = 30  # fewer such pixels: colour noise, no pen
-PEN_CORE_SHARE = 0.35  # a stroke is pen when this share of it is pen-blue (a navy print's glyph: under 0.2)
-
-
-def pen_ink(rgb: np.ndarray) -> np.ndarray | None:
-    """Where a blue pen wrote over the page (ticks ✓, a stroke): ``uint8`` mask (H, W), 255 =
-    pen, grown by a pixel for its rim; None when the page has no pen ink (or is grey). Printed
-    reports are black (and red seals); a blue stroke is a reader's mark, never part of a value:
-    read as ink, a tick over a 0 becomes a 1, a V or a √ beside it."""
-    if rgb.ndim != 3 or rgb.size == 0:
-        return None
-    blueness = cv2.subtract(rgb[:, :, 2], np.maximum(rgb[:, :, 0], rgb[:, :, 1]))
-    tint = int(np.median(blueness[::7, ::7]))
-    if tint > 0:
-        blueness = cv2.subtract(blueness, tint)
-    if np.count_nonzero(blueness > PEN_BLUENESS) < PEN_MIN_PIXELS:
-        return None
-    # each bluish stroke on its own: pen when mostly pen-blue. A title printed in navy (a word
-    # processor's Title style, 17365D) is bluish at its rim and pen-blue only at a few
-    # JPEG-noisy pixels; taken for pen as a whole, it was painted out and the title lost
-    n, labels, stats, _ = cv2.connectedComponentsWithStats((blueness > PEN_EDGE).view(np.uint8), connectivity=8)
-    core = np.bincount(labels[blueness > PEN_BLUENESS], minlength=n)
-    keep = core >= PEN_CORE_SHARE * stats[:, cv2.CC_STAT_AREA]
-    keep[0] = False
-    if int(core[keep].sum()) < PEN_MIN_PIXELS:
-        return None
-    return cv2.dilate((keep[labels] * 255).astype(np.uint8), np.ones((3, 3), np.uint8))
-
-
-def without_pen(rgb: np.ndarray, pen: np.ndarray) -> np.ndarray:
-    """A copy of ``rgb`` with the ``pen`` pixels turned to the paper's colour (each channel's
-    level over most of the page). What the pen covered is lost with it: a cell that held pen
-    ink is doubted by the caller (``pen_share``), however its value reads."""
-    out = rgb.copy()
-    paper = np.percentile(rgb[::7, ::7].reshape(-1, 3), 90, axis=0).astype(np.uint8)
-    out[pen > 0] = paper
-    return out
-
-
-def pen_share(pen: np.ndarray, box: tuple[float, float, float, float]) -> int:
-    """Pen pixels inside ``box`` (x0, y0, x1, y1 in the pen mask's pixels)."""
-    h, w = pen.shape[:2]
-    x0, y0 = max(0, int(box[0])), max(0, int(box[1]))
-    x1, y1 = min(w, int(round(box[2]))), min(h, int(round(box[3])))
-    if x1 <= x0 or y1 <= y0:
-        return 0
-    return int(np.count_nonzero(pen[y0:y1, x0:x1]))
+# pen marks: their own stage (``extractor.ocr.pen``); the names stay importable from here
+from extractor.ocr.pen import pen_ink, pen_share, without_pen  # noqa: E402,F401

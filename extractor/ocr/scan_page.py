@@ -44,7 +44,7 @@ from extractor.layout.orient import upright
 from extractor.ocr.cells import CellJob, _cell_job, _cell_layout, _drop_specks, _fill_cell, _glyph_height, piece_ink, read_boxes
 from extractor.ocr.crops import recognize_unique
 from extractor.ocr.normalise import _normalise
-from extractor.ocr.prepare import pen_ink, pen_share, without_pen
+from extractor.ocr.pen import pen_ink, pen_share, without_pen
 from extractor.ocr.seal import seal_mask
 from extractor.ocr.seal_reread import _reread_under_seal, _without_ring
 from extractor.ocr.prose import ProseReader, _context, _prose_rows
@@ -83,7 +83,7 @@ def read_scan_image(rgb: np.ndarray, dpi: float, number: int, engine, *, width: 
     height = height if height is not None else h * 72.0 / dpi
     pen = pen_ink(rgb)  # a reader's blue ticks: taken off the page, their cells doubted
     if pen is not None:
-        rgb = without_pen(rgb, pen)
+        rgb = without_pen(rgb, pen, dpi)
     up, tf = upright(rgb, dpi, straighten=False)  # grey, red suppressed
     del rgb  # the caller's; nothing here needs the colour page again
     lines, tables = find_tables(up, tf, dpi, number)  # straightened first (perspective, curl)
