@@ -61,6 +61,27 @@ def test_ring_pixels_leave_a_stroke_that_crosses_the_ring():
     assert np.count_nonzero(left & band) <= 0.08 * np.count_nonzero(ink & band)
 
 
+def test_ring_pixels_leave_a_zero_the_arc_runs_through():
+    """A 0 (a loop 22 px tall) whose loop the ring's bottom arc runs through (fax seed 933's 10):
+    its top and bottom strokes lie inside the ring's grown band, apart from the ring's own ink,
+    and stay; only the ring's run (and its rim) goes."""
+    page = _page()
+    cv2.ellipse(page, (560 - 40, 700 + 145), (7, 11), 0, 0, 360, 20, 3)  # on the ring's bottom
+    ring = find_ring(page, DPI)
+    assert ring is not None
+    from extractor.ocr.seal import ring_mask
+
+    mask = ring_mask(ring, page)
+    ink = page < 128
+    y_top, y_bot = 700 + 145 - 11, 700 + 145 + 11  # the loop's top and bottom strokes
+    assert not mask[y_top, 560 - 40] and not mask[y_bot, 560 - 40]
+    # the ring's own ink away from the 0: taken all across its width
+    yy, xx = np.mgrid[0 : page.shape[0], 0 : page.shape[1]]
+    d = np.hypot(xx - 560, yy - 700)
+    band = (d >= 146) & (d <= 154) & (np.abs(xx - 520) > 30)
+    assert np.count_nonzero(ink & band & ~mask) <= 0.08 * np.count_nonzero(ink & band)
+
+
 def test_cell_the_ring_crosses_is_read_again_without_it():
     """A 0 with the seal's arc beside it reads as 10 (the arc a 1): read again with the ring
     taken out it is 0, and the cell is doubted (what the ring covered cannot be known)."""

@@ -27,6 +27,7 @@ import numpy as np
 from extractor.ocr.cells import read_boxes
 from extractor.ocr.normalise import _NUMBER
 from extractor.ocr.registry_bands import header_word
+from extractor.ocr.ring_closed import ring_over_digits
 from extractor.ocr.structure import DOUBT
 
 
@@ -95,6 +96,32 @@ def _in_disc(box, ring) -> bool:
     return bool(np.hypot(nx - ring.cx, ny - ring.cy) < ring.inner)
 
 
+ZERO_LIKE = frozenset("Oo〇")  # a closed loop read as a letter
+
+
+def _close_under_ring(table, crossed, cells, again, seal, gray, ink, clean_gray, clean_ink, ring, dpi, glyph,
+                      engine) -> None:
+    """Cells of a row of values whose reading without a black seal's ring is no value (a 0 whose
+    top the arc ran over, read U or p): read once more with the ring's pixels back over the
+    digit's span (``extractor.ocr.ring_closed``); a value so read replaces the reading without
+    the ring (``again``, in place). The caller doubts every cell the seal crosses."""
+    todo = [i for i, (cell, new) in enumerate(zip(cells, again))
+            if new.text.strip() and not _reads_as_value(new.text) and _not_label(new.text)
+            and _in_value_row(table, cell)]
+    if not todo:
+        return
+    boxes = [table.boxes[crossed[i]] for i in todo]
+    band = 2.0 * (ring.outer - ring.inner) + 3.0  # the ring mask's width (``seal.ring_mask``)
+    g, k = ring_over_digits(boxes, seal, gray, ink, clean_gray, clean_ink, band, dpi)
+    closed = [replace(again[i]) for i in todo]
+    read_boxes(closed, boxes, g, k, dpi, glyph, engine)
+    for i, c in zip(todo, closed):
+        if c.text.strip() in ZERO_LIKE:  # a loop the arc closed, in a row of counts: the digit 0
+            c.text = "0"
+        if _reads_as_value(c.text):
+            again[i] = c
+
+
 def _reread_under_seal(tables, seal: np.ndarray, gray, ink, paper, dpi, glyph, engine, whole: bool = False,
                        ring=None) -> list:
     """Cells a seal crosses, read again with its pixels (``extractor.ocr.seal.seal_mask``)
@@ -127,6 +154,9 @@ def _reread_under_seal(tables, seal: np.ndarray, gray, ink, paper, dpi, glyph, e
         cells = [table.grid.cells[k] for k in crossed]
         again = [replace(c) for c in cells]
         read_boxes(again, [table.boxes[k] for k in crossed], clean_gray, clean_ink, dpi, glyph, engine)
+        if ring is not None and not whole:  # a digit's stroke along the ring: the arc stands in for it
+            _close_under_ring(table, crossed, cells, again, seal, gray, ink, clean_gray, clean_ink, ring, dpi,
+                              glyph, engine)
         for k, cell, new in zip(crossed, cells, again):
             blank = whole and not new.text and _not_label(cell.text)
             if (not whole and ring is not None and _seal_glyphs(cell.text) and _seal_glyphs(new.text)
