@@ -70,13 +70,17 @@ def _seal_glyphs(text: str) -> bool:
 def _seal_only(ink: np.ndarray, box, ring) -> bool:
     """Every ink pixel of the cell ``box`` (upright page px; ``ink`` without the ring, 255 = ink;
     a pixel in from the box's edges, where a rule's remnant may stand) lies inside ``ring``'s
-    disc, where its star and words are: the seal explains all the cell holds."""
+    disc, where its star and words are, or on its grown band (the ring's rim the mask left):
+    the seal explains all the cell holds."""
     x0, y0, x1, y1 = (int(round(v)) for v in box)
     x0, y0 = max(0, x0 + 2), max(0, y0 + 2)
     ys, xs = np.nonzero(ink[y0 : max(y0, y1 - 2), x0 : max(x0, x1 - 2)])
     if not len(xs):
         return True
-    return bool(np.all(np.hypot(xs + x0 - ring.cx, ys + y0 - ring.cy) <= ring.inner))
+    # the ring's own blurred rim the mask left (it takes the ring's run of ink only,
+    # ``extractor.ocr.ring_runs``) lies on its grown band: the seal's too
+    grown = 0.5 * (ring.outer - ring.inner) + 1.5
+    return bool(np.all(np.hypot(xs + x0 - ring.cx, ys + y0 - ring.cy) <= ring.outer + grown))
 
 
 def _in_value_row(table, cell) -> bool:
