@@ -281,3 +281,18 @@ def test_coverage_grid_matches_one_centre_at_a_time():
             hit = np.zeros(xs.shape, bool)
             hit[inside] = ink[ys[inside], xs[inside]]
             assert np.array_equal(got[i, j], hit.mean(axis=1))
+
+
+def test_ring_rim_left_on_the_band_is_the_seals():
+    """The ring mask takes the ring's run of ink only: a speck of its blurred rim left on its
+    band (fax seed 905) is the seal's, as its star is; ink beyond the band is not."""
+    from extractor.ocr.seal import Ring
+    from extractor.ocr.seal_reread import _seal_only
+
+    ring = Ring(cx=450.0, cy=450.0, inner=146.0, outer=153.0)
+    ink = np.zeros((900, 900), np.uint8)
+    ink[445:455, 440:460] = 255  # the star
+    ink[448:451, 450 + 156 : 450 + 158] = 255  # the rim just outside the measured band
+    assert _seal_only(ink, (400, 400, 700, 500), ring)
+    ink[448:451, 650:653] = 255  # a stroke beyond the ring
+    assert not _seal_only(ink, (400, 400, 700, 500), ring)
