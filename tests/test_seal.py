@@ -296,3 +296,36 @@ def test_ring_rim_left_on_the_band_is_the_seals():
     assert _seal_only(ink, (400, 400, 700, 500), ring)
     ink[448:451, 650:653] = 255  # a stroke beyond the ring
     assert not _seal_only(ink, (400, 400, 700, 500), ring)
+
+
+def test_cell_mostly_ring_loses_its_numeric_alternatives():
+    """A cell of a row of values whose ink is mostly a black seal's ring, read 工 with and
+    without it: the recogniser's alternatives read the ring (1 next), so none is kept for the
+    mapping to take a number from (fax+dpi150 seed 976). A cell whose own ink outweighs the
+    ring's keeps them."""
+    from types import SimpleNamespace
+
+    from extractor.ocr.engine import Alternative
+    from extractor.ocr.seal_reread import _reread_under_seal, ring_share
+    from models.page import BBox, Cell
+
+    gray = np.full((900, 900), 240, np.uint8)
+    cv2.circle(gray, (450, 450), 150, 15, 7)
+    cv2.rectangle(gray, (690, 430), (715, 475), 20, 6)  # a digit in the second cell, off the ring
+    ink = np.where(gray < 128, 255, 0).astype(np.uint8)
+    ring = find_ring(gray, DPI)
+    seal = ring_pixels(gray, DPI, ink)
+    assert ring is not None and seal is not None
+    values = [Cell(row=1, col=k, page=1, bbox=BBox(x0=0, top=0, x1=1, bottom=1), text=t, confidence=0.99)
+              for k, t in enumerate(("3", "10", "1"))]
+    boxes_values = [(0, 410, 80, 490), (80, 410, 160, 490), (160, 410, 240, 490)]
+    on_ring = Cell(row=1, col=3, page=1, bbox=BBox(x0=0, top=0, x1=1, bottom=1), text="工", confidence=0.3,
+                   alternatives=[Alternative(text="1", score=0.2)])
+    own = Cell(row=1, col=4, page=1, bbox=BBox(x0=0, top=0, x1=1, bottom=1), text="工", confidence=0.3,
+               alternatives=[Alternative(text="1", score=0.2)])
+    boxes = [*boxes_values, (560, 420, 620, 480), (590, 420, 730, 480)]
+    assert ring_share(ink, seal, boxes[3]) > 0.5 > ring_share(ink, seal, boxes[4])
+    table = SimpleNamespace(grid=SimpleNamespace(cells=[*values, on_ring, own]), boxes=boxes)
+    _reread_under_seal([table], seal, gray, ink, np.uint8(240), DPI, 40.0, _Reads("工", 0.3), ring=ring)
+    assert on_ring.alternatives == []
+    assert [a.text for a in own.alternatives] == ["1"]

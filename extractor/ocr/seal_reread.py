@@ -144,6 +144,10 @@ def _reread_under_seal(tables, seal: np.ndarray, gray, ink, paper, dpi, glyph, e
     stroke of the text (4.无正当理由大量反复申请场 0.98 → 4.无正当理由大量反复申请 1.00, the
     seal's 场 beside it).
 
+    A black seal's cell in a row of values left reading no value, whose ink is mostly the ring
+    (``RING_MOSTLY``), loses its recogniser alternatives: they read the ring (a 0 under the arc
+    read 工, 1 next), and the mapping would take a number from them.
+
     Returns the cells whose text changed (their first reading's text lines are stale)."""
     clean_gray, clean_ink = _without_ring(gray, ink, seal, paper)
     changed = []
@@ -181,4 +185,22 @@ def _reread_under_seal(tables, seal: np.ndarray, gray, ink, paper, dpi, glyph, e
                 cell.text, cell.confidence = new.text, new.confidence
                 cell.char_scores, cell.alternatives = new.char_scores, new.alternatives
             cell.structure = min(cell.structure, new.structure, DOUBT)
+        if ring is not None and not whole:
+            for k, cell in zip(crossed, cells):
+                if (not _reads_as_value(cell.text) and _in_value_row(table, cell)
+                        and ring_share(ink, seal, table.boxes[k]) >= RING_MOSTLY):
+                    cell.alternatives = []  # readings of the ring, not of a value (工 read, 1 next)
     return changed
+
+
+RING_MOSTLY = 0.5  # a cell whose ink is this much a black seal's ring: its alternatives read the ring
+
+
+def ring_share(ink: np.ndarray, seal: np.ndarray, box) -> float:
+    """Share (0–1) of the ink (uint8, 255 = ink, with the ring) in the cell ``box`` (page px, a
+    pixel in from its edges) that is the ring's (``seal``, bool); 0 for a cell with no ink."""
+    x0, y0, x1, y1 = (int(round(v)) for v in box)
+    x0, y0 = max(0, x0 + 2), max(0, y0 + 2)
+    on = ink[y0 : max(y0, y1 - 2), x0 : max(x0, x1 - 2)] > 0
+    n = int(np.count_nonzero(on))
+    return 0.0 if not n else float(np.count_nonzero(on & seal[y0 : max(y0, y1 - 2), x0 : max(x0, x1 - 2)])) / n
