@@ -40,16 +40,21 @@ def scaled_px(dpi: float, inches: float, minimum: int = 3) -> int:
 _k = scaled_px
 
 
+# px of a speck beside a rule's piece (a glyph's stroke has a stroke's width times more; two let a
+# label's stroke stand for a row rule painted out across table 三, tests/test_registry_bands)
+SPECK = 1
+
+
 def _speck_touched(piece: np.ndarray, band: int, clear: int) -> bool:
     """A piece of a rule a fax's speck touched: ``piece`` (bool, the strip's rows × the piece's
-    columns) has at most ``clear`` pixels beyond the line's band (rows ``clear`` to
+    columns) has at most ``SPECK`` pixels beyond the line's band (rows ``clear`` to
     ``clear + 2 band``), and within it is as wide as it is tall. A glyph's stroke crossing the
     line or standing on it has a stroke's width times ``clear`` rows beyond, a few times more
     (fax seed 4711: a column rule's piece 28 px long with one pixel of a speck beside it)."""
     inside = piece[clear : clear + 2 * band + 1]
     beyond = int(np.count_nonzero(piece)) - int(np.count_nonzero(inside))
     rows = np.flatnonzero(inside.any(axis=1))
-    return beyond <= clear and len(rows) > 0 and piece.shape[1] >= rows[-1] - rows[0] + 1
+    return beyond <= SPECK and len(rows) > 0 and piece.shape[1] >= rows[-1] - rows[0] + 1
 
 
 def thin_line_share(binary: np.ndarray, pos: float, lo: float, hi: float, horizontal: bool, dpi: float,
