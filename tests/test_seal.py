@@ -61,6 +61,27 @@ def test_ring_pixels_leave_a_stroke_that_crosses_the_ring():
     assert np.count_nonzero(left & band) <= 0.08 * np.count_nonzero(ink & band)
 
 
+def test_ring_pixels_leave_a_zero_the_arc_runs_through():
+    """A 0 (a loop 22 px tall) whose loop the ring's bottom arc runs through (fax seed 933's 10):
+    its top and bottom strokes lie inside the ring's grown band, apart from the ring's own ink,
+    and stay; only the ring's run (and its rim) goes."""
+    page = _page()
+    cv2.ellipse(page, (560 - 40, 700 + 145), (7, 11), 0, 0, 360, 20, 3)  # on the ring's bottom
+    ring = find_ring(page, DPI)
+    assert ring is not None
+    from extractor.ocr.seal import ring_mask
+
+    mask = ring_mask(ring, page)
+    ink = page < 128
+    y_top, y_bot = 700 + 145 - 11, 700 + 145 + 11  # the loop's top and bottom strokes
+    assert not mask[y_top, 560 - 40] and not mask[y_bot, 560 - 40]
+    # the ring's own ink away from the 0: taken all across its width
+    yy, xx = np.mgrid[0 : page.shape[0], 0 : page.shape[1]]
+    d = np.hypot(xx - 560, yy - 700)
+    band = (d >= 146) & (d <= 154) & (np.abs(xx - 520) > 30)
+    assert np.count_nonzero(ink & band & ~mask) <= 0.08 * np.count_nonzero(ink & band)
+
+
 def test_cell_the_ring_crosses_is_read_again_without_it():
     """A 0 with the seal's arc beside it reads as 10 (the arc a 1): read again with the ring
     taken out it is 0, and the cell is doubted (what the ring covered cannot be known)."""
@@ -260,3 +281,51 @@ def test_coverage_grid_matches_one_centre_at_a_time():
             hit = np.zeros(xs.shape, bool)
             hit[inside] = ink[ys[inside], xs[inside]]
             assert np.array_equal(got[i, j], hit.mean(axis=1))
+
+
+def test_ring_rim_left_on_the_band_is_the_seals():
+    """The ring mask takes the ring's run of ink only: a speck of its blurred rim left on its
+    band (fax seed 905) is the seal's, as its star is; ink beyond the band is not."""
+    from extractor.ocr.seal import Ring
+    from extractor.ocr.seal_reread import _seal_only
+
+    ring = Ring(cx=450.0, cy=450.0, inner=146.0, outer=153.0)
+    ink = np.zeros((900, 900), np.uint8)
+    ink[445:455, 440:460] = 255  # the star
+    ink[448:451, 450 + 156 : 450 + 158] = 255  # the rim just outside the measured band
+    assert _seal_only(ink, (400, 400, 700, 500), ring)
+    ink[448:451, 650:653] = 255  # a stroke beyond the ring
+    assert not _seal_only(ink, (400, 400, 700, 500), ring)
+
+
+def test_cell_mostly_ring_loses_its_numeric_alternatives():
+    """A cell of a row of values whose ink is mostly a black seal's ring, read 工 with and
+    without it: the recogniser's alternatives read the ring (1 next), so none is kept for the
+    mapping to take a number from (fax+dpi150 seed 976). A cell whose own ink outweighs the
+    ring's keeps them."""
+    from types import SimpleNamespace
+
+    from extractor.ocr.engine import Alternative
+    from extractor.ocr.seal_reread import _reread_under_seal, ring_share
+    from models.page import BBox, Cell
+
+    gray = np.full((900, 900), 240, np.uint8)
+    cv2.circle(gray, (450, 450), 150, 15, 7)
+    cv2.rectangle(gray, (690, 430), (715, 475), 20, 6)  # a digit in the second cell, off the ring
+    ink = np.where(gray < 128, 255, 0).astype(np.uint8)
+    ring = find_ring(gray, DPI)
+    seal = ring_pixels(gray, DPI, ink)
+    assert ring is not None and seal is not None
+    values = [Cell(row=1, col=k, page=1, bbox=BBox(x0=0, top=0, x1=1, bottom=1), text=t, confidence=0.99)
+              for k, t in enumerate(("3", "10", "1"))]
+    boxes_values = [(0, 410, 80, 490), (80, 410, 160, 490), (160, 410, 240, 490)]
+    on_ring = Cell(row=1, col=3, page=1, bbox=BBox(x0=0, top=0, x1=1, bottom=1), text="工", confidence=0.3,
+                   alternatives=[Alternative(text="1", score=0.2)])
+    own = Cell(row=1, col=4, page=1, bbox=BBox(x0=0, top=0, x1=1, bottom=1), text="工", confidence=0.3,
+               alternatives=[Alternative(text="1", score=0.2)])
+    boxes = [*boxes_values, (560, 420, 620, 480), (590, 420, 730, 480)]
+    assert ring_share(ink, seal, boxes[3]) > 0.5 > ring_share(ink, seal, boxes[4])
+    table = SimpleNamespace(grid=SimpleNamespace(cells=[*values, on_ring, own]), boxes=boxes)
+    _reread_under_seal([table], seal, gray, ink, np.uint8(240), DPI, 40.0, _Reads("工", 0.3), ring=ring)
+    assert on_ring.alternatives == []
+    assert [a.text for a in own.alternatives] == ["1"]

@@ -40,13 +40,31 @@ def scaled_px(dpi: float, inches: float, minimum: int = 3) -> int:
 _k = scaled_px
 
 
+# px of a speck beside a rule's piece (a glyph's stroke has a stroke's width times more; two let a
+# label's stroke stand for a row rule painted out across table 三, tests/test_registry_bands)
+SPECK = 1
+
+
+def _speck_touched(piece: np.ndarray, band: int, clear: int) -> bool:
+    """A piece of a rule a fax's speck touched: ``piece`` (bool, the strip's rows × the piece's
+    columns) has at most ``SPECK`` pixels beyond the line's band (rows ``clear`` to
+    ``clear + 2 band``), and within it is as wide as it is tall. A glyph's stroke crossing the
+    line or standing on it has a stroke's width times ``clear`` rows beyond, a few times more
+    (fax seed 4711: a column rule's piece 28 px long with one pixel of a speck beside it)."""
+    inside = piece[clear : clear + 2 * band + 1]
+    beyond = int(np.count_nonzero(piece)) - int(np.count_nonzero(inside))
+    rows = np.flatnonzero(inside.any(axis=1))
+    return beyond <= SPECK and len(rows) > 0 and piece.shape[1] >= rows[-1] - rows[0] + 1
+
+
 def thin_line_share(binary: np.ndarray, pos: float, lo: float, hi: float, horizontal: bool, dpi: float,
                     least: float = 0.5) -> float:
     """Share of [lo, hi] along the grid line at ``pos`` covered by thin pieces of a line: ink
     components lying wholly within a few pixels of the line. A rule broken into pieces too short
     for the opening (under a seal, a faint print) passes; text crossing the line does not: a
     glyph's strokes join strokes that reach beyond the band, so a merged cell's text never splits
-    it. Pieces covering under ``least`` of the stretch are none (a dot or two)."""
+    it; a piece a speck touched, a pixel or two beyond, still lies on it (``_speck_touched``).
+    Pieces covering under ``least`` of the stretch are none (a dot or two)."""
     band = _k(dpi, 0.02, 3)  # the line (thickened by blur), with the deskew's residue
     clear = _k(dpi, 0.012, 2)  # room beside it, where a piece of a rule does not reach
     p, lo_i, hi_i = int(round(pos)), int(round(lo)), int(round(hi))
@@ -57,10 +75,12 @@ def thin_line_share(binary: np.ndarray, pos: float, lo: float, hi: float, horizo
     strip = np.ascontiguousarray(img[p - band - clear : p + band + clear + 1, lo_i:hi_i])
     if not strip.any():
         return 0.0
-    n, _, stats, _ = cv2.connectedComponentsWithStats(strip, connectivity=8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(strip, connectivity=8)
     covered = np.zeros(hi_i - lo_i, bool)
-    for x, y, w, h, _area in stats[1:]:
+    for k, (x, y, w, h, _area) in enumerate(stats[1:], 1):
         if y >= clear and y + h <= clear + 2 * band + 1 and w >= max(h, 2 * clear):
+            covered[x : x + w] = True
+        elif w >= 2 * clear and _speck_touched(labels[:, x : x + w] == k, band, clear):
             covered[x : x + w] = True
     if np.count_nonzero(covered) < least * len(covered):  # pieces, not a dot or two
         return 0.0

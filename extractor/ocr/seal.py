@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from extractor.ocr.ring_runs import ring_run_pixels, ring_runs
 from extractor.ocr.seal_overprint import seal_beside_strokes
 from extractor.ocr.seal_text_grey import TEXT_TAKEN, text_taken_share
 
@@ -324,8 +325,10 @@ def ring_mask(ring: Ring, gray: np.ndarray, text_ink: np.ndarray | None = None) 
         ys = np.clip(np.rint(ring.cy + r * np.sin(a)).astype(int), 0, h - 1)
         side = ink[ys, xs]
         sides.append(side | np.roll(side, 1) | np.roll(side, -1))  # a slanted stroke: a bin aside
-    crossed = sides[0] & sides[1]
-    bins = (np.mod(np.arctan2(yy - ring.cy, xx - ring.cx), 2 * np.pi) / (2 * np.pi) * n).astype(int) % n
+    # the ring's own run along each radius: a digit apart from it inside the grown band stays
+    start, end, long = ring_runs(ink, ring.cx, ring.cy, 0.5 * (ring.inner + ring.outer), inner, outer, n)
+    crossed = (sides[0] & sides[1]) | long
+    bins = np.rint(np.mod(np.arctan2(yy - ring.cy, xx - ring.cx), 2 * np.pi) / (2 * np.pi) * n).astype(int) % n
     mask = np.zeros((h, w), bool)
-    mask[y0:y1, x0:x1] = band & ~crossed[bins]
+    mask[y0:y1, x0:x1] = band & ~crossed[bins] & ring_run_pixels(d, bins, start, end)
     return mask

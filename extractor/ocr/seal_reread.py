@@ -27,6 +27,7 @@ import numpy as np
 from extractor.ocr.cells import read_boxes
 from extractor.ocr.normalise import _NUMBER
 from extractor.ocr.registry_bands import header_word
+from extractor.ocr.ring_closed import ring_over_digits
 from extractor.ocr.structure import DOUBT
 
 
@@ -69,13 +70,17 @@ def _seal_glyphs(text: str) -> bool:
 def _seal_only(ink: np.ndarray, box, ring) -> bool:
     """Every ink pixel of the cell ``box`` (upright page px; ``ink`` without the ring, 255 = ink;
     a pixel in from the box's edges, where a rule's remnant may stand) lies inside ``ring``'s
-    disc, where its star and words are: the seal explains all the cell holds."""
+    disc, where its star and words are, or on its grown band (the ring's rim the mask left):
+    the seal explains all the cell holds."""
     x0, y0, x1, y1 = (int(round(v)) for v in box)
     x0, y0 = max(0, x0 + 2), max(0, y0 + 2)
     ys, xs = np.nonzero(ink[y0 : max(y0, y1 - 2), x0 : max(x0, x1 - 2)])
     if not len(xs):
         return True
-    return bool(np.all(np.hypot(xs + x0 - ring.cx, ys + y0 - ring.cy) <= ring.inner))
+    # the ring's own blurred rim the mask left (it takes the ring's run of ink only,
+    # ``extractor.ocr.ring_runs``) lies on its grown band: the seal's too
+    grown = 0.5 * (ring.outer - ring.inner) + 1.5
+    return bool(np.all(np.hypot(xs + x0 - ring.cx, ys + y0 - ring.cy) <= ring.outer + grown))
 
 
 def _in_value_row(table, cell) -> bool:
@@ -93,6 +98,32 @@ def _in_disc(box, ring) -> bool:
     x0, y0, x1, y1 = box
     nx, ny = min(max(ring.cx, x0), x1), min(max(ring.cy, y0), y1)
     return bool(np.hypot(nx - ring.cx, ny - ring.cy) < ring.inner)
+
+
+ZERO_LIKE = frozenset("Oo〇")  # a closed loop read as a letter
+
+
+def _close_under_ring(table, crossed, cells, again, seal, gray, ink, clean_gray, clean_ink, ring, dpi, glyph,
+                      engine) -> None:
+    """Cells of a row of values whose reading without a black seal's ring is no value (a 0 whose
+    top the arc ran over, read U or p): read once more with the ring's pixels back over the
+    digit's span (``extractor.ocr.ring_closed``); a value so read replaces the reading without
+    the ring (``again``, in place). The caller doubts every cell the seal crosses."""
+    todo = [i for i, (cell, new) in enumerate(zip(cells, again))
+            if new.text.strip() and not _reads_as_value(new.text) and _not_label(new.text)
+            and _in_value_row(table, cell)]
+    if not todo:
+        return
+    boxes = [table.boxes[crossed[i]] for i in todo]
+    band = 2.0 * (ring.outer - ring.inner) + 3.0  # the ring mask's width (``seal.ring_mask``)
+    g, k = ring_over_digits(boxes, seal, gray, ink, clean_gray, clean_ink, band, dpi)
+    closed = [replace(again[i]) for i in todo]
+    read_boxes(closed, boxes, g, k, dpi, glyph, engine)
+    for i, c in zip(todo, closed):
+        if c.text.strip() in ZERO_LIKE:  # a loop the arc closed, in a row of counts: the digit 0
+            c.text = "0"
+        if _reads_as_value(c.text):
+            again[i] = c
 
 
 def _reread_under_seal(tables, seal: np.ndarray, gray, ink, paper, dpi, glyph, engine, whole: bool = False,
@@ -113,6 +144,10 @@ def _reread_under_seal(tables, seal: np.ndarray, gray, ink, paper, dpi, glyph, e
     stroke of the text (4.无正当理由大量反复申请场 0.98 → 4.无正当理由大量反复申请 1.00, the
     seal's 场 beside it).
 
+    A black seal's cell in a row of values left reading no value, whose ink is mostly the ring
+    (``RING_MOSTLY``), loses its recogniser alternatives: they read the ring (a 0 under the arc
+    read 工, 1 next), and the mapping would take a number from them.
+
     Returns the cells whose text changed (their first reading's text lines are stale)."""
     clean_gray, clean_ink = _without_ring(gray, ink, seal, paper)
     changed = []
@@ -127,6 +162,9 @@ def _reread_under_seal(tables, seal: np.ndarray, gray, ink, paper, dpi, glyph, e
         cells = [table.grid.cells[k] for k in crossed]
         again = [replace(c) for c in cells]
         read_boxes(again, [table.boxes[k] for k in crossed], clean_gray, clean_ink, dpi, glyph, engine)
+        if ring is not None and not whole:  # a digit's stroke along the ring: the arc stands in for it
+            _close_under_ring(table, crossed, cells, again, seal, gray, ink, clean_gray, clean_ink, ring, dpi,
+                              glyph, engine)
         for k, cell, new in zip(crossed, cells, again):
             blank = whole and not new.text and _not_label(cell.text)
             if (not whole and ring is not None and _seal_glyphs(cell.text) and _seal_glyphs(new.text)
@@ -147,4 +185,22 @@ def _reread_under_seal(tables, seal: np.ndarray, gray, ink, paper, dpi, glyph, e
                 cell.text, cell.confidence = new.text, new.confidence
                 cell.char_scores, cell.alternatives = new.char_scores, new.alternatives
             cell.structure = min(cell.structure, new.structure, DOUBT)
+        if ring is not None and not whole:
+            for k, cell in zip(crossed, cells):
+                if (not _reads_as_value(cell.text) and _in_value_row(table, cell)
+                        and ring_share(ink, seal, table.boxes[k]) >= RING_MOSTLY):
+                    cell.alternatives = []  # readings of the ring, not of a value (工 read, 1 next)
     return changed
+
+
+RING_MOSTLY = 0.5  # a cell whose ink is this much a black seal's ring: its alternatives read the ring
+
+
+def ring_share(ink: np.ndarray, seal: np.ndarray, box) -> float:
+    """Share (0–1) of the ink (uint8, 255 = ink, with the ring) in the cell ``box`` (page px, a
+    pixel in from its edges) that is the ring's (``seal``, bool); 0 for a cell with no ink."""
+    x0, y0, x1, y1 = (int(round(v)) for v in box)
+    x0, y0 = max(0, x0 + 2), max(0, y0 + 2)
+    on = ink[y0 : max(y0, y1 - 2), x0 : max(x0, x1 - 2)] > 0
+    n = int(np.count_nonzero(on))
+    return 0.0 if not n else float(np.count_nonzero(on & seal[y0 : max(y0, y1 - 2), x0 : max(x0, x1 - 2)])) / n
