@@ -93,7 +93,7 @@ def test_real_page_degraded_turned_and_skewed():
 def test_an_l_shaped_union_of_slots_is_cut_into_rectangles():
     """A group title's rule lost under one of its columns, and that column's rule lost too: the
     union is an L (or a T); its cells are its rectangles, none lying over another's box."""
-    from extractor.grid.image_grid import _blocks
+    from extractor.grid.region_grid import _blocks
 
     square = [(0, 0), (0, 1), (1, 0), (1, 1)]
     assert _blocks(square) == [(square, True)]

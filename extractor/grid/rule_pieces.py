@@ -1,6 +1,6 @@
 """Rule segments of a scanned page, and the pieces of rule the morphological opening gets wrong.
 
-The opening (``image_grid.find_lines``) keeps ink runs at least a kernel long (~0.22 in
+The opening (``page_lines.find_lines``) keeps ink runs at least a kernel long (~0.22 in
 vertical, ~0.28 in horizontal) as rules; text strokes are shorter. That misses and adds ink
 where a word processor sets its rows tight (LibreOffice's ``--convert-to pdf``):
 
@@ -184,7 +184,7 @@ DASHES = 0.35  # the share of such a stretch its dashes cover at least (short ga
 
 
 def bridge_dashes(segs: list[Segment], binary: np.ndarray, dpi: float, horizontal: bool) -> list[Segment]:
-    """``segs`` (joined along their lines, ``image_grid._join``) with two segments on one line
+    """``segs`` (joined along their lines, ``page_lines._join``) with two segments on one line
     made one where the stretch between them (up to ``DASH_GAP``) holds a thin line's pieces
     (``thin_line_share`` at least a half): a rule a fax's threshold broke into dashes shorter than
     the opening's kernel, which drops them. The row rule between table 三's 予以公开 and 部分公开

@@ -11,7 +11,7 @@ resolution — ink at one radius at most angles, paper just inside and outside i
 of pixels is taken out of the page the prose and the cells' second reading are read from. The
 table's rules are found with the ring in place (taken out of the rules' ink, the rules it runs
 along went with it, fax seed 929), but a piece of the rule masks that lies on the ring's band
-(its flat arcs) is no rule (``extractor.grid.image_grid._ring_pieces``): the ring is found
+(its flat arcs) is no rule (``extractor.grid.page_lines._ring_pieces``): the ring is found
 before the rules. What crosses it (a digit's stroke) keeps its ink where
 it runs on both sides of the band; the star and the arc's text inside stay (they lie on labels
 as often as on numbers, and are no circle to tell them by).
