@@ -260,3 +260,26 @@ def test_coverage_grid_matches_one_centre_at_a_time():
             hit = np.zeros(xs.shape, bool)
             hit[inside] = ink[ys[inside], xs[inside]]
             assert np.array_equal(got[i, j], hit.mean(axis=1))
+
+
+def test_a_zero_mark_whole_with_the_seal_keeps_it_when_the_mask_clips_it():
+    """A / read from its shape with a grey seal in place, whose blurred ends the seal's mask took
+    (read again, 1: grey seed 903): the zero mark stands, doubted; a first reading that is no
+    zero mark (a seal's stroke with it, 11) takes the reading without the seal."""
+    from types import SimpleNamespace
+
+    from extractor.ocr.seal_reread import _reread_under_seal
+    from extractor.ocr.structure import DOUBT
+    from models.page import BBox, Cell
+
+    gray = np.full((300, 300), 240, np.uint8)
+    box = (100, 100, 180, 150)
+    gray[108:142, 138:142] = 30  # what is left of the / once the mask took its ends: an upright bar
+    ink = np.where(gray < 128, 255, 0).astype(np.uint8)
+    seal = np.zeros(gray.shape, bool)
+    seal[100:106, 120:170] = True  # the seal's ink along the cell's top
+    for first, expected in (("/", "/"), ("11", "1")):
+        cell = Cell(row=1, col=1, page=1, bbox=BBox(x0=36, top=36, x1=65, bottom=54), text=first, confidence=0.9)
+        table = SimpleNamespace(grid=SimpleNamespace(cells=[cell]), boxes=[box])
+        _reread_under_seal([table], seal, gray, ink, np.uint8(240), DPI, 40.0, _Reads("1", 0.9), whole=True)
+        assert cell.text == expected and cell.structure <= DOUBT
