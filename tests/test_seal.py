@@ -283,3 +283,23 @@ def test_a_zero_mark_whole_with_the_seal_keeps_it_when_the_mask_clips_it():
         table = SimpleNamespace(grid=SimpleNamespace(cells=[cell]), boxes=[box])
         _reread_under_seal([table], seal, gray, ink, np.uint8(240), DPI, 40.0, _Reads("1", 0.9), whole=True)
         assert cell.text == expected and cell.structure <= DOUBT
+
+
+def test_a_wu_the_seal_garbled_is_read_again_as_a_zero_mark():
+    """无 is one of the format's zero marks: a 无 the grey seal's ring crossed, read 先 (sure of
+    it), takes the reading without the seal (grey seed 904)."""
+    from types import SimpleNamespace
+
+    from extractor.ocr.seal_reread import _reread_under_seal
+    from models.page import BBox, Cell
+
+    gray = np.full((300, 300), 240, np.uint8)
+    box = (100, 100, 180, 150)
+    cv2.putText(gray, "W", (120, 140), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 30, 3)  # some glyph for the recogniser
+    ink = np.where(gray < 128, 255, 0).astype(np.uint8)
+    seal = np.zeros(gray.shape, bool)
+    seal[100:106, 120:170] = True
+    cell = Cell(row=1, col=1, page=1, bbox=BBox(x0=36, top=36, x1=65, bottom=54), text="先", confidence=0.999)
+    table = SimpleNamespace(grid=SimpleNamespace(cells=[cell]), boxes=[box])
+    _reread_under_seal([table], seal, gray, ink, np.uint8(240), DPI, 40.0, _Reads("无", 0.99), whole=True)
+    assert cell.text == "无"

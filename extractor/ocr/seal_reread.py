@@ -31,8 +31,10 @@ from extractor.ocr.structure import DOUBT
 
 
 def _reads_as_value(text: str) -> bool:
-    """A cell's reading is a count or a zero mark (what a lost number cell should have read)."""
-    return text in ("—", "/") or _NUMBER.fullmatch(text) is not None
+    """A cell's reading is a count or a zero mark (what a lost number cell should have read):
+    a dash, a slash or 无 (the format's zero marks besides 0; ``shared/spec/format-2021.md``).
+    A 无 the seal's ring crossed read 先 (grey seed 904), and read 无 without it."""
+    return text in ("—", "/", "无") or _NUMBER.fullmatch(text) is not None
 
 
 def _not_label(text: str) -> bool:
