@@ -265,7 +265,8 @@ def test_coverage_grid_matches_one_centre_at_a_time():
 def test_a_zero_mark_whole_with_the_seal_keeps_it_when_the_mask_clips_it():
     """A / read from its shape with a grey seal in place, whose blurred ends the seal's mask took
     (read again, 1: grey seed 903): the zero mark stands, doubted; a first reading that is no
-    zero mark (a seal's stroke with it, 11) takes the reading without the seal."""
+    zero mark (a seal's stroke with it, 11) takes the reading without the seal, and so does a
+    / read again as another digit (the seal over a 4 made a slash's shape, seed 905)."""
     from types import SimpleNamespace
 
     from extractor.ocr.seal_reread import _reread_under_seal
@@ -283,6 +284,10 @@ def test_a_zero_mark_whole_with_the_seal_keeps_it_when_the_mask_clips_it():
         table = SimpleNamespace(grid=SimpleNamespace(cells=[cell]), boxes=[box])
         _reread_under_seal([table], seal, gray, ink, np.uint8(240), DPI, 40.0, _Reads("1", 0.9), whole=True)
         assert cell.text == expected and cell.structure <= DOUBT
+    cell = Cell(row=1, col=1, page=1, bbox=BBox(x0=36, top=36, x1=65, bottom=54), text="/", confidence=0.9)
+    table = SimpleNamespace(grid=SimpleNamespace(cells=[cell]), boxes=[box])
+    _reread_under_seal([table], seal, gray, ink, np.uint8(240), DPI, 40.0, _Reads("4", 0.9), whole=True)
+    assert cell.text == "4"
 
 
 def test_a_wu_the_seal_garbled_is_read_again_as_a_zero_mark():

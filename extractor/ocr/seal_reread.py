@@ -58,11 +58,11 @@ def _without_ring(gray, ink, seal: np.ndarray | None, paper) -> tuple[np.ndarray
     return clean_gray, clean_ink
 
 
-# a cell whose ink with the seal in place was one dash or slash (``zero_marks``: the seal's ink is
-# not on it, or the mark would not be whole) keeps the zero mark when the reading without the
-# seal is another value: the seal's mask took the mark's blurred ends, as light as the seal
-# (a / read 1, grey seed 903). Still doubted, as every cell the seal crosses.
-ZERO_MARKS = ("—", "/")
+# a cell whose ink with the seal in place was one slash (``zero_marks``) keeps it when the reading
+# without the seal is 1: the grey seal's mask took the slash's blurred ends, as light as the seal,
+# and a short stroke is left (grey seed 903). Any other reading replaces it: the seal's ink over
+# a digit may itself make a slash's shape (a 4 read /, grey+stamp_numbers seed 905). Doubted either way.
+CLIPPED_SLASH = "1"
 
 SEAL_GLYPHS = 2  # a black seal's word or star over a blank cell reads as this many characters at most
 
@@ -150,8 +150,8 @@ def _reread_under_seal(tables, seal: np.ndarray, gray, ink, paper, dpi, glyph, e
                     cell.text, cell.confidence = new.text, new.confidence
                     cell.char_scores, cell.alternatives = new.char_scores, new.alternatives
                 continue
-            if cell.text in ZERO_MARKS and new.text not in ZERO_MARKS and new.text:
-                pass  # a zero mark whole by its shape with the seal in place: taking the seal clipped it
+            if cell.text == "/" and new.text == CLIPPED_SLASH:
+                pass  # a slash whole by its shape with the seal in place: taking the seal clipped it
             elif _reads_as_value(new.text) or blank:
                 changed.append(cell)
                 cell.text, cell.confidence = new.text, new.confidence
