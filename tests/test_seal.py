@@ -308,3 +308,29 @@ def test_a_wu_the_seal_garbled_is_read_again_as_a_zero_mark():
     table = SimpleNamespace(grid=SimpleNamespace(cells=[cell]), boxes=[box])
     _reread_under_seal([table], seal, gray, ink, np.uint8(240), DPI, 40.0, _Reads("无", 0.99), whole=True)
     assert cell.text == "无"
+
+
+def test_grey_ring_band_keeps_a_digit_printed_over_it():
+    """A grey seal whose star and words are not told from the text (seed 900's grey text): its
+    ring's band is taken, but a 0 lying along the ring stays where it prints over it (darker than
+    the ring: the seal's ink over the text's), not only where its strokes cross the band; a black
+    ring is no grey seal (None)."""
+    from extractor.ocr.seal import Ring, grey_ring_pixels
+
+    page = np.full((400, 400), 240, np.uint8)
+    cv2.circle(page, (200, 200), 150, 120, 7)  # the grey ring, 147–153
+    zero = np.zeros_like(page)
+    cv2.ellipse(zero, (200, 50), (12, 18), 0, 0, 360, 255, 3)  # a 0 on the ring's top
+    page[(zero > 0) & (page < 200)] = 55  # over the ring: darker than either
+    page[(zero > 0) & (page >= 200)] = 90
+    page[300:340, 170:230] = 20  # the darkest text elsewhere (a block of it)
+    ring = Ring(cx=200.0, cy=200.0, inner=147.0, outer=153.0)
+    mask = grey_ring_pixels(ring, page)
+    assert mask is not None
+    band = (page == 120)
+    assert mask[band].mean() > 0.99  # the ring goes
+    assert not mask[zero > 0].any()  # the 0 stays, over the ring too
+    black = np.full((400, 400), 240, np.uint8)
+    cv2.circle(black, (200, 200), 150, 20, 7)
+    black[300:340, 170:230] = 20
+    assert grey_ring_pixels(ring, black) is None
