@@ -299,3 +299,30 @@ def test_a_light_blue_shaded_header_is_no_pen():
 
     pen = pen_ink(page)
     assert pen is None or np.count_nonzero(pen[40:100, 20:380]) < 50
+def _opaque_seal_page(alpha: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Paper with a black 0-like ring of text strokes (a digit) and a red seal's solid star over
+    part of it and over paper, composited over the print at ``alpha`` (a seal's ink covers what is
+    under it: the text under it shows as dark red). Returns the page, the seal over paper's mask
+    and the text under the seal's mask."""
+    page = np.full((200, 200, 3), 235, np.float32)
+    text = np.zeros((200, 200), np.uint8)
+    cv2.ellipse(text, (100, 100), (14, 22), 0, 0, 360, 255, 4)  # a 0's strokes
+    page[text > 0] = 30
+    seal = np.zeros((200, 200), np.uint8)
+    cv2.rectangle(seal, (70, 60), (150, 100), 255, -1)
+    red = np.array([220, 35, 45], np.float32)
+    page[seal > 0] = alpha * red + (1 - alpha) * page[seal > 0]
+    return page.astype(np.uint8), (seal > 0) & (cv2.dilate(text, np.ones((5, 5), np.uint8)) == 0), (seal > 0) & (text > 0)
+
+
+def test_text_under_an_opaque_red_seal_stays_ink_and_the_seal_goes():
+    """A seal composited over the print at 0.6–0.78 of its colour (stamp_numbers seed 900): the
+    0 under its words keeps its strokes (a gain that lifts the seal over paper to paper lifted
+    the 0's red-channel ~150 past the ink level, and it read à)."""
+    from extractor.layout.orient import suppress_red
+
+    for alpha in (0.6, 0.78):
+        page, seal_over_paper, text_under = _opaque_seal_page(alpha)
+        gray = suppress_red(page)
+        assert gray[seal_over_paper].min() >= 225  # the seal is paper
+        assert gray[text_under].max() <= 80  # the 0's strokes under it are ink

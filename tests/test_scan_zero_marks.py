@@ -145,3 +145,16 @@ def test_a_broken_upright_one_with_fax_specks_is_still_no_zero_mark():
     one[:9] = 255
     one[11:] = 255  # a sans 1 a fax broke in two: upright
     assert zero_mark(_with_specks(one), 20.0) is None
+
+
+# a 200 dpi slash with a dust speck blurred against its top-left, touching it at a corner only
+# (stamp_numbers seed 903: read as a 1's flag, the cell 1)
+SLASH_WITH_SPECK = """
+.......#... ...#..####. .####.##### ..##.#####. .....#####. ....######. ...#######. ....#####..
+...######.. ...#####... ...#####... ...#####... ..######... ..#####.... ..#####.... .#####.....
+.#####..... ######..... #####...... #####...... .###......."""
+
+
+def test_a_dust_speck_at_a_slashs_corner_is_no_flag():
+    assert zero_mark(_padded(_bitmap(SLASH_WITH_SPECK)), 24.0) == "/"
+    assert zero_mark(_padded(_bitmap(SERIF_ONE)), 20.0) is None

@@ -329,3 +329,75 @@ def test_cell_mostly_ring_loses_its_numeric_alternatives():
     _reread_under_seal([table], seal, gray, ink, np.uint8(240), DPI, 40.0, _Reads("工", 0.3), ring=ring)
     assert on_ring.alternatives == []
     assert [a.text for a in own.alternatives] == ["1"]
+def test_a_zero_mark_whole_with_the_seal_keeps_it_when_the_mask_clips_it():
+    """A / read from its shape with a grey seal in place, whose blurred ends the seal's mask took
+    (read again, 1: grey seed 903): the zero mark stands, doubted; a first reading that is no
+    zero mark (a seal's stroke with it, 11) takes the reading without the seal, and so does a
+    / read again as another digit (the seal over a 4 made a slash's shape, seed 905)."""
+    from types import SimpleNamespace
+
+    from extractor.ocr.seal_reread import _reread_under_seal
+    from extractor.ocr.structure import DOUBT
+    from models.page import BBox, Cell
+
+    gray = np.full((300, 300), 240, np.uint8)
+    box = (100, 100, 180, 150)
+    gray[108:142, 138:142] = 30  # what is left of the / once the mask took its ends: an upright bar
+    ink = np.where(gray < 128, 255, 0).astype(np.uint8)
+    seal = np.zeros(gray.shape, bool)
+    seal[100:106, 120:170] = True  # the seal's ink along the cell's top
+    for first, expected in (("/", "/"), ("11", "1")):
+        cell = Cell(row=1, col=1, page=1, bbox=BBox(x0=36, top=36, x1=65, bottom=54), text=first, confidence=0.9)
+        table = SimpleNamespace(grid=SimpleNamespace(cells=[cell]), boxes=[box])
+        _reread_under_seal([table], seal, gray, ink, np.uint8(240), DPI, 40.0, _Reads("1", 0.9), whole=True)
+        assert cell.text == expected and cell.structure <= DOUBT
+    cell = Cell(row=1, col=1, page=1, bbox=BBox(x0=36, top=36, x1=65, bottom=54), text="/", confidence=0.9)
+    table = SimpleNamespace(grid=SimpleNamespace(cells=[cell]), boxes=[box])
+    _reread_under_seal([table], seal, gray, ink, np.uint8(240), DPI, 40.0, _Reads("4", 0.9), whole=True)
+    assert cell.text == "4"
+
+
+def test_a_wu_the_seal_garbled_is_read_again_as_a_zero_mark():
+    """无 is one of the format's zero marks: a 无 the grey seal's ring crossed, read 先 (sure of
+    it), takes the reading without the seal (grey seed 904)."""
+    from types import SimpleNamespace
+
+    from extractor.ocr.seal_reread import _reread_under_seal
+    from models.page import BBox, Cell
+
+    gray = np.full((300, 300), 240, np.uint8)
+    box = (100, 100, 180, 150)
+    cv2.putText(gray, "W", (120, 140), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 30, 3)  # some glyph for the recogniser
+    ink = np.where(gray < 128, 255, 0).astype(np.uint8)
+    seal = np.zeros(gray.shape, bool)
+    seal[100:106, 120:170] = True
+    cell = Cell(row=1, col=1, page=1, bbox=BBox(x0=36, top=36, x1=65, bottom=54), text="先", confidence=0.999)
+    table = SimpleNamespace(grid=SimpleNamespace(cells=[cell]), boxes=[box])
+    _reread_under_seal([table], seal, gray, ink, np.uint8(240), DPI, 40.0, _Reads("无", 0.99), whole=True)
+    assert cell.text == "无"
+
+
+def test_grey_ring_band_keeps_a_digit_printed_over_it():
+    """A grey seal whose star and words are not told from the text (seed 900's grey text): its
+    ring's band is taken, but a 0 lying along the ring stays where it prints over it (darker than
+    the ring: the seal's ink over the text's), not only where its strokes cross the band; a black
+    ring is no grey seal (None)."""
+    from extractor.ocr.seal import Ring, grey_ring_pixels
+
+    page = np.full((400, 400), 240, np.uint8)
+    cv2.circle(page, (200, 200), 150, 120, 7)  # the grey ring, 147–153
+    zero = np.zeros_like(page)
+    cv2.ellipse(zero, (200, 50), (12, 18), 0, 0, 360, 255, 3)  # a 0 on the ring's top
+    page[(zero > 0) & (page < 200)] = 55  # over the ring: darker than either
+    page[(zero > 0) & (page >= 200)] = 90
+    page[300:340, 170:230] = 20  # the darkest text elsewhere (a block of it)
+    ring = Ring(cx=200.0, cy=200.0, inner=147.0, outer=153.0)
+    mask = grey_ring_pixels(ring, page)
+    assert mask is not None
+    band = (page == 120)
+    assert mask[band].mean() > 0.99  # the ring goes
+    assert not mask[zero > 0].any()  # the 0 stays, over the ring too
+    black = np.full((400, 400), 240, np.uint8)
+    cv2.circle(black, (200, 200), 150, 20, 7)
+    black[300:340, 170:230] = 20
+    assert grey_ring_pixels(ring, black) is None

@@ -218,25 +218,19 @@ SEAL_CORE = 60  # redness (red over the other channels, above the paper's) of a 
 SEAL_EDGE = 20  # … and of its rim, JPEG-smeared
 PALE_EDGE = 8  # … the rim of a pale seal (a faded print's)
 PALE_SEAL_SHARE = 3e-4  # a pale seal is taken when this share of the page is its solid ink
+LIFT = 0.6  # a seal's pixel whose grey under it comes out above this share of the paper's is paper
 
 
 def suppress_red(rgb: np.ndarray) -> np.ndarray:
     """Grey image with the red seal (and other strongly red ink) turned to paper white.
 
-    Where red dominates (the seal's pixels, grown by a pixel for their JPEG-smeared rim), two
-    readings of the same pixel are scaled so the seal's ink over bare paper comes out as light as
-    the paper, and the lighter of the two is kept:
-
-    * the red channel: the seal's red passes it nearly like paper does, black does not;
-    * the luminance: a semi-transparent seal darkens it, but black text and rules under the seal
-      hide the paper that shows through and stay darker by the same share. JPEG keeps luma at
-      full resolution (the red channel, rebuilt from smeared colour, darkens at the seal's
-      stroke edges, where the luma is light).
-
-    Each scale is measured on the page: the paper's level over the seal's. Black under the seal
-    (R ~100–150, luma ~60 against the seal's ~220 and ~130) stays dark in both readings, so it
-    stays dark; the seal, its edges and its pink rim are light in at least one and go white. (A
-    fixed stretch strong enough for any seal would turn the black under it white with it.)
+    Where red dominates (the seal's pixels, grown by a pixel for their JPEG-smeared rim), the grey
+    of what lies under the seal is recovered from the luminance (``_unmixed``): stretched so the
+    seal over paper comes out as paper and the text under it as black, whatever share of what it
+    covers the seal's ink hides; a pixel nearer the paper than the text is set to paper. (A gain
+    per channel, the seal over paper scaled to paper, kept black under a thin seal dark, but an
+    opaque one — its colour composited over the print — leaves the text under it at ~150 in the
+    red channel, past the page's ink level: the 0s under the seal's words lost their strokes.)
     Elsewhere the plain luminance. A faded print's seal is pale: when no ink is red enough for
     a fresh seal, half the redness is taken for one, over a seal's area (``PALE_SEAL_SHARE``),
     and only the red channel is read.
@@ -272,12 +266,45 @@ def suppress_red(rgb: np.ndarray) -> np.ndarray:
         lifted = cv2.convertScaleAbs(r, alpha=paper / max(level, 1.0))
         np.maximum(out, np.minimum(lifted, np.uint8(paper)), out=out, where=red)
         return out
-    for channel, pct in ((r, 60), (gray, 70)):  # the seal over paper: what it covers is darker
-        level = float(np.percentile(channel[core][::step], pct))
-        gain = float(np.clip(paper / max(level, 1.0), 1.0, 3.0)) * 1.05
-        lifted = cv2.convertScaleAbs(channel, alpha=gain)  # saturates at 255
-        np.maximum(out, lifted, out=out, where=red)
+    x, y, w, h = cv2.boundingRect(red.view(np.uint8))  # the red ink's extent: unmixed there only
+    part = (slice(y, y + h), slice(x, x + w))
+    levels = _seal_levels(gray[core][::step], redness[core][::step])
+    np.copyto(out[part], _unmixed(gray[part], redness[part], paper, *levels), where=red[part])
     return out
+
+
+def _seal_levels(grey: np.ndarray, redness: np.ndarray) -> tuple[float, float, float]:
+    """(seal, under, solid) of a seal's solid ink, from its pixels' luminance ``grey`` and
+    ``redness`` (1-d samples): the seal over paper's luminance (median), the text under it (the
+    darkest, at most half the seal's: a multiplying ink leaves black blacker still), the solid
+    ink's redness (median). See ``_unmixed``."""
+    seal = float(np.median(grey))
+    return seal, min(float(np.percentile(grey, 1)), 0.5 * seal), max(float(np.median(redness)), 1.0)
+
+
+def _unmixed(gray: np.ndarray, redness: np.ndarray, paper: float, seal: float, under: float, solid: float
+             ) -> np.ndarray:
+    """The grey of what lies under a red seal (uint8, ``gray``'s shape; meant for the seal's
+    pixels): its luminance stretched between the seal over paper and the text under it.
+
+    A seal's ink covers what is under it by a share ``f`` of its solid ink (a pixel's redness over
+    the solid ink's ``solid``): at ``f`` the seal over paper shows the luminance
+    ``paper − f (paper − seal)`` and black text under it ``f · under`` (``_seal_levels``). The
+    pixel's grey is set on the line through these two: the seal over paper goes to the paper's
+    grey, the text under it to black, whatever the seal's opacity; nearer the paper than the text
+    (``LIFT``), it is paper. (A gain alone, the seal over paper taken to paper, leaves the text
+    under an opaque seal — composited over it, its red channel ~150 of a paper's 225 — lighter
+    than the page's ink level: a 0 under the seal's words read à; stamp_numbers seed 900.)"""
+    # the share from the most redness a pixel around holds: JPEG keeps colour at half resolution,
+    # and a seal's blurred edge shows less of its redness than of its grey
+    f = np.clip(cv2.dilate(redness, np.ones((3, 3), np.uint8)).astype(np.float32) / solid, 0.0, 1.0)
+    top = paper - f * (paper - seal)  # the seal over paper at this share of its ink
+    low = f * under  # black under it
+    g = gray.astype(np.float32)
+    under_grey = paper * (g - low) / np.maximum(top - low, 1.0)
+    # nearer the paper than the text: the seal over paper, made paper (the stretch leaves its
+    # edges, where the colour is smeared, a little darker or lighter: a ring the threshold finds)
+    return np.where(under_grey >= LIFT * paper, paper, np.clip(under_grey, 0, 255)).astype(np.uint8)
 
 
 def binarize(gray: np.ndarray, dpi: float) -> np.ndarray:

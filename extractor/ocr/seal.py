@@ -241,7 +241,41 @@ def seal_mask(ring: Ring, gray: np.ndarray, text_ink: np.ndarray | None = None) 
     grey (``grey_seal_pixels``; the text under its ring stays whole). A seal printed as dark as
     the text: its ring alone (``ring_mask``)."""
     grey = grey_seal_pixels(ring, gray)
-    return (ring_mask(ring, gray, text_ink), False) if grey is None else (grey, True)
+    if grey is not None:
+        return grey, True
+    band = grey_ring_pixels(ring, gray)
+    return (ring_mask(ring, gray, text_ink) if band is None else band), False
+
+
+def grey_ring_pixels(ring: Ring, gray: np.ndarray) -> np.ndarray | None:
+    """A grey seal whose text prints at its grey (``seal_text_grey``: its star and words are not
+    told from the text): its ring's band alone (as ``ring_mask`` grows it), less what is darker
+    than the seal by ``TEXT_CORE`` — a digit over the ring prints darker than either (the seal's
+    ink over the text's). Bool, the page's shape; None for a seal as dark as the text
+    (``GREY_APART``). ``ring_mask``'s rule for strokes that cross the band keeps a stroke only
+    where it runs on both sides of it: a 0 lying along the ring lost its strokes and read A or
+    J (grey seed 900, table 四)."""
+    h, w = gray.shape
+    grow = 0.5 * (ring.outer - ring.inner) + 1.5
+    reach = ring.outer + grow
+    x0, x1 = max(0, int(ring.cx - reach)), min(w, int(ring.cx + reach) + 1)
+    y0, y1 = max(0, int(ring.cy - reach)), min(h, int(ring.cy + reach) + 1)
+    yy, xx = np.mgrid[y0:y1, x0:x1]
+    d = np.hypot(xx - ring.cx, yy - ring.cy)
+    sub = gray[y0:y1, x0:x1]
+    paper = float(np.percentile(gray[::5, ::5], 90))
+    dark = float(np.percentile(sub, 0.5))
+    on = sub[(d >= ring.inner) & (d <= ring.outer)]
+    on = on[on < _faint_level(gray)]
+    if not len(on):
+        return None
+    seal = float(np.median(on))
+    if seal - dark < GREY_APART * (paper - dark):
+        return None
+    level = seal - TEXT_CORE * (seal - dark)
+    mask = np.zeros((h, w), bool)
+    mask[y0:y1, x0:x1] = (d >= ring.inner - grow) & (d <= ring.outer + grow) & (sub >= level)
+    return mask
 
 
 def grey_seal_pixels(ring: Ring, gray: np.ndarray) -> np.ndarray | None:

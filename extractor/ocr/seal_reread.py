@@ -32,8 +32,10 @@ from extractor.ocr.structure import DOUBT
 
 
 def _reads_as_value(text: str) -> bool:
-    """A cell's reading is a count or a zero mark (what a lost number cell should have read)."""
-    return text in ("—", "/") or _NUMBER.fullmatch(text) is not None
+    """A cell's reading is a count or a zero mark (what a lost number cell should have read):
+    a dash, a slash or 无 (the format's zero marks besides 0; ``shared/spec/format-2021.md``).
+    A 无 the seal's ring crossed read 先 (grey seed 904), and read 无 without it."""
+    return text in ("—", "/", "无") or _NUMBER.fullmatch(text) is not None
 
 
 def _not_label(text: str) -> bool:
@@ -56,6 +58,12 @@ def _without_ring(gray, ink, seal: np.ndarray | None, paper) -> tuple[np.ndarray
     clean_gray[seal] = paper
     return clean_gray, clean_ink
 
+
+# a cell whose ink with the seal in place was one slash (``zero_marks``) keeps it when the reading
+# without the seal is 1: the grey seal's mask took the slash's blurred ends, as light as the seal,
+# and a short stroke is left (grey seed 903). Any other reading replaces it: the seal's ink over
+# a digit may itself make a slash's shape (a 4 read /, grey+stamp_numbers seed 905). Doubted either way.
+CLIPPED_SLASH = "1"
 
 SEAL_GLYPHS = 2  # a black seal's word or star over a blank cell reads as this many characters at most
 
@@ -180,7 +188,9 @@ def _reread_under_seal(tables, seal: np.ndarray, gray, ink, paper, dpi, glyph, e
                     cell.text, cell.confidence = new.text, new.confidence
                     cell.char_scores, cell.alternatives = new.char_scores, new.alternatives
                 continue
-            if _reads_as_value(new.text) or blank:
+            if cell.text == "/" and new.text == CLIPPED_SLASH:
+                pass  # a slash whole by its shape with the seal in place: taking the seal clipped it
+            elif _reads_as_value(new.text) or blank:
                 changed.append(cell)
                 cell.text, cell.confidence = new.text, new.confidence
                 cell.char_scores, cell.alternatives = new.char_scores, new.alternatives

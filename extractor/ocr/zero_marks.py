@@ -32,8 +32,28 @@ def zero_mark(sub: np.ndarray, glyph: float) -> str | None:
     leaning right (/): the zero marks. Returns the mark, or None. Read from the shape: alone in
     a crop, without context, the recogniser takes a bar for 一 or H and a slash for I or f.
     Pieces of a row rule left along the cell's top or bottom edge are not the cell's ink
-    (``rule_remnants_cleared``)."""
+    (``rule_remnants_cleared``); nor is a speck of the scan's dust touching the stroke at a
+    corner (``_without_glued_specks``: beside a slash's top it is a 1's flag)."""
     sub = rule_remnants_cleared(sub, glyph)
+    mark = _zero_mark(sub, glyph)
+    if mark is None:
+        bare = _without_glued_specks(sub, glyph)
+        if bare is not sub:
+            mark = _zero_mark(bare, glyph)
+    return mark
+
+
+def _without_glued_specks(sub: np.ndarray, glyph: float) -> np.ndarray:
+    """``sub`` without the specks (under ``SPECK`` of a glyph both ways) that are pieces of their
+    own when pixels touching at a corner only are not joined (4-connected: apart from the rest,
+    or touching it at a corner), when they hold at most a third of its ink: a scan's dust speck (the generator's, 40–120 grey, one in a thousand
+    pixels) blurred against a slash's top reads as a 1's flag, stamp_numbers seed 903. A glyph's
+    own strokes join along pixel sides. Returns ``sub`` itself when nothing is dropped."""
+    return _without_specks(sub, glyph, connectivity=4)
+
+
+def _zero_mark(sub: np.ndarray, glyph: float) -> str | None:
+    """``zero_mark`` on ink already cleared of a rule's remnants."""
     n, labels, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
     if n < 2:
         return None
@@ -107,12 +127,12 @@ def broken_slash(sub: np.ndarray, glyph: float, stats: np.ndarray) -> str | None
 SPECK = 0.2  # a fax's speck: under this share of a glyph both ways (a slash's piece is longer)
 
 
-def _without_specks(sub: np.ndarray, glyph: float) -> np.ndarray:
+def _without_specks(sub: np.ndarray, glyph: float, connectivity: int = 8) -> np.ndarray:
     """``sub`` without its specks (components under ``SPECK`` of a glyph both ways) when they
     hold at most a third of its ink: a fax's flipped pixels beside a broken slash, which would
     widen its line past a slash's shape (as ``zero_mark``'s ``dust`` rule ignores them beside a
     whole one). Returns ``sub`` itself when nothing is dropped."""
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=connectivity)
     small = [k for k in range(1, n) if max(stats[k, 2], stats[k, 3]) < SPECK * glyph]
     if not small or len(small) == n - 1:
         return sub
