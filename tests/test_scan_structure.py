@@ -28,8 +28,8 @@ def _page(missing_row: int | None = None, left: str = "3", right: str = "0", stu
                     cv2.rectangle(img, (x - stub_width // 2, ROWS[r]),
                                   (x - stub_width // 2 + stub_width - 1, ROWS[r] + stub), 0, -1)
                 if bulge:  # the blurred rule a pixel wider over a few rows of the stub
-                    left = x - stub_width // 2
-                    cv2.rectangle(img, (left - 1, ROWS[r] + 4), (left + stub_width - 1, ROWS[r] + 4 + bulge), 0, -1)
+                    x_left = x - stub_width // 2
+                    cv2.rectangle(img, (x_left - 1, ROWS[r] + 4), (x_left + stub_width - 1, ROWS[r] + 4 + bulge), 0, -1)
                 if fleck:  # a fleck of the broken rule further down: (its top below the row's top, its height)
                     cv2.rectangle(img, (x - 2, ROWS[r] + fleck[0]), (x + 2, ROWS[r] + fleck[0] + fleck[1] - 1), 0, -1)
                 continue  # the rule between the 2nd and 3rd number column lost in this row
