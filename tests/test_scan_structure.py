@@ -14,7 +14,8 @@ COLS = [100, 300, 380, 460, 540, 620]
 ROWS = [100, 160] + list(range(210, 661, 50))
 
 
-def _page(missing_row: int | None = None, left: str = "3", right: str = "0", stub: int = 0) -> np.ndarray:
+def _page(missing_row: int | None = None, left: str = "3", right: str = "0", stub: int = 0,
+          stub_width: int = 2, fleck: tuple[int, int] | None = None, bulge: int = 0) -> np.ndarray:
     img = np.full((760, 720), 255, np.uint8)
     for y in ROWS:
         cv2.line(img, (COLS[0], y), (COLS[-1], y), 0, 2)
@@ -24,7 +25,13 @@ def _page(missing_row: int | None = None, left: str = "3", right: str = "0", stu
                 continue  # the header row: one title over the number columns
             if missing_row == r and x == COLS[3]:
                 if stub:  # the lost piece begins a little below the row's top rule
-                    cv2.line(img, (x, ROWS[r]), (x, ROWS[r] + stub), 0, 2)
+                    cv2.rectangle(img, (x - stub_width // 2, ROWS[r]),
+                                  (x - stub_width // 2 + stub_width - 1, ROWS[r] + stub), 0, -1)
+                if bulge:  # the blurred rule a pixel wider over a few rows of the stub
+                    x_left = x - stub_width // 2
+                    cv2.rectangle(img, (x_left - 1, ROWS[r] + 4), (x_left + stub_width - 1, ROWS[r] + 4 + bulge), 0, -1)
+                if fleck:  # a fleck of the broken rule further down: (its top below the row's top, its height)
+                    cv2.rectangle(img, (x - 2, ROWS[r] + fleck[0]), (x + 2, ROWS[r] + fleck[0] + fleck[1] - 1), 0, -1)
                 continue  # the rule between the 2nd and 3rd number column lost in this row
             cv2.line(img, (x, ROWS[r]), (x, ROWS[r + 1]), 0, 2)
     cv2.putText(img, "TITLE", (400, 140), cv2.FONT_HERSHEY_SIMPLEX, 0.7, 0, 2)
@@ -71,6 +78,24 @@ def test_stub_of_the_lost_rule_is_no_text_across_the_line():
 def test_long_stub_from_the_row_top_is_no_text_either():
     # missing_rule seed 985 (300 dpi): the rule's piece ran from the row's top 40 % down
     table, ink = _table(_page(missing_row=3, left="0", right="1", stub=22))
+    assert split_by_ink(table, ink, DPI) == 1
+
+
+def test_stub_as_wide_as_a_blurred_rule_is_no_text_either():
+    # missing_rule seeds 986 and 1401 (200 dpi): the stub was 5 px wide, over 0.02 in
+    table, ink = _table(_page(missing_row=3, left="0", right="1", stub=12, stub_width=5))
+    assert split_by_ink(table, ink, DPI) == 1
+
+
+def test_stub_wider_over_a_few_rows_is_no_text_either():
+    # missing_rule seed 909: a 5 px stub 6 px wide over three of its rows
+    table, ink = _table(_page(missing_row=3, left="0", right="1", stub=22, stub_width=5, bulge=3))
+    assert split_by_ink(table, ink, DPI) == 1
+
+
+def test_fleck_of_the_rule_below_its_stub_is_no_text_either():
+    # missing_rule seed 995: the broken rule's end, a 5 x 3 px fleck a little below its stub
+    table, ink = _table(_page(missing_row=3, left="0", right="1", stub=12, fleck=(18, 3)))
     assert split_by_ink(table, ink, DPI) == 1
 
 

@@ -83,33 +83,46 @@ def _crossed(ink: np.ndarray, box, inner: list[float], dpi: float) -> bool:
     return _crossed_in(_without_rule_stubs(sub, x0, inner, dpi), x0, inner, dpi)
 
 
-STUB_INCHES = 0.02  # a rule's stub is at most this wide (a 0.5-1 pt rule, blurred)
+STUB_INCHES = 0.025  # a rule's stub is at most this wide (a 0.5-1 pt rule, blurred and leaning a pixel:
+# 5 px at 200 dpi, missing_rule seeds 986 and 1401, where 0.02 in (4 px) kept it as text across the line)
 STUB_REACH = 1 / 3  # … and keeps to the top or bottom third of the cell (numbers stand mid-cell) …
 STUB_EDGE_INCHES = 0.02  # … or reaches this close to the cell's top or bottom, not both (a digit keeps clear)
 
 
 def _without_rule_stubs(sub: np.ndarray, x0: int, inner: list[float], dpi: float) -> np.ndarray:
-    """``sub`` less the stubs of a column rule broken inside the cell: a thin upright stroke on
+    """``sub`` less the stubs of a column rule broken inside the cell: a thin upright stroke (its
+    rows' median ink at most ``STUB_INCHES``, its box at most twice that wide) on
     one of the ``inner`` lines that keeps to the cell's top or bottom third, or runs from its
     top or its bottom edge (missing_rule seed 985: a stub 40 % of the row tall), where the rule
     above or below ends (missing_rule seed 1302: a 3 × 7 px stub at 150 dpi stood on the line,
     so two 1s side by side were taken for one text spanning it and read as 11). A digit on the
-    line stands in the cell's middle and is kept."""
+    line stands in the cell's middle and is kept. A fleck of the rule as thin and lower than a
+    digit's stroke (``GLYPH_INCHES``), anywhere on the line, is no text either: the broken
+    rule's end a few pixels below its stub (missing_rule seed 995: a 5 × 3 px fleck)."""
     n, labels, stats, _ = cv2.connectedComponentsWithStats((sub > 0).astype(np.uint8), connectivity=8)
     h = sub.shape[0]
     thin = max(3, int(round(dpi * STUB_INCHES)))
     clear = max(2, int(round(dpi * CLEAR_INCHES)))
     reach = max(3, int(round(dpi * STUB_EDGE_INCHES)))
+    tall = max(3, int(round(dpi * GLYPH_INCHES)))
     out = sub
     for i in range(1, n):
         x, y, w, hh, _ = stats[i]
         on_line = any(x - clear <= round(v) - x0 <= x + w + clear for v in inner)
         at_top, at_bottom = y <= reach, y + hh >= h - reach
         off_middle = y + hh <= h * STUB_REACH or y >= h * (1 - STUB_REACH)
-        if on_line and w <= thin and hh >= w and (off_middle or at_top != at_bottom):
+        stub = hh >= w and (off_middle or at_top != at_bottom)
+        thin_stroke = w <= 2 * thin and _stroke_width(labels[y : y + hh, x : x + w] == i) <= thin
+        if on_line and thin_stroke and (stub or hh < tall):
             out = out.copy() if out is sub else out
             out[labels == i] = 0
     return out
+
+
+def _stroke_width(mask: np.ndarray) -> float:
+    """An upright stroke's width, px: the median of its rows' ink (a blurred rule widens by a
+    pixel here and there, missing_rule seed 909: 5 px wide, 6 over three of its 25 rows)."""
+    return float(np.median(mask.sum(axis=1)))
 
 
 def _table_columns(grid) -> set[int]:
