@@ -35,3 +35,27 @@ def test_one_stray_glyph_where_a_scanned_title_wraps_is_left_out():
     assert match_title("东山市民政局2023年度政府信息公开工1作年度报告") == ("东山市民政局", 2023)
     assert match_title("2021年清河市司法局政府信息公开工·作年度报告") == ("清河市司法局", 2021)
     assert match_title("东山市民政局关于开展工作的报告") == ("", None)  # not a report title, however read
+
+
+def test_scanned_agency_that_ends_as_no_organ_does_is_doubted():
+    """A recogniser sure of a misread last glyph (委员会 read 委员云, soffice scan seed 5101) gives a
+    fluent wrong name: read by OCR, a name that ends as no organ's name does goes to review; the
+    same name in a text layer is what is printed; a well-formed scanned name stays ok."""
+    from models.extraction import FieldStatus, Source
+
+    def scanned(texts):
+        page = _page(texts, 0.0)
+        for ln in page.lines:
+            ln.source = Source.OCR
+        return find_title([page])
+
+    bad = scanned(["临江市卫生健康委员云2020年度政府信息公开工作年度报告", "一、总体情况"])
+    assert bad.agency == "临江市卫生健康委员云"
+    assert bad.fields["report.agency"].status == FieldStatus.REVIEW
+    assert bad.fields["report.agency"].evidence["mapped"] < 1.0  # kept by the validate stage
+    good = scanned(["临江市卫生健康委员会2020年度政府信息公开工作年度报告", "一、总体情况"])
+    assert good.fields["report.agency"].status == FieldStatus.OK
+    bracketed = scanned(["平潭综合实验区管委会（平潭县人民政府）2022年政府信息公开工作年度报告", "一、总体情况"])
+    assert bracketed.fields["report.agency"].status == FieldStatus.OK
+    printed = find_title([_page(["临江市卫生健康委员云2020年度政府信息公开工作年度报告", "一、总体情况"], 16.0)])
+    assert printed.fields["report.agency"].status == FieldStatus.OK

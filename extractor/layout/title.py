@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from models.extraction import BBox, Field, FieldStatus
+from models.extraction import BBox, Field, FieldStatus, Source
 from models.page import PageContent, TextLine
 
 _REPORT = r"(?:的)?\s*(?:政府)?\s*(?:信息|政务)\s*公开\s*(?:工作)?\s*(?:的)?\s*(?:年度)?\s*(?:工作)?\s*报告"
@@ -31,6 +31,14 @@ BODY = re.compile(
 # 本报告所列数据的统计期限为2023年1月1日至12月31日 (also 统计时限 / 统计时间 / 统计区间)
 PERIOD = re.compile(r"统计(?:期限|时限|时间|区间|期)[^\d]{0,8}(?P<year>(?:19|20)\d{2})\s*年")
 _BRACKETS = str.maketrans({"(": "（", ")": "）"})
+# The words an organ's name ends in (人民政府, 民政局, 卫生健康委员会, 办公厅, 综合实验区,
+# 管委会, 街道办事处, 档案馆, 中心, 监狱 …): 国务院办公厅's list of 政府信息公开 bodies and the
+# corpus' titles. A name read by OCR that ends otherwise (委员云: 会 misread) is doubted.
+AGENCY_ENDINGS = (
+    "政府", "局", "委员会", "委", "会", "办公室", "办公厅", "厅", "办", "处", "院", "中心", "馆", "所", "站",
+    "部", "署", "队", "区", "县", "市", "州", "盟", "旗", "镇", "乡", "街道", "社区", "村", "校", "学",
+    "司", "行", "社", "团", "联", "狱", "场", "园", "台", "室", "科", "组", "庭", "省", "府", "公署",
+)
 
 
 def normalize_text(text: str) -> str:
@@ -73,6 +81,13 @@ def _match_title(t: str) -> tuple[str, int | None]:
     if third and _is_agency(clean_agency(third.group("agency"))):
         return clean_agency(third.group("agency")), None
     return "", None
+
+
+def plausible_agency(name: str) -> bool:
+    """Whether ``name`` ends as an organ's name does (``AGENCY_ENDINGS``; a trailing bracketed
+    second name, 管委会（平潭县人民政府）, checked in its place)."""
+    core = re.sub(r"（[^（）]*）$", "", name.translate(_BRACKETS)) or name
+    return core.endswith(AGENCY_ENDINGS)
 
 
 def _is_agency(name: str) -> bool:
@@ -223,7 +238,13 @@ def _from_lines(key: str, value, lines: list[TextLine]) -> Field:
             box = box.union(ln.bbox)
     raw = "".join(ln.text for ln in lines)
     conf = min(ln.confidence for ln in lines)
-    return _field(key, value, raw, lines[0].page, box, lines[0].source, conf)
+    out = _field(key, value, raw, lines[0].page, box, lines[0].source, conf)
+    if key == "report.agency" and lines[0].source == Source.OCR and not plausible_agency(str(value)):
+        # a recogniser's sure misreading of one glyph (委员会 read 委员云) is a fluent wrong name;
+        # "mapped" below 1 is the doubt the validate stage keeps (extractor.validate.stage)
+        out.status = FieldStatus.REVIEW
+        out.evidence["mapped"] = 0.5
+    return out
 
 
 def _field(key, value, raw, page, box: BBox, source, confidence) -> Field:
