@@ -255,6 +255,35 @@ def grey_ring_pixels(ring: Ring, gray: np.ndarray) -> np.ndarray | None:
     (``GREY_APART``). ``ring_mask``'s rule for strokes that cross the band keeps a stroke only
     where it runs on both sides of it: a 0 lying along the ring lost its strokes and read A or
     J (grey seed 900, table 四)."""
+    grey = _seal_grey(ring, gray)
+    if grey is None:
+        return None
+    mask = np.zeros(gray.shape, bool)
+    mask[grey.window] = (grey.d >= ring.inner - grey.grow) & (grey.d <= ring.outer + grey.grow) & (grey.sub >= grey.level)
+    return mask
+
+
+@dataclass
+class _SealGrey:
+    """The window around a grey seal's disc (``window``: slices of the page; ``sub`` its grey,
+    ``d`` each pixel's distance from the centre, px), the band's growth ``grow`` and reach
+    ``reach`` (px), and the grey levels (0-255): ``paper``, ``dark`` (the text's ink under it),
+    ``seal`` (the ring band's median ink) and ``level`` (darker than this is a text stroke's core)."""
+
+    window: tuple[slice, slice]
+    sub: np.ndarray
+    d: np.ndarray
+    grow: float
+    reach: float
+    paper: float
+    dark: float
+    seal: float
+    level: float
+
+
+def _seal_grey(ring: Ring, gray: np.ndarray) -> _SealGrey | None:
+    """The seal's grey around ``ring`` (``_SealGrey``), or None when its band holds no ink or the
+    seal prints about as dark as the text (``GREY_APART``)."""
     h, w = gray.shape
     grow = 0.5 * (ring.outer - ring.inner) + 1.5
     reach = ring.outer + grow
@@ -264,7 +293,7 @@ def grey_ring_pixels(ring: Ring, gray: np.ndarray) -> np.ndarray | None:
     d = np.hypot(xx - ring.cx, yy - ring.cy)
     sub = gray[y0:y1, x0:x1]
     paper = float(np.percentile(gray[::5, ::5], 90))
-    dark = float(np.percentile(sub, 0.5))
+    dark = float(np.percentile(sub, 0.5))  # the text's ink under the seal (a page's is mostly seal)
     on = sub[(d >= ring.inner) & (d <= ring.outer)]
     on = on[on < _faint_level(gray)]
     if not len(on):
@@ -273,9 +302,7 @@ def grey_ring_pixels(ring: Ring, gray: np.ndarray) -> np.ndarray | None:
     if seal - dark < GREY_APART * (paper - dark):
         return None
     level = seal - TEXT_CORE * (seal - dark)
-    mask = np.zeros((h, w), bool)
-    mask[y0:y1, x0:x1] = (d >= ring.inner - grow) & (d <= ring.outer + grow) & (sub >= level)
-    return mask
+    return _SealGrey((slice(y0, y1), slice(x0, x1)), sub, d, grow, reach, paper, dark, seal, level)
 
 
 def grey_seal_pixels(ring: Ring, gray: np.ndarray) -> np.ndarray | None:
@@ -292,24 +319,10 @@ def grey_seal_pixels(ring: Ring, gray: np.ndarray) -> np.ndarray | None:
     blurred to a mid grey still has such a core), with ``HALO`` px around them (their blurred
     rim); the seal's pixels are the rest of the ink, up to halfway to the paper, and a pixel
     around (its own blurred rim)."""
-    h, w = gray.shape
-    paper = float(np.percentile(gray[::5, ::5], 90))
-    grow = 0.5 * (ring.outer - ring.inner) + 1.5
-    reach = ring.outer + grow
-    x0, x1 = max(0, int(ring.cx - reach)), min(w, int(ring.cx + reach) + 1)
-    y0, y1 = max(0, int(ring.cy - reach)), min(h, int(ring.cy + reach) + 1)
-    yy, xx = np.mgrid[y0:y1, x0:x1]
-    d = np.hypot(xx - ring.cx, yy - ring.cy)
-    sub = gray[y0:y1, x0:x1]
-    dark = float(np.percentile(sub, 0.5))  # the text's ink under the seal (a page's is mostly seal)
-    on = sub[(d >= ring.inner) & (d <= ring.outer)]
-    on = on[on < _faint_level(gray)]
-    if not len(on):
+    grey = _seal_grey(ring, gray)
+    if grey is None:
         return None
-    seal = float(np.median(on))
-    if seal - dark < GREY_APART * (paper - dark):
-        return None
-    level = seal - TEXT_CORE * (seal - dark)
+    sub, d, reach, paper, seal, level = grey.sub, grey.d, grey.reach, grey.paper, grey.seal, grey.level
     if text_taken_share(gray, ring.cx, ring.cy, reach, seal, level, paper, HALO) > TEXT_TAKEN:
         return None  # the text prints at the seal's grey: its strokes would go with the seal
     core = sub < level
@@ -319,8 +332,8 @@ def grey_seal_pixels(ring: Ring, gray: np.ndarray) -> np.ndarray | None:
     # the seal's ink beside a stroke (its star over a 0): reached from the seal, not the stroke
     beside = seal_beside_strokes(seal_ink, text & ~core, seal_grey, HALO)
     rim = cv2.dilate(seal_ink.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0  # its blurred edge, a pixel wide
-    mask = np.zeros((h, w), bool)
-    mask[y0:y1, x0:x1] = (rim & ~text) | beside
+    mask = np.zeros(gray.shape, bool)
+    mask[grey.window] = (rim & ~text) | beside
     return mask
 
 
