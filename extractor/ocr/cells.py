@@ -26,7 +26,7 @@ from extractor.ocr.normalise import (
     _strip_stray,
 )
 from extractor.ocr.structure import DOUBT
-from extractor.ocr.zero_marks import zero_mark
+from extractor.ocr.zero_marks import smudged_bar, zero_mark
 from models.extraction import Alternative
 from models.page import Cell
 
@@ -315,6 +315,8 @@ def _cell_job_of(gray: np.ndarray, layout, glyph: float) -> CellJob:
     mark = zero_mark(sub, glyph)
     if mark:
         return CellJob(crops=[], dash=mark, boxes=pieces)
+    if smudged_bar(sub, glyph):  # a bar with a smudge glued on: a zero mark, doubted (a faded digit's piece?)
+        return CellJob(crops=[], dash="—", boxes=pieces, doubt=True)
     if (all(p[3] - p[1] < 0.4 * glyph and p[2] - p[0] < 0.6 * glyph for p in pieces) or _only_specks(sub, glyph)
             or not _has_glyph(sub, glyph)):
         # only blots smaller than any digit: dirt on a blank cell, not text. Blank, with a
@@ -454,6 +456,8 @@ def _fill_cell(cell: Cell, job: CellJob, results: list[Recognition]) -> None:
         cell.confidence = DASH_CONFIDENCE
         cell.char_scores = [DASH_CONFIDENCE]
         cell.alternatives = []
+        if job.doubt:  # read from a smudged shape (``smudged_bar``): a faded digit's piece may look so
+            cell.structure = min(cell.structure, DOUBT)
         return
     if not job.crops:
         cell.text = ""

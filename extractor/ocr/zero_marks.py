@@ -171,3 +171,35 @@ def rule_remnants_cleared(sub: np.ndarray, glyph: float) -> np.ndarray:
         out = out.copy()
         out[min(int(st[1]) for st in near_bottom):] = 0
     return out
+
+
+SMUDGE_TALL = 0.5  # a smudged bar's whole blob: at most this share of a glyph tall (a digit ~1) …
+SMUDGE_CORE = 0.5  # … its bar rows (``smudged_bar``) at least this share of its ink
+
+
+def smudged_bar(sub: np.ndarray, glyph: float) -> bool:
+    """A cell whose only real ink is a short bar with a smudge glued to it: a 150 dpi JPEG scan
+    of a serif hyphen (6–9 px wide, glyph 20 px) binarises 3–5 rows thick with the JPEG's faint
+    ghost below it joined on (9 × 9 px in all), too tall for ``zero_mark``'s bar; alone in its
+    crop the recogniser reads it as r or à (seed 1501, none and faded). Shape: one blob (specks
+    under ``SPECK`` aside) at most ``SMUDGE_TALL`` of a glyph tall and 0.3–0.8 of one wide whose
+    rows at least 0.6 as wide as its widest row are one run, at most 0.3 of a glyph tall and 1.5
+    times as wide as that, holding ``SMUDGE_CORE`` of its ink. No digit is that short, but a
+    faded digit's piece may look so: the caller reads the cell as a zero mark and doubts it.
+    ``sub``: uint8 0/255 (h, w); ``glyph``: pixels. Returns True for such a blob."""
+    sub = _without_specks(rule_remnants_cleared(sub, glyph), glyph)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
+    if n != 2:
+        return False
+    x, y, w, h, area = stats[1]
+    if not (h <= SMUDGE_TALL * glyph and 0.3 * glyph <= w <= 0.8 * glyph):
+        return False
+    blob = labels[y : y + h, x : x + w] == 1
+    widths = blob.sum(axis=1)
+    core = np.flatnonzero(widths >= 0.6 * widths.max())
+    if core[-1] - core[0] + 1 != len(core):
+        return False  # two wide parts (a 2's arc and base, a 5's flag and belly): no single bar
+    cols = np.flatnonzero(blob[core].any(axis=0))
+    bar_w = cols[-1] - cols[0] + 1
+    return bool(len(core) <= 0.3 * glyph and bar_w >= 1.5 * len(core) and bar_w >= 0.3 * glyph
+                and widths[core].sum() >= SMUDGE_CORE * area)

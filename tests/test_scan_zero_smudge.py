@@ -1,0 +1,58 @@
+"""A serif hyphen (zero printed as -) a 150 dpi JPEG scan smudged (seed 1501, none and faded):
+binarised 3–5 rows thick with the JPEG's faint ghost glued below, too tall for ``zero_mark``'s
+bar; alone in a crop the recogniser read it r and à (the latter as 4). ``smudged_bar`` takes it
+as a zero mark, which the cell reads doubted; a digit, a 7's piece with its stem, and a speck
+are not one. Bitmaps are the cells' ink as the scan left it (glyph 20 px)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from extractor.ocr.cells import _cell_job_of
+from extractor.ocr.zero_marks import smudged_bar, zero_mark
+
+GLYPH = 20.0
+
+HYPHEN_WITH_GHOST = [  # none seed 1501, read 'r'
+    ".######.", "########", "########", ".#######", ".#####..", ".##.....", ".###....", ".####...", ".##.....",
+]
+HYPHEN_WITH_GHOST_2 = [  # read 'à'
+    "..#####..", ".#######.", "#########", ".#######.", "...#####.", "....##...", "..#####..", "..####...",
+    "....#....",
+]
+SEVEN = [  # a 7: a bar and a stem a glyph tall
+    "#########", "#########", ".......##", "......##.", ".....##..", ".....##..", "....##...", "....##...",
+    "...##....", "...##....", "...##....", "..##.....", "..##.....", "..##.....", "..##.....", "..##.....",
+    "..##.....", "..##.....",
+]
+SHORT_SEVEN = SEVEN[:9]  # a faded 7's top: bar and half its stem (under half a glyph tall)
+TWO_ONES = ["##...##", "##...##", "##...##", "##...##", "##...##", "##...##", "##...##", "##...##"]
+SPECK = [".###.", "#####", "#####", ".###."]
+
+
+def _cell(rows: list[str]) -> np.ndarray:
+    """``rows`` centred in a 36 × 78 px cell (uint8 0/255)."""
+    mark = np.array([[255 if ch == "#" else 0 for ch in r] for r in rows], np.uint8)
+    sub = np.zeros((36, 78), np.uint8)
+    y, x = (36 - mark.shape[0]) // 2, (78 - mark.shape[1]) // 2
+    sub[y : y + mark.shape[0], x : x + mark.shape[1]] = mark
+    return sub
+
+
+def test_a_smudged_hyphen_is_a_zero_mark_read_doubted():
+    for rows in (HYPHEN_WITH_GHOST, HYPHEN_WITH_GHOST_2):
+        sub = _cell(rows)
+        assert zero_mark(sub, GLYPH) is None  # too tall for a clean bar
+        assert smudged_bar(sub, GLYPH)
+        ys, xs = np.nonzero(sub)
+        layout = ([(int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1)], sub, (0, 0), sub.shape)
+        job = _cell_job_of(np.where(sub > 0, 60, 250).astype(np.uint8), layout, GLYPH)
+        assert job.dash == "—" and job.doubt and not job.crops
+
+
+def test_digits_and_specks_are_no_smudged_bar():
+    for rows in (SEVEN, SPECK, TWO_ONES):
+        assert not smudged_bar(_cell(rows), GLYPH)
+    # a faded 7's top under half a glyph cannot be told from a smudged hyphen by its shape:
+    # which is why the cell reads it doubted (review), never ok
+    assert smudged_bar(_cell(SHORT_SEVEN), GLYPH)
