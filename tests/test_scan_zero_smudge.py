@@ -20,6 +20,10 @@ HYPHEN_WITH_GHOST_2 = [  # read 'à'
     "..#####..", ".#######.", "#########", ".#######.", "...#####.", "....##...", "..#####..", "..####...",
     "....#....",
 ]
+HYPHEN_FADED = [  # faded seed 1501, read '4': a speck glued at the bar's left end too
+    ".#...#####.", "###########", "..#########", "....######.", ".....#####.", ".....###...", ".....#####.",
+    ".....#####.", "......###..",
+]
 SEVEN = [  # a 7: a bar and a stem a glyph tall
     "#########", "#########", ".......##", "......##.", ".....##..", ".....##..", "....##...", "....##...",
     "...##....", "...##....", "...##....", "..##.....", "..##.....", "..##.....", "..##.....", "..##.....",
@@ -40,7 +44,7 @@ def _cell(rows: list[str]) -> np.ndarray:
 
 
 def test_a_smudged_hyphen_is_a_zero_mark_read_doubted():
-    for rows in (HYPHEN_WITH_GHOST, HYPHEN_WITH_GHOST_2):
+    for rows in (HYPHEN_WITH_GHOST, HYPHEN_WITH_GHOST_2, HYPHEN_FADED):
         sub = _cell(rows)
         assert zero_mark(sub, GLYPH) is None  # too tall for a clean bar
         assert smudged_bar(sub, GLYPH)

@@ -174,7 +174,8 @@ def rule_remnants_cleared(sub: np.ndarray, glyph: float) -> np.ndarray:
 
 
 SMUDGE_TALL = 0.5  # a smudged bar's whole blob: at most this share of a glyph tall (a digit ~1) …
-SMUDGE_CORE = 0.5  # … its bar rows (``smudged_bar``) at least this share of its ink
+SMUDGE_CORE = 0.5  # … its bar rows (``smudged_bar``) at least this share of its ink …
+SMUDGE_WIDE = 0.5  # … a bar row: inked at least this share of the widest row's count
 
 
 def smudged_bar(sub: np.ndarray, glyph: float) -> bool:
@@ -183,8 +184,9 @@ def smudged_bar(sub: np.ndarray, glyph: float) -> bool:
     ghost below it joined on (9 × 9 px in all), too tall for ``zero_mark``'s bar; alone in its
     crop the recogniser reads it as r or à (seed 1501, none and faded). Shape: one blob (specks
     under ``SPECK`` aside) at most ``SMUDGE_TALL`` of a glyph tall and 0.3–0.8 of one wide whose
-    rows at least 0.6 as wide as its widest row are one run, at most 0.3 of a glyph tall and 1.5
-    times as wide as that, holding ``SMUDGE_CORE`` of its ink. No digit is that short, but a
+    bar (the run of rows around its widest inked at least ``SMUDGE_WIDE`` as much) is at most 0.3
+    of a glyph tall and 1.5 times as wide as that, holding ``SMUDGE_CORE`` of its ink (faded seed
+    1501: a speck glued at the bar's left end too). No digit is that short, but a
     faded digit's piece may look so: the caller reads the cell as a zero mark and doubts it.
     ``sub``: uint8 0/255 (h, w); ``glyph``: pixels. Returns True for such a blob."""
     sub = _without_specks(rule_remnants_cleared(sub, glyph), glyph)
@@ -196,9 +198,13 @@ def smudged_bar(sub: np.ndarray, glyph: float) -> bool:
         return False
     blob = labels[y : y + h, x : x + w] == 1
     widths = blob.sum(axis=1)
-    core = np.flatnonzero(widths >= 0.6 * widths.max())
-    if core[-1] - core[0] + 1 != len(core):
-        return False  # two wide parts (a 2's arc and base, a 5's flag and belly): no single bar
+    wide = widths >= SMUDGE_WIDE * widths.max()
+    top = bottom = int(np.argmax(widths))  # the bar: the run of wide rows around the widest one
+    while top > 0 and wide[top - 1]:
+        top -= 1
+    while bottom < h - 1 and wide[bottom + 1]:
+        bottom += 1
+    core = np.arange(top, bottom + 1)
     cols = np.flatnonzero(blob[core].any(axis=0))
     bar_w = cols[-1] - cols[0] + 1
     return bool(len(core) <= 0.3 * glyph and bar_w >= 1.5 * len(core) and bar_w >= 0.3 * glyph
