@@ -142,3 +142,23 @@ def test_titles_a_low_resolution_fax_misreads_alike_still_place_the_cut():
     fresh = mend_litigation(table, {}, _ink(6))
     assert len(fresh) == 2 and all(c.structure <= DOUBT for c in fresh)
     assert [c.col for c in _value_row(table)] == list(range(15))
+
+
+def test_a_wide_title_with_ink_across_its_boundary_leaves_the_numbers_cut_alone():
+    """The rule between columns 2 and 3 lost through titles and numbers, and a seal's ring (or a
+    faded rule's stub) across the titles' boundary (faded seeds 968, 1501): the numbers, with paper
+    between them, are cut and flagged; the title is left whole, flagged."""
+    cols = COLS[:3] + COLS[4:]
+
+    def lost(k: int) -> int:
+        return k if k <= 2 else k - 1
+
+    spec = [(r, lost(c), rs, lost(c + cs - 1) - lost(c) + 1, t) for r, c, rs, cs, t in _spec(2, 2)]
+    table = _table(spec, ROWS, cols)
+    ink = _ink(2)
+    ink[85:135, COLS[3] - 25: COLS[3] + 25] = 255  # ink over the titles' boundary only
+    fresh = mend_litigation(table, {}, ink)
+    assert len(fresh) == 2 and all(c.row == 3 and c.structure <= DOUBT and c.confidence == 0 for c in fresh)
+    assert [c.col for c in _value_row(table)] == list(range(15))
+    title = next(c for c in table.grid.cells if c.row == 2 and c.col_span == 2)
+    assert title.structure <= DOUBT and title.text == "结果其他纠正结果"

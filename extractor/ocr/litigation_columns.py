@@ -10,8 +10,9 @@ cut at the boundary between those titles, where the numbers leave a gap of paper
 of the cell's pixel columns); the parts are read again from their own crops and get ``DOUBT``
 (under ``STRUCTURE_REVIEW``: never ``ok``). No gap there (ink across the boundary): the cell is
 not cut, only flagged. A title cell as wide as two titles (the rule lost through the titles) is
-cut with the value cell under it, or at the grid's own line when the numbers under it stand
-apart; a slot holding titles and numbers (the rules round it lost) is first cut where the
+cut with the value cell under it (ink across the titles' boundary — a seal's ring, a faded rule's
+stub — leaves the title whole, flagged, and the numbers are cut alone), or at the grid's own line
+when the numbers under it stand apart; a slot holding titles and numbers (the rules round it lost) is first cut where the
 header ends.
 
 Applies to a table that shows at least ``MIN_TITLES`` of table 四's column titles (table 三 shows
@@ -179,6 +180,11 @@ def mend_litigation(table: ImageTable, lines: dict[int, list[Line]], ink: np.nda
             inside = [h for h in heads[-1:] if _within(table.boxes[_index(table, h)], at, TOL)]
             strips = [table.boxes[_index(table, pieces[-1])]] + [table.boxes[_index(table, h)] for h in inside]
             x = gap_cut(ink, strips, at, 0.35 * width)
+            if x is None and inside:  # the title ink across (a seal's ring, a faded rule's stub): the
+                x = gap_cut(ink, strips[:1], at, 0.35 * width)  # numbers cut alone, the title left whole
+                if x is not None:
+                    heads[-1].structure = min(heads[-1].structure, DOUBT)
+                    inside = []
             if x is None:
                 pieces[-1].structure = min(pieces[-1].structure, DOUBT)
                 continue
