@@ -101,3 +101,26 @@ def test_an_l_shaped_union_of_slots_is_cut_into_rectangles():
     blocks = _blocks(t_shape)
     assert [sorted(b) for b, _ in blocks] == [[(1, 10), (1, 11), (1, 12), (1, 13)], [(2, 11), (3, 11)]]
     assert not any(rect for _, rect in blocks)
+
+
+def test_rules_cut_off_inside_a_table_make_no_second_table():
+    """A seal lifted to white across table 三's rules (or a fade) cuts a piece of them off: its
+    star's and ring's strokes and the stubs of rules in it are a group of their own, inside the
+    table's box. Read as a table it overlapped the real one, and the continuation on the next page
+    was stitched to it (faded + stamp_numbers seed 5102 lost 54 fields). Tables never nest."""
+    dpi = 200
+    img = np.full((1400, 1400, 3), 255, np.uint8)
+    xs = list(range(100, 1301, 150))  # 9 rules: 8 columns
+    ys = list(range(100, 1101, 100))  # 11 rules: 10 rows
+    for y in ys:
+        cv2.line(img, (xs[0], y), (xs[-1], y), (0, 0, 0), 2)
+    for x in xs:
+        cv2.line(img, (x, ys[0]), (x, ys[-1]), (0, 0, 0), 2)
+    cv2.circle(img, (700, 600), 260, (255, 255, 255), -1)  # the rules under the seal, lifted
+    for y in (500, 600, 700):  # what is left inside: pieces of its rules, a little grid of its own
+        cv2.line(img, (550, y), (850, y), (0, 0, 0), 2)
+    for x in (550, 700, 850):
+        cv2.line(img, (x, 500), (x, 700), (0, 0, 0), 2)
+    tables = find_grids(img, dpi, page=1)
+    assert len(tables) == 1
+    assert tables[0].grid.n_cols == 8 and tables[0].grid.n_rows == 10

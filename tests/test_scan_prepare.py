@@ -299,18 +299,21 @@ def test_a_light_blue_shaded_header_is_no_pen():
 
     pen = pen_ink(page)
     assert pen is None or np.count_nonzero(pen[40:100, 20:380]) < 50
-def _opaque_seal_page(alpha: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Paper with a black 0-like ring of text strokes (a digit) and a red seal's solid star over
-    part of it and over paper, composited over the print at ``alpha`` (a seal's ink covers what is
-    under it: the text under it shows as dark red). Returns the page, the seal over paper's mask
-    and the text under the seal's mask."""
+def _opaque_seal_page(alpha: float, ink: int = 30, red: tuple = (220, 35, 45)
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Paper with a 0-like ring of text strokes (a digit; ``ink`` its grey, and a second digit's
+    strokes away from the seal) and a red seal's solid star over part of it and over paper,
+    composited over the print at ``alpha`` (a seal's ink covers what is under it: the text under
+    it shows as dark red). Returns the page, the seal over paper's mask and the text under the
+    seal's mask."""
     page = np.full((200, 200, 3), 235, np.float32)
     text = np.zeros((200, 200), np.uint8)
     cv2.ellipse(text, (100, 100), (14, 22), 0, 0, 360, 255, 4)  # a 0's strokes
-    page[text > 0] = 30
+    cv2.ellipse(text, (40, 160), (14, 22), 0, 0, 360, 255, 4)  # another, away from the seal
+    page[text > 0] = ink
     seal = np.zeros((200, 200), np.uint8)
     cv2.rectangle(seal, (70, 60), (150, 100), 255, -1)
-    red = np.array([220, 35, 45], np.float32)
+    red = np.array(red, np.float32)
     page[seal > 0] = alpha * red + (1 - alpha) * page[seal > 0]
     return page.astype(np.uint8), (seal > 0) & (cv2.dilate(text, np.ones((5, 5), np.uint8)) == 0), (seal > 0) & (text > 0)
 
@@ -326,3 +329,18 @@ def test_text_under_an_opaque_red_seal_stays_ink_and_the_seal_goes():
         gray = suppress_red(page)
         assert gray[seal_over_paper].min() >= 225  # the seal is paper
         assert gray[text_under].max() <= 80  # the 0's strokes under it are ink
+
+
+def test_faded_text_under_a_red_seal_stays_ink():
+    """A faded print (its ink grey ~140, not black) under a seal composited at 0.45 (faded +
+    stamp_numbers seed 5102): the text under the seal is lighter than half the seal's grey. Taken
+    as black text stretched, it came out nearer the paper and was lifted with the seal: the 0s
+    under the seal read J, U, し. Its level is the page's own ink."""
+    from extractor.layout.orient import suppress_red
+
+    page, seal_over_paper, text_under = _opaque_seal_page(0.45, ink=140, red=(227, 131, 84))
+    page[62:70, 140:148] = (218, 127, 81)  # the seal's few reddest pixels (its JPEG-sharpened edge)
+    gray = suppress_red(page)
+    paper = float(np.median(gray))
+    assert gray[seal_over_paper].min() >= paper - 6  # the seal is paper
+    assert np.median(gray[text_under]) <= (paper + 140) / 2  # the faded 0 under it is ink

@@ -47,8 +47,33 @@ def _table_regions(lines: PageLines, dpi: float) -> list[tuple[int, int, int, in
     for x, y, w, h in component_boxes(both):
         if w >= dpi * 1.0 and h >= dpi * 0.25:
             out.append((x, y, x + w, y + h))
+    out = _drop_nested(out)
     out.sort(key=lambda b: (b[1], b[0]))
     return out
+
+
+NESTED = 0.8  # a region with this share of its area inside a bigger one is a piece of that table
+
+
+def _drop_nested(regions: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
+    """``regions`` without those lying (``NESTED`` of their area) inside a bigger region's box.
+
+    Tables of a report never nest. Rules cut off from their table's rules, by a seal lifted to
+    white across them or by ink a fade left too light, make a group of their own inside the
+    table's box; read as a table, its grid takes the long rules through it and overlaps the real
+    one (a seal's star and ring pieces on a faded page gave a 4x3 "table" over table 三, and
+    table 三's continuation on the next page was no longer stitched to it). The enclosing region
+    already holds those rules."""
+    def area(b):
+        return max(0, b[2] - b[0]) * max(0, b[3] - b[1])
+
+    kept: list[tuple[int, int, int, int]] = []
+    for r in sorted(regions, key=area, reverse=True):
+        inside = max((area((max(r[0], k[0]), max(r[1], k[1]), min(r[2], k[2]), min(r[3], k[3]))) for k in kept),
+                     default=0)
+        if inside < NESTED * area(r):
+            kept.append(r)
+    return kept
 
 
 def widest_table() -> int:

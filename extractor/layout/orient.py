@@ -268,22 +268,27 @@ def suppress_red(rgb: np.ndarray) -> np.ndarray:
         return out
     x, y, w, h = cv2.boundingRect(red.view(np.uint8))  # the red ink's extent: unmixed there only
     part = (slice(y, y + h), slice(x, x + w))
-    levels = _seal_levels(gray[core][::step], redness[core][::step])
-    np.copyto(out[part], _unmixed(gray[part], redness[part], paper, *levels), where=red[part])
+    ink = float(np.percentile(gray[~red][::7], 1))  # the page's ink away from the seal
+    levels = _seal_levels(gray[core][::step], redness[core][::step], ink)
+    np.copyto(out[part], _unmixed(gray[part], redness[part], paper, *levels, ink=ink), where=red[part])
     return out
 
 
-def _seal_levels(grey: np.ndarray, redness: np.ndarray) -> tuple[float, float, float]:
+def _seal_levels(grey: np.ndarray, redness: np.ndarray, ink: float = 0.0) -> tuple[float, float, float]:
     """(seal, under, solid) of a seal's solid ink, from its pixels' luminance ``grey`` and
-    ``redness`` (1-d samples): the seal over paper's luminance (median), the text under it (the
-    darkest, at most half the seal's: a multiplying ink leaves black blacker still), the solid
-    ink's redness (median). See ``_unmixed``."""
+    ``redness`` (1-d samples) and the grey of the page's ``ink`` away from the seal (a dark
+    percentile): the seal over paper's luminance (median), the text under it (the darkest, at
+    most half the seal's — a multiplying ink leaves black blacker still — or, on a faded print,
+    at most the page's own ink: faded grey text under the seal is lighter than half the seal's
+    grey, and stretched from black it came out nearer the paper and was lifted; faded +
+    stamp_numbers seed 5102), the solid ink's redness (median). See ``_unmixed``."""
     seal = float(np.median(grey))
-    return seal, min(float(np.percentile(grey, 1)), 0.5 * seal), max(float(np.median(redness)), 1.0)
+    under = min(float(np.percentile(grey, 1)), max(0.5 * seal, min(ink, seal)))
+    return seal, under, max(float(np.median(redness)), 1.0)
 
 
-def _unmixed(gray: np.ndarray, redness: np.ndarray, paper: float, seal: float, under: float, solid: float
-             ) -> np.ndarray:
+def _unmixed(gray: np.ndarray, redness: np.ndarray, paper: float, seal: float, under: float, solid: float,
+             ink: float = 0.0) -> np.ndarray:
     """The grey of what lies under a red seal (uint8, ``gray``'s shape; meant for the seal's
     pixels): its luminance stretched between the seal over paper and the text under it.
 
@@ -292,7 +297,7 @@ def _unmixed(gray: np.ndarray, redness: np.ndarray, paper: float, seal: float, u
     ``paper − f (paper − seal)`` and black text under it ``f · under`` (``_seal_levels``). The
     pixel's grey is set on the line through these two: the seal over paper goes to the paper's
     grey, the text under it to black, whatever the seal's opacity; nearer the paper than the text
-    (``LIFT``), it is paper. (A gain alone, the seal over paper taken to paper, leaves the text
+    (``LIFT``, or half-way to a faded page's ``ink``), it is paper. (A gain alone, the seal over paper taken to paper, leaves the text
     under an opaque seal — composited over it, its red channel ~150 of a paper's 225 — lighter
     than the page's ink level: a 0 under the seal's words read à; stamp_numbers seed 900.)"""
     # the share from the most redness a pixel around holds: JPEG keeps colour at half resolution,
@@ -304,7 +309,10 @@ def _unmixed(gray: np.ndarray, redness: np.ndarray, paper: float, seal: float, u
     under_grey = paper * (g - low) / np.maximum(top - low, 1.0)
     # nearer the paper than the text: the seal over paper, made paper (the stretch leaves its
     # edges, where the colour is smeared, a little darker or lighter: a ring the threshold finds)
-    return np.where(under_grey >= LIFT * paper, paper, np.clip(under_grey, 0, 255)).astype(np.uint8)
+    # on a faded print (``ink``: the page's ink away from the seal, grey) nearer the paper than
+    # that ink: its text under the seal comes out at its own grey, above LIFT of the paper's
+    lift = max(LIFT * paper, (paper + ink) / 2)
+    return np.where(under_grey >= lift, paper, np.clip(under_grey, 0, 255)).astype(np.uint8)
 
 
 def binarize(gray: np.ndarray, dpi: float) -> np.ndarray:
