@@ -316,3 +316,27 @@ def test_a_garbled_label_is_not_placed_when_its_gap_holds_more_rows_than_the_for
     matches = align_rows(rows, APPLICATION_ROWS)
     assert [(i, APPLICATION_ROWS[j].key) for i, j, _ in rows_by_order(rows, matches, Layout.L2021)] == [
         (18, application_rows(Layout.L2021)[18].key)]
+
+
+def test_a_seals_words_over_the_first_rows_middle_cells_keep_it_out_of_the_header():
+    # a seal over 本年新收's middle cells: they read 0分, #, D, so the run of numbers at the
+    # row's end was two long, the row was taken into the header and its seven fields were lost
+    # (corpus 2024 scan, faded + stamp_numbers seed 5102). A header holds no row's label.
+    def cell(row, col, text, col_span=1, row_span=1):
+        return Cell(row=row, col=col, col_span=col_span, row_span=row_span, page=4, text=text,
+                    bbox=BBox(x0=100 + 20 * col, top=10 * row, x1=100 + 20 * (col + col_span), bottom=10 * (row + row_span)))
+    titles = ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
+    cells = [cell(0, 0, "（本列数据的勾稽关系为：第一项加第二项之和）", row_span=3), cell(0, 1, "申请人情况", col_span=7),
+             cell(1, 1, "自然人", row_span=2), cell(1, 2, "法人或其他组织", col_span=5), cell(1, 7, "总计", row_span=2)]
+    cells += [cell(2, 2 + i, t) for i, t in enumerate(titles)]
+    rows = _report_rows(Layout.L2021)
+    rows[0] = (rows[0][0], ["1", "2", "0分", "#", "D", "6", "21"])
+    for r, (label, values) in enumerate(rows, start=3):
+        cells += [cell(r, 0, label)] + [cell(r, 1 + i, v) for i, v in enumerate(values)]
+    grid = Grid(cells=cells, n_rows=3 + len(rows), n_cols=8, pages=[4], bbox=BBox(x0=100, top=0, x1=260, bottom=10 * (3 + len(rows))))
+    mapped = map_tables([grid])
+    assert not any("本年新收" in i and "not found" in i for i in mapped.issues)
+    assert mapped.fields["applications.received.natural_person"].value == 1
+    assert mapped.fields["applications.received.total"].value == 21
+    assert mapped.fields["applications.received.public_interest_org"].status.value == "review"
+    assert mapped.fields["applications.carried_forward.total"].value == 21

@@ -156,9 +156,7 @@ def application_columns(grid: Grid, unmapped: list[str]) -> tuple[dict[int, Titl
     """Grid column → its printed title in table 三's header (rows above the first value row), and
     that first value row. The columns are empty when no header can be found (no applicant title
     above the values)."""
-    first_value = next(
-        (r for r in range(grid.n_rows) if _value_run(grid, r) and len(_value_run(grid, r)) >= 3), None
-    )
+    first_value = _first_value_row(grid)
     if first_value is None or first_value == 0:
         return {}, 0
     header = range(0, first_value)
@@ -208,6 +206,28 @@ def unique(titles) -> list[Title]:
         if all(t is not s for s in out):
             out.append(t)
     return out
+
+
+def _first_value_row(grid: Grid) -> int | None:
+    """The first row of table 三 below its header: the first whose trailing cells read as three
+    numbers or more (``_value_run``), or whose own label names a row of the format with three
+    numbers in it. A header never holds a row's label: a seal's words over 本年新收's middle
+    cells (read 分, #, D) broke its run of numbers, and the row was taken into the header and
+    lost with all seven fields (corpus 2024 scan, faded + stamp_numbers seed 5102)."""
+    for r in range(grid.n_rows):
+        if len(_value_run(grid, r)) >= 3 or _names_a_row(grid, r):
+            return r
+    return None
+
+
+def _names_a_row(grid: Grid, r: int) -> bool:
+    """Row ``r``'s first own cell (of this row alone) positively names a row of table 三, and three
+    of its own cells or more read as numbers."""
+    own = [c for c in grid.row_cells(r) if c.row == r and c.row_span == 1]
+    label = next((c for c in own if c.text.strip()), None)
+    if label is None or sum(1 for c in own if looks_numeric(c.text)) < 3:
+        return False
+    return _label_is_row(ObservedRow(label=label.text, context="", values=[]))
 
 
 def _value_run(grid: Grid, r: int) -> list[Cell]:
