@@ -37,7 +37,7 @@ def test_runs_grouped_into_lines_as_by_holding_each_against_every_line():
     """``_group_runs`` (lines indexed by height) groups a speckled page's runs as holding each
     run against every line made so far does: the line it overlaps most by half the lower
     height, the first on a tie."""
-    from extractor.ocr.prose import _group_runs
+    from extractor.ocr.prose_lines import _group_runs
 
     rng = np.random.default_rng(7)
     runs = []

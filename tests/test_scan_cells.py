@@ -81,7 +81,7 @@ def test_a_bar_the_recogniser_left_out_doubts_the_cell():
 def test_a_row_of_specks_is_no_prose_line():
     """A fax's noise strung by the line smear into a "line" above the title took the title's
     place among the lines read on page 1 (agency and year lost)."""
-    from extractor.ocr.prose import _prose_rows
+    from extractor.ocr.prose_lines import _prose_rows
 
     ink = np.zeros((300, 800), np.uint8)
     rng = np.random.default_rng(0)
@@ -97,7 +97,7 @@ def test_a_row_of_specks_is_no_prose_line():
 def test_a_shadow_at_the_page_edge_joins_no_lines():
     """An upright dark band at the page's edge (uneven light: the spine's shadow), lines tall,
     made the lines beside it one tall line: section 六's heading and its fee were lost."""
-    from extractor.ocr.prose import _prose_rows
+    from extractor.ocr.prose_lines import _prose_rows
 
     ink = np.zeros((400, 800), np.uint8)
     ink[20:380, 5:15] = 255  # the shadow's remnant
@@ -113,7 +113,7 @@ def test_specks_left_of_a_heading_do_not_take_its_left_crop():
     """Five specks of a speckled scan, strung by the smear into a run as wide as a glyph, stood
     left of 六、其他需要报告的事项: the line began there, its left crop showed paper, and section
     六's fee went unread. A run whose every piece is a speck is no text."""
-    from extractor.ocr.prose import _prose_rows
+    from extractor.ocr.prose_lines import _prose_rows
 
     ink = np.zeros((200, 900), np.uint8)
     for x, y in ((100, 62), (110, 70), (120, 58), (128, 78), (134, 80)):  # 3-4 px specks, over 1.3 em

@@ -32,7 +32,8 @@ cells are read, table 三 held against the registry's rows and titles: ``extract
 and ``extractor.ocr.band_check``; table 四's columns against its titles:
 ``extractor.ocr.litigation_columns``), cell reading
 (``extractor.ocr.cells`` and ``extractor.ocr.crops``), text normalisation
-(``extractor.ocr.normalise``), prose and title (``extractor.ocr.prose``).
+(``extractor.ocr.normalise``), prose and title (``extractor.ocr.prose_lines``: its lines;
+``extractor.ocr.prose``: which are read).
 """
 
 from __future__ import annotations
@@ -47,7 +48,8 @@ from extractor.ocr.normalise import _normalise
 from extractor.ocr.pen import pen_ink, pen_share, without_pen
 from extractor.ocr.seal import seal_mask
 from extractor.ocr.seal_reread import _reread_under_seal, _without_ring
-from extractor.ocr.prose import ProseReader, _context, _prose_rows
+from extractor.ocr.prose import ProseReader, _context
+from extractor.ocr.prose_lines import _prose_rows
 from extractor.ocr.band_check import empty_header_words, mend
 from extractor.ocr.litigation_columns import mend_litigation
 from extractor.ocr.registry_bands import job_lines
