@@ -268,7 +268,7 @@ def test_bar_read_as_one_beside_a_number_is_reviewed():
 
 
 def test_cell_of_specks_has_no_glyph():
-    from extractor.ocr.cells import _has_glyph
+    from extractor.ocr.no_text import _has_glyph
 
     glyph = 24.0
     sub = np.zeros((50, 90), np.uint8)

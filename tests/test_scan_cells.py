@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from extractor.ocr.cells import MINUS, SHORT_MINUS, CellJob, _fill_cell, _minus_bar
+from extractor.ocr.cells import CellJob, _fill_cell
+from extractor.ocr.minus_sign import MINUS, SHORT_MINUS, _minus_bar
 from extractor.ocr.engine import Recognition
 from extractor.ocr.structure import DOUBT
 from models.extraction import BBox

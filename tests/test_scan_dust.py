@@ -11,7 +11,8 @@ import cv2
 import numpy as np
 
 from extractor.grid.image_grid import find_grids, find_lines
-from extractor.ocr.cells import _cell_job, _cell_layout, _drop_specks, _glyph_height, piece_ink
+from extractor.ocr.cells import _cell_job, _cell_layout, _glyph_height, piece_ink
+from extractor.ocr.no_text import _drop_specks
 
 SCAN_DPI, DPI = 150, 200  # scanned at 150 dpi, rendered at 200 as the scan path does
 COLS = [60, 330, 410, 490, 570, 650]  # at 150 dpi: a label column, five value columns
@@ -76,10 +77,10 @@ def test_dust_in_blank_zero_cells_neither_sets_the_glyph_height_nor_reads_as_tex
 
 
 def test_split_dust_drops_specks_far_from_glyphs_and_keeps_those_beside_them():
-    """``cells._split_dust``: a speck within 0.03 in of a glyph-sized blob is part of the text (a
+    """``no_text._split_dust``: a speck within 0.03 in of a glyph-sized blob is part of the text (a
     dot, a stroke's end); one farther off is dust. Checked over many specks at once (a page of
     noise holds 10^5 of them: the test is over blocks of pairs, not one pair at a time)."""
-    from extractor.ocr.cells import _split_dust
+    from extractor.ocr.no_text import _split_dust
 
     sub = np.zeros((400, 600), np.uint8)
     sub[100:130, 100:125] = 255  # a glyph, 200 dpi: 30 × 25 px

@@ -6,24 +6,34 @@ dropped) is cut into text lines by its horizontal projection. Several lines (a w
 are read one by one and joined without a break. A tall narrow cell whose "lines" are single
 glyphs is vertical text, read as one strip. A lone bar or slash is a zero mark, read from its
 shape; specks and seal traces with nothing glyph-tall make a blank cell.
+
+Ink that is no text (specks, dust, a rule's remnants) is ``extractor.ocr.no_text``; a minus
+sign's bar before the digits, ``extractor.ocr.minus_sign``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import cv2
 import numpy as np
 
 from extractor.ocr.crops import PxBox, _crop, _k, _strip, recognize_unique
 from extractor.ocr.engine import Recognition
 from extractor.ocr.normalise import (
     DASH_CONFIDENCE,
-    DASHES,
     STRAY_CONFIDENCE,
     _combine,
     _normalise,
     _strip_stray,
+)
+from extractor.ocr.minus_sign import MINUS, SHORT_MINUS, _minus_bar, _signed
+from extractor.ocr.no_text import (
+    _drop_edge_remnants,
+    _edge_stroke,
+    _glyph_sized_remains,
+    _has_glyph,
+    _only_specks,
+    _split_dust,
 )
 from extractor.ocr.structure import DOUBT
 from extractor.ocr.zero_marks import smudged_bar, zero_mark
@@ -44,60 +54,6 @@ class CellJob:
     doubt: bool = False  # the cell holds ink that may be no text (a rule's piece at its edge)
     minus: bool = False  # the line's first stroke is a minus sign's bar (see ``_minus_bar``)
     minus_if_read: bool = False  # … a shorter bar: a minus when the recogniser reads one there too
-
-
-def _drop_specks(ink: np.ndarray, dpi: float) -> np.ndarray:
-    """Noise, JPEG ringing and dust: ink components too small to be part of a glyph (fewer than
-    ``min_area`` pixels, or under ``min_side`` both ways). Components come from their outer
-    contours (see ``component_boxes``); only those whose box is small enough to hold a speck
-    have their pixels counted: the ink within the filled outer contour (an island in its hole
-    too). Returns ``ink`` itself when nothing is dropped, else a copy without the specks.
-
-    A speckled page has thousands of such boxes: they are filled all at once, each in its own
-    tile of one canvas (tiles stacked, so no two share a row of pixels and each fills as if
-    drawn alone), and counted with the ink of their boxes in one go."""
-    contours, hierarchy = cv2.findContours(ink, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
-    if not contours:
-        return ink
-    min_area = max(3, int((dpi / 200.0) ** 2 * 6))
-    min_side = max(2, int(dpi * 0.012))
-    lengths = np.fromiter((len(c) for c in contours), np.int64, len(contours))
-    points = np.concatenate(contours).reshape(-1, 2)
-    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-    x = np.minimum.reduceat(points[:, 0], starts)
-    y = np.minimum.reduceat(points[:, 1], starts)
-    w = np.maximum.reduceat(points[:, 0], starts) - x + 1  # as cv2.boundingRect
-    h = np.maximum.reduceat(points[:, 1], starts) - y + 1
-    long_box = ((w >= min_side) | (h >= min_side)) & ((w >= min_area) | (h >= min_area))
-    cand = np.flatnonzero((hierarchy[0][:, 3] < 0) & ~long_box)  # outer boundaries, speck-sized
-    if not len(cand):
-        return ink
-    x, y, w, h = x[cand], y[cand], w[cand], h[cand]
-    tile = int(max(w.max(), h.max()))
-    n = len(cand)
-    # each candidate's contour moved into its tile: tile k is rows k*tile .. k*tile + tile - 1
-    counts = lengths[cand]
-    own = np.repeat(np.arange(n), counts)
-    pts = points[np.repeat(np.isin(np.arange(len(contours)), cand), lengths)]
-    pts = pts - np.stack([x[own], y[own] - own * tile], axis=1)
-    pts = pts.astype(np.int32).reshape(-1, 1, 2)
-    ends = np.cumsum(counts)
-    pieces = [pts[a:b] for a, b in zip((ends - counts).tolist(), ends.tolist())]
-    canvas = np.zeros((n * tile, tile), np.uint8)
-    cv2.drawContours(canvas, pieces, -1, 255, -1)
-    # the ink of each box, in the same tiles (rows and columns past the page: the fill is 0 there)
-    d = np.arange(tile)
-    rows = np.minimum(y[:, None] + d[None, :], ink.shape[0] - 1)
-    cols = np.minimum(x[:, None] + d[None, :], ink.shape[1] - 1)
-    part = ink[rows[:, :, None], cols[:, None, :]]
-    mine = (canvas.reshape(n, tile, tile) > 0) & (part > 0)
-    keep = (np.maximum(w, h) >= min_side) & (np.count_nonzero(mine, axis=(1, 2)) >= min_area)
-    if keep.all():
-        return ink
-    k, dy, dx = np.nonzero(mine & ~keep[:, None, None])
-    out = ink.copy()
-    out[y[k] + dy, x[k] + dx] = 0
-    return out
 
 
 def _bands(profile: np.ndarray) -> list[tuple[int, int]]:
@@ -208,36 +164,6 @@ def piece_ink(layout) -> list[int]:
     return [int(np.count_nonzero(sub[y0 - oy : y1 - oy, x0 - ox : x1 - ox])) for x0, y0, x1, y1 in pieces]
 
 
-def _glyph_sized_remains(sub: np.ndarray, glyph: float) -> bool:
-    """The ink a blank cell threw away spans a glyph's box (at least half a glyph tall and a
-    third wide) with some weight: the fragments of a faded digit rather than dust. Blank would
-    be a 0 the relations cannot tell from the truth when a whole row faded alike."""
-    if sub is None or not sub.any():
-        return False
-    ys = np.flatnonzero(sub.any(axis=1))
-    xs = np.flatnonzero(sub.any(axis=0))
-    tall, wide = ys[-1] - ys[0] + 1, xs[-1] - xs[0] + 1
-    return bool(tall >= 0.5 * glyph and wide >= 0.3 * glyph and tall <= 1.6 * glyph and wide <= 3 * glyph
-                and np.count_nonzero(sub) >= 0.06 * glyph * glyph)
-
-
-def _edge_stroke(sub: np.ndarray, glyph: float) -> bool:
-    """A thin upright stroke standing close to the cell's left or right side: a piece of the
-    rule a faint or uneven print left beside the text (or a pen's stroke). Read, it is a 1
-    glued to the number (2 as 12); a real 1 that close to the side cannot be told from it, so
-    the cell is doubted, not cleaned."""
-    n, _, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
-    if n < 3:  # the stroke alone is read as what it is (a lone 1 or 】), not glued to a number
-        return False
-    w_cell = sub.shape[1]
-    near = 0.3 * glyph
-    thin = max(2.0, 0.14 * glyph)
-    for x, y, w, h, _area in stats[1:]:
-        if w <= thin and h >= 0.5 * glyph and (x <= near or x + w >= w_cell - near):
-            return True
-    return False
-
-
 def _cell_job(gray: np.ndarray, layout, glyph: float) -> CellJob:
     job = _cell_job_of(gray, layout, glyph)
     if job.crops and not job.vertical:
@@ -246,47 +172,6 @@ def _cell_job(gray: np.ndarray, layout, glyph: float) -> CellJob:
             bar = _minus_bar(layout[1], glyph)
             job.minus, job.minus_if_read = bar == MINUS, bar == SHORT_MINUS
     return job
-
-
-MINUS, SHORT_MINUS = 2, 1  # ``_minus_bar``'s answers (0: no bar)
-SHORT_BAR_RATIO = 1.15  # a short minus: this many times as wide as tall at least …
-SHORT_BAR_WIDTH = 0.25  # … this share of a glyph wide (a speck: rounder and smaller) …
-SHORT_BAR_GAP = 0.5  # … and at most this share of a glyph before the digits
-
-
-def _minus_bar(sub: np.ndarray, glyph: float) -> int:
-    """The cell's leftmost ink is a minus sign: a short solid horizontal bar (under 0.3 of a
-    glyph tall, at least 1.5 times as wide as tall and 0.15 of a glyph wide) standing at the
-    middle height of the glyph-tall ink to its right, not touching it. The recogniser reads a
-    minus as ``-`` — and as ``-`` it also reads a speck (``_strip_stray`` takes those off); the
-    bar's shape tells the sign of 本年增/减 (-3) from a speck before a count. Returns ``MINUS``.
-
-    A serif hyphen is short (~0.35 of a glyph wide): a curl or a perspective that narrows the
-    line, and the blur that thickens it, leave it only 1.2–1.4 times as wide as tall (curl and
-    perspective seed 935 at 200 dpi: 6–7 × 5 px, glyph 19 px), and its sign was dropped as a
-    speck. Such a bar — wider than ``SHORT_BAR_RATIO`` times its height and ``SHORT_BAR_WIDTH`` of
-    a glyph, at most ``SHORT_BAR_GAP`` of a glyph before the digits — is ``SHORT_MINUS``: a minus
-    when the recogniser read a dash there too (``_fill_cell``), never from the shape alone.
-    Returns 0 for no bar."""
-    n, _, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
-    if n < 3:
-        return 0
-    comps = sorted((tuple(int(v) for v in st) for st in stats[1:]), key=lambda c: c[0])
-    x, y, w, h, area = comps[0]
-    if not (h <= 0.3 * glyph and w >= SHORT_BAR_RATIO * h and w >= 0.15 * glyph and area >= 0.6 * w * h):
-        return 0
-    rest = [c for c in comps[1:] if c[3] >= 0.45 * glyph]
-    if not rest or min(c[0] for c in rest) < x + w:
-        return 0
-    top = min(c[1] for c in rest)
-    bottom = max(c[1] + c[3] for c in rest)
-    mid = (y + y + h) / 2
-    if not top + 0.3 * (bottom - top) <= mid <= top + 0.75 * (bottom - top):
-        return 0
-    if w >= 1.5 * h:
-        return MINUS
-    near = min(c[0] for c in rest) - (x + w) <= SHORT_BAR_GAP * glyph
-    return SHORT_MINUS if w >= SHORT_BAR_WIDTH * glyph and near else 0
 
 
 ONE_LINE = 1.15  # bands that together stand no taller than this many glyphs are one line
@@ -335,39 +220,6 @@ def _cell_job_of(gray: np.ndarray, layout, glyph: float) -> CellJob:
     return CellJob(crops=[_crop(gray, p, glyph, sub, origin) for p in pieces], boxes=pieces)
 
 
-def _signed(text: str, number: str) -> bool:
-    """``text`` is ``number`` with one dash before it and nothing after it (-3, —3, _3)."""
-    head = text[: len(text) - len(number)].strip()
-    return text.endswith(number) and len(head) == 1 and head in DASHES
-
-
-def _only_specks(sub: np.ndarray, glyph: float) -> bool:
-    """Every ink component of the cell is a speck: under 0.3 of a glyph both ways. A digit is a
-    glyph tall; a dash is at least 0.3 of one wide and, alone, ``zero_mark`` has taken it
-    already. Specks scattered across a wide blank cell make one long band of "text" whose crop
-    the recogniser reads as a letter or a glyph (T, 大)."""
-    if sub is None or not sub.any():
-        return False
-    n, _, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
-    if n < 2:
-        return False
-    limit = 0.3 * glyph
-    return bool(np.all((stats[1:, cv2.CC_STAT_WIDTH] < limit) & (stats[1:, cv2.CC_STAT_HEIGHT] < limit)))
-
-
-def _has_glyph(sub: np.ndarray, glyph: float) -> bool:
-    """Some ink component of the cell is as tall as a character: 0.45 of the page's glyph height
-    (a digit is ~0.7 of it, a CJK glyph all of it; a broken stroke of one still reaches this).
-    Specks clustered in a blank cell — dust, a seal's trace the red suppression left, JPEG
-    smear — are each far lower, however widely they spread; read as a line, the recogniser
-    turns them into a glyph (之, 平) or a mark (•, #, *). Lone bars and slashes (the zero marks)
-    are taken before this by ``zero_mark``."""
-    if sub is None or not sub.any():
-        return False
-    n, _, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
-    return bool(n > 1 and stats[1:, cv2.CC_STAT_HEIGHT].max() >= 0.45 * glyph)
-
-
 def _split_stacked(piece: PxBox, sub: np.ndarray, origin, em: int) -> list[PxBox]:
     """A band of vertical text holding more than one glyph (三 over 、; glyphs that touch, or
     whose gap blur filled): cut off one glyph after another from the top, each about ``em``
@@ -396,58 +248,6 @@ def _split_stacked(piece: PxBox, sub: np.ndarray, origin, em: int) -> list[PxBox
         if len(on):
             boxes.append((x0, y0 + a + int(on[0]), x1, y0 + a + int(on[-1]) + 1))
     return boxes or [piece]
-
-
-def _split_dust(sub: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray | None]:
-    """Small blobs far from any glyph-sized blob are dust: (ink without them, the dust)."""
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
-    if n <= 2:
-        return sub, None
-    small = (dpi / 200.0) ** 2 * 30
-    areas = stats[1:, cv2.CC_STAT_AREA]
-    big = [i + 1 for i in np.nonzero(areas >= small)[0]]
-    if not big:
-        return sub, None
-    reach = dpi * 0.03
-    x, y, w, h = (stats[:, k].astype(np.int64) for k in range(4))
-    bigs = np.array(big)
-    dust = np.zeros(n, bool)
-    # vectorised over the big blobs, a block of small ones at a time (a noise page has 10^5)
-    smalls = np.nonzero(areas < small)[0] + 1
-    block = max(1, 4_000_000 // len(bigs))  # ≤ 4 M pairs (32 MB) at a time
-    for at in range(0, len(smalls), block):
-        i = smalls[at : at + block, None]
-        dx = np.maximum(0, np.maximum(x[bigs] - (x[i] + w[i]), x[i] - (x[bigs] + w[bigs])))
-        dy = np.maximum(0, np.maximum(y[bigs] - (y[i] + h[i]), y[i] - (y[bigs] + h[bigs])))
-        dust[i[:, 0]] = ~((dx <= reach) & (dy <= reach)).any(axis=1)
-    if not dust.any():
-        return sub, None
-    mask = dust[labels]
-    out = sub.copy()
-    out[mask] = 0
-    return out, np.where(mask, 255, 0).astype(np.uint8)
-
-
-def _drop_edge_remnants(sub: np.ndarray, dpi: float) -> np.ndarray:
-    """Bits of a rule left at the cell's edge (skew, a thick or doubled rule): thin components
-    touching the border along it."""
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
-    if n <= 1:
-        return sub
-    h, w = sub.shape
-    thin = max(2, int(dpi * 0.015))
-    drop = np.zeros(n, bool)
-    for i in range(1, n):
-        x, y, bw, bh, _ = stats[i]
-        touches_lr = x == 0 or x + bw >= w
-        touches_tb = y == 0 or y + bh >= h
-        if (touches_lr and bw <= thin) or (touches_tb and bh <= thin):
-            drop[i] = True
-    if not drop.any():
-        return sub
-    out = sub.copy()
-    out[drop[labels]] = 0
-    return out
 
 
 def _fill_cell(cell: Cell, job: CellJob, results: list[Recognition]) -> None:

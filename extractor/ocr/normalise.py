@@ -57,7 +57,7 @@ def _normalise(text: str) -> str:
 
 # (一: a bar on a line of its own above or below the number — a pale seal's star point, a
 # rule's piece — joined to it as the CJK one; a minus beside the digits is told by its shape
-# first, ``cells._minus_bar``)
+# first, ``minus_sign._minus_bar``)
 _STRAY = "-−–_.·•*#'`\",，。、:：;；~^°一!！"
 _NUMBER = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 STRAY_CONFIDENCE = 0.5  # a number read with a stray mark: right more often than not, but reviewed

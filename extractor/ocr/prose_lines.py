@@ -14,7 +14,8 @@ import cv2
 import numpy as np
 
 from extractor.grid.image_grid import ImageTable, component_boxes
-from extractor.ocr.cells import _bands, _has_glyph, _merge_fragments
+from extractor.ocr.cells import _bands, _merge_fragments
+from extractor.ocr.no_text import _has_glyph
 from extractor.ocr.crops import PxBox, _k
 
 MARK_LINES = 2.5  # an upright run taller than this many glyphs and narrow is a mark, not text

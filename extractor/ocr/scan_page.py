@@ -42,7 +42,8 @@ import numpy as np
 
 from extractor.grid.image_grid import find_tables
 from extractor.layout.orient import upright
-from extractor.ocr.cells import CellJob, _cell_job, _cell_layout, _drop_specks, _fill_cell, _glyph_height, piece_ink, read_boxes
+from extractor.ocr.cells import CellJob, _cell_job, _cell_layout, _fill_cell, _glyph_height, piece_ink, read_boxes
+from extractor.ocr.no_text import _drop_specks
 from extractor.ocr.crops import recognize_unique
 from extractor.ocr.normalise import _normalise
 from extractor.ocr.pen import pen_ink, pen_share, without_pen

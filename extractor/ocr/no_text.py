@@ -1,0 +1,176 @@
+"""Ink in a cell or on the page that is no text: specks, dust and JPEG ringing
+(``_drop_specks``, ``_split_dust``), a rule's remnants at a cell's edge
+(``_drop_edge_remnants``, ``_edge_stroke``), and the tests that tell a blank cell's dirt from a
+glyph (``_only_specks``, ``_has_glyph``, ``_glyph_sized_remains``).
+
+``ink``/``sub``: binary ink (uint8, 255 = ink), ``glyph``: the page's glyph height in px; lengths
+scale with ``dpi``.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+
+def _drop_specks(ink: np.ndarray, dpi: float) -> np.ndarray:
+    """Noise, JPEG ringing and dust: ink components too small to be part of a glyph (fewer than
+    ``min_area`` pixels, or under ``min_side`` both ways). Components come from their outer
+    contours (see ``component_boxes``); only those whose box is small enough to hold a speck
+    have their pixels counted: the ink within the filled outer contour (an island in its hole
+    too). Returns ``ink`` itself when nothing is dropped, else a copy without the specks.
+
+    A speckled page has thousands of such boxes: they are filled all at once, each in its own
+    tile of one canvas (tiles stacked, so no two share a row of pixels and each fills as if
+    drawn alone), and counted with the ink of their boxes in one go."""
+    contours, hierarchy = cv2.findContours(ink, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
+    if not contours:
+        return ink
+    min_area = max(3, int((dpi / 200.0) ** 2 * 6))
+    min_side = max(2, int(dpi * 0.012))
+    lengths = np.fromiter((len(c) for c in contours), np.int64, len(contours))
+    points = np.concatenate(contours).reshape(-1, 2)
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    x = np.minimum.reduceat(points[:, 0], starts)
+    y = np.minimum.reduceat(points[:, 1], starts)
+    w = np.maximum.reduceat(points[:, 0], starts) - x + 1  # as cv2.boundingRect
+    h = np.maximum.reduceat(points[:, 1], starts) - y + 1
+    long_box = ((w >= min_side) | (h >= min_side)) & ((w >= min_area) | (h >= min_area))
+    cand = np.flatnonzero((hierarchy[0][:, 3] < 0) & ~long_box)  # outer boundaries, speck-sized
+    if not len(cand):
+        return ink
+    x, y, w, h = x[cand], y[cand], w[cand], h[cand]
+    tile = int(max(w.max(), h.max()))
+    n = len(cand)
+    # each candidate's contour moved into its tile: tile k is rows k*tile .. k*tile + tile - 1
+    counts = lengths[cand]
+    own = np.repeat(np.arange(n), counts)
+    pts = points[np.repeat(np.isin(np.arange(len(contours)), cand), lengths)]
+    pts = pts - np.stack([x[own], y[own] - own * tile], axis=1)
+    pts = pts.astype(np.int32).reshape(-1, 1, 2)
+    ends = np.cumsum(counts)
+    pieces = [pts[a:b] for a, b in zip((ends - counts).tolist(), ends.tolist())]
+    canvas = np.zeros((n * tile, tile), np.uint8)
+    cv2.drawContours(canvas, pieces, -1, 255, -1)
+    # the ink of each box, in the same tiles (rows and columns past the page: the fill is 0 there)
+    d = np.arange(tile)
+    rows = np.minimum(y[:, None] + d[None, :], ink.shape[0] - 1)
+    cols = np.minimum(x[:, None] + d[None, :], ink.shape[1] - 1)
+    part = ink[rows[:, :, None], cols[:, None, :]]
+    mine = (canvas.reshape(n, tile, tile) > 0) & (part > 0)
+    keep = (np.maximum(w, h) >= min_side) & (np.count_nonzero(mine, axis=(1, 2)) >= min_area)
+    if keep.all():
+        return ink
+    k, dy, dx = np.nonzero(mine & ~keep[:, None, None])
+    out = ink.copy()
+    out[y[k] + dy, x[k] + dx] = 0
+    return out
+
+
+def _split_dust(sub: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray | None]:
+    """Small blobs far from any glyph-sized blob are dust: (ink without them, the dust)."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
+    if n <= 2:
+        return sub, None
+    small = (dpi / 200.0) ** 2 * 30
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    big = [i + 1 for i in np.nonzero(areas >= small)[0]]
+    if not big:
+        return sub, None
+    reach = dpi * 0.03
+    x, y, w, h = (stats[:, k].astype(np.int64) for k in range(4))
+    bigs = np.array(big)
+    dust = np.zeros(n, bool)
+    # vectorised over the big blobs, a block of small ones at a time (a noise page has 10^5)
+    smalls = np.nonzero(areas < small)[0] + 1
+    block = max(1, 4_000_000 // len(bigs))  # ≤ 4 M pairs (32 MB) at a time
+    for at in range(0, len(smalls), block):
+        i = smalls[at : at + block, None]
+        dx = np.maximum(0, np.maximum(x[bigs] - (x[i] + w[i]), x[i] - (x[bigs] + w[bigs])))
+        dy = np.maximum(0, np.maximum(y[bigs] - (y[i] + h[i]), y[i] - (y[bigs] + h[bigs])))
+        dust[i[:, 0]] = ~((dx <= reach) & (dy <= reach)).any(axis=1)
+    if not dust.any():
+        return sub, None
+    mask = dust[labels]
+    out = sub.copy()
+    out[mask] = 0
+    return out, np.where(mask, 255, 0).astype(np.uint8)
+
+
+def _drop_edge_remnants(sub: np.ndarray, dpi: float) -> np.ndarray:
+    """Bits of a rule left at the cell's edge (skew, a thick or doubled rule): thin components
+    touching the border along it."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
+    if n <= 1:
+        return sub
+    h, w = sub.shape
+    thin = max(2, int(dpi * 0.015))
+    drop = np.zeros(n, bool)
+    for i in range(1, n):
+        x, y, bw, bh, _ = stats[i]
+        touches_lr = x == 0 or x + bw >= w
+        touches_tb = y == 0 or y + bh >= h
+        if (touches_lr and bw <= thin) or (touches_tb and bh <= thin):
+            drop[i] = True
+    if not drop.any():
+        return sub
+    out = sub.copy()
+    out[drop[labels]] = 0
+    return out
+
+
+def _only_specks(sub: np.ndarray, glyph: float) -> bool:
+    """Every ink component of the cell is a speck: under 0.3 of a glyph both ways. A digit is a
+    glyph tall; a dash is at least 0.3 of one wide and, alone, ``zero_mark`` has taken it
+    already. Specks scattered across a wide blank cell make one long band of "text" whose crop
+    the recogniser reads as a letter or a glyph (T, 大)."""
+    if sub is None or not sub.any():
+        return False
+    n, _, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
+    if n < 2:
+        return False
+    limit = 0.3 * glyph
+    return bool(np.all((stats[1:, cv2.CC_STAT_WIDTH] < limit) & (stats[1:, cv2.CC_STAT_HEIGHT] < limit)))
+
+
+def _has_glyph(sub: np.ndarray, glyph: float) -> bool:
+    """Some ink component of the cell is as tall as a character: 0.45 of the page's glyph height
+    (a digit is ~0.7 of it, a CJK glyph all of it; a broken stroke of one still reaches this).
+    Specks clustered in a blank cell — dust, a seal's trace the red suppression left, JPEG
+    smear — are each far lower, however widely they spread; read as a line, the recogniser
+    turns them into a glyph (之, 平) or a mark (•, #, *). Lone bars and slashes (the zero marks)
+    are taken before this by ``zero_mark``."""
+    if sub is None or not sub.any():
+        return False
+    n, _, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
+    return bool(n > 1 and stats[1:, cv2.CC_STAT_HEIGHT].max() >= 0.45 * glyph)
+
+
+def _glyph_sized_remains(sub: np.ndarray, glyph: float) -> bool:
+    """The ink a blank cell threw away spans a glyph's box (at least half a glyph tall and a
+    third wide) with some weight: the fragments of a faded digit rather than dust. Blank would
+    be a 0 the relations cannot tell from the truth when a whole row faded alike."""
+    if sub is None or not sub.any():
+        return False
+    ys = np.flatnonzero(sub.any(axis=1))
+    xs = np.flatnonzero(sub.any(axis=0))
+    tall, wide = ys[-1] - ys[0] + 1, xs[-1] - xs[0] + 1
+    return bool(tall >= 0.5 * glyph and wide >= 0.3 * glyph and tall <= 1.6 * glyph and wide <= 3 * glyph
+                and np.count_nonzero(sub) >= 0.06 * glyph * glyph)
+
+
+def _edge_stroke(sub: np.ndarray, glyph: float) -> bool:
+    """A thin upright stroke standing close to the cell's left or right side: a piece of the
+    rule a faint or uneven print left beside the text (or a pen's stroke). Read, it is a 1
+    glued to the number (2 as 12); a real 1 that close to the side cannot be told from it, so
+    the cell is doubted, not cleaned."""
+    n, _, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
+    if n < 3:  # the stroke alone is read as what it is (a lone 1 or 】), not glued to a number
+        return False
+    w_cell = sub.shape[1]
+    near = 0.3 * glyph
+    thin = max(2.0, 0.14 * glyph)
+    for x, y, w, h, _area in stats[1:]:
+        if w <= thin and h >= 0.5 * glyph and (x <= near or x + w >= w_cell - near):
+            return True
+    return False
