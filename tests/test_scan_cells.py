@@ -35,6 +35,17 @@ def test_a_speck_a_low_bar_or_no_mark_is_no_minus():
     assert not _minus_bar(_cell_ink(None), GLYPH)
 
 
+def test_a_speck_before_the_bar_hides_no_minus():
+    # soffice and fax+dpi150 seed 1601: a 2 x 3 px speck just left of -3's bar was taken for the
+    # cell's first ink, too small for a bar: the sign was lost and -3 read 3
+    sub = _cell_ink((4, 14, 5, 2))
+    sub[13:15, 1:3] = 255  # a speck 2 x 2 before the bar
+    assert _minus_bar(sub, GLYPH) == MINUS
+    dot = _cell_ink((4, 14, 2, 2))  # a speck, then a dot before the digit: still no minus
+    dot[13:15, 0:2] = 255
+    assert not _minus_bar(dot, GLYPH)
+
+
 def test_a_short_thick_bar_is_a_minus_only_if_read_as_one():
     # curl / perspective seed 935: a hyphen narrowed to 6-7 x 5 px (glyph 19) was dropped as a speck
     assert _minus_bar(_cell_ink((5, 12, 5, 4)), GLYPH) == SHORT_MINUS
