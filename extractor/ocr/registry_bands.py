@@ -31,7 +31,6 @@ from extractor.mapping.numbers import looks_numeric
 from extractor.mapping.tables import MIN_ROW_SCORE, ObservedRow, align_rows, row_score
 from extractor.mapping.titles import POSITIVE, match_column
 from models.fields import APPLICANT_COLUMNS, APPLICATION_ROWS
-from models.page import Cell
 
 DOUBT = 0.3  # structure of a cell whose row or column the rules and the registry disagree on
 MIN_ROWS = 3  # aligned labels a part of table 三 shows before its bands are trusted …
