@@ -103,24 +103,35 @@ def test_an_l_shaped_union_of_slots_is_cut_into_rectangles():
     assert not any(rect for _, rect in blocks)
 
 
-def test_rules_cut_off_inside_a_table_make_no_second_table():
-    """A seal lifted to white across table 三's rules (or a fade) cuts a piece of them off: its
-    star's and ring's strokes and the stubs of rules in it are a group of their own, inside the
-    table's box. Read as a table it overlapped the real one, and the continuation on the next page
-    was stitched to it (faded + stamp_numbers seed 5102 lost 54 fields). Tables never nest."""
-    dpi = 200
-    img = np.full((1400, 1400, 3), 255, np.uint8)
-    xs = list(range(100, 1301, 150))  # 9 rules: 8 columns
-    ys = list(range(100, 1101, 100))  # 11 rules: 10 rows
+def _ruled_table(size: int = 1400) -> np.ndarray:
+    """A table of 10 rows (100 px) by 8 columns (150 px) at 200 dpi on a white page."""
+    img = np.full((size, size, 3), 255, np.uint8)
+    xs = list(range(100, 1301, 150))
+    ys = list(range(100, 1101, 100))
     for y in ys:
         cv2.line(img, (xs[0], y), (xs[-1], y), (0, 0, 0), 2)
     for x in xs:
         cv2.line(img, (x, ys[0]), (x, ys[-1]), (0, 0, 0), 2)
-    cv2.circle(img, (700, 600), 260, (255, 255, 255), -1)  # the rules under the seal, lifted
-    for y in (500, 600, 700):  # what is left inside: pieces of its rules, a little grid of its own
-        cv2.line(img, (550, y), (850, y), (0, 0, 0), 2)
-    for x in (550, 700, 850):
-        cv2.line(img, (x, 500), (x, 700), (0, 0, 0), 2)
-    tables = find_grids(img, dpi, page=1)
+    return img
+
+
+def test_rules_cut_off_inside_a_table_make_no_second_table():
+    """A seal lifted to white across table 三's rules (or a fade) cuts a piece of them off: its
+    rules inside the ring are a group of their own, inside the table's box, with the table's
+    rules running through that box outside the ring. Read as a table it overlapped the real
+    one, and the continuation on the next page was stitched to it (faded + stamp_numbers seed
+    5102 lost 54 fields). Tables never nest."""
+    img = _ruled_table()
+    cv2.circle(img, (700, 600), 200, (255, 255, 255), 14)  # the ring's band, lifted with the seal
+    tables = find_grids(img, 200, page=1)
     assert len(tables) == 1
     assert tables[0].grid.n_cols == 8 and tables[0].grid.n_rows == 10
+
+
+def test_a_table_inside_a_page_frame_is_kept():
+    """A frame drawn round the page holds the table's box, but no rule of the frame runs through
+    it: the table is no piece of the frame's group, and stays."""
+    img = _ruled_table(1500)
+    cv2.rectangle(img, (30, 30), (1470, 1470), (0, 0, 0), 2)
+    tables = find_grids(img, 200, page=1)
+    assert any(t.grid.n_cols == 8 and t.grid.n_rows == 10 for t in tables)

@@ -47,23 +47,27 @@ def _table_regions(lines: PageLines, dpi: float) -> list[tuple[int, int, int, in
     for x, y, w, h in component_boxes(both):
         if w >= dpi * 1.0 and h >= dpi * 0.25:
             out.append((x, y, x + w, y + h))
-    out = _drop_nested(out)
+    out = _drop_nested(out, both, dpi)
     out.sort(key=lambda b: (b[1], b[0]))
     return out
 
 
-NESTED = 0.8  # a region with this share of its area inside a bigger one is a piece of that table
+NESTED = 0.8  # a region with this share of its area inside a bigger one may be a piece of that table
+CROSSING = 0.25  # … when rules of another group this long (in) run through its box
 
 
-def _drop_nested(regions: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
-    """``regions`` without those lying (``NESTED`` of their area) inside a bigger region's box.
+def _drop_nested(regions: list[tuple[int, int, int, int]], rules: np.ndarray, dpi: float
+                 ) -> list[tuple[int, int, int, int]]:
+    """``regions`` without the pieces of a bigger table: a region lying (``NESTED`` of its area)
+    inside a bigger region's box with rules of another group (``CROSSING`` in long or more,
+    in ``rules``, the page's dilated rule mask) running through its own box.
 
     Tables of a report never nest. Rules cut off from their table's rules, by a seal lifted to
     white across them or by ink a fade left too light, make a group of their own inside the
     table's box; read as a table, its grid takes the long rules through it and overlaps the real
     one (a seal's star and ring pieces on a faded page gave a 4x3 "table" over table 三, and
     table 三's continuation on the next page was no longer stitched to it). The enclosing region
-    already holds those rules."""
+    already holds those rules. A table inside a page's frame is kept: no other rules cross it."""
     def area(b):
         return max(0, b[2] - b[0]) * max(0, b[3] - b[1])
 
@@ -71,9 +75,24 @@ def _drop_nested(regions: list[tuple[int, int, int, int]]) -> list[tuple[int, in
     for r in sorted(regions, key=area, reverse=True):
         inside = max((area((max(r[0], k[0]), max(r[1], k[1]), min(r[2], k[2]), min(r[3], k[3]))) for k in kept),
                      default=0)
-        if inside < NESTED * area(r):
+        if inside < NESTED * area(r) or not _crossed(r, rules, dpi):
             kept.append(r)
     return kept
+
+
+def _crossed(region: tuple[int, int, int, int], rules: np.ndarray, dpi: float) -> bool:
+    """Rules not of ``region``'s own group run through its box (a piece ``CROSSING`` in long).
+    The region's own group spans its whole box; every other piece in the box is another's."""
+    x0, y0, x1, y1 = region
+    crop = np.ascontiguousarray(rules[y0:y1, x0:x1])
+    n, _, stats, _ = cv2.connectedComponentsWithStats(crop, connectivity=8)
+    h, w = crop.shape
+    long = CROSSING * dpi
+    for x, y, bw, bh, _area in stats[1:]:
+        own = x == 0 and y == 0 and bw == w and bh == h
+        if not own and max(bw, bh) >= long:
+            return True
+    return False
 
 
 def widest_table() -> int:
