@@ -341,6 +341,48 @@ def test_a_thin_tick_on_yellowed_paper_is_pen():
     assert np.count_nonzero(pen[printed]) == 0  # the print is no pen
 
 
+def test_the_faint_end_of_a_tick_is_pen_too():
+    # shaded_header+pen_tick+dpi150 seed 5102: a tick's start, its blue mixed with the paper's
+    # by the JPEG's chroma (blueness under 15), stayed ink beside a 0 and read 01
+    import io
+
+    from PIL import Image
+
+    from extractor.ocr.prepare import pen_ink
+
+    page = np.zeros((160, 240, 3), np.uint8)
+    page[:] = (240, 238, 230)
+    tick = np.zeros(page.shape[:2], np.uint8)
+    cv2.polylines(tick, [np.array([[100, 80], [115, 100], [150, 55]], np.int32)], False, 255, 3)
+    page[tick > 0] = (35, 45, 135)
+    end = np.zeros(page.shape[:2], np.uint8)
+    cv2.line(end, (93, 73), (98, 78), 255, 3)  # its start: dark, hardly blue
+    page[end > 0] = (70, 72, 84)
+    buf = io.BytesIO()
+    Image.fromarray(page).save(buf, "JPEG", quality=90)
+    pen = pen_ink(np.asarray(Image.open(buf).convert("RGB")))
+    start = (end > 0) & (tick == 0)
+    assert pen is not None and np.count_nonzero(pen[start]) >= 0.9 * np.count_nonzero(start)
+
+
+def test_a_pen_in_a_corner_of_two_rules_leaves_no_wedge():
+    # pen_tick seed 907: a tick's joint in the corner of a column and a row rule, filled from
+    # one rule to the other, left a dark wedge in the cell
+    from extractor.ocr.prepare import without_pen
+
+    page = np.full((240, 240, 3), 236, np.uint8)
+    cv2.line(page, (120, 10), (120, 230), (30, 30, 30), 3)
+    cv2.line(page, (10, 120), (230, 120), (30, 30, 30), 3)
+    rules = cv2.cvtColor(page, cv2.COLOR_RGB2GRAY) < 100
+    pen = np.zeros((240, 240), np.uint8)
+    cv2.line(pen, (95, 100), (118, 135), 255, 9)  # the joint through the rules' corner
+    page[pen > 0] = (40, 50, 140)
+    grey = cv2.cvtColor(without_pen(page, pen, 200), cv2.COLOR_RGB2GRAY)
+    near = cv2.dilate(rules.view(np.uint8), np.ones((9, 9), np.uint8)) > 0
+    assert grey[(pen > 0) & ~near].min() > 200  # the pen off the rules is paper
+    assert grey[rules].max() < 100  # the rules go on under it
+
+
 def test_a_0_the_pen_crossed_keeps_its_ring_and_its_hollow():
     # uneven_light+pen_tick seed 5101: inpainted as a whole, the pen's colour (its stroke and the
     # JPEG's blue halo, print under it too) left a blot in a ticked 0, read 8 and 3

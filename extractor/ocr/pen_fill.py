@@ -54,7 +54,7 @@ def carry_across(rgb: np.ndarray, mask: np.ndarray, dpi: float | None = None, pe
     ``pen``: the whole of the pen's colour (``uint8`` (H, W), ``mask`` its dark part), on which
     its width is measured: print under the pen's colour is in ``mask`` and would narrow it.
     ``rules``: bool (H, W), a table's rules, no print to carry (the caller draws them on): a pen
-    in a rules' corner carried from one to the other left a dark wedge there, read h (pen_tick
+    in a rules' corner carried from one to the other left a dark wedge there (pen_tick
     seed 907)."""
     out = np.ascontiguousarray(rgb).copy()
     ys, xs = np.nonzero(mask)
