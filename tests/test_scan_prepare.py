@@ -299,6 +299,113 @@ def test_a_light_blue_shaded_header_is_no_pen():
 
     pen = pen_ink(page)
     assert pen is None or np.count_nonzero(pen[40:100, 20:380]) < 50
+
+
+def _yellowed_tick_page() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A table's cells with black print and a thin (2 px) dark-blue tick on bare paper, the whole
+    page tinted yellow by product (a scanner's paper: short of blue at the paper, hardly at the
+    print), blurred and JPEG'd at quality 40 (4:2:0 chroma). Returns the page, the tick's mask
+    and the print's mask."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGB", (300, 160), (255, 255, 255))
+    draw = ImageDraw.Draw(img)
+    for x in (20, 150, 280):
+        draw.line([(x, 20), (x, 140)], fill=(20, 20, 20), width=2)
+    for y in (20, 80, 140):
+        draw.line([(20, y), (280, y)], fill=(20, 20, 20), width=2)
+    printed = np.asarray(img).copy()
+    cv2.putText(printed, "0", (60, 62), cv2.FONT_HERSHEY_SIMPLEX, 0.9, (20, 20, 20), 2)
+    cv2.putText(printed, "12", (200, 122), cv2.FONT_HERSHEY_SIMPLEX, 0.9, (20, 20, 20), 2)
+    img = Image.fromarray(printed)
+    ImageDraw.Draw(img).line([(95, 50), (104, 60), (122, 38)], fill=(35, 45, 135), width=2, joint="curve")
+    page = np.asarray(img).astype(np.float32)
+    tick = np.any(page != printed, axis=2)
+    page = cv2.GaussianBlur(page * (np.array([250, 246, 226], np.float32) / 255), (0, 0), 0.6)
+    buf = io.BytesIO()
+    Image.fromarray(np.clip(page, 0, 255).astype(np.uint8)).save(buf, "JPEG", quality=40)
+    return np.asarray(Image.open(buf).convert("RGB")), tick, cv2.cvtColor(printed, cv2.COLOR_RGB2GRAY) < 128
+
+
+def test_a_thin_tick_on_yellowed_paper_is_pen():
+    # shaded_header+pen_tick+dpi150 seed 5102: on a paper 17 short of blue, three of four thin
+    # ticks kept only ~15 of blue over the other channels, stayed ink and read 0 as 6, 10, 9
+    from extractor.ocr.prepare import pen_ink
+
+    page, tick, printed = _yellowed_tick_page()
+    pen = pen_ink(page)
+    assert pen is not None
+    assert np.count_nonzero(pen[tick]) >= 0.9 * np.count_nonzero(tick)
+    assert np.count_nonzero(pen[printed]) == 0  # the print is no pen
+
+
+def test_the_faint_end_of_a_tick_is_pen_too():
+    # shaded_header+pen_tick+dpi150 seed 5102: a tick's start, its blue mixed with the paper's
+    # by the JPEG's chroma (blueness under 15), stayed ink beside a 0 and read 01
+    import io
+
+    from PIL import Image
+
+    from extractor.ocr.prepare import pen_ink
+
+    page = np.zeros((160, 240, 3), np.uint8)
+    page[:] = (240, 238, 230)
+    tick = np.zeros(page.shape[:2], np.uint8)
+    cv2.polylines(tick, [np.array([[100, 80], [115, 100], [150, 55]], np.int32)], False, 255, 3)
+    page[tick > 0] = (35, 45, 135)
+    end = np.zeros(page.shape[:2], np.uint8)
+    cv2.line(end, (93, 73), (98, 78), 255, 3)  # its start: dark, hardly blue
+    page[end > 0] = (70, 72, 84)
+    buf = io.BytesIO()
+    Image.fromarray(page).save(buf, "JPEG", quality=90)
+    pen = pen_ink(np.asarray(Image.open(buf).convert("RGB")))
+    start = (end > 0) & (tick == 0)
+    assert pen is not None and np.count_nonzero(pen[start]) >= 0.9 * np.count_nonzero(start)
+
+
+def test_a_pen_in_a_corner_of_two_rules_leaves_no_wedge():
+    # pen_tick seed 907: a tick's joint in the corner of a column and a row rule, filled from
+    # one rule to the other, left a dark wedge in the cell
+    from extractor.ocr.prepare import without_pen
+
+    page = np.full((240, 240, 3), 236, np.uint8)
+    cv2.line(page, (120, 10), (120, 230), (30, 30, 30), 3)
+    cv2.line(page, (10, 120), (230, 120), (30, 30, 30), 3)
+    rules = cv2.cvtColor(page, cv2.COLOR_RGB2GRAY) < 100
+    pen = np.zeros((240, 240), np.uint8)
+    cv2.line(pen, (95, 100), (118, 135), 255, 9)  # the joint through the rules' corner
+    page[pen > 0] = (40, 50, 140)
+    grey = cv2.cvtColor(without_pen(page, pen, 200), cv2.COLOR_RGB2GRAY)
+    near = cv2.dilate(rules.view(np.uint8), np.ones((9, 9), np.uint8)) > 0
+    assert grey[(pen > 0) & ~near].min() > 200  # the pen off the rules is paper
+    assert grey[rules].max() < 100  # the rules go on under it
+
+
+def test_a_0_the_pen_crossed_keeps_its_ring_and_its_hollow():
+    # uneven_light+pen_tick seed 5101: inpainted as a whole, the pen's colour (its stroke and the
+    # JPEG's blue halo, print under it too) left a blot in a ticked 0, read 8 and 3
+    from extractor.ocr.prepare import without_pen
+
+    page = np.zeros((120, 120, 3), np.uint8)
+    page[:] = (236, 232, 214)
+    cv2.ellipse(page, (60, 60), (11, 17), 0, 0, 360, (25, 25, 25), 3)  # a printed 0
+    printed = cv2.cvtColor(page, cv2.COLOR_RGB2GRAY) < 100
+    stroke = np.zeros((120, 120), np.uint8)
+    cv2.line(stroke, (30, 68), (95, 52), 255, 3)  # the pen across both sides of its ring
+    page[stroke > 0] = (40, 50, 140)
+    colour = cv2.dilate(stroke, np.ones((7, 7), np.uint8))  # the pen's colour: stroke and halo
+    grey = cv2.cvtColor(without_pen(page, colour, 200), cv2.COLOR_RGB2GRAY)
+    hollow = np.zeros((120, 120), np.uint8)
+    cv2.ellipse(hollow, (60, 60), (6, 12), 0, 0, 360, 255, -1)
+    assert grey[hollow > 0].min() > 200  # no blot in the 0
+    assert grey[50:72, 47:52].min(axis=1).max() < 100  # its left side goes on under the pen
+    assert grey[50:72, 69:74].min(axis=1).max() < 100  # … and its right side
+    near = cv2.dilate(printed.view(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    assert grey[(stroke > 0) & ~near].min() > 200  # the pen off the print is paper
+
+
 def _opaque_seal_page(alpha: float, ink: int = 30, red: tuple = (220, 35, 45)
                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Paper with a 0-like ring of text strokes (a digit; ``ink`` its grey, and a second digit's

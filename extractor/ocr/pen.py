@@ -16,16 +16,22 @@ Two tiers find the pen (``pen_ink``):
   height (pen_tick seeds 900, 901, 903, 904: ticks at blueness 28–55 were missed and read as
   1, V, 11).
 
-The pen is taken off by inpainting (``without_pen``): where it crossed a printed stroke (the
-tick over a 无 or a 0), the stroke is carried on under it from both sides; on bare paper it
-becomes paper. What the pen covered along a stroke is still lost: a cell with pen ink is
-doubted by the caller (``pen_share``), however its value reads.
+Blueness is measured on the page white-balanced on its paper (``_blueness``), and a stroke found
+is followed into its faint ends (``_dark_ends``).
+
+The pen is taken off (``without_pen``) where it is dark, not over its whole colour: the JPEG's
+blue halo round the stroke is paper-light and reads as paper. Where the stroke crossed a printed
+one (the tick over a 无 or a 0), the print is carried on under it from both sides
+(``pen_fill.carry_across``); elsewhere it becomes paper. What the pen covered along a stroke is
+still lost: a cell with pen ink is doubted by the caller (``pen_share``), however its value reads.
 """
 
 from __future__ import annotations
 
 import cv2
 import numpy as np
+
+from extractor.ocr.pen_fill import carry_across
 
 PEN_BLUENESS = 40  # blue over the other channels (above the paper's): a ballpoint's ink
 PEN_EDGE = 20  # … and its JPEG-smeared rim
@@ -39,13 +45,30 @@ FAINT_INKED_SHARE = 0.3  # … at this share of them at least (a light-blue fill
 FAINT_JOIN = 1  # a closing this many px round each bluish pixel: a faint stroke's pieces JPEG broke apart are one
 FAINT_MIN_PIXELS = 30  # a faint stroke (or a piece of one) this large at least (a tick at 150 dpi: 150–300 px)
 RUN_GAP = 0.6  # a bluish neighbour within this share of the stroke's height beside it: a run of glyphs (set tight: two ticks side by side are ~1.4 heights apart)
+END_BLUENESS = 8  # a dark pixel beside a pen stroke this bluish is its faint end (see _dark_ends)
+END_REACH = 4  # px a stroke is followed on into its faint end
 PIECE_REACH = 4  # px round a pen stroke its broken-off pieces lie in
-INPAINT_RADIUS = 3  # px the inpainting looks around each pen pixel
+CORE_DARK = 0.7  # a pen pixel darker than this share of its paper is the stroke (lighter: its bluish JPEG halo)
+CORE_PAPER_REACH = 7  # px round a pixel its paper is looked for (a stroke is thinner than twice this)
+RIDGE_SHARE = 0.4  # the stroke's dark lies where its blue is this share of its highest near it (0.65: a thin tick's edges were left)
+RIDGE_REACH = 3  # px round a pixel that highest is looked for (a stroke's half-width and the chroma's blur)
 
 
 def _blueness(rgb: np.ndarray) -> np.ndarray:
-    """Blue over the larger of red and green, less the paper's own tint (uint8, (H, W))."""
-    blueness = cv2.subtract(rgb[:, :, 2], np.maximum(rgb[:, :, 0], rgb[:, :, 1]))
+    """Blue over the larger of red and green once the page is white-balanced on its paper (each
+    channel scaled so the paper's 90th percentile is 255), less any bluish tint left (uint8,
+    (H, W)).
+
+    The balance is a scanner's paper tint taken off as it was put on, by product: a yellowed
+    page is short of blue at the paper and hardly at all at the black print, so a subtracted
+    tint either misses it (the page's blue deficit kept, a pen stroke's blue read 10–20 low) or
+    takes it off the print too (black glyphs made bluish). A thin tick at 150 dpi and JPEG
+    quality 40 keeps only ~25 of blue over its paper (shaded_header+pen_tick+dpi150 seed 5102:
+    on a paper 17 short of blue, three of four ticks stayed ink and read 0 as 6, 10, 9)."""
+    f = rgb.astype(np.float32)
+    paper = np.percentile(f[::7, ::7].reshape(-1, 3), 90, axis=0)
+    f *= 255.0 / np.maximum(paper, 1.0)
+    blueness = np.clip(f[:, :, 2] - np.maximum(f[:, :, 0], f[:, :, 1]), 0, 255).astype(np.uint8)
     tint = int(np.median(blueness[::7, ::7]))
     return cv2.subtract(blueness, tint) if tint > 0 else blueness
 
@@ -126,30 +149,75 @@ def pen_ink(rgb: np.ndarray) -> np.ndarray | None:
         touching = np.zeros(len(pieces), bool)
         touching[np.unique(f_labels[near])] = True
         pen |= (pieces & touching)[f_labels]
+    pen = _dark_ends(pen, blueness, grey)
     return cv2.dilate(pen.astype(np.uint8) * 255, np.ones((3, 3), np.uint8))
 
 
+def _dark_ends(pen: np.ndarray, blueness: np.ndarray, grey: np.ndarray) -> np.ndarray:
+    """``pen`` (bool, (H, W)) grown, ``END_REACH`` px at most, over the dark pixels beside it
+    that are bluish at all (over ``END_BLUENESS``): where a stroke starts or ends, a JPEG's
+    half-resolution chroma mixes its blue with the paper's on every side and leaves its end only
+    faintly blue, below both tiers. Left as ink, a tick's end beside a 0 read 01 (shaded_header+
+    pen_tick+dpi150 seed 5102). Black print is not bluish once the page is balanced (99.9 % of
+    its dark pixels under 7 on that page), and only dark pixels beside a pen are taken."""
+    # bluish by its 3 x 3 neighbourhood: a JPEG's chroma blocks leave gaps of 3-7 along a faint end
+    bluish = cv2.dilate(blueness, np.ones((3, 3), np.uint8)) > END_BLUENESS
+    ends = (_dark(grey) & bluish).view(np.uint8)
+    grown = pen.view(np.uint8).copy()
+    for _ in range(END_REACH):
+        grown = cv2.dilate(grown, np.ones((3, 3), np.uint8)) & (ends | grown)
+    return grown > 0
+
+
 def without_pen(rgb: np.ndarray, pen: np.ndarray, dpi: float | None = None) -> np.ndarray:
-    """A copy of ``rgb`` with the ``pen`` pixels inpainted from around them (``cv2.inpaint``,
-    Telea): a printed stroke the pen crossed goes on under it, bare paper stays paper. Given the
-    page's ``dpi``, a table's rule the pen crossed is drawn on across it first (``_rules_under``):
-    inpainting carries a thin rule over a wide stroke only as a blot, and a rule lost there
-    merges two cells (pen_tick seed 980: 6 and 0 read as one cell, 6ł0)."""
+    """A copy of ``rgb`` with the dark of the ``pen`` (its colour's mask, ``pen_ink``) filled
+    from around it (``_pen_core``, ``pen_fill.carry_across``): a printed stroke the pen crossed
+    goes on under it, bare paper stays paper. Given the page's ``dpi``, a table's rule the pen
+    crossed is drawn on across it first (``_rules_under``): a fill carries a thin rule over a
+    wide stroke only as a blot, and a rule lost there merges two cells (pen_tick seed 980: 6 and
+    0 read as one cell, 6ł0)."""
     out = np.ascontiguousarray(rgb).copy()
+    colour, pen = pen, _pen_core(out, pen)
     rule = _rules_under(out, pen, dpi) if dpi else None
     if rule is None:
-        return cv2.inpaint(out, pen, INPAINT_RADIUS, cv2.INPAINT_TELEA)
+        return carry_across(out, pen, dpi, colour)
     under, rules, level = rule
     out[under] = level
     mask = pen.copy()
     mask[under] = 0
-    out = cv2.inpaint(out, mask, INPAINT_RADIUS, cv2.INPAINT_TELEA)
-    # the inpainting smears a rule's dark into the pen beside it: a blot on the rule that the
+    out = carry_across(out, mask, dpi, colour, rules)
+    # a fill would carry a rule's dark into the pen beside it: a blot on the rule that the
     # cell's ink keeps as a bar (一无). Pen pixels hard by a rule, not on it, are paper
     beside = cv2.dilate(rules.view(np.uint8), np.ones((2 * RULE_MARGIN + 1,) * 2, np.uint8)) > 0
     paper = np.percentile(rgb[::7, ::7].reshape(-1, 3), 90, axis=0).astype(np.uint8)
     out[beside & ~rules & (mask > 0)] = paper
     return out
+
+
+def _pen_core(rgb: np.ndarray, pen: np.ndarray) -> np.ndarray:
+    """The part of the ``pen`` mask (uint8, (H, W), 255 = pen) that is the stroke itself: its
+    pixels darker than ``CORE_DARK`` of the paper around them and near the ridge of its blue
+    (the blueness, smoothed, at ``RIDGE_SHARE`` of its highest within ``RIDGE_REACH`` px).
+
+    The pen's blue is smeared by a JPEG's half-resolution chroma a few px each side of its
+    stroke: the colour mask is two to three times the stroke's width, and print beside the
+    stroke is as bluish as the stroke. Taken off as a whole, it cut a wide gap in a digit under
+    it (or, inpainted, smeared the digit's dark across it: uneven_light+pen_tick seed 5101, a 0
+    read 3 and 8, a 1 read i). The halo is paper-light and reads as paper as it is; print in it
+    lies off the ridge, where the blue has fallen to under half."""
+    blueness = cv2.GaussianBlur(_blueness(rgb).astype(np.float32), (0, 0), 1.0)
+    near = 2 * RIDGE_REACH + 1
+    ridge = blueness >= RIDGE_SHARE * cv2.dilate(blueness, np.ones((near, near), np.uint8))
+    core = (pen > 0) & ridge & _dark(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY))
+    return core.astype(np.uint8) * 255
+
+
+def _dark(grey: np.ndarray) -> np.ndarray:
+    """Pixels darker than ``CORE_DARK`` of the paper round them (its lightest within
+    ``CORE_PAPER_REACH`` px: the light falls off across a page): bool (H, W)."""
+    reach = 2 * CORE_PAPER_REACH + 1
+    paper = cv2.dilate(grey, np.ones((reach, reach), np.uint8)).astype(np.float32)
+    return grey.astype(np.float32) < CORE_DARK * paper
 
 
 RULE_INCHES = 0.25  # a rule: dark (or under the pen) and straight this long at least (a glyph: under 0.15)
