@@ -451,3 +451,24 @@ def test_faded_text_under_a_red_seal_stays_ink():
     paper = float(np.median(gray))
     assert gray[seal_over_paper].min() >= paper - 6  # the seal is paper
     assert np.median(gray[text_under]) <= (paper + 140) / 2  # the faded 0 under it is ink
+
+
+def test_a_ticks_grey_rim_is_paper_and_print_beside_it_stays():
+    """The pen's colour reaches past its dark stroke (a JPEG's blurred rim): once the stroke is
+    filled, the rim left a grey outline of the tick that read as a 1 beside a 0 (01) and as a
+    glyph in a blank cell (pen_tick seeds 1601, 1602). Lighter than halfway to the print, it is
+    paper; a digit's stroke in it is print's dark, and stays."""
+    from extractor.ocr.pen import _halo_lifted
+
+    out = np.full((120, 200, 3), 236, np.uint8)
+    out[10:20, 10:190] = 30  # print elsewhere on the page: the page's ink level
+    colour = np.zeros((120, 200), np.uint8)
+    colour[40:100, 60:140] = 255  # the pen's colour
+    core = np.zeros_like(colour)
+    core[60:64, 70:130] = 255  # its stroke, already filled
+    out[58:66, 70:130] = 185  # the rim left round it: a grey outline
+    out[45:95, 100:104] = 40  # a digit's stroke in the pen's colour
+    lifted = _halo_lifted(out.copy(), colour, core)
+    assert lifted[58:60, 70:100].min() >= 230  # the rim is paper
+    assert lifted[45:95, 100:104].max() <= 40  # the digit stays
+    assert np.array_equal(lifted[10:20], out[10:20])  # nothing off the pen changes

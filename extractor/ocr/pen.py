@@ -180,7 +180,7 @@ def without_pen(rgb: np.ndarray, pen: np.ndarray, dpi: float | None = None) -> n
     colour, pen = pen, _pen_core(out, pen)
     rule = _rules_under(out, pen, dpi) if dpi else None
     if rule is None:
-        return carry_across(out, pen, dpi, colour)
+        return _halo_lifted(carry_across(out, pen, dpi, colour), colour, pen)
     under, rules, level = rule
     out[under] = level
     mask = pen.copy()
@@ -191,6 +191,27 @@ def without_pen(rgb: np.ndarray, pen: np.ndarray, dpi: float | None = None) -> n
     beside = cv2.dilate(rules.view(np.uint8), np.ones((2 * RULE_MARGIN + 1,) * 2, np.uint8)) > 0
     paper = np.percentile(rgb[::7, ::7].reshape(-1, 3), 90, axis=0).astype(np.uint8)
     out[beside & ~rules & (mask > 0)] = paper
+    return _halo_lifted(out, colour, pen, rules)
+
+
+def _halo_lifted(out: np.ndarray, colour: np.ndarray, core: np.ndarray, rules: np.ndarray | None = None
+                 ) -> np.ndarray:
+    """``out`` (RGB, the pen's dark filled) with the pen's halo — its colour (``colour``) off its
+    stroke (``core``) — made paper where it is nearer the paper than the page's print: the
+    stroke's blurred rim, left a grey outline of the tick, was read as a 1 beside a 0 (01) and
+    as a glyph in a blank cell (pen_tick seeds 1601, 1602). Print in the halo (a digit's stroke
+    beside the tick) is as dark as print anywhere and stays; so do the rules."""
+    halo = (colour > 0) & (core == 0)
+    if rules is not None:
+        halo &= ~rules
+    if not halo.any():
+        return out
+    grey = cv2.cvtColor(out, cv2.COLOR_RGB2GRAY)
+    paper_grey = float(np.percentile(grey[::7, ::7], 90))
+    ink = float(np.percentile(grey[::7, ::7], 1))
+    light = halo & (grey > (paper_grey + ink) / 2)
+    paper = np.percentile(out[::7, ::7].reshape(-1, 3), 90, axis=0).astype(np.uint8)
+    out[light] = paper
     return out
 
 
