@@ -254,3 +254,32 @@ def test_real_2019_report_printed_from_its_web_page(tmp_path):
     assert amount.unit == "元" and amount.raw.strip() == "75394432.52元" and amount.status == FieldStatus.OK
     assert all(result.fields[k].status == FieldStatus.OK for k in truth if k.startswith("active."))
     assert spec_for("active.procurement.amount").unit == "万元"
+
+
+def test_a_scanned_change_whose_ink_is_wider_than_its_digits_is_not_sure_of_its_sign():
+    # jpeg_low+dpi150+faded seed 5215: -3 with its faded bar touching the 3 read 3 at 0.999, ok;
+    # no relation checks 本年增/减. Its line of ink is 0.9 glyph wide: one digit is at most 0.62
+    from extractor.mapping.change import unseen_sign
+
+    assert unseen_sign("3", 3, 0.9)
+    assert not unseen_sign("3", 3, 0.6)  # a 3 alone
+    assert not unseen_sign("-3", -3, 0.9)  # the sign was read
+    assert not unseen_sign("12", 12, 1.2) and unseen_sign("12", 12, 1.6)
+    assert not unseen_sign("3", 3, None)  # a text layer's cell: no ink measured
+    assert not unseen_sign("0", 0, 1.5)  # no sign to lose
+
+
+def test_such_a_change_goes_to_review_and_a_plain_one_stays_ok():
+    from extractor.mapping.active import _make_field
+    from extractor.mapping.titles import Title
+    from models.extraction import BBox, Source
+    from models.page import Cell
+
+    def cell(ink_em):
+        return Cell(row=1, col=2, page=1, bbox=BBox(x0=0, top=0, x1=10, bottom=10), text="3",
+                    source=Source.OCR, confidence=0.999, ink_em=ink_em)
+    title = Title(cell=cell(None), key="change", score=1.0)
+    wide = _make_field("active.fees.change", cell(0.9), title, 1.0)
+    assert wide.value == 3 and wide.status.value == "review" and wide.evidence["sign"] == 0.0
+    plain = _make_field("active.fees.change", cell(0.55), title, 1.0)
+    assert plain.value == 3 and plain.status.value == "ok" and "sign" not in plain.evidence

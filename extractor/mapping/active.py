@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from extractor.mapping.change import parse_amount, parse_change, unit_in_title
+from extractor.mapping.change import parse_amount, parse_change, unit_in_title, unseen_sign
 from extractor.mapping.labels import contains, similarity
 from extractor.mapping.numbers import looks_numeric, misread_zero, parse_number, readable_alternative, unsure_empty, worn_zero
 from extractor.mapping.titles import POSITIVE, Title, match_column, titles_over_x
@@ -214,11 +214,15 @@ def _make_field(key: str, cell: Cell, title: Title, score: float) -> Field:
     if value is None and cell.source == Source.OCR and (zero := misread_zero(cell.text) or worn_zero(cell.text)):
         # a 0 read as O, a worn 无 read 尤 with no other reading: a candidate, never ok
         value, ok = parse_number(zero, ValueType.INT if column != "amount" else ValueType.DECIMAL).value, False
-    positive = score >= POSITIVE and unit_known
+    # a scanned change whose ink is wider than its digits: a minus may stand in what was not read
+    sign_seen = not (column == "change" and cell.source == Source.OCR and unseen_sign(cell.text, value, cell.ink_em))
+    positive = score >= POSITIVE and unit_known and sign_seen
     ev = {"ocr": cell.confidence, "structure": cell.structure, "label": round(score, 3),
           "parsed": 1.0 if ok else 0.0, "mapped": 1.0 if positive else 0.0}
     if not unit_known:
         ev["unit"] = 0.0  # 元 or 万元? neither the cell nor its title says
+    if not sign_seen:
+        ev["sign"] = 0.0  # -3 or 3? the ink says more than the reading
     return Field(
         key=key, value=value, raw=cell.text, confidence=cell.confidence if ok else 0.0, page=cell.page,
         bbox=cell.bbox, bbox_px=cell.bbox_px, dpi=cell.dpi, source=cell.source,

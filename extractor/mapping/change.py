@@ -88,3 +88,20 @@ def parse_amount(text: str, title_unit: str | None = None) -> ParsedAmount:
         return ParsedAmount(n, None, True)
     value = n / AMOUNT_UNITS[unit]
     return ParsedAmount(value.normalize() if value != value.to_integral_value() else value.quantize(Decimal(1)), unit, True)
+
+
+DIGIT_EM = 0.62  # a printed digit is at most this wide, in the page's glyph heights (most are 0.5–0.6)
+SIGN_SLACK = 0.15  # … with this much more for the line's blur and its specks
+
+
+def unseen_sign(text: str, value: int | None, ink_em: float | None) -> bool:
+    """A positive change read from a scan (``text`` as read, ``value`` parsed) whose line of ink
+    (``ink_em``: its width in glyph heights, ``models.page.Cell.ink_em``) is wider than its digits
+    can be: ink the reading leaves out, where a minus glued to the digits may stand. A faded,
+    150 dpi JPEG print's -3, its bar touching the 3, read 3 at 0.999 (jpeg_low+dpi150+faded seed
+    5215); no relation checks 本年增/减, so the lost sign was a wrong value marked ok."""
+    if value is None or value <= 0 or ink_em is None or text.strip().startswith(("+", "增")):
+        return False
+    digits = sum(ch.isdigit() for ch in text)
+    return digits > 0 and ink_em > DIGIT_EM * digits + SIGN_SLACK
+

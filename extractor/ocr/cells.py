@@ -54,6 +54,7 @@ class CellJob:
     doubt: bool = False  # the cell holds ink that may be no text (a rule's piece at its edge)
     minus: bool = False  # the line's first stroke is a minus sign's bar (see ``_minus_bar``)
     minus_if_read: bool = False  # … a shorter bar: a minus when the recogniser reads one there too
+    ink_em: float | None = None  # one line: its ink's width in the page's glyph heights
 
 
 def _bands(profile: np.ndarray) -> list[tuple[int, int]]:
@@ -169,6 +170,8 @@ def _cell_job(gray: np.ndarray, layout, glyph: float) -> CellJob:
     if job.crops and not job.vertical:
         job.doubt = _edge_stroke(layout[1], glyph)
         if len(job.boxes) == 1:
+            x0, _, x1, _ = job.boxes[0]
+            job.ink_em = round((x1 - x0) / glyph, 3) if glyph > 0 else None
             bar = _minus_bar(layout[1], glyph)
             job.minus, job.minus_if_read = bar == MINUS, bar == SHORT_MINUS
     return job
@@ -268,6 +271,7 @@ def _fill_cell(cell: Cell, job: CellJob, results: list[Recognition]) -> None:
             cell.structure = min(cell.structure, DOUBT)
         return
     rec = _combine(results[job.first : job.first + len(job.crops)], job.vertical)
+    cell.ink_em = job.ink_em
     cell.text = _normalise(rec.text)
     cell.confidence = round(float(rec.score), 5)
     number = _strip_stray(cell.text)
