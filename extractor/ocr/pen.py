@@ -54,6 +54,9 @@ RIDGE_SHARE = 0.4  # the stroke's dark lies where its blue is this share of its 
 RIDGE_REACH = 3  # px round a pixel that highest is looked for (a stroke's half-width and the chroma's blur)
 
 
+BALANCED_PAPER = 160.0  # the paper's level in ``_blueness``'s uint8 balance
+
+
 def _blueness(rgb: np.ndarray) -> np.ndarray:
     """Blue over the larger of red and green once the page is white-balanced on its paper (each
     channel scaled so the paper's 90th percentile is 255), less any bluish tint left (uint8,
@@ -65,10 +68,12 @@ def _blueness(rgb: np.ndarray) -> np.ndarray:
     takes it off the print too (black glyphs made bluish). A thin tick at 150 dpi and JPEG
     quality 40 keeps only ~25 of blue over its paper (shaded_header+pen_tick+dpi150 seed 5102:
     on a paper 17 short of blue, three of four ticks stayed ink and read 0 as 6, 10, 9)."""
-    f = rgb.astype(np.float32)
-    paper = np.percentile(f[::7, ::7].reshape(-1, 3), 90, axis=0)
-    f *= 255.0 / np.maximum(paper, 1.0)
-    blueness = np.clip(f[:, :, 2] - np.maximum(f[:, :, 0], f[:, :, 1]), 0, 255).astype(np.uint8)
+    paper = np.percentile(rgb[::7, ::7].reshape(-1, 3), 90, axis=0)
+    # each channel scaled in uint8, the paper to BALANCED_PAPER (headroom for what is lighter
+    # than the paper), the difference scaled back to a paper of 255: a float copy of the page
+    # cost four times its size
+    r, g, b = (cv2.convertScaleAbs(rgb[:, :, i], alpha=BALANCED_PAPER / max(float(paper[i]), 1.0)) for i in range(3))
+    blueness = cv2.convertScaleAbs(cv2.subtract(b, cv2.max(r, g)), alpha=255.0 / BALANCED_PAPER)
     tint = int(np.median(blueness[::7, ::7]))
     return cv2.subtract(blueness, tint) if tint > 0 else blueness
 
