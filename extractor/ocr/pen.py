@@ -72,8 +72,15 @@ def _blueness(rgb: np.ndarray) -> np.ndarray:
     # each channel scaled in uint8, the paper to BALANCED_PAPER (headroom for what is lighter
     # than the paper), the difference scaled back to a paper of 255: a float copy of the page
     # cost four times its size
-    r, g, b = (cv2.convertScaleAbs(rgb[:, :, i], alpha=BALANCED_PAPER / max(float(paper[i]), 1.0)) for i in range(3))
-    blueness = cv2.convertScaleAbs(cv2.subtract(b, cv2.max(r, g)), alpha=255.0 / BALANCED_PAPER)
+    def balanced(i: int) -> np.ndarray:
+        return cv2.convertScaleAbs(rgb[:, :, i], alpha=BALANCED_PAPER / max(float(paper[i]), 1.0))
+
+    other = balanced(0)
+    cv2.max(other, balanced(1), dst=other)  # in place: a page-sized buffer or two at a time
+    blueness = balanced(2)
+    cv2.subtract(blueness, other, dst=blueness)
+    del other
+    cv2.convertScaleAbs(blueness, dst=blueness, alpha=255.0 / BALANCED_PAPER)
     tint = int(np.median(blueness[::7, ::7]))
     return cv2.subtract(blueness, tint) if tint > 0 else blueness
 
