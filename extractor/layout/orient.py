@@ -268,7 +268,7 @@ def suppress_red(rgb: np.ndarray) -> np.ndarray:
         return out
     x, y, w, h = cv2.boundingRect(red.view(np.uint8))  # the red ink's extent: unmixed there only
     part = (slice(y, y + h), slice(x, x + w))
-    ink = float(np.percentile(gray[~red][::7], 1))  # the page's ink away from the seal
+    ink = float(np.percentile(gray[::7, ::7][~red[::7, ::7]], 1))  # the page's ink away from the seal (a sample)
     levels = _seal_levels(gray[core][::step], redness[core][::step], ink)
     np.copyto(out[part], _unmixed(gray[part], redness[part], paper, *levels, ink=ink), where=red[part])
     return out
