@@ -170,10 +170,23 @@ def _tables_unread(run: Run) -> None:
              f"{len(run.pages)} page(s) of a document that reads as an annual report; every table field needs review")
 
 
-def stage_prose(run: Run) -> None:
-    from extractor.mapping.prose import prose_fields
+FEE_KEY = "fees.information_processing"
 
-    run.result.fields.update(prose_fields(run.pages))
+
+def stage_prose(run: Run) -> None:
+    """The prose's fields. On a scan whose section 六 was not found (``fee_section_read``) no
+    fee sentence could be read: the fee is a missing field in review (a person reads section 六),
+    not silently absent; a text layer shows all its text, so there an absent fee is not stated."""
+    from extractor.mapping.cell_field import missing_field
+    from extractor.mapping.prose import fee_section_read, prose_fields
+    from models.extraction import Source
+
+    fields = prose_fields(run.pages)
+    run.result.fields.update(fields)
+    if FEE_KEY not in fields and run.result.report.ocr_pages and not fee_section_read(run.pages):
+        run.result.fields[FEE_KEY] = missing_field(FEE_KEY, Source.OCR)
+        run.warn("prose", "fee_unread", f"{run.path}: section 六 (其他需要报告的事项) was not found on the scan; "
+                 "its 信息处理费, if stated, needs a person")
 
 
 def stage_validate(run: Run) -> None:

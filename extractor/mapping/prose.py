@@ -1,4 +1,5 @@
-"""Fields stated in the prose: the 信息处理费 collected (section 六)."""
+"""Fields stated in the prose: the 信息处理费 collected (section 六), and whether a scan's
+section 六 was found at all (``fee_section_read``)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from models.extraction import Field
 from models.page import PageContent, TextLine
 
 FEE = re.compile(r"信息处理费[^0-9。；;]{0,12}?(?P<amount>\d[\d,，]*(?:\.\d+)?)\s*(?P<unit>万元|元)")
+# section 六's heading as a scan reads it: 六、其他需要报告的事项 (its 、 may be lost or misread)
+FEE_HEADING = re.compile(r"^六\s*[、.．，,：:1lI|]?\s*其他|其他需要报告的事项")
 NO_FEE = re.compile(r"(未|没有|无|不)(收取|产生|涉及)[^。；;]{0,12}信息处理费|信息处理费[^。；;]{0,6}(为零|为0|无|均未)")
 
 
@@ -61,3 +64,16 @@ def prose_fields(pages: list[PageContent]) -> dict[str, Field]:
             evidence={"ocr": line.confidence, "structure": 1.0, "label": 1.0, "parsed": 1.0},
         )
     }
+
+
+def fee_section_read(pages: list[PageContent]) -> bool:
+    """Some line of ``pages`` is section 六's heading (六、其他需要报告的事项) or mentions the
+    信息处理费. False on a scan whose section 六 was never found: its fee sentence, if printed,
+    was not read (the scan path reads section 六 only after its heading, ``extractor.ocr.prose``),
+    so an absent ``fees.information_processing`` says nothing about the report."""
+    for page in pages:
+        for line in page.lines:
+            t = unicodedata.normalize("NFKC", line.text).replace(" ", "")
+            if FEE_HEADING.search(t) or "处理费" in t:
+                return True
+    return False

@@ -13,6 +13,7 @@ sign's bar before the digits, ``extractor.ocr.minus_sign``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -30,6 +31,7 @@ from extractor.ocr.minus_sign import MINUS, SHORT_MINUS, _minus_bar, _signed
 from extractor.ocr.no_text import (
     _drop_edge_remnants,
     _edge_stroke,
+    drop_stray_ink,
     _glyph_sized_remains,
     _has_glyph,
     _only_specks,
@@ -52,6 +54,7 @@ class CellJob:
     first: int = 0  # index of its first crop in the page's batch
     boxes: list[PxBox] = field(default_factory=list)
     doubt: bool = False  # the cell holds ink that may be no text (a rule's piece at its edge)
+    stray: bool = False  # ink beside the text was left out (``drop_stray_ink``): a number read is doubted
     minus: bool = False  # the line's first stroke is a minus sign's bar (see ``_minus_bar``)
     minus_if_read: bool = False  # … a shorter bar: a minus when the recogniser reads one there too
     ink_em: float | None = None  # one line: its ink's width in the page's glyph heights
@@ -168,7 +171,7 @@ def piece_ink(layout) -> list[int]:
 def _cell_job(gray: np.ndarray, layout, glyph: float) -> CellJob:
     job = _cell_job_of(gray, layout, glyph)
     if job.crops and not job.vertical:
-        job.doubt = _edge_stroke(layout[1], glyph)
+        job.doubt = job.doubt or _edge_stroke(layout[1], glyph)
         if len(job.boxes) == 1:
             x0, _, x1, _ = job.boxes[0]
             job.ink_em = round((x1 - x0) / glyph, 3) if glyph > 0 else None
@@ -177,6 +180,7 @@ def _cell_job(gray: np.ndarray, layout, glyph: float) -> CellJob:
     return job
 
 
+NUMBER_READ = re.compile(r"^[-+]?[0-9][0-9.,]*$")  # what a value cell reads: a stray mark beside it doubts it
 ONE_LINE = 1.15  # bands that together stand no taller than this many glyphs are one line
 
 
@@ -219,8 +223,43 @@ def _cell_job_of(gray: np.ndarray, layout, glyph: float) -> CellJob:
         em = max(p[2] - p[0] for p in pieces)
         pieces = [q for p in pieces for q in _split_stacked(p, sub, origin, em)]
         return CellJob(crops=[_strip(gray, pieces, glyph, sub, origin)], vertical=True, boxes=pieces)
-    pieces = _one_line(pieces, glyph)
-    return CellJob(crops=[_crop(gray, p, glyph, sub, origin) for p in pieces], boxes=pieces)
+    pieces = [q for p in pieces for q in _split_run_together(p, sub, origin, glyph)]
+    pieces, sub, stray = drop_stray_ink(_one_line(pieces, glyph), sub, origin, glyph)
+    return CellJob(crops=[_crop(gray, p, glyph, sub, origin) for p in pieces], boxes=pieces, stray=stray)
+
+
+RUN_TOGETHER = 1.7  # glyphs: a band of horizontal text taller than this is lines that touch
+LINE_PITCH = 1.3  # glyphs: a wrapped cell's line pitch, to count the lines run together
+
+
+def _split_run_together(piece: PxBox, sub: np.ndarray, origin, glyph: float) -> list[PxBox]:
+    """A band of horizontal text taller than ``RUN_TOGETHER`` glyphs: the lines of a wrapped
+    label or column title with no blank row between them (a fax's blur, a descender reaching
+    the next line), cut into its lines (height / ``LINE_PITCH``) at the emptiest row within a
+    third of a glyph of each even cut. Read as one crop, two lines squeezed into the
+    recogniser's height come out as one or two glyphs (其他结果 read 其; fax seed 1602's table 四)."""
+    x0, y0, x1, y1 = piece
+    h = y1 - y0
+    n = int(round(h / (LINE_PITCH * glyph)))
+    if h <= RUN_TOGETHER * glyph or x1 - x0 < glyph or n < 2:
+        return [piece]
+    ox, oy = origin
+    rows = sub[y0 - oy : y1 - oy, x0 - ox : x1 - ox].sum(axis=1, dtype=np.int64)
+    reach = max(1, int(glyph / 3))
+    cuts = [0]
+    for k in range(1, n):
+        at = int(round(k * h / n))
+        lo, hi = max(cuts[-1] + 1, at - reach), min(h - 1, at + reach + 1)
+        if hi <= lo:
+            return [piece]
+        cuts.append(lo + int(np.argmin(rows[lo:hi])))
+    cuts.append(h)
+    out = []
+    for a, b in zip(cuts, cuts[1:]):
+        on = np.flatnonzero(rows[a:b])
+        if len(on):
+            out.append((x0, y0 + a + int(on[0]), x1, y0 + a + int(on[-1]) + 1))
+    return out or [piece]
 
 
 def _split_stacked(piece: PxBox, sub: np.ndarray, origin, em: int) -> list[PxBox]:
@@ -275,7 +314,7 @@ def _fill_cell(cell: Cell, job: CellJob, results: list[Recognition]) -> None:
     cell.text = _normalise(rec.text)
     cell.confidence = round(float(rec.score), 5)
     number = _strip_stray(cell.text)
-    if job.doubt:
+    if job.doubt or (job.stray and NUMBER_READ.match(cell.text)):
         cell.structure = min(cell.structure, DOUBT)
     if number is not None and (job.minus or job.minus_if_read) and _signed(cell.text, number):
         cell.text, number = "-" + number, None  # a minus sign, as its ink shows: not a stray mark

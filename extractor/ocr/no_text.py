@@ -174,3 +174,120 @@ def _edge_stroke(sub: np.ndarray, glyph: float) -> bool:
         if w <= thin and h >= 0.5 * glyph and (x <= near or x + w >= w_cell - near):
             return True
     return False
+
+
+
+SPECK_LINE = 0.4  # glyphs: a line of a cell this low beside a glyph-tall line is no text
+STRAY_GAP = 0.35  # glyphs: a blank this wide parts a line's text from specks at its end
+SPECK_HEIGHT = 0.4  # glyphs: ink no taller than this, at a line's end past the gap, is specks
+SPECK = 0.3  # glyphs: a component under this both ways is a speck
+DIGIT_TALL = 0.6  # glyphs: every other component of a line of digits is at least this tall
+ONE_LINE = 1.4  # glyphs: a band taller than this holds more than one line
+
+PxBox = tuple[int, int, int, int]
+
+
+def drop_stray_ink(pieces: list[PxBox], sub: np.ndarray, origin: tuple[int, int],
+                   glyph: float) -> tuple[list[PxBox], np.ndarray, bool]:
+    """A cell's text lines (``pieces``: page px boxes, top to bottom; ``sub``: the cell's ink,
+    255 = ink, top-left at ``origin``) without the specks beside the text:
+
+    - a line of its own lower than ``SPECK_LINE`` when another line is glyph-tall (specks, a
+      seal star's tip, a rule's piece: the pieces of a glyph a fax broke apart are one line
+      by now, ``_one_line``);
+    - at either end of a line, ink past a blank ``STRAY_GAP`` wide that spans no more than
+      ``SPECK_HEIGHT`` from its top to its bottom (a flat bar before the text is kept: a minus
+      sign; a CJK glyph a fax broke into low pieces still spans a glyph);
+    - above or below a line whose every other component is glyph-tall (``DIGIT_TALL``: digits;
+      a CJK line has short strokes and keeps its dots), specks (``SPECK``) clear of its span.
+
+    Returns (pieces, the ink without what was dropped — ``sub`` itself when nothing was —,
+    whether ink was dropped by the first two rules: the caller doubts a number read there;
+    specks over or under digits cannot be a digit or a sign, and a fax has them over every
+    other cell). Read with the text, a 150 dpi fax's specks become characters of
+    it: 1 read 11 (a speck line under the 1), 2 read m2 (a seal star's tip over it), 0 read 0E or 0≈ (specks after it), à (a speck
+    over it; fax+dpi150 seeds 1601, 5201). What is dropped may have been a mark, so the caller
+    doubts the cell."""
+    if not pieces or glyph <= 0 or sub is None:
+        return pieces, sub, False
+    ox, oy = origin
+    tall = [p for p in pieces if p[3] - p[1] >= 0.45 * glyph]
+    clean = sub.copy()
+    out: list[PxBox] = []
+    for p in pieces:
+        x0, y0, x1, y1 = p
+        if tall and p not in tall and y1 - y0 < SPECK_LINE * glyph:
+            clean[y0 - oy : y1 - oy, x0 - ox : x1 - ox] = 0
+            continue
+        box = _trim_ends(clean, (x0 - ox, y0 - oy, x1 - ox, y1 - oy), glyph)
+        out.append(box)
+    doubt = not np.array_equal(clean, sub)
+    out = [_trim_over_under(clean, box, glyph) for box in out]
+    if not doubt and np.array_equal(clean, sub):
+        return pieces, sub, False
+    return [(b[0] + ox, b[1] + oy, b[2] + ox, b[3] + oy) for b in out], clean, doubt
+
+
+def _trim_ends(ink: np.ndarray, box: PxBox, glyph: float) -> PxBox:
+    """``box`` (px of ``ink``) narrowed to its text: low ink at either end past a blank is
+    zeroed in ``ink`` (in place)."""
+    x0, y0, x1, y1 = box
+    block = ink[y0:y1, x0:x1]
+    runs = _column_runs(block.any(axis=0), max(2, int(round(STRAY_GAP * glyph))))
+    text = [i for i, (a, b) in enumerate(runs) if _ink_extent(block[:, a:b]) > SPECK_HEIGHT * glyph]
+    if not text:
+        return box
+    first, last = text[0], text[-1]
+    while first > 0 and _is_bar(block[:, runs[first - 1][0] : runs[first - 1][1]]):
+        first -= 1
+    block[:, : runs[first][0]] = 0
+    block[:, runs[last][1] :] = 0
+    return (x0 + runs[first][0], y0, x0 + runs[last][1], y1)
+
+
+def _trim_over_under(ink: np.ndarray, box: PxBox, glyph: float) -> PxBox:
+    """``box`` (px of ``ink``) cut to its digits' span when every component but specks is
+    glyph-tall: specks wholly above or below it are zeroed in ``ink`` (in place)."""
+    x0, y0, x1, y1 = box
+    if y1 - y0 > ONE_LINE * glyph:  # lines run together: not one line of digits
+        return box
+    block = ink[y0:y1, x0:x1]
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(block, connectivity=8)
+    if n < 3:
+        return box
+    w, h, top = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_TOP]
+    speck = (w < SPECK * glyph) & (h < SPECK * glyph)
+    if speck.all() or not speck.any() or (h[~speck] < DIGIT_TALL * glyph).any():
+        return box
+    lo, hi = int(top[~speck].min()), int((top + h)[~speck].max())
+    clear = speck & ((top + h <= lo) | (top >= hi))
+    if not clear.any():
+        return box
+    block[np.isin(labels, np.flatnonzero(clear) + 1)] = 0
+    ys = np.flatnonzero(block.any(axis=1))
+    return (x0, y0 + int(ys[0]), x1, y0 + int(ys[-1]) + 1)
+
+
+def _column_runs(on: np.ndarray, gap: int) -> list[tuple[int, int]]:
+    """Runs of inked columns, blanks narrower than ``gap`` bridged: [(start, end)]."""
+    xs = np.flatnonzero(on)
+    if not len(xs):
+        return []
+    breaks = np.flatnonzero(np.diff(xs) > gap)
+    starts = np.concatenate([[xs[0]], xs[breaks + 1]])
+    ends = np.concatenate([xs[breaks], [xs[-1]]]) + 1
+    return list(zip(starts.tolist(), ends.tolist()))
+
+
+def _ink_extent(block: np.ndarray) -> int:
+    """From the first row of ``block`` with ink to its last (px): a glyph a fax broke into low
+    pieces still spans its height; a cluster of specks does not."""
+    ys = np.flatnonzero(block.any(axis=1))
+    return int(ys[-1] - ys[0] + 1) if len(ys) else 0
+
+
+def _is_bar(block: np.ndarray) -> bool:
+    """The run's ink is one flat bar: at least twice as wide as it is tall (a minus sign)."""
+    ys = np.flatnonzero(block.any(axis=1))
+    xs = np.flatnonzero(block.any(axis=0))
+    return bool(len(ys) and xs[-1] - xs[0] + 1 >= 2 * (ys[-1] - ys[0] + 1))
