@@ -70,3 +70,27 @@ def test_values_of_a_row_of_their_own_under_a_fragment_are_not_tails():
     mark_under_number = _grid([["报投诉类申请", "9", "", "", "", "/", "", "9"], ["2.重复申请"] + ["1"] * 7], page=2)
     assert not join_split_row(a, mark_under_number)
     assert [c.text for c in sorted(a.cells, key=lambda c: c.col)][1] == "14"
+
+
+def test_a_lower_half_with_a_sliver_cell_left_of_its_label_pairs_from_the_right():
+    """LibreOffice seed 1603: the lower half of the split 总计 row has one cell more, a sliver
+    left of its label, and lies a column aside: its digits still continue the numbers over them,
+    counted from the right (the value columns' side)."""
+    a = _grid([["（六）其他处理", "19", "5", "6", "21", "21", "0", "25"],
+               ["（七）总计", "37", "97", "98", "39", "36", "0", "47"]], page=2)
+    b = _grid([["", "56", "", "", "4", "3", "", "08"],
+               ["四、结转下年度继续办理", "0", "1", "0", "0", "32", "0", "33"]], page=3, shift=33.0)
+    sliver = Cell(row=0, col=0, page=3, text="", bbox=BBox(x0=86, top=0, x1=103, bottom=10))
+    for c in b.cells:
+        c.col += 1
+        c.bbox = BBox(x0=c.bbox.x0 + (17 if c.col == 1 else 0), top=c.bbox.top, x1=c.bbox.x1, bottom=c.bbox.bottom)
+    b.cells.insert(0, sliver)
+    assert join_split_row(a, b)
+    last = sorted((c for c in a.cells if c.row == 1), key=lambda c: c.col)
+    assert [c.text for c in last] == ["（七）总计", "3756", "97", "98", "394", "363", "0", "4708"]
+    assert all(last[k].structure <= SPLIT_DOUBT for k in (1, 4, 5, 7))
+    # a surplus cell that holds text is no sliver: no pairing from the right
+    a = _grid([["（七）总计", "37", "97", "98", "39", "36", "0", "47"]], page=2)
+    b = _grid([["", "56", "", "", "4", "3", "", "08"], ["四、结转下年度继续办理"] + ["1"] * 7], page=3, shift=33.0)
+    b.cells.insert(0, Cell(row=0, col=0, page=3, text="x", bbox=BBox(x0=86, top=0, x1=103, bottom=10)))
+    assert not join_split_row(a, b)

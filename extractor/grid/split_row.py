@@ -36,6 +36,7 @@ ENUMERATED = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[
 KNOWN_LABEL = 0.8  # a fragment this similar to a registry label is a row of its own
 SPLIT_DOUBT = 0.3  # structure of a number joined across a page break (under STRUCTURE_REVIEW)
 DIGITS = re.compile(r"\d+")
+LABEL_SLACK = 1  # cells by which the two halves of a split row may differ, all in the label
 
 
 @cache
@@ -163,6 +164,15 @@ def join_number_tails(upper: list[Cell], lower: list[Cell], x_of: Callable[[Cell
         # can stand a column apart; the cells of one row cannot)
         pairs = zip(sorted(upper, key=lambda c: c.col), sorted(lower, key=lambda c: c.col))
         options.append([(h, t) for h, t in pairs if t.text.strip()])
+    elif abs(len(upper) - len(lower)) <= LABEL_SLACK:
+        # … from the right, the value columns' side: a label column's rule may stand only in
+        # one half (LibreOffice, seed 1603: a sliver of a cell left of the lower half's label,
+        # whose outer edge then misled the map between the pages by a column); the cells the
+        # longer half has over are its leftmost and must be blank
+        up, low = (sorted(h, key=lambda c: -c.col) for h in (upper, lower))
+        surplus = (up if len(up) > len(low) else low)[min(len(up), len(low)):]
+        if not any(c.text.strip() for c in surplus):
+            options.append([(h, t) for h, t in zip(up, low) if t.text.strip()])
     heads = next((o for o in options if o and all(DIGITS.fullmatch(h.text.strip()) for h, _ in o)), None)
     if heads is None:
         return False
