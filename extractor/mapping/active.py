@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from extractor.mapping.active_order import SeenBlock, SeenRow, place_by_order
 from extractor.mapping.change import parse_amount, parse_change, unit_in_title, unseen_sign
 from extractor.mapping.labels import contains, similarity
 from extractor.mapping.numbers import looks_numeric, misread_zero, parse_number, readable_alternative, unsure_empty, worn_zero
@@ -87,6 +88,8 @@ def map_active(grids: list[Grid], layout_hint: Layout | None = None) -> ActiveRe
     header: dict[int, Title] = {}
     header_list: list[Title] = []
     header_grid = -1
+    blocks: list[SeenBlock] = []  # for rows and titles misread past recognition (``active_order``)
+    unknown: dict[int, str] = {}  # id(row or title) -> its unmapped message, unless order places it
     for gi, grid in enumerate(grids):  # a header holds until the next one, across a page break
         continued: set[int] = set()  # rows read as the lower lines of a header's titles
         for r in range(grid.n_rows):
@@ -109,19 +112,25 @@ def map_active(grids: list[Grid], layout_hint: Layout | None = None) -> ActiveRe
                         header[col] = t
                     out.titles.append(t.text)
                     if key is None:
-                        out.unmapped.append(f"table 二: column title {t.text!r} is not a column of the format; its cells are not mapped")
+                        unknown[id(t)] = f"table 二: column title {t.text!r} is not a column of the format; its cells are not mapped"
                     elif len(tags) == 1:
                         votes[tags[0]] += 1
+                blocks.append(SeenBlock(titles=header_list))
                 continue
             if len(cells) < 2:
                 continue  # a block heading (第二十条第（…）项) or a stray line
             row_key, row_score = match_row(cells[0].text)
             values = cells[1:]
-            if row_key is None or row_score < MIN_LABEL:
-                if header_list and cells[0].text.strip() and any(v.text.strip() for v in values) and all(
-                    looks_numeric(v.text) or parse_change(v.text).ok or parse_amount(v.text).ok for v in values
-                ):
-                    out.unmapped.append(f"table 二: row label {cells[0].text.strip()!r} is not a row of the format; its cells are not mapped")
+            known = row_key is not None and row_score >= MIN_LABEL
+            if blocks and header_list and any(v.text.strip() for v in values) and all(
+                looks_numeric(v.text) or parse_change(v.text).ok or parse_amount(v.text).ok for v in values
+            ):
+                over = [(v, _titles_for(v, header, header_list, header_grid == gi)) for v in values]
+                blocks[-1].rows.append(SeenRow(cells[0], over, row_key if known else None, row_score))
+                if not known and cells[0].text.strip():
+                    unknown[id(blocks[-1].rows[-1])] = (f"table 二: row label {cells[0].text.strip()!r} is not a row "
+                                                        "of the format; its cells are not mapped")
+            if not known:
                 continue
             out.found = True
             if not header_list:
@@ -140,6 +149,13 @@ def map_active(grids: list[Grid], layout_hint: Layout | None = None) -> ActiveRe
                 if rank > found.get(key, (-1.0, None))[0]:
                     found[key] = (rank, f)
     out.layout = _decide(votes, layout_hint)
+    placed = place_by_order(blocks, out.layout)
+    for blk in blocks:
+        for row in blk.rows:
+            for cell, over in row.values:
+                _place(cell, over, row, placed, found)
+    out.issues.extend(placed.notes)
+    out.unmapped.extend(m for k, m in unknown.items() if k not in placed.rows and k not in placed.titles)
     specs = field_map(out.layout)
     for key, (_, f) in found.items():
         if key not in specs:
@@ -147,6 +163,21 @@ def map_active(grids: list[Grid], layout_hint: Layout | None = None) -> ActiveRe
             continue
         out.fields[key] = f
     return out
+
+
+def _place(cell: Cell, over: list[Title], row: SeenRow, placed, found: dict[str, tuple[float, Field]]) -> None:
+    """A value cell whose row or title only order placed (``active_order``): its field, in review
+    (``ORDER_SCORE``), unless a field of that key was read from labels and titles."""
+    if len(over) != 1:
+        return
+    title = over[0]
+    row_key, row_score = placed.rows.get(id(row), (row.key, row.score))
+    col_key, col_score = placed.titles.get(id(title), (title.key, title.score))
+    if row_key is None or col_key is None or (id(row) not in placed.rows and id(title) not in placed.titles):
+        return
+    key = f"active.{row_key}.{col_key}"
+    if key not in found:
+        found[key] = (0.0, _make_field(key, cell, title, min(row_score, col_score)))
 
 
 def _title_readings(grid: Grid, r: int, cells: list[Cell], continued: set[int]) -> dict[int, str]:
