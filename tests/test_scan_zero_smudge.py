@@ -30,6 +30,11 @@ SEVEN = [  # a 7: a bar and a stem a glyph tall
     "..##.....", "..##.....",
 ]
 SHORT_SEVEN = SEVEN[:9]  # a faded 7's top: bar and half its stem (under half a glyph tall)
+EM_DASH_WITH_SPECK = [  # perspective+curl seed 1604, read '1' at 0.65: a speck glued on an em dash's top left
+    "###...................", "###...................", "###...................", ".#....................",
+    ".###################..", ".####################.", "######################", "#####################.",
+    "..##################..",
+]
 TWO_ONES = ["##...##", "##...##", "##...##", "##...##", "##...##", "##...##", "##...##", "##...##"]
 SPECK = [".###.", "#####", "#####", ".###."]
 
@@ -60,3 +65,22 @@ def test_digits_and_specks_are_no_smudged_bar():
     # a faded 7's top under half a glyph cannot be told from a smudged hyphen by its shape:
     # which is why the cell reads it doubted (review), never ok
     assert smudged_bar(_cell(SHORT_SEVEN), GLYPH)
+
+
+def test_a_long_smudged_bar_is_read_and_taken_as_a_dash_doubted_unless_read_so():
+    from extractor.ocr.cells import _fill_cell
+    from extractor.ocr.engine import Recognition
+    from models.extraction import BBox
+    from models.page import Cell
+
+    sub = _cell(EM_DASH_WITH_SPECK)
+    assert zero_mark(sub, GLYPH) is None and smudged_bar(sub, GLYPH)
+    ys, xs = np.nonzero(sub)
+    layout = ([(int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1)], sub, (0, 0), sub.shape)
+    job = _cell_job_of(np.where(sub > 0, 60, 250).astype(np.uint8), layout, GLYPH)
+    assert job.bar and job.crops and not job.dash
+    for read, structure in (("1", 0.3), ("一", 1.0)):
+        cell = Cell(row=0, col=0, page=1, bbox=BBox(x0=0, top=0, x1=10, bottom=10))
+        _fill_cell(cell, job, [Recognition(text=read, score=0.65, char_scores=[0.65])])
+        assert cell.text == "—" and cell.structure <= structure, read
+        assert (cell.structure < 1.0) == (read == "1")

@@ -38,7 +38,7 @@ from extractor.ocr.no_text import (
     _split_dust,
 )
 from extractor.ocr.structure import DOUBT
-from extractor.ocr.zero_marks import smudged_bar, zero_mark
+from extractor.ocr.zero_marks import SMUDGE_SHORT, smudged_bar, zero_mark
 from models.extraction import Alternative
 from models.page import Cell
 
@@ -55,6 +55,7 @@ class CellJob:
     boxes: list[PxBox] = field(default_factory=list)
     doubt: bool = False  # the cell holds ink that may be no text (a rule's piece at its edge)
     stray: bool = False  # ink beside the text was left out (``drop_stray_ink``): a number read is doubted
+    bar: bool = False  # the ink is a long bar with a smudge glued on (``smudged_bar``): read as — unless read so
     minus: bool = False  # the line's first stroke is a minus sign's bar (see ``_minus_bar``)
     minus_if_read: bool = False  # … a shorter bar: a minus when the recogniser reads one there too
     ink_em: float | None = None  # one line: its ink's width in the page's glyph heights
@@ -207,7 +208,8 @@ def _cell_job_of(gray: np.ndarray, layout, glyph: float) -> CellJob:
     mark = zero_mark(sub, glyph)
     if mark:
         return CellJob(crops=[], dash=mark, boxes=pieces)
-    if smudged_bar(sub, glyph):  # a bar with a smudge glued on: a zero mark, doubted (a faded digit's piece?)
+    bar = smudged_bar(sub, glyph)  # a bar with a smudge glued on: a zero mark, doubted (a faded digit's piece?)
+    if bar and max(p[2] for p in pieces) - min(p[0] for p in pieces) <= SMUDGE_SHORT * glyph:
         return CellJob(crops=[], dash="—", boxes=pieces, doubt=True)
     if (all(p[3] - p[1] < 0.4 * glyph and p[2] - p[0] < 0.6 * glyph for p in pieces) or _only_specks(sub, glyph)
             or not _has_glyph(sub, glyph)):
@@ -225,7 +227,7 @@ def _cell_job_of(gray: np.ndarray, layout, glyph: float) -> CellJob:
         return CellJob(crops=[_strip(gray, pieces, glyph, sub, origin)], vertical=True, boxes=pieces)
     pieces = [q for p in pieces for q in _split_run_together(p, sub, origin, glyph)]
     pieces, sub, stray = drop_stray_ink(_one_line(pieces, glyph), sub, origin, glyph)
-    return CellJob(crops=[_crop(gray, p, glyph, sub, origin) for p in pieces], boxes=pieces, stray=stray)
+    return CellJob(crops=[_crop(gray, p, glyph, sub, origin) for p in pieces], boxes=pieces, stray=stray, bar=bar)
 
 
 RUN_TOGETHER = 1.7  # glyphs: a band of horizontal text taller than this is lines that touch
@@ -313,6 +315,10 @@ def _fill_cell(cell: Cell, job: CellJob, results: list[Recognition]) -> None:
     cell.ink_em = job.ink_em
     cell.text = _normalise(rec.text)
     cell.confidence = round(float(rec.score), 5)
+    if job.bar and cell.text != "—":  # the shape is a dash's, the reading is not: the dash, doubted
+        cell.text, cell.confidence, cell.char_scores, cell.alternatives = "—", DASH_CONFIDENCE, [DASH_CONFIDENCE], []
+        cell.structure = min(cell.structure, DOUBT)
+        return
     number = _strip_stray(cell.text)
     if job.doubt or (job.stray and NUMBER_READ.match(cell.text)):
         cell.structure = min(cell.structure, DOUBT)

@@ -176,6 +176,8 @@ def rule_remnants_cleared(sub: np.ndarray, glyph: float) -> np.ndarray:
 SMUDGE_TALL = 0.5  # a smudged bar's whole blob: at most this share of a glyph tall (a digit ~1) …
 SMUDGE_CORE = 0.5  # … its bar rows (``smudged_bar``) at least this share of its ink …
 SMUDGE_WIDE = 0.5  # … a bar row: inked at least this share of the widest row's count
+SMUDGE_LONG = 1.6  # … and the blob at most this share of a glyph wide (an em dash — is one glyph)
+SMUDGE_SHORT = 0.8  # a blob up to this wide is a hyphen's: the recogniser misreads it alone (r, à)
 
 
 def smudged_bar(sub: np.ndarray, glyph: float) -> bool:
@@ -183,7 +185,10 @@ def smudged_bar(sub: np.ndarray, glyph: float) -> bool:
     of a serif hyphen (6–9 px wide, glyph 20 px) binarises 3–5 rows thick with the JPEG's faint
     ghost below it joined on (9 × 9 px in all), too tall for ``zero_mark``'s bar; alone in its
     crop the recogniser reads it as r or à (seed 1501, none and faded). Shape: one blob (specks
-    under ``SPECK`` aside) at most ``SMUDGE_TALL`` of a glyph tall and 0.3–0.8 of one wide whose
+    under ``SPECK`` aside) at most ``SMUDGE_TALL`` of a glyph tall and 0.3–``SMUDGE_LONG`` of one
+    wide (an em dash with a speck glued on its top left read 1 at 0.65, perspective+curl seed
+    1604; the caller reads a blob wider than ``SMUDGE_SHORT`` and keeps the reading when it is a
+    dash) whose
     bar (the run of rows around its widest inked at least ``SMUDGE_WIDE`` as much) is at most 0.3
     of a glyph tall and 1.5 times as wide as that, holding ``SMUDGE_CORE`` of its ink (faded seed
     1501: a speck glued at the bar's left end too). No digit is that short, but a
@@ -194,7 +199,7 @@ def smudged_bar(sub: np.ndarray, glyph: float) -> bool:
     if n != 2:
         return False
     x, y, w, h, area = stats[1]
-    if not (h <= SMUDGE_TALL * glyph and 0.3 * glyph <= w <= 0.8 * glyph):
+    if not (h <= SMUDGE_TALL * glyph and 0.3 * glyph <= w <= SMUDGE_LONG * glyph):
         return False
     blob = labels[y : y + h, x : x + w] == 1
     widths = blob.sum(axis=1)
