@@ -20,7 +20,15 @@ from dataclasses import dataclass, field
 from extractor.mapping.active_order import SeenBlock, SeenRow, place_by_order
 from extractor.mapping.change import parse_amount, parse_change, unit_in_title, unseen_sign
 from extractor.mapping.labels import contains, similarity
-from extractor.mapping.numbers import looks_numeric, misread_zero, parse_number, readable_alternative, unsure_empty, worn_zero
+from extractor.mapping.numbers import (
+    looks_numeric,
+    misread_zero,
+    parse_number,
+    readable_alternative,
+    stray_sign,
+    unsure_empty,
+    worn_zero,
+)
 from extractor.mapping.titles import POSITIVE, Title, match_column, titles_over_x
 from models.extraction import Field, FieldStatus, Source
 from models.fields import ColumnSpec, Layout, RowSpec, ValueType, active_rows, field_map
@@ -239,7 +247,8 @@ def _make_field(key: str, cell: Cell, title: Title, score: float) -> Field:
     else:
         n = parse_number(cell.text, ValueType.INT)
         value, ok = n.value, n.ok
-        other = readable_alternative(cell.text, cell.alternatives) if value is None and cell.source == Source.OCR else None
+        other = (readable_alternative(cell.text, cell.alternatives) or stray_sign(cell.text)
+                 if value is None and cell.source == Source.OCR else None)
         if other is not None:  # a candidate (尤 read for a worn 无), never ok
             value, ok = parse_number(other, ValueType.INT).value, False
     if value is None and cell.source == Source.OCR and (zero := misread_zero(cell.text) or worn_zero(cell.text)):

@@ -7,7 +7,15 @@ positively matched (``titles.POSITIVE``); anything else is ``review``.
 
 from __future__ import annotations
 
-from extractor.mapping.numbers import Parsed, misread_zero, parse_number, readable_alternative, unsure_empty, worn_zero
+from extractor.mapping.numbers import (
+    Parsed,
+    misread_zero,
+    parse_number,
+    readable_alternative,
+    stray_sign,
+    unsure_empty,
+    worn_zero,
+)
 from extractor.mapping.titles import POSITIVE
 from models.extraction import Field, FieldStatus, Source
 from models.fields import ValueType
@@ -33,8 +41,10 @@ def make_field(
         parsed = Parsed(parse_number(zero, type_).value, False, reason="misread_zero")
     elif parsed.value is None and cell.source == Source.OCR:
         # no number read first (尤 for a worn 无): the recogniser's next reading that is one, else
-        # the 0 a worn 无 is
+        # the 0 a worn 无 is, else a count's digits read with a speck's minus before them
         other = readable_alternative(cell.text, cell.alternatives) or worn_zero(cell.text)
+        if other is None and type_ == ValueType.INT:
+            other = stray_sign(cell.text)
         if other is not None:
             parsed = Parsed(parse_number(other, type_).value, False, reason="alternative_reading")
     positive = label_score >= POSITIVE and column_score >= POSITIVE

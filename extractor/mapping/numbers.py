@@ -217,6 +217,17 @@ def misread_zero(text: str) -> str | None:
     return candidate if parse_number(candidate, ValueType.DECIMAL).value is not None else None
 
 
+_SIGNED_DIGITS = re.compile(r"^[-－—–‐](\d+)$")
+
+
+def stray_sign(text: str) -> str | None:
+    """The digits of a count read with a minus before them (-3): a count is never negative, so
+    on a scan the bar is a speck or smear before the number (dpi150+jpeg_low seed 1605), not
+    a sign. A candidate for a scan's count cell only: never ``ok``; None for anything else."""
+    m = _SIGNED_DIGITS.match(normalize_number_text(text))
+    return m.group(1) if m else None
+
+
 def readable_alternative(text: str, alternatives) -> str | None:
     """The recogniser's best-scored other reading of a value cell that is a number or a printed
     zero, when what it read first (``text``) is neither: a 无 whose top stroke a 150 dpi fax

@@ -1,0 +1,36 @@
+"""A count read with a minus before it on a scan (-3; dpi150+jpeg_low seed 1605: a smear before
+the 3 taken for the bar): a count is never negative, so its digits are the candidate, in review —
+never ok, and never on a text layer (which prints what it prints)."""
+
+from __future__ import annotations
+
+from extractor.mapping.active import _make_field
+from extractor.mapping.cell_field import make_field
+from extractor.mapping.numbers import stray_sign
+from extractor.mapping.titles import Title
+from models.extraction import BBox, FieldStatus, Source
+from models.fields import ValueType
+from models.page import Cell
+
+
+def _cell(text: str, source: Source = Source.OCR) -> Cell:
+    return Cell(row=0, col=1, page=1, text=text, source=source, confidence=0.99,
+                bbox=BBox(x0=0, top=0, x1=10, bottom=10))
+
+
+def test_stray_sign_takes_only_a_bar_before_digits():
+    assert stray_sign("-3") == "3" and stray_sign("－12") == "12" and stray_sign("—7") == "7"
+    assert stray_sign("3") is None and stray_sign("-3.5") is None and stray_sign("-") is None and stray_sign("a-3") is None
+
+
+def test_a_scanned_count_read_negative_is_its_digits_in_review():
+    f = make_field("applications.received.total", _cell("-3"), ValueType.INT)
+    assert f.value == 3 and f.status == FieldStatus.REVIEW
+    title = Title(cell=_cell("本年处理决定数量"), key="decisions", score=1.0)
+    f = _make_field("active.coercion.decisions", _cell("-3"), title, 1.0)
+    assert f.value == 3 and f.status == FieldStatus.REVIEW
+
+
+def test_a_text_layer_count_read_negative_is_not_mended():
+    f = make_field("applications.received.total", _cell("-3", Source.TEXT), ValueType.INT)
+    assert f.value is None and f.status == FieldStatus.REVIEW
