@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 
 from extractor.grid.image_grid import ImageTable, component_boxes
-from extractor.ocr.cells import _bands, _merge_fragments
+from extractor.ocr.cell_lines import _bands, _merge_fragments
 from extractor.ocr.no_text import _has_glyph
 from extractor.ocr.crops import PxBox, _k
 
