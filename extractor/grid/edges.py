@@ -169,14 +169,29 @@ def components(edges: list[Edge], tol: float = 3.0) -> list[list[Edge]]:
             if _touch(edges[i], edges[j], tol):
                 parent[find(i)] = find(j)
     hs.sort(key=lambda i: edges[i].pos)
+    verticals = [edges[j] for j in vs]
     for a, b in zip(hs, hs[1:]):
         ea, eb = edges[a], edges[b]
-        if eb.pos - ea.pos <= STACK_GAP and abs(ea.start - eb.start) <= tol and abs(ea.end - eb.end) <= tol:
+        if (eb.pos - ea.pos <= STACK_GAP and abs(ea.start - eb.start) <= tol and abs(ea.end - eb.end) <= tol
+                and not _boxed_apart(ea, eb, verticals, tol)):
             parent[find(a)] = find(b)
     groups: dict[int, list[Edge]] = {}
     for i, e in enumerate(edges):
         groups.setdefault(find(i), []).append(e)
     return list(groups.values())
+
+
+def _boxed_apart(upper: Edge, lower: Edge, verticals: list[Edge], tol: float) -> bool:
+    """At both ends of two stacked full-width rules a side rule stops at the upper one and
+    another starts at the lower one: the bottom of one boxed table and the top of the next, a
+    heading between them (LibreOffice: table 二, 三、收到和处理…, table 三, 25 pt apart), not
+    the rows of one table around a full-width row (whose sides run on or are not drawn)."""
+    for x in (upper.start, upper.end):
+        stops = any(abs(v.pos - x) <= tol and abs(v.end - upper.pos) <= tol for v in verticals)
+        starts = any(abs(v.pos - x) <= tol and abs(v.start - lower.pos) <= tol for v in verticals)
+        if not (stops and starts):
+            return False
+    return True
 
 
 def _covered(edges: list[Edge], orient: str, pos: float, start: float, end: float, tol: float) -> bool:
