@@ -65,3 +65,11 @@ def test_a_text_layer_or_a_block_that_disagrees_is_not_placed():
     swapped = ROWS[:2] + [ROWS[3], ["规章", "3", "0", "15"]] + ROWS[4:]  # 规章 read, out of its place
     out = map_active([_grid(swapped)])
     assert "active.normative_documents.issued" not in out.fields
+
+
+def test_a_misread_row_with_a_misread_value_among_its_numbers_is_placed():
+    rows = [ROWS[0], ROWS[1], ["搜章", "3", "0", "a"]] + ROWS[3:]  # 规章 and one of its 0s misread (fax seed 1607)
+    f = map_active([_grid(rows)]).fields
+    assert f["active.regulations.issued"].value == 3 and f["active.regulations.issued"].status == FieldStatus.REVIEW
+    assert f["active.regulations.in_force"].status == FieldStatus.REVIEW
+    assert f["active.normative_documents.issued"].value == 89

@@ -130,12 +130,13 @@ def map_active(grids: list[Grid], layout_hint: Layout | None = None) -> ActiveRe
             row_key, row_score = match_row(cells[0].text)
             values = cells[1:]
             known = row_key is not None and row_score >= MIN_LABEL
-            if blocks and header_list and any(v.text.strip() for v in values) and all(
-                looks_numeric(v.text) or parse_change(v.text).ok or parse_amount(v.text).ok for v in values
-            ):
+            numeric = [looks_numeric(v.text) or parse_change(v.text).ok or parse_amount(v.text).ok
+                       for v in values if v.text.strip()]
+            if blocks and header_list and numeric and 2 * sum(numeric) >= len(numeric):
+                # a row of values (a scan's misread value or two among them): order may place it
                 over = [(v, _titles_for(v, header, header_list, header_grid == gi)) for v in values]
                 blocks[-1].rows.append(SeenRow(cells[0], over, row_key if known else None, row_score))
-                if not known and cells[0].text.strip():
+                if not known and cells[0].text.strip() and all(numeric):
                     unknown[id(blocks[-1].rows[-1])] = (f"table 二: row label {cells[0].text.strip()!r} is not a row "
                                                         "of the format; its cells are not mapped")
             if not known:
