@@ -34,3 +34,11 @@ def test_a_scanned_count_read_negative_is_its_digits_in_review():
 def test_a_text_layer_count_read_negative_is_not_mended():
     f = make_field("applications.received.total", _cell("-3", Source.TEXT), ValueType.INT)
     assert f.value is None and f.status == FieldStatus.REVIEW
+
+
+def test_a_slash_with_a_speck_read_f_is_a_zero_candidate_in_review():
+    """A 150 dpi fax's / with a speck at its top, alone in its crop, read f (fax+dpi150 seed 1608)."""
+    f = make_field("applications.other.fee_unpaid.commercial_enterprise", _cell("f"), ValueType.INT)
+    assert f.value == 0 and f.status == FieldStatus.REVIEW
+    assert make_field("applications.received.total", _cell("l"), ValueType.INT).value is None  # a 1? not taken
+    assert make_field("applications.received.total", _cell("f", Source.TEXT), ValueType.INT).value is None

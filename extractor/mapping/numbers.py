@@ -193,15 +193,20 @@ def looks_numeric(text: str) -> bool:
 
 
 def worn_zero(text: str) -> str | None:
-    """"0" when the whole cell reads as a worn 无 (``WORN_WU``: 尤, 尢), else None. A candidate
-    for a scan's cell only (a text layer prints what it prints): never ``ok``."""
-    return "0" if normalize_number_text(text) in WORN_WU else None
+    """"0" when the whole cell reads as a worn 无 (``WORN_WU``: 尤, 尢) or as a slash with a
+    speck on it (``SLASH_LIKE``: a 150 dpi fax's / with a speck at its top read f, fax+dpi150
+    seed 1608), else None. A candidate for a scan's cell only (a text layer prints what it
+    prints): never ``ok``."""
+    return "0" if normalize_number_text(text) in WORN_WU | SLASH_LIKE else None
 
 
 _ZERO_LOOKALIKES = re.compile("[Oo〇]")  # (NFKC has made a full-width Ｏ an O)
 # the word 无 with its top stroke lost (a fax's threshold, 150 dpi): read 尤 or 尢, characters no
 # value cell prints. Only the whole cell: 尤 inside a label is a word of it
 WORN_WU = {"尤", "尢"}
+# a slash (a zero mark) with a speck glued on, as the recogniser reads it alone: letters no value
+# cell prints (a bare upright stroke, l or I, may be a 1: not taken)
+SLASH_LIKE = {"f", "ƒ", "丿", "ノ"}
 
 
 def misread_zero(text: str) -> str | None:
