@@ -56,6 +56,7 @@ from extractor.ocr.litigation_columns import mend_litigation
 from extractor.ocr.registry_bands import job_lines
 from extractor.ocr.row_bands import split_by_labels
 from extractor.ocr.structure import DOUBT, drop_unused_rows, split_by_ink
+from extractor.ocr.worn_wu import line_ink, read_worn_wu
 from models.extraction import BBox, Source
 from models.page import PageContent, PageKind, TextLine
 
@@ -134,6 +135,9 @@ def read_scan_image(rgb: np.ndarray, dpi: float, number: int, engine, *, width: 
             if pen is not None and pen_share(pen, tf.box_to_source(table.boxes[k - first])) > 0:
                 cell.structure = min(cell.structure, DOUBT)  # what the pen covered cannot be known
             k += 1
+    # a 无 worn to a few strokes (a fax's threshold), read as 九, ん, h …: by its likeness to the page's 无
+    read_worn_wu([c for t in tables for c in t.grid.cells],
+                 [line_ink(lay, job, glyph) for lay, job in zip(layouts, jobs)])
     if seal is not None:  # before the titles are held against the rules: a title the seal garbled
         for cell in _reread_under_seal(tables, seal, gray, ink, paper, dpi, glyph, engine,
                                        whole=whole_seal, ring=ring):
