@@ -342,6 +342,29 @@ def test_table_four_group_cell_split_by_a_stray_rule_places_its_untitled_columns
     assert any("placed in 行政复议 by the format's order" in m for m in issues)
 
 
+def test_table_four_on_a_scan_with_no_group_title_read_is_placed_by_order_for_review():
+    """A fax's threshold left only the downstrokes of the group titles (行政复议 read 'iRvi',
+    fax+pen_tick+dpi150 5214): no group is read, and the whole table was lost. As when no header
+    stands over the row, the format's order places the fifteen columns, every field for review;
+    a text layer prints what it prints and stays unmapped."""
+    def grid(source: Source) -> Grid:
+        g = _scanned_litigation_grid([cell(1, 5, "经收门段起诉", span=5), cell(1, 10, "女议信起诉", span=5)])
+        for c in g.cells:
+            c.text = {"行政复议": "iRvi", "行政诉讼": "((iR)"}.get(c.text, c.text)
+            c.source = source
+        return g
+
+    issues: list[str] = []
+    fields = map_litigation([grid(Source.OCR)], issues)
+    assert _values(fields, "review") == [1, 2, 3, 4, 5]
+    assert _values(fields, "litigation_direct") == [6, 7, 8, 9, 10]
+    assert _values(fields, "litigation_after_review") == [11, 12, 13, 14, 15]
+    for group in ("review", "litigation_direct", "litigation_after_review"):
+        assert _statuses(fields, group) == {FieldStatus.REVIEW}, group
+    assert any("no group title found over 15 columns" in m for m in issues)
+    assert map_litigation([grid(Source.TEXT)], []) == {}
+
+
 def test_table_four_title_cell_over_two_columns_is_split_in_the_order_its_text_reads():
     """The rule between 尚未审结 and 总计 lost under a seal's star: one title cell, read 尚总计,
     over both value columns. Both were keyed total (two columns, one key: both lost); they are

@@ -12,7 +12,8 @@ where the reading cannot be trusted, and a field placed by order is never ``ok``
 - two group cells reading the same group (one misread as the other): both placed by order;
 - columns with no group title over them (a page break under the first header row loses
   行政复议; a stray rule splits a group's cell, part of it empty), when at most one whole group
-  is lost and every group read stands in place;
+  is lost and every group read stands in place; all 15, on a scan none of whose group titles
+  could be read (a fax's threshold that kept only their downstrokes);
 - a scanned column title misread past recognition, or one title cell over two or three value
   columns, in a group whose other titles were read: the columns they leave out
   (``place_column_titles``).
@@ -149,7 +150,11 @@ def place_groups(columns: list[ReadColumn]) -> list[str]:
     unread = [i for i, g in enumerate(groups) if g is None]
     whole = len(lost) == 1 and unread == list(range(lost[0] * n, (lost[0] + 1) * n))
     scanned = all(columns[i].cell.source == Source.OCR for i in unread)
-    if unread and len(lost) <= 1 and (whole or scanned):  # part of a group: only a scan's stray rule
+    # no group title read at all on a scan (a fax's threshold left their strokes that run down
+    # only: 行政复议 read 'iRvi', fax+pen_tick+dpi150 5214, 5306): as when no header stands over
+    # the row (``_litigation_fields``), the format's order is all there is to go by
+    none_read = scanned and len(unread) == N_LITIGATION
+    if unread and (len(lost) <= 1 and (whole or scanned) or none_read):  # part of a group: only a scan's stray rule
         # a page break right under the first header row leaves 行政复议 on the page before, in a
         # fragment no grid holds (the continuation keeps the other two groups); a stray rule
         # splits a group's title cell and leaves part of its columns under an empty one
