@@ -158,3 +158,27 @@ SLASH_WITH_SPECK = """
 def test_a_dust_speck_at_a_slashs_corner_is_no_flag():
     assert zero_mark(_padded(_bitmap(SLASH_WITH_SPECK)), 24.0) == "/"
     assert zero_mark(_padded(_bitmap(SERIF_ONE)), 20.0) is None
+
+
+# a serif 7 of a fax at 150 dpi (glyph 22 px): its top bar, and below it the piece of its
+# downstroke the threshold left — smaller than ``zero_mark``'s dust (fax+dpi150 seed 981, table 二)
+WORN_SEVEN = """
+.#......##. ########### ########### .#...#####. ........... ........... ........... ...........
+........... .....###... .....###... ....##..... ...###..... ....##..... ...###..... ...###.....
+..###...... .#.##...... ##........."""
+DASH = """
+########### ########### ###########"""
+
+
+def _dash_cell_job(bitmap: np.ndarray):
+    from extractor.ocr.cells import _cell_job, _cell_layout
+
+    ink = np.zeros((60, 80), np.uint8)
+    ink[20 : 20 + bitmap.shape[0], 30 : 30 + bitmap.shape[1]] = bitmap
+    return _cell_job(255 - ink, _cell_layout(ink, (0, 0, 80, 60), 200.0), 22.0)
+
+
+def test_a_worn_seven_read_as_a_dash_is_doubted_a_printed_dash_is_not():
+    seven, dash = _dash_cell_job(_bitmap(WORN_SEVEN)), _dash_cell_job(_bitmap(DASH))
+    assert seven.dash == "—" and seven.doubt  # its 0 goes to a person, never ok for a 7
+    assert dash.dash == "—" and not dash.doubt

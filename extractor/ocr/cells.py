@@ -121,7 +121,7 @@ def _cell_job_of(gray: np.ndarray, layout, glyph: float) -> CellJob:
         return CellJob(crops=[], empty_confidence=1.0)
     mark = zero_mark(sub, glyph)
     if mark:
-        return CellJob(crops=[], dash=mark, boxes=pieces)
+        return CellJob(crops=[], dash=mark, boxes=pieces, doubt=mark == "—" and _stacked_on_bar(pieces, glyph))
     bar = smudged_bar(sub, glyph)  # a bar with a smudge glued on: a zero mark, doubted (a faded digit's piece?)
     if bar and max(p[2] for p in pieces) - min(p[0] for p in pieces) <= SMUDGE_SHORT * glyph:
         return CellJob(crops=[], dash="—", boxes=pieces, doubt=True)
@@ -142,6 +142,29 @@ def _cell_job_of(gray: np.ndarray, layout, glyph: float) -> CellJob:
     pieces = [q for p in pieces for q in _split_run_together(p, sub, origin, glyph)]
     pieces, sub, stray = drop_stray_ink(_one_line(pieces, glyph), sub, origin, glyph)
     return CellJob(crops=[_crop(gray, p, glyph, sub, origin) for p in pieces], boxes=pieces, stray=stray, bar=bar)
+
+
+STACKED = 0.6  # a bar and a stroke beside it standing this many glyphs tall in all: a worn glyph's pieces
+STROKE = 0.35  # … the stroke at least this many glyphs tall (dust and a fax's flipped pixels are less)
+STROKE_GAP = 0.5  # … and at most this far above or below the bar
+
+
+def _stacked_on_bar(pieces: list[PxBox], glyph: float) -> bool:
+    """A stroke (a text line of the cell, ``_cell_layout``'s, ``STROKE`` of a glyph tall or more)
+    just above or below the widest one, across the same columns, the two ``STACKED`` of a glyph
+    tall: a 7 whose downstroke a fax's threshold broke into a piece smaller than ``zero_mark``'s
+    dust, its top bar read as a dash — a 0 marked ok for a 7 (fax+dpi150 seed 981, table 二). A
+    printed dash has at most specks about it; the cell is read as the mark still, and doubted."""
+    if len(pieces) < 2:
+        return False
+    bar = max(pieces, key=lambda p: p[2] - p[0])
+    for p in pieces:
+        if p is bar or min(p[2], bar[2]) <= max(p[0], bar[0]) or p[3] - p[1] < STROKE * glyph:
+            continue
+        gap = max(p[1] - bar[3], bar[1] - p[3])
+        if gap <= STROKE_GAP * glyph and max(p[3], bar[3]) - min(p[1], bar[1]) >= STACKED * glyph:
+            return True
+    return False
 
 
 def _fill_cell(cell: Cell, job: CellJob, results: list[Recognition]) -> None:
