@@ -182,3 +182,31 @@ def test_a_worn_seven_read_as_a_dash_is_doubted_a_printed_dash_is_not():
     seven, dash = _dash_cell_job(_bitmap(WORN_SEVEN)), _dash_cell_job(_bitmap(DASH))
     assert seven.dash == "—" and seven.doubt  # its 0 goes to a person, never ok for a 7
     assert dash.dash == "—" and not dash.doubt
+
+
+def test_a_one_read_from_ink_leaning_as_a_slash_is_doubted():
+    """fax+dpi150 seed 5304: a thin / broken by the fax into two pieces too far apart for
+    ``broken_slash`` was read 1 at 0.81 and marked ok (a 0 of table 二 no relation checks)."""
+    import cv2
+    import numpy as np
+
+    from extractor.ocr.cells import CellJob, _fill_cell
+    from extractor.ocr.engine import Recognition
+    from extractor.ocr.zero_marks import leans_right
+    from models.extraction import BBox
+    from models.page import Cell
+
+    glyph = 20.0
+    slash = np.zeros((40, 40), np.uint8)
+    cv2.line(slash, (24, 8), (20, 18), 255, 1)  # upper piece
+    cv2.line(slash, (18, 23), (14, 32), 255, 1)  # lower piece, a gap between
+    one = np.zeros((40, 40), np.uint8)
+    one[8:32, 19:22] = 255  # stem
+    one[9:12, 15:19] = 255  # flag, to the left
+    one[30:32, 15:26] = 255  # foot
+    assert leans_right(slash, glyph) and not leans_right(one, glyph)
+    for leans, structure in ((True, 0.3), (False, 1.0)):
+        cell = Cell(row=0, col=0, page=1, bbox=BBox(x0=0, top=0, x1=10, bottom=10))
+        job = CellJob(crops=[np.zeros((4, 4, 3), np.uint8)], boxes=[(0, 0, 4, 4)], leans=leans)
+        _fill_cell(cell, job, [Recognition(text="1", score=0.81, char_scores=[0.81])])
+        assert cell.text == "1" and cell.structure == structure

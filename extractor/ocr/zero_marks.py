@@ -214,3 +214,22 @@ def smudged_bar(sub: np.ndarray, glyph: float) -> bool:
     bar_w = cols[-1] - cols[0] + 1
     return bool(len(core) <= 0.3 * glyph and bar_w >= 1.5 * len(core) and bar_w >= 0.3 * glyph
                 and widths[core].sum() >= SMUDGE_CORE * area)
+
+
+def leans_right(sub: np.ndarray, glyph: float) -> bool:
+    """The cell's ink (specks aside), at least half a glyph tall, leans right as a slash does:
+    its top fifth stands ``SLASH_LEAN`` of its height right of its bottom fifth. A thin /
+    that a fax broke into pieces too far apart for ``broken_slash`` is read 1 (fax+dpi150 seed
+    5304, a 0 marked ok); a printed 1 stands upright or, by its flag, leans left. The caller
+    doubts a 1 read from such ink. ``sub``: uint8 0/255 (h, w); ``glyph``: pixels."""
+    if sub is None or not sub.any():
+        return False
+    ys, xs = np.nonzero(_without_specks(sub, glyph))
+    if not len(ys):
+        return False
+    y0, h = int(ys.min()), int(ys.max() - ys.min() + 1)
+    if h < 0.5 * glyph:
+        return False
+    top = xs[ys <= y0 + h * 0.2].mean()
+    bottom = xs[ys >= y0 + h * 0.8].mean()
+    return bool(top - bottom >= SLASH_LEAN * h)
