@@ -47,3 +47,11 @@ def test_a_fee_read_on_a_scan_is_kept():
     stage_prose(run)
     assert run.result.fields[FEE_KEY].value == 120 and not run.result.errors
     assert fee_section_read(run.pages)
+
+
+def test_a_scan_naming_the_fee_without_an_amount_read_gets_it_in_review():
+    """grey+stamp_numbers+dpi150 seed 6129: 信息处理费0 with its 元 on the next line, not read."""
+    run = _run(["六、其他需要报告的事项", "本年度收取信息处理费0"], Source.OCR)
+    stage_prose(run)
+    f = run.result.fields[FEE_KEY]
+    assert f.value is None and f.status == FieldStatus.REVIEW and [e.code for e in run.result.errors] == ["fee_unread"]

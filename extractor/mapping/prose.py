@@ -77,3 +77,10 @@ def fee_section_read(pages: list[PageContent]) -> bool:
             if FEE_HEADING.search(t) or "处理费" in t:
                 return True
     return False
+
+
+def fee_mentioned(pages: list[PageContent]) -> bool:
+    """Some line of ``pages`` names the 信息处理费 (or 处理费). With no fee read (``prose_fields``
+    empty), the sentence stating it was read in part only."""
+    return any("处理费" in unicodedata.normalize("NFKC", line.text).replace(" ", "")
+               for page in pages for line in page.lines)
