@@ -80,7 +80,7 @@ def stage_read(run: Run) -> None:
 
                 run.ocr_engine = make_engine(run.settings)
             content = read_scan_page(page, run.settings, run.ocr_engine)
-            if not content.lines and not content.grids:  # a damaged image renders blank, silently
+            if not content.lines and not content.grids and not content.unread_lines:  # a damaged image renders blank
                 run.warn("read", "blank_page", f"{run.path.name}: page {page.number} is an image with nothing "
                          "legible on it (a blank scan, or an image that could not be decoded)")
             run.pages.append(content)

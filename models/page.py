@@ -100,3 +100,4 @@ class PageContent:
     rotation: int = 0  # degrees the page was turned to read it (OCR)
     skew: float = 0.0  # degrees of deskew applied (OCR)
     dpi: float | None = None  # render dpi (OCR)
+    unread_lines: int = 0  # OCR: lines of prose found and left unread (``ocr_prose`` "needed")

@@ -103,6 +103,19 @@ def test_rule_lengths_do_not_overrule_legible_text(monkeypatch, turned):
     assert orient.detect_orientation(page, DPI) == (360 - turned) % 360
 
 
+def test_a_sparse_page_not_certain_of_its_turn_asks_its_text(monkeypatch):
+    """A faded last page of four lines on tinted paper (seed 6108): the whole-page classifier
+    said 180 at 0.83 (over ``SURE``, under ``CERTAIN``), the tiles of its text 0 at 0.92; taken
+    as turned, its section 六 was read upside down and its fee lost. The surer reading wins."""
+    page = np.full((1400, 1000, 3), 235, np.uint8)
+    cv2.putText(page, "TEXT LINE", (120, 200), cv2.FONT_HERSHEY_SIMPLEX, 1.0, (150, 150, 150), 2)
+    monkeypatch.setattr(orient, "classify_orientation", lambda rgb: (180, 0.83))
+    monkeypatch.setattr(orient, "classify_ink_tiles", lambda rgb, dpi, gray=None: (0, 0.92))
+    assert orient.detect_orientation(page, DPI) == 0
+    monkeypatch.setattr(orient, "classify_orientation", lambda rgb: (180, 0.95))  # certain: it stands
+    assert orient.detect_orientation(page, DPI) == 180
+
+
 def test_rules_decide_when_the_text_is_not_legible(monkeypatch):
     page = np.ascontiguousarray(np.rot90(_tall_rows_page(), k=1))
     monkeypatch.setattr(orient, "classify_orientation", lambda rgb: (270, 0.6))

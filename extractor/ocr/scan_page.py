@@ -172,4 +172,5 @@ def read_scan_image(rgb: np.ndarray, dpi: float, number: int, engine, *, width: 
     return PageContent(
         number=number, width=width, height=height, kind=PageKind.SCAN, lines=text_lines,
         grids=[t.grid for t in tables], rotation=tf.rotation, skew=tf.skew, dpi=dpi,
+        unread_lines=max(0, len(rows) - len(reader.lines())),
     )
