@@ -59,3 +59,11 @@ def test_scanned_agency_that_ends_as_no_organ_does_is_doubted():
     assert bracketed.fields["report.agency"].status == FieldStatus.OK
     printed = find_title([_page(["临江市卫生健康委员云2020年度政府信息公开工作年度报告", "一、总体情况"], 16.0)])
     assert printed.fields["report.agency"].status == FieldStatus.OK
+
+
+def test_a_title_whose_last_glyph_was_not_read_still_names_its_agency():
+    """fax seed 6106: the title wrapped its lone 告 onto a line of its own, not read."""
+    from extractor.layout.title import match_title
+
+    assert match_title("安平县民政局2024年度政府信息公开工作年度报") == ("安平县民政局", 2024)
+    assert match_title("安平县民政局情报") == ("", None)  # no report title for all its 报

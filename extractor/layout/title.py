@@ -52,9 +52,15 @@ def match_title(text: str) -> tuple[str, int | None]:
 
     A scan may read one stray glyph where the title wraps (公开工二作年度报告, 公开工1作…: a
     speck or the next line's first stroke): when the title does not match as read, it is
-    matched again with each single character between the year and 报告 left out."""
+    matched again with each single character between the year and 报告 left out. A title whose
+    last glyph (告) stood alone on its wrapped line and was not read ends in 报: it is matched
+    with its 告."""
     t = normalize_text(text)
     agency, year = _match_title(t)
+    if not agency and year is None and t.endswith("报") and "报告" not in t:
+        # the title's last glyph alone on its wrapped line, not read (…工作年度报 / 告: fax seed 6106)
+        t += "告"
+        agency, year = _match_title(t)
     if agency or year is not None or "报告" not in t:
         return agency, year
     m = re.search(r"(?:19|20)\d{2}", t)
