@@ -287,6 +287,8 @@ def observed_application_rows(
             if any(c.row != r or c.row_span != 1 for c in values):
                 continue
         own = [c for c in labels if c.row == r and c.row_span == 1 and c.text.strip()]
+        if len(own) > 1:  # a seal's faint remains read as a "label" beside the real one (曾多 at 0.01)
+            own = [c for c in own if not _unreadable(c)] or own
         if own:
             label_cell = own[-1]
         else:  # a row whose only label is a merged cell starting here
@@ -313,6 +315,16 @@ def observed_application_rows(
             obs.mapped = [(col.key, cell, 0.0) for col, cell in zip(APPLICANT_COLUMNS, values)]
         out.append(obs)
     return out
+
+
+UNREADABLE = 0.05  # a scanned label cell read at under this score is no reading at all
+
+
+def _unreadable(cell: Cell) -> bool:
+    """A scanned cell read at under ``UNREADABLE``: a seal's faint remains or dust in an empty
+    part of a merged label cell (the grid cut （六）其他处理's cell in two; the empty half read
+    曾多 at 0.013, taken as the row's label: the row was lost, corpus faded+stamp_numbers 6109)."""
+    return cell.source == Source.OCR and cell.confidence < UNREADABLE
 
 
 def _label_is_row(row: ObservedRow) -> bool:
