@@ -22,3 +22,9 @@ def test_the_label_is_the_readable_one_of_two():
     # two readable labels: the nearer the values stands, as before
     rows = observed_application_rows(_row([("（五）不予处理", 0.9), ("2.重复申请", 0.9)] + values))
     assert [r.label for r in rows] == ["2.重复申请"]
+
+
+def test_a_label_cell_with_no_word_beside_the_label_is_not_the_label():
+    values = [("0", 0.99)] * 7
+    rows = observed_application_rows(_row([("（六）其他处理", 0.9), ("i", 0.6)] + values))
+    assert [r.label for r in rows] == ["（六）其他处理"]

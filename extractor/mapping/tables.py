@@ -21,6 +21,8 @@ misread leaves no other way, for review).
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 
 from extractor.mapping.active import map_active
@@ -321,10 +323,14 @@ UNREADABLE = 0.05  # a scanned label cell read at under this score is no reading
 
 
 def _unreadable(cell: Cell) -> bool:
-    """A scanned cell read at under ``UNREADABLE``: a seal's faint remains or dust in an empty
-    part of a merged label cell (the grid cut （六）其他处理's cell in two; the empty half read
-    曾多 at 0.013, taken as the row's label: the row was lost, corpus faded+stamp_numbers 6109)."""
-    return cell.source == Source.OCR and cell.confidence < UNREADABLE
+    """A scanned cell read at under ``UNREADABLE``, or with no ideograph (every label of the
+    format has words): a seal's faint remains or dust in an empty part of a merged label cell
+    (the grid cut （六）其他处理's cell in two; the empty half read 曾多 at 0.013, or i, taken as
+    the row's label: the row was lost, corpus faded+stamp_numbers 6109, 6114)."""
+    return cell.source == Source.OCR and (cell.confidence < UNREADABLE or not IDEOGRAPH.search(cell.text))
+
+
+IDEOGRAPH = re.compile("[\u4e00-\u9fff]")
 
 
 def _label_is_row(row: ObservedRow) -> bool:
