@@ -291,3 +291,17 @@ def _is_bar(block: np.ndarray) -> bool:
     ys = np.flatnonzero(block.any(axis=1))
     xs = np.flatnonzero(block.any(axis=0))
     return bool(len(ys) and xs[-1] - xs[0] + 1 >= 2 * (ys[-1] - ys[0] + 1))
+
+
+def ink_box(mask: np.ndarray, min_area: float) -> tuple[int, int, int, int] | None:
+    """The box (x0, y0, x1, y1; px of ``mask``, end exclusive) of ``mask``'s ink pieces of at
+    least ``min_area`` px — specks beside the ink do not stretch it; None when there are none."""
+    n, _, stats, _ = cv2.connectedComponentsWithStats((mask > 0).astype(np.uint8), connectivity=8)
+    big = [i for i in range(1, n) if stats[i, cv2.CC_STAT_AREA] >= min_area]
+    if not big:
+        return None
+    x0 = min(stats[i, cv2.CC_STAT_LEFT] for i in big)
+    y0 = min(stats[i, cv2.CC_STAT_TOP] for i in big)
+    x1 = max(stats[i, cv2.CC_STAT_LEFT] + stats[i, cv2.CC_STAT_WIDTH] for i in big)
+    y1 = max(stats[i, cv2.CC_STAT_TOP] + stats[i, cv2.CC_STAT_HEIGHT] for i in big)
+    return int(x0), int(y0), int(x1), int(y1)

@@ -12,8 +12,9 @@ A reading so made is never sure: what the ring covered cannot be known; the call
 
 from __future__ import annotations
 
-import cv2
 import numpy as np
+
+from extractor.ocr.no_text import ink_box
 
 # ink pieces smaller than this (px at 200 dpi, scaled by area) are specks, not the digit's span
 SPECK_PX = 8
@@ -29,14 +30,10 @@ def digit_span(ink: np.ndarray, box, dpi: float) -> tuple[int, int, int, int] | 
     sub = (ink[y0:y1, x0:x1] > 0).astype(np.uint8)
     if not sub.any():
         return None
-    n, _, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
-    keep = [k for k in range(1, n) if stats[k, cv2.CC_STAT_AREA] >= SPECK_PX * (dpi / 200.0) ** 2]
-    if not keep:
+    span = ink_box(sub, SPECK_PX * (dpi / 200.0) ** 2)
+    if span is None:
         return None
-    lx = min(stats[k, cv2.CC_STAT_LEFT] for k in keep)
-    ty = min(stats[k, cv2.CC_STAT_TOP] for k in keep)
-    rx = max(stats[k, cv2.CC_STAT_LEFT] + stats[k, cv2.CC_STAT_WIDTH] for k in keep)
-    by = max(stats[k, cv2.CC_STAT_TOP] + stats[k, cv2.CC_STAT_HEIGHT] for k in keep)
+    lx, ty, rx, by = span
     return x0 + lx, y0 + ty, x0 + rx, y0 + by
 
 

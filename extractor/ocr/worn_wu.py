@@ -28,6 +28,7 @@ import cv2
 import numpy as np
 
 from extractor.mapping.numbers import WORN_WU, looks_numeric, parse_number, readable_alternative
+from extractor.ocr.no_text import ink_box
 from extractor.ocr.structure import DOUBT
 from models.extraction import Alternative
 from models.fields import ValueType
@@ -48,14 +49,10 @@ def glyph_ink(mask: np.ndarray, glyph: float) -> np.ndarray:
     """``mask`` cut to the box of its pieces of ``SPECK`` or more (pieces inside stay): a speck
     beside a glyph (a fax's flipped pixel, dust, a dot read as 。) stretches its box, and the
     glyph scaled to that box is no longer like itself."""
-    n, _, stats, _ = cv2.connectedComponentsWithStats((mask > 0).astype(np.uint8), connectivity=8)
-    big = [i for i in range(1, n) if stats[i, cv2.CC_STAT_AREA] >= SPECK * glyph * glyph]
-    if not big:
+    box = ink_box(mask, SPECK * glyph * glyph)
+    if box is None:
         return mask
-    x0 = min(stats[i, cv2.CC_STAT_LEFT] for i in big)
-    y0 = min(stats[i, cv2.CC_STAT_TOP] for i in big)
-    x1 = max(stats[i, cv2.CC_STAT_LEFT] + stats[i, cv2.CC_STAT_WIDTH] for i in big)
-    y1 = max(stats[i, cv2.CC_STAT_TOP] + stats[i, cv2.CC_STAT_HEIGHT] for i in big)
+    x0, y0, x1, y1 = box
     return mask[y0:y1, x0:x1]
 
 
