@@ -42,3 +42,10 @@ def test_a_slash_with_a_speck_read_f_is_a_zero_candidate_in_review():
     assert f.value == 0 and f.status == FieldStatus.REVIEW
     assert make_field("applications.received.total", _cell("l"), ValueType.INT).value is None  # a 1? not taken
     assert make_field("applications.received.total", _cell("f", Source.TEXT), ValueType.INT).value is None
+
+
+def test_a_zero_with_a_speck_over_it_read_as_a_letter_is_a_zero_candidate_in_review():
+    """fax seeds 1801, 5201: a 0 with a speck glued over it read à or a, its top worn off read u."""
+    for read in ("à", "a", "u"):
+        f = make_field("litigation_direct.total", _cell(read), ValueType.INT)
+        assert f.value == 0 and f.status == FieldStatus.REVIEW, read

@@ -193,11 +193,12 @@ def looks_numeric(text: str) -> bool:
 
 
 def worn_zero(text: str) -> str | None:
-    """"0" when the whole cell reads as a worn 无 (``WORN_WU``: 尤, 尢) or as a slash with a
+    """"0" when the whole cell reads as a worn 无 (``WORN_WU``: 尤, 尢), as a slash with a
     speck on it (``SLASH_LIKE``: a 150 dpi fax's / with a speck at its top read f, fax+dpi150
-    seed 1608), else None. A candidate for a scan's cell only (a text layer prints what it
+    seed 1608) or as a 0 with a speck over it or its top worn off (``ZERO_LIKE``: a, à, u; fax
+    seeds 1801, 5201), else None. A candidate for a scan's cell only (a text layer prints what it
     prints): never ``ok``."""
-    return "0" if normalize_number_text(text) in WORN_WU | SLASH_LIKE else None
+    return "0" if normalize_number_text(text) in WORN_WU | SLASH_LIKE | ZERO_LIKE else None
 
 
 _ZERO_LOOKALIKES = re.compile("[Oo〇]")  # (NFKC has made a full-width Ｏ an O)
@@ -207,6 +208,8 @@ WORN_WU = {"尤", "尢"}
 # a slash (a zero mark) with a speck glued on, as the recogniser reads it alone: letters no value
 # cell prints (a bare upright stroke, l or I, may be a 1: not taken)
 SLASH_LIKE = {"f", "ƒ", "丿", "ノ"}
+# a 0 with a speck glued over it (a, à) or its top worn off by a fax's threshold (u), read alone
+ZERO_LIKE = {"a", "à", "á", "u"}
 
 
 def misread_zero(text: str) -> str | None:
