@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from extractor.mapping.labels import IDEOGRAPH
 from models.extraction import BBox, Source, SourceRef
 from models.page import Cell, Grid, TextLine
 
@@ -25,7 +26,6 @@ MAX_SPAN = 1000  # HTML's own cap on colspan; hostile rowspans are cut to the ta
 
 _CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
 _SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
-_LABEL = re.compile(r"[\u4e00-\u9fff]")  # a row label has CJK text; a value cell has none
 # a printed value: a count or amount, or a zero printed as a dash, slash or 无
 _VALUE = re.compile(r"^(?:[\d.,+\-−%]*\d[\d.,+\-−%]*|[-－—–−/／\\]+|无)$")
 _SPACES = re.compile(r"[\s\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff]+")
@@ -160,7 +160,7 @@ def _append_rows(a: Grid, g: Grid) -> Grid:
     for r in range(g.n_rows):
         lack = short.get(r, 0)
         carriers = [c for c in ending if c.col < lack]
-        if not lack or lack > prev or not all(_LABEL.search(c.text) for c in carriers) or sorted(
+        if not lack or lack > prev or not all(IDEOGRAPH.search(c.text) for c in carriers) or sorted(
                 col for c in carriers for col in range(c.col, c.col + c.col_span)) != list(range(lack)):
             break
         shift[r], prev = lack, lack

@@ -14,6 +14,8 @@ from functools import lru_cache
 
 from extractor.mapping.variants import simplified
 
+IDEOGRAPH = re.compile(r"[\u4e00-\u9fff]")  # a row label has words (CJK); a value cell has none
+
 _DROP = re.compile(r"[\s()（）\[\]【】「」“”\"'‘’《》<>、.,，。:：;；·•\-—_/]+")
 
 

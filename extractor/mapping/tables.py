@@ -21,13 +21,11 @@ misread leaves no other way, for review).
 
 from __future__ import annotations
 
-import re
-
 from dataclasses import dataclass, field
 
 from extractor.mapping.active import map_active
 from extractor.mapping.cell_field import make_field, missing_field
-from extractor.mapping.labels import contains, similarity
+from extractor.mapping.labels import IDEOGRAPH, contains, similarity
 from extractor.mapping.litigation import map_litigation
 from extractor.mapping.numbers import looks_numeric, mostly_numeric
 from extractor.mapping.titles import POSITIVE, Title, ancestors, best_title, infer_by_order, leading_columns
@@ -329,8 +327,6 @@ def _unreadable(cell: Cell) -> bool:
     the row's label: the row was lost, corpus faded+stamp_numbers 6109, 6114)."""
     return cell.source == Source.OCR and (cell.confidence < UNREADABLE or not IDEOGRAPH.search(cell.text))
 
-
-IDEOGRAPH = re.compile("[\u4e00-\u9fff]")
 
 
 def _label_is_row(row: ObservedRow) -> bool:
