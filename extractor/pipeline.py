@@ -176,25 +176,20 @@ FEE_KEY = "fees.information_processing"
 def stage_prose(run: Run) -> None:
     """The prose's fields. On a scan whose section 六 was not found (``fee_section_read``) no
     fee sentence could be read, and on one whose text names the 信息处理费 with no amount read
-    (``fee_mentioned``: 信息处理费0 with its 元 on a line not read) the sentence was read in part:
-    either way the fee is a missing field in review (a person reads section 六), not silently
-    absent. A text layer shows all its text, so there an absent fee is not stated."""
+    (``fee_mentioned``: 信息处理费0 with its 元 on a line not read) the sentence was read in part
+    (``unread_fee``): either way the fee is a missing field in review (a person reads section
+    六), not silently absent. A text layer shows all its text, so there an absent fee is not stated."""
     from extractor.mapping.cell_field import missing_field
-    from extractor.mapping.prose import fee_mentioned, fee_section_read, prose_fields
+    from extractor.mapping.prose import prose_fields, unread_fee
     from models.extraction import Source
 
     fields = prose_fields(run.pages)
     run.result.fields.update(fields)
     if FEE_KEY in fields or not run.result.report.ocr_pages:
         return
-    if not fee_section_read(run.pages):
+    if reason := unread_fee(run.pages):
         run.result.fields[FEE_KEY] = missing_field(FEE_KEY, Source.OCR)
-        run.warn("prose", "fee_unread", f"{run.path}: section 六 (其他需要报告的事项) was not found on the scan; "
-                 "its 信息处理费, if stated, needs a person")
-    elif fee_mentioned(run.pages):
-        run.result.fields[FEE_KEY] = missing_field(FEE_KEY, Source.OCR)
-        run.warn("prose", "fee_unread", f"{run.path}: the scan's text names the 信息处理费 but no amount or "
-                 "\"none\" could be read from it; it needs a person")
+        run.warn("prose", "fee_unread", f"{run.path}: {reason}")
 
 
 def stage_validate(run: Run) -> None:

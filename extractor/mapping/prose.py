@@ -84,3 +84,14 @@ def fee_mentioned(pages: list[PageContent]) -> bool:
     empty), the sentence stating it was read in part only."""
     return any("处理费" in unicodedata.normalize("NFKC", line.text).replace(" ", "")
                for page in pages for line in page.lines)
+
+
+def unread_fee(pages: list[PageContent]) -> str | None:
+    """Why a scan's fee, with none read (``prose_fields`` empty), may still be printed: section
+    六 was never found (``fee_section_read``), or the text names the fee with no amount read
+    (``fee_mentioned``: 信息处理费0 with its 元 on a line not read). None: nothing says so."""
+    if not fee_section_read(pages):
+        return "section 六 (其他需要报告的事项) was not found on the scan; its 信息处理费, if stated, needs a person"
+    if fee_mentioned(pages):
+        return "the scan's text names the 信息处理费 but no amount or \"none\" could be read from it; it needs a person"
+    return None
