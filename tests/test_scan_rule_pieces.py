@@ -60,3 +60,24 @@ def test_trim_overshoot_cuts_a_stroke_back_to_the_rule_it_stands_on():
     out = trim_overshoot([lengthened, strokes, whole, edge], rows, DPI)
     assert [(s.pos, s.a, s.b) for s in out] == [(500, 180, 254), (700, 100, 254), (800, 100, 330)]
     assert lengthened.a == 150  # the page's segment is not changed
+
+
+def test_a_table_of_one_short_row_alone_on_a_page_is_a_table():
+    """A table's last row alone at the top of the next page (LibreOffice, soffice seed 1802: 四、
+    结转下年度继续办理 with its 7 numbers): 0.18 in tall, its column rules shorter than the
+    opening's kernel, so its two rules were no group and the row was lost. Text underlined
+    twice, with no rules between, is no table."""
+    img = np.full((300, 1000), 255, np.uint8)
+    xs = (100, 400, 470, 540, 610, 680, 750, 820, 900)
+    for y in (50, 86):  # 36 px = 0.18 in
+        cv2.line(img, (xs[0], y), (xs[-1], y), 0, 2)
+    for x in xs:
+        cv2.line(img, (x, 50), (x, 86), 0, 2)
+    for y in (200, 236):  # two long lines, nothing standing between them
+        cv2.line(img, (xs[0], y), (xs[-1], y), 0, 2)
+    cv2.putText(img, "1 0 0", (420, 225), cv2.FONT_HERSHEY_SIMPLEX, 0.6, 0, 2)
+    tables = find_grids(cv2.cvtColor(img, cv2.COLOR_GRAY2RGB), DPI, page=1)
+    assert len(tables) == 1
+    t = tables[0]
+    assert (t.grid.n_rows, t.grid.n_cols) == (1, 8)
+    assert abs(t.boxes[0][1] - 50) <= 4

@@ -33,7 +33,7 @@ import numpy as np
 
 from extractor.grid.page_lines import PageLines, component_boxes, find_lines
 from extractor.grid.region_grid import ImageTable, PxBox, _grid_in_region
-from extractor.grid.rule_pieces import Segment
+from extractor.grid.rule_pieces import Segment, short_rules
 from extractor.grid.rule_pieces import scaled_px as _k
 
 __all__ = ["ImageTable", "PageLines", "PxBox", "component_boxes", "find_grids", "find_lines", "find_tables",
@@ -42,16 +42,25 @@ __all__ = ["ImageTable", "PageLines", "PxBox", "component_boxes", "find_grids", 
 
 def _table_regions(lines: PageLines, dpi: float) -> list[tuple[int, int, int, int]]:
     """Bounding boxes (x0, y0, x1, y1) of connected groups of rules big enough to be tables."""
-    both = cv2.dilate(lines.hmask | lines.vmask, np.ones((_k(dpi, 0.02, 3),) * 2, np.uint8))
+    rules = lines.hmask | lines.vmask
+    # a table of one short row (a table's last row alone at the top of the next page): its column
+    # rules are shorter than the opening's kernel, so its two rules are no group without them
+    short = short_rules(lines.binary, [s for s in lines.hsegs if s.b - s.a >= dpi * 1.0], lines.vsegs, dpi)
+    half = _k(dpi, 0.01, 1)
+    for s in short:
+        rules[int(s.a) : int(s.b) + 1, int(round(s.pos)) - half : int(round(s.pos)) + half + 1] = 255
+    both = cv2.dilate(rules, np.ones((_k(dpi, 0.02, 3),) * 2, np.uint8))
     out = []
     for x, y, w, h in component_boxes(both):
-        if w >= dpi * 1.0 and h >= dpi * 0.25:
+        one_row = sum(x <= s.pos <= x + w and y <= s.a and s.b <= y + h for s in short) >= ONE_ROW_RULES
+        if w >= dpi * 1.0 and (h >= dpi * 0.25 or one_row):
             out.append((x, y, x + w, y + h))
     out = _drop_nested(out, both, dpi)
     out.sort(key=lambda b: (b[1], b[0]))
     return out
 
 
+ONE_ROW_RULES = 3  # short column rules a group under 0.25 in tall holds at least to be a one-row table
 NESTED = 0.8  # a region with this share of its area inside a bigger one may be a piece of that table
 CROSSING = 0.25  # … when rules of another group this long (in) run through its box
 

@@ -67,8 +67,6 @@ def _grid_in_region(lines: PageLines, region, dpi: float, page: int, to_source,
           or _touches(s.a, s.pos, vs, meet) or _touches(s.b, s.pos, vs, meet)]
     vs = [s for s in vs if (s.b - s.a) >= 0.5 * height
           or _touches(s.a, s.pos, hs, meet) or _touches(s.b, s.pos, hs, meet)]
-    if not vs:
-        return None
     # a glyph touching a rule (a tight row's text sits on it) lengthens it into the next cell:
     # cut back to the rule it crosses, and painted out of that cell's text no more
     hs, vs = trim_overshoot(hs, vs, dpi), trim_overshoot(vs, hs, dpi)
@@ -78,6 +76,8 @@ def _grid_in_region(lines: PageLines, region, dpi: float, page: int, to_source,
         half = _k(dpi, 0.02, 3)
         x, a, b = int(round(s.pos)), int(s.a), int(s.b) + 1
         lines.vmask[a:b, x - half : x + half + 1] |= lines.binary[a:b, x - half : x + half + 1]
+    if not vs:  # (a one-row table's column rules may all be short ones)
+        return None
     kept.extend((s, True) for s in hs)
     kept.extend((s, False) for s in vs)
     # outer borders a page cut or a light print left out: the other rules' ends stand in

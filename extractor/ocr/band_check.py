@@ -30,6 +30,7 @@ from extractor.grid.image_grid import ImageTable
 from extractor.mapping.numbers import looks_numeric
 from extractor.ocr.registry_bands import DOUBT, Bands, ColumnBand, Line, find_bands, header_word
 from extractor.ocr.structure import drop_unused_rows
+from extractor.ocr.wrapped_number import column_capacity, wrapped
 from models.extraction import BBox
 from models.page import Cell
 
@@ -58,12 +59,19 @@ def empty_header_words(table: ImageTable, bands: Bands) -> int:
 
 def doubt_stacked_numbers(table: ImageTable, bands: Bands, lines: dict[int, list[Line]]) -> int:
     """A value cell holding two numbers one above the other holds two rows' values (a row rule
-    lost, the labels beside it not read apart): whatever it reads as is doubtful. Returns how many."""
+    lost, the labels beside it not read apart): whatever it reads as is doubtful — unless it is
+    one number wrapped in a narrow column (``wrapped_number.wrapped``). Returns how many."""
     n = 0
-    for i in _value_cells(table, bands):
+    values = _value_cells(table, bands)
+    for i in values:
         cell = table.grid.cells[i]
         numbers = [ln for ln in lines.get(id(cell)) or [] if ln.text.strip() and looks_numeric(ln.text)]
-        if any(b.y0 >= a.y1 for a, b in zip(numbers, numbers[1:])) and cell.structure > DOUBT:
+        if not any(b.y0 >= a.y1 for a, b in zip(numbers, numbers[1:])) or cell.structure <= DOUBT:
+            continue
+        x0, _, x1, _ = table.boxes[i]
+        column = [lines.get(id(table.grid.cells[j])) or [] for j in values
+                  if min(x1, table.boxes[j][2]) - max(x0, table.boxes[j][0]) > 0.5 * (x1 - x0)]
+        if not wrapped(table.boxes[i], lines.get(id(cell)) or [], column_capacity(column), bands):
             _doubt(cell)
             n += 1
     return n
