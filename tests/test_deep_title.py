@@ -102,3 +102,29 @@ def test_a_title_printed_in_navy_is_no_pen_ink():
     glyphs = cv2.cvtColor(page, cv2.COLOR_RGB2GRAY) < 120
     pen = pen_ink(page)
     assert pen is None or np.count_nonzero(pen[glyphs]) < 0.15 * np.count_nonzero(glyphs)
+
+
+def _sized(text: str, k: int, size: float, confidence: float = 0.99) -> TextLine:
+    line = _line(text, k)
+    line.size, line.confidence = size, confidence
+    return line
+
+
+def test_navigation_in_the_titles_type_is_no_part_of_the_agency():
+    """A printed web page's navigation bar set in the title's type just above it was read into
+    the title: the agency came out 政製公工私燈德是公干年框平潭综合实验区 (corpus_web 1801).
+    The lines above a whole title are taken only as the first part of a wrapped name."""
+    title = "平潭综合实验区2021年度政府信息公开工作年度报告"
+    for above in (["政製公工", "私燈德是公干年框"], ["政务公开"], ["当前位置：首页"]):
+        conf = 0.0 if above[0] == "政製公工" else 0.99
+        page = PageContent(number=1, width=595, height=842, kind=PageKind.SCAN,
+                           lines=[_sized(t, k, 12.5, conf) for k, t in enumerate(above)]
+                           + [_sized(title, len(above), 11.5)])
+        got = find_title([page])
+        assert (got.agency, got.year) == ("平潭综合实验区", 2021), above
+    # a name wrapped before its title line stays whole; a title wrapped after its agency too
+    for lines in (["江苏省淮安市", "洪泽区人民政府2023年度政府信息公开工作年度报告"],
+                  ["江苏省淮安市洪泽区人民政府", "2023年政府信息公开工作年度报告"]):
+        page = PageContent(number=1, width=595, height=842, kind=PageKind.SCAN,
+                           lines=[_sized(t, k, 12.0) for k, t in enumerate(lines)])
+        assert (find_title([page]).agency, find_title([page]).year) == ("江苏省淮安市洪泽区人民政府", 2023), lines

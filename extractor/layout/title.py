@@ -143,15 +143,42 @@ HEADING = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.．]")  # �
 
 def _title_only(lines: list[TextLine]) -> list[TextLine]:
     """The title lines up to the one that ends in 报告 (its last), never a heading (一、总体情况)
-    printed in the same type as the title."""
+    printed in the same type as the title; of the lines above that last one, only those the
+    title still needs (``_title_top``)."""
     out: list[TextLine] = []
     for ln in lines:
         if out and HEADING.match(ln.text):
             break
         out.append(ln)
         if normalize_text(ln.text).endswith("报告"):
-            break
+            return _title_top(out)
     return out
+
+
+def _name_part(line: TextLine) -> bool:
+    """Could ``line`` be the first part of a wrapped agency name (江苏省淮安市 / 洪泽区人民政府…)?
+    Read with some sureness, no digits, no sentence, ending as an organ's name does."""
+    text = normalize_text(line.text)
+    return (line.confidence >= NAME_SURE and bool(text) and not re.search(r"\d", text)
+            and not _SENTENCE.search(text) and plausible_agency(text))
+
+
+NAME_SURE = 0.5  # a line read less surely than this is no part of the title's name
+
+
+def _title_top(lines: list[TextLine]) -> list[TextLine]:
+    """``lines`` (the last ending in 报告) from the first line the title needs: going up from the
+    last, a line is taken while the lines below it lack the agency or the year, or while it is
+    a part of a wrapped name (``_name_part``). A web page printed and scanned sets its
+    navigation bar in the title's type right above it: read into the title, 政务公开 or the
+    unreadable 政製公工私燈德是公干年框 became the agency's first words (corpus_web 1801)."""
+    k = len(lines) - 1
+    while k > 0:
+        agency, year = match_title("".join(ln.text for ln in lines[k:]))
+        if agency and year and not _name_part(lines[k - 1]):
+            break
+        k -= 1
+    return lines[k:]
 
 
 _SENTENCE = re.compile(r"[，,。；;：:！？]")
