@@ -116,6 +116,21 @@ def test_a_sparse_page_not_certain_of_its_turn_asks_its_text(monkeypatch):
     assert orient.detect_orientation(page, DPI) == 180
 
 
+def test_the_tiles_reading_does_not_vouch_for_itself_against_the_rules(monkeypatch):
+    """Page 1 of a 150 dpi fax (seed 7025): the whole page said 0 at 0.72, the tiles 270 at 0.82;
+    the tiles' reading, taken over the page's, then stood by its own axis against table 二's row
+    rules, and the title was read sideways (agency and year lost). Page and rules agree: upright."""
+    page = np.full((1400, 1000, 3), 255, np.uint8)
+    for y in range(300, 1100, 60):  # table 二: wide rows, its row rules long
+        cv2.line(page, (100, y), (900, y), (0, 0, 0), 2)
+    for x in (100, 400, 650, 900):
+        cv2.line(page, (x, 300), (x, 1040), (0, 0, 0), 2)
+    monkeypatch.setattr(orient, "classify_orientation", lambda rgb: (0, 0.72))
+    monkeypatch.setattr(orient, "classify_ink_tiles", lambda rgb, dpi, gray=None: (270, 0.82))
+    monkeypatch.setattr(orient, "_pick_sense", lambda rgb, options: options[0])
+    assert orient.detect_orientation(page, DPI) == 0
+
+
 def test_rules_decide_when_the_text_is_not_legible(monkeypatch):
     page = np.ascontiguousarray(np.rot90(_tall_rows_page(), k=1))
     monkeypatch.setattr(orient, "classify_orientation", lambda rgb: (270, 0.6))
