@@ -318,6 +318,29 @@ def test_a_garbled_label_is_not_placed_when_its_gap_holds_more_rows_than_the_for
         (18, application_rows(Layout.L2021)[18].key)]
 
 
+def test_a_garbled_sixth_row_decides_the_layout_by_how_many_rows_stand_in_its_place():
+    """（六）其他处理 read 也处理 on a LibreOffice scan (soffice seed 2002): no row of （六） read,
+    the 2021 layout was assumed by default, its three rows were "not found" and the 2019 row's
+    seven fields never produced. One garbled row in （六）'s place: 2019; three: 2021."""
+    _read = [Cell(row=0, col=1, page=1, bbox=BBox(x0=0, top=0, x1=1, bottom=1), text="0", source=Source.OCR)]
+    for layout, garbled in ((Layout.L2019, ["也处理"]), (Layout.L2021, ["也处理", "布场", "尢"])):
+        rows = []
+        for spec in application_rows(layout):
+            if spec.key.startswith("other."):
+                if spec.key in ("other.total", "other.no_supplement"):
+                    rows += [ObservedRow(label=g, context="", values=_read) for g in garbled]
+                continue
+            rows.append(ObservedRow(label=spec.label, context="", values=_read))
+        grid_rows = [(r.label, ["0"] * 7) for r in rows]
+        scanned = _table(grid_rows, page=2)
+        for c in scanned.cells:
+            c.source = Source.OCR
+        mapped = map_tables([scanned])
+        assert mapped.layout == layout, garbled
+        key = "applications.other.total.total" if layout == Layout.L2019 else "applications.other.other.total"
+        assert mapped.fields[key].value == 0 and mapped.fields[key].status.value == "review"
+
+
 def test_a_seals_words_over_the_first_rows_middle_cells_keep_it_out_of_the_header():
     # a seal over 本年新收's middle cells: they read 0分, #, D, so the run of numbers at the
     # row's end was two long, the row was taken into the header and its seven fields were lost

@@ -93,6 +93,8 @@ def map_tables(tables: list[Grid]) -> MappedTables:
     rows = observed_application_rows(grid, columns, first_value)
     matches = align_rows(rows, APPLICATION_ROWS)
     out.layout = layout_of(m[1] for m in matches)
+    if not any(APPLICATION_ROWS[j].key.startswith("other.") for _, j, _ in matches):
+        out.layout = layout_by_order(rows, matches, out.layout)
     specs = field_map(out.layout)
     for obs_i, spec_i, _ in (placed := rows_by_order(rows, matches, out.layout)):
         out.issues.append(f"table 三: row label {rows[obs_i].label.strip()!r} is unreadable; placed by its order "
@@ -384,6 +386,18 @@ def rows_by_order(
         if garbled and len(garbled) == len(missing) and i1 - i0 - 1 == len(garbled):
             out.extend((i, j, ORDER_ROW_SCORE) for i, j in zip(garbled, missing))
     return out
+
+
+def layout_by_order(rows: list[ObservedRow], matches: list[tuple[int, int, float]], layout: Layout) -> Layout:
+    """Table 三's layout when no row of （六）其他处理 was read (its label garbled on a scan, 其他
+    处理 read 也处理): the layout whose （六） rows the garbled rows between the rows read fill in
+    printed order (``rows_by_order``: one row, 2019; three, 2021), else ``layout`` (the default
+    ``layout_of`` gave). LibreOffice seed 2002: a 2019 table taken for 2021, its
+    ``applications.other.total.*`` never produced."""
+    for candidate in (Layout.L2019, Layout.L2021):
+        if any(APPLICATION_ROWS[j].key.startswith("other.") for _, j, _ in rows_by_order(rows, matches, candidate)):
+            return candidate
+    return layout
 
 
 def layout_of(spec_indexes) -> Layout:
