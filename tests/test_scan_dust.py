@@ -93,6 +93,29 @@ def test_split_dust_drops_specks_far_from_glyphs_and_keeps_those_beside_them():
     assert dust is not None and all(dust[y, x] == 255 and ink[y, x] == 0 for y, x in far)
 
 
+def test_a_minus_thinned_by_a_fax_before_its_digits_is_no_dust():
+    """A fax thins a minus to a line one pixel thick, further from the digits than a glyph's own
+    pieces (fax seed 7219: -3 in 本年增/减 read 3 at 0.99, ok but for its label's doubt). Such a
+    bar at the digits' middle height is kept; the same bar at their top, or a speck, is dust."""
+    from extractor.ocr.cells import _cell_job
+    from extractor.ocr.cell_lines import _cell_layout
+    from extractor.ocr.no_text import _split_dust
+
+    sub = np.zeros((60, 120), np.uint8)
+    sub[20:44, 60:76] = 255  # the 3: 24 px tall at 200 dpi
+    sub[20:44, 64:72] = 0
+    sub[31, 41:50] = 255  # the minus: 9 × 1 px, 10 px before it (dust reaches 6), at its middle
+    sub[5, 41:50] = 255  # the same bar far above the digits: dust
+    ink, dust = _split_dust(sub, 200)
+    assert ink[31, 41:50].all() and dust is not None and dust[5, 41:50].all()
+    # the cell's job sees the bar: the sign is read, or the cell doubted
+    page = np.zeros((100, 200), np.uint8)
+    page[20:80, 40:160] = ink
+    layout = _cell_layout(page, (40, 20, 160, 80), 200)
+    job = _cell_job(255 - page, layout, 24.0)
+    assert job.minus or job.minus_if_read
+
+
 def _drop_specks_one_by_one(ink: np.ndarray, dpi: float) -> np.ndarray:
     """``_drop_specks`` as first written: each speck-sized outer contour filled on its own."""
     contours, hierarchy = cv2.findContours(ink, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
