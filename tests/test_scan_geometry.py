@@ -131,6 +131,22 @@ def test_the_tiles_reading_does_not_vouch_for_itself_against_the_rules(monkeypat
     assert orient.detect_orientation(page, DPI) == 0
 
 
+def test_a_deskewed_pages_new_corners_take_the_scanner_beds_colour():
+    """A scan on a grey bed (222) turned by 2°: its new corners were white, a step edge along the
+    whole canvas that the rule finder took for ruling lines; joined with the title's underline
+    and table 二, page 1 became one table and its title was lost (soffice+perspective seed 7223).
+    Filled with the edge's own colour, the canvas holds no rule."""
+    from extractor.grid.page_lines import find_lines
+
+    page = np.full((1000, 800), 222, np.uint8)
+    page[60:940, 50:750] = 242  # the paper on the bed, a margin of bed all round
+    out, _ = orient.rotate_image(page, 2.0)
+    assert abs(int(out[0, 0]) - 222) <= 2 and abs(int(out[-1, -1]) - 222) <= 2
+    lines = find_lines(out, DPI)
+    long = [s for s in lines.hsegs + lines.vsegs if s.b - s.a > 2 * DPI]
+    assert long == []
+
+
 def test_rules_decide_when_the_text_is_not_legible(monkeypatch):
     page = np.ascontiguousarray(np.rot90(_tall_rows_page(), k=1))
     monkeypatch.setattr(orient, "classify_orientation", lambda rgb: (270, 0.6))

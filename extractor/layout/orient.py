@@ -398,8 +398,20 @@ def _skew_from_text(binary: np.ndarray) -> float:
     return -float(best)
 
 
+def _edge_colour(img: np.ndarray) -> float | tuple[float, ...]:
+    """The median colour of the image's outermost pixels: what a rotation's new corners are
+    filled with. White corners against a scanner's grey bed (222) made a step edge all along
+    the canvas, taken for a ruling line: joined with the title's underline and table 二, page 1
+    became one table and its title was lost (soffice+perspective seed 7223)."""
+    ring = np.concatenate([img[0], img[-1], img[:, 0], img[:, -1]])
+    if img.ndim == 2:
+        return float(np.median(ring))
+    return tuple(float(v) for v in np.median(ring, axis=0))
+
+
 def rotate_image(rgb: np.ndarray, angle: float) -> tuple[np.ndarray, np.ndarray]:
-    """Rotate by ``angle`` degrees counter-clockwise on an enlarged white canvas.
+    """Rotate by ``angle`` degrees counter-clockwise on an enlarged canvas, its new corners the
+    colour of the image's edge (``_edge_colour``: white paper, a scanner's grey bed).
 
     Returns the image and the 2x3 affine mapping output pixels back to input pixels.
     """
@@ -409,9 +421,8 @@ def rotate_image(rgb: np.ndarray, angle: float) -> tuple[np.ndarray, np.ndarray]
     nw, nh = int(math.ceil(h * sin + w * cos)), int(math.ceil(h * cos + w * sin))
     m[0, 2] += nw / 2 - w / 2
     m[1, 2] += nh / 2 - h / 2
-    white = 255 if rgb.ndim == 2 else (255, 255, 255)
     out = cv2.warpAffine(rgb, m, (nw, nh), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
-                         borderValue=white)
+                         borderValue=_edge_colour(rgb))
     inv = cv2.invertAffineTransform(m)
     return out, inv
 
