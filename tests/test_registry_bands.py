@@ -290,6 +290,20 @@ def test_wrapped_looking_numbers_beside_a_row_whose_neighbour_is_missing_are_dou
     assert row2.structure == DOUBT  # beside 二, whose next band skips (一)…(二)
 
 
+def test_a_speck_read_as_a_dash_in_the_headers_blank_label_cell_ends_no_header():
+    """table 三's header broken by a page: the next page starts with the rest of the titles over a
+    blank label cell, where a speck was read as a dash (faded+stamp_numbers+header_break seed
+    7238). Taken for the first number, it put the header's end above every title; the titles
+    were then emptied as header words read as values and 115 fields were lost."""
+    spec = [(0, 0, 1, 1, "—"), (0, 1, 1, 1, "商业企业"), (0, 2, 1, 1, "科研机构"), (0, 3, 1, 1, "总计"),
+            (1, 0, 1, 1, "一、本年新收政府信息公开申请数量"), (1, 1, 1, 1, "2"), (1, 2, 1, 1, "0"), (1, 3, 1, 1, "3"),
+            (2, 0, 1, 1, "二、上年结转政府信息公开申请数量"), (2, 1, 1, 1, "0"), (2, 2, 1, 1, "0"), (2, 3, 1, 1, "2"),
+            (3, 0, 1, 1, "（一）予以公开"), (3, 1, 1, 1, "0"), (3, 2, 1, 1, "0"), (3, 3, 1, 1, "0")]
+    table = _table(spec, [0, 60, 100, 140, 180], [0, 300, 360, 420, 480])
+    mend(table, {})
+    assert [c.text for c in table.grid.cells if c.row == 0][1:] == ["商业企业", "科研机构", "总计"]
+
+
 def test_two_numbers_stacked_in_one_value_cell_are_doubtful():
     spec = [(0, 0, 1, 1, "申请人情况"), (0, 1, 1, 1, "自然人"), (0, 2, 1, 1, "科研机构"), (0, 3, 1, 1, "总计"),
             (1, 0, 1, 1, "一、本年新收政府信息公开申请数量"), (1, 1, 1, 1, "195"), (1, 2, 1, 1, "0"), (1, 3, 1, 1, "5"),

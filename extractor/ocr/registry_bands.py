@@ -123,9 +123,16 @@ def header_word(text: str) -> bool:
 
 
 def first_number(table: ImageTable) -> float:
-    """Top (px) of the highest cell reading as a number: the header ends above it."""
-    return min((_box(table, i)[1] for i, c in enumerate(table.grid.cells) if c.text.strip() and looks_numeric(c.text)),
-               default=float("inf"))
+    """Top (px) of the highest cell reading as a number in a row with another number: the header
+    ends above it. A lone one is no row of values: a speck in the header's blank label cell read
+    as a dash (faded+stamp_numbers+header_break seed 7238) put the header's end above every
+    title, and the continued header's titles were emptied as header words read as values."""
+    numeric = [i for i, c in enumerate(table.grid.cells) if c.text.strip() and looks_numeric(c.text)]
+    per_row: dict[int, int] = {}
+    for i in numeric:
+        per_row[table.grid.cells[i].row] = per_row.get(table.grid.cells[i].row, 0) + 1
+    in_rows = [i for i in numeric if per_row[table.grid.cells[i].row] >= 2] or numeric
+    return min((_box(table, i)[1] for i in in_rows), default=float("inf"))
 
 
 def _number_line(line: Line) -> bool:
