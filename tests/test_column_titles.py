@@ -212,6 +212,30 @@ def test_table_three_title_misread_past_recognition_takes_the_column_its_place_l
     assert any("个体工商户" in u and "not mapped" in u for u in mapped.unmapped)
 
 
+def test_two_neighbouring_titles_misread_take_the_two_columns_their_place_leaves():
+    """A seal over two neighbouring titles (商业企业 read 商年企亚, 科研机构 read 1燃M答: corpus
+    2023, fax+stamp_numbers seed 7247): two titles where the read ones leave two columns out take
+    them in order, for review (46 fields had been lost). Three titles for two places: none."""
+    garbled = {"commercial_enterprise": "商年企亚", "research_institution": "1燃M答"}
+    printed = [garbled.get(c.key, c.label) for c in APPLICANT_COLUMNS]
+    grid = applications_grid(printed)
+    for c in grid.cells:
+        c.source = Source.OCR
+    mapped = map_tables([grid])
+    for key in garbled:
+        j = [c.key for c in APPLICANT_COLUMNS].index(key)
+        field = mapped.fields[f"applications.received.{key}"]
+        assert field.value == j and field.status == FieldStatus.REVIEW, key
+    assert mapped.fields["applications.received.natural_person"].status == FieldStatus.OK
+    extra = [printed[0], printed[1], "个体", printed[2], *printed[3:]]
+    grid = applications_grid(extra)
+    for c in grid.cells:
+        c.source = Source.OCR
+    mapped = map_tables([grid])
+    assert "applications.received.commercial_enterprise" not in mapped.fields or \
+        mapped.fields["applications.received.commercial_enterprise"].value is None
+
+
 def test_table_three_first_row_with_zeros_read_as_o_stays_a_value_row():
     """A 0 the recogniser read as the letter O (one print for every 0 of the page: all of them)
     leaves the row a value row: its other values mapped, each O a flagged 0 candidate; never the

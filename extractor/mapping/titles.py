@@ -173,8 +173,8 @@ ORDER_SCORE = 0.5  # a title known only by its place among read ones: mapped, ne
 def infer_by_order(columns: dict[int, Title], order: list[str]) -> list[Title]:
     """Give an unknown *scanned* title the registry column its place leaves: a title misread past
     recognition (OCR: 总计 read as ``2if``) standing between two read titles whose registry
-    columns (in ``order``, the format's left-to-right order) leave exactly one column out, or
-    right of the last read title when that is the format's last-but-one column. Its fields are
+    columns (in ``order``, the format's left-to-right order) leave out as many columns as there
+    are such titles between them (right of the last read title: up to the format's end). Its fields are
     mapped with ``ORDER_SCORE`` (under ``POSITIVE``: review, never ok): a person confirms a
     value whose column was inferred, instead of retyping a whole column.
 
@@ -187,20 +187,22 @@ def infer_by_order(columns: dict[int, Title], order: list[str]) -> list[Title]:
     titles = sorted({id(t): t for t in columns.values()}.values(), key=lambda t: t.cell.col)
     rank = {k: i for i, k in enumerate(order)}
     inferred: list[Title] = []
-    for i, t in enumerate(titles):
-        if t.key is not None or t.cell.source != Source.OCR:
-            continue
-        left = next((s for s in reversed(titles[:i]) if s.key in rank), None)
-        right = next((s for s in titles[i + 1:] if s.key in rank), None)
-        if left is None:
-            continue  # left of every read title: the label side, or a lost first column
-        lo = rank[left.key]
-        hi = rank[right.key] if right is not None else len(order)
-        between = [s for s in titles[titles.index(left) + 1: titles.index(right) if right is not None else len(titles)]]
-        if hi - lo != 2 or len(between) != 1:
-            continue  # not exactly one title for exactly one left-out column
-        t.key, t.score = order[lo + 1], min(t.score, ORDER_SCORE)
-        inferred.append(t)
+    read = [i for i, t in enumerate(titles) if t.key in rank]
+    # each stretch of titles after a read one, up to the next read one (or the end): its unknown
+    # scanned titles take the columns left out there, in order, when they are exactly as many
+    # (a seal over two neighbouring titles: 商业企业 read 商年企亚, 科研机构 read 1燃M答, corpus
+    # 2023 fax+stamp_numbers seed 7247)
+    for a, b in zip(read, read[1:] + [len(titles)]):
+        lo = rank[titles[a].key]
+        hi = rank[titles[b].key] if b < len(titles) else len(order)
+        between = titles[a + 1 : b]
+        if not between or hi - lo - 1 != len(between):
+            continue  # not as many titles as left-out columns
+        if any(t.key is not None or t.cell.source != Source.OCR for t in between):
+            continue  # a title read as another column, or printed: nothing to go by
+        for k, t in enumerate(between):
+            t.key, t.score = order[lo + 1 + k], min(t.score, ORDER_SCORE)
+            inferred.append(t)
     return inferred
 
 
