@@ -108,12 +108,16 @@ def test_a_minus_thinned_by_a_fax_before_its_digits_is_no_dust():
     sub[5, 41:50] = 255  # the same bar far above the digits: dust
     ink, dust = _split_dust(sub, 200)
     assert ink[31, 41:50].all() and dust is not None and dust[5, 41:50].all()
-    # the cell's job sees the bar: the sign is read, or the cell doubted
+    # the cell's job sees the bar: a sign, and — a line a pixel thick, a thinned minus or a
+    # streak — the cell doubted (a person looks)
     page = np.zeros((100, 200), np.uint8)
     page[20:80, 40:160] = ink
     layout = _cell_layout(page, (40, 20, 160, 80), 200)
     job = _cell_job(255 - page, layout, 24.0)
-    assert job.minus or job.minus_if_read
+    assert job.minus and job.doubt
+    page[51:53, 81:90] = 255  # two pixels thick at 200 dpi: a printed minus, not doubted
+    job = _cell_job(255 - page, _cell_layout(page, (40, 20, 160, 80), 200), 24.0)
+    assert job.minus and not job.doubt
 
 
 def _drop_specks_one_by_one(ink: np.ndarray, dpi: float) -> np.ndarray:

@@ -34,7 +34,7 @@ from extractor.ocr.normalise import (
     _normalise,
     _strip_stray,
 )
-from extractor.ocr.minus_sign import MINUS, SHORT_MINUS, _minus_bar, _signed
+from extractor.ocr.minus_sign import MINUS, SHORT_MINUS, THIN_MINUS, _minus_bar, _signed
 from extractor.ocr.no_text import (
     _edge_stroke,
     drop_stray_ink,
@@ -112,7 +112,8 @@ def _cell_job(gray: np.ndarray, layout, glyph: float) -> CellJob:
             job.ink_em = round((x1 - x0) / glyph, 3) if glyph > 0 else None
             job.leans = leans_right(layout[1], glyph)
             bar = _minus_bar(layout[1], glyph)
-            job.minus, job.minus_if_read = bar == MINUS, bar == SHORT_MINUS
+            job.minus, job.minus_if_read = bar in (MINUS, THIN_MINUS), bar == SHORT_MINUS
+            job.doubt = job.doubt or bar == THIN_MINUS  # a sign from a line a pixel thick: a person looks
     return job
 
 

@@ -12,7 +12,8 @@ import numpy as np
 from extractor.ocr.normalise import DASHES
 
 
-MINUS, SHORT_MINUS = 2, 1  # ``_minus_bar``'s answers (0: no bar)
+MINUS, SHORT_MINUS, THIN_MINUS = 2, 1, 3  # ``_minus_bar``'s answers (0: no bar)
+THIN = 0.08  # a bar under this share of a glyph thick (a fax's one-pixel line) is a doubted minus
 SHORT_BAR_RATIO = 1.15  # a short minus: this many times as wide as tall at least …
 SHORT_BAR_WIDTH = 0.25  # … this share of a glyph wide (a speck: rounder and smaller) …
 SHORT_BAR_GAP = 0.5  # … and at most this share of a glyph before the digits
@@ -32,7 +33,8 @@ def _minus_bar(sub: np.ndarray, glyph: float) -> int:
     speck. Such a bar — wider than ``SHORT_BAR_RATIO`` times its height and ``SHORT_BAR_WIDTH`` of
     a glyph, at most ``SHORT_BAR_GAP`` of a glyph before the digits — is ``SHORT_MINUS``: a minus
     when the recogniser read a dash there too (``_fill_cell``), never from the shape alone.
-    Returns 0 for no bar."""
+    A bar under ``THIN`` of a glyph thick is ``THIN_MINUS``: a minus a fax thinned to a line, or
+    a streak — read as a sign, and the cell doubted. Returns 0 for no bar."""
     n, _, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
     if n < 3:
         return 0
@@ -53,7 +55,8 @@ def _minus_bar(sub: np.ndarray, glyph: float) -> int:
     if not top + 0.3 * (bottom - top) <= mid <= top + 0.75 * (bottom - top):
         return 0
     if w >= 1.5 * h:
-        return MINUS
+        # a line a pixel thick (a fax thinned the minus, or a streak of its own): a sign, doubted
+        return THIN_MINUS if h < THIN * glyph else MINUS
     near = min(c[0] for c in rest) - (x + w) <= SHORT_BAR_GAP * glyph
     return SHORT_MINUS if w >= SHORT_BAR_WIDTH * glyph and near else 0
 
