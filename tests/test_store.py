@@ -435,6 +435,30 @@ def test_concurrent_opens_of_a_fresh_database_migrate_once(kind, tmp_path, reque
         assert set(pool.map(open_and_close, range(4))) == {head_revision()}
 
 
+def test_a_first_open_waits_for_another_connections_write_lock(tmp_path):
+    """SQLite refuses a change to WAL at once ("database is locked", no busy wait) while another
+    connection holds a write lock: concurrent first opens of a fresh database failed under load
+    (the test above, on a busy 2-core machine). The open waits for the lock as the busy timeout
+    says."""
+    import sqlite3
+    import threading
+    import time
+
+    from extractor.store.engine import make_engine
+
+    path = tmp_path / "locked.db"
+    writer = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    writer.execute("CREATE TABLE t (x)")
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("INSERT INTO t VALUES (1)")
+    threading.Timer(0.4, lambda: writer.execute("COMMIT")).start()
+    start = time.monotonic()
+    with make_engine(f"sqlite:///{path}").connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    assert time.monotonic() - start >= 0.3
+    writer.close()
+
+
 def test_text_a_database_would_refuse_is_cleaned(store):
     e = rich_extraction()
     e.fields["report.agency"].raw = "洪泽区\x00人民政府"

@@ -58,7 +58,7 @@ def _sqlite_engine(u: URL, echo: bool) -> Engine:
         dbapi_conn.isolation_level = None  # we emit BEGIN ourselves (below)
         cur = dbapi_conn.cursor()
         if u.database not in (None, "", ":memory:"):
-            cur.execute("PRAGMA journal_mode=WAL")
+            _wal(cur)
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
@@ -72,6 +72,29 @@ def _sqlite_engine(u: URL, echo: bool) -> Engine:
             conn.exec_driver_sql("BEGIN")
 
     return engine
+
+
+def _wal(cur) -> None:
+    """``journal_mode=WAL`` on a connection, waiting as the busy timeout would. SQLite answers a
+    journal-mode change with "database is locked" at once, without its busy handler, while
+    another connection holds a write lock: concurrent first opens of a fresh database (one
+    migrating, another connecting) failed under load. A database already in WAL (the mode is
+    kept in the file) is left as it is."""
+    import sqlite3
+    import time
+
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_S
+    delay = 0.01
+    while True:
+        try:
+            if str(cur.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) and "busy" not in str(e) or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(2 * delay, 0.5)
 
 
 def _postgres_engine(u: URL, schema: str | None, echo: bool) -> Engine:
