@@ -92,9 +92,7 @@ def map_tables(tables: list[Grid]) -> MappedTables:
         out.unmapped.append("table 三: no column titles found above the values; values placed by position need review")
     rows = observed_application_rows(grid, columns, first_value)
     matches = align_rows(rows, APPLICATION_ROWS)
-    out.layout = layout_of(m[1] for m in matches)
-    if not any(APPLICATION_ROWS[j].key.startswith("other.") for _, j, _ in matches):
-        out.layout = layout_by_order(rows, matches, out.layout)
+    out.layout = layout_by_order(rows, matches, layout_of(m[1] for m in matches))
     specs = field_map(out.layout)
     for obs_i, spec_i, _ in (placed := rows_by_order(rows, matches, out.layout)):
         out.issues.append(f"table 三: row label {rows[obs_i].label.strip()!r} is unreadable; placed by its order "
@@ -330,7 +328,6 @@ def _unreadable(cell: Cell) -> bool:
     return cell.source == Source.OCR and (cell.confidence < UNREADABLE or not IDEOGRAPH.search(cell.text))
 
 
-
 def _label_is_row(row: ObservedRow) -> bool:
     """The row's own label positively names a row of table 三 (``titles.POSITIVE``)."""
     return max(row_score(row, spec) for spec in APPLICATION_ROWS) >= POSITIVE
@@ -393,7 +390,9 @@ def layout_by_order(rows: list[ObservedRow], matches: list[tuple[int, int, float
     处理 read 也处理): the layout whose （六） rows the garbled rows between the rows read fill in
     printed order (``rows_by_order``: one row, 2019; three, 2021), else ``layout`` (the default
     ``layout_of`` gave). LibreOffice seed 2002: a 2019 table taken for 2021, its
-    ``applications.other.total.*`` never produced."""
+    ``applications.other.total.*`` never produced. A （六） row read decides: ``layout`` stands."""
+    if any(APPLICATION_ROWS[j].key.startswith("other.") for _, j, _ in matches):
+        return layout
     for candidate in (Layout.L2019, Layout.L2021):
         if any(APPLICATION_ROWS[j].key.startswith("other.") for _, j, _ in rows_by_order(rows, matches, candidate)):
             return candidate

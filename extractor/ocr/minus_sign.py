@@ -20,6 +20,12 @@ SHORT_BAR_GAP = 0.5  # … and at most this share of a glyph before the digits
 SPECK = 0.15  # ink under this share of a glyph both ways, left of the bar, is a speck
 
 
+def at_middle_height(mid: float, top: float, bottom: float) -> bool:
+    """A bar whose middle is at ``mid`` stands where a minus does beside digits spanning
+    ``top``–``bottom`` (px): between 0.3 and 0.75 of their height from the top."""
+    return top + 0.3 * (bottom - top) <= mid <= top + 0.75 * (bottom - top)
+
+
 def _minus_bar(sub: np.ndarray, glyph: float) -> int:
     """The cell's leftmost ink is a minus sign: a short solid horizontal bar (under 0.3 of a
     glyph tall, at least 1.5 times as wide as tall and 0.15 of a glyph wide) standing at the
@@ -52,7 +58,7 @@ def _minus_bar(sub: np.ndarray, glyph: float) -> int:
     top = min(c[1] for c in rest)
     bottom = max(c[1] + c[3] for c in rest)
     mid = (y + y + h) / 2
-    if not top + 0.3 * (bottom - top) <= mid <= top + 0.75 * (bottom - top):
+    if not at_middle_height(mid, top, bottom):
         return 0
     if w >= 1.5 * h:
         # a line a pixel thick (a fax thinned the minus, or a streak of its own): a sign, doubted

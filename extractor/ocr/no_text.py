@@ -12,6 +12,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from extractor.ocr.minus_sign import at_middle_height
+
 
 def _drop_specks(ink: np.ndarray, dpi: float) -> np.ndarray:
     """Noise, JPEG ringing and dust: ink components too small to be part of a glyph (fewer than
@@ -89,7 +91,8 @@ def _split_dust(sub: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray | N
         dx = np.maximum(0, np.maximum(x[bigs] - (x[i] + w[i]), x[i] - (x[bigs] + w[bigs])))
         dy = np.maximum(0, np.maximum(y[bigs] - (y[i] + h[i]), y[i] - (y[bigs] + h[bigs])))
         dust[i[:, 0]] = ~((dx <= reach) & (dy <= reach)).any(axis=1)
-    for i in np.flatnonzero(dust):
+    bars = dust & (w >= 2 * h) & (w >= MINUS_LONG * dpi)  # only a thin bar may be a minus
+    for i in np.flatnonzero(bars):
         if _minus_beside(int(i), x, y, w, h, bigs, dpi):
             dust[i] = False
     if not dust.any():
@@ -116,7 +119,7 @@ def _minus_beside(i: int, x, y, w, h, bigs, dpi: float) -> bool:
     mid = y[i] + h[i] / 2
     for b in bigs:
         gap = x[b] - (x[i] + w[i])
-        if 0 <= gap <= MINUS_REACH * dpi and y[b] + 0.3 * h[b] <= mid <= y[b] + 0.75 * h[b]:
+        if 0 <= gap <= MINUS_REACH * dpi and at_middle_height(mid, y[b], y[b] + h[b]):
             return True
     return False
 
