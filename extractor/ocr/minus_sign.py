@@ -6,9 +6,9 @@ height (``_minus_bar``), and a reading that is a number with one dash before it 
 
 from __future__ import annotations
 
-import cv2
 import numpy as np
 
+from extractor.ocr.components import components
 from extractor.ocr.normalise import DASHES
 
 
@@ -41,7 +41,7 @@ def _minus_bar(sub: np.ndarray, glyph: float) -> int:
     when the recogniser read a dash there too (``_fill_cell``), never from the shape alone.
     A bar under ``THIN`` of a glyph thick is ``THIN_MINUS``: a minus a fax thinned to a line, or
     a streak — read as a sign, and the cell doubted. Returns 0 for no bar."""
-    n, _, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
+    n, _, stats = components(sub)
     if n < 3:
         return 0
     comps = sorted((tuple(int(v) for v in st) for st in stats[1:]), key=lambda c: c[0])

@@ -12,6 +12,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from extractor.ocr.components import components
 from extractor.ocr.minus_sign import at_middle_height
 
 
@@ -71,7 +72,7 @@ def _drop_specks(ink: np.ndarray, dpi: float) -> np.ndarray:
 
 def _split_dust(sub: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray | None]:
     """Small blobs far from any glyph-sized blob are dust: (ink without them, the dust)."""
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
+    n, labels, stats = components(sub)
     if n <= 2:
         return sub, None
     small = (dpi / 200.0) ** 2 * 30
@@ -127,7 +128,7 @@ def _minus_beside(i: int, x, y, w, h, bigs, dpi: float) -> bool:
 def _drop_edge_remnants(sub: np.ndarray, dpi: float) -> np.ndarray:
     """Bits of a rule left at the cell's edge (skew, a thick or doubled rule): thin components
     touching the border along it."""
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
+    n, labels, stats = components(sub)
     if n <= 1:
         return sub
     h, w = sub.shape
@@ -153,7 +154,7 @@ def _only_specks(sub: np.ndarray, glyph: float) -> bool:
     the recogniser reads as a letter or a glyph (T, 大)."""
     if sub is None or not sub.any():
         return False
-    n, _, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
+    n, _, stats = components(sub)
     if n < 2:
         return False
     limit = 0.3 * glyph
@@ -169,7 +170,7 @@ def _has_glyph(sub: np.ndarray, glyph: float) -> bool:
     are taken before this by ``zero_mark``."""
     if sub is None or not sub.any():
         return False
-    n, _, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
+    n, _, stats = components(sub)
     return bool(n > 1 and stats[1:, cv2.CC_STAT_HEIGHT].max() >= 0.45 * glyph)
 
 
@@ -191,7 +192,7 @@ def _edge_stroke(sub: np.ndarray, glyph: float) -> bool:
     rule a faint or uneven print left beside the text (or a pen's stroke). Read, it is a 1
     glued to the number (2 as 12); a real 1 that close to the side cannot be told from it, so
     the cell is doubted, not cleaned."""
-    n, _, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
+    n, _, stats = components(sub)
     if n < 3:  # the stroke alone is read as what it is (a lone 1 or 】), not glued to a number
         return False
     w_cell = sub.shape[1]
@@ -279,7 +280,7 @@ def _trim_over_under(ink: np.ndarray, box: PxBox, glyph: float) -> PxBox:
     if y1 - y0 > ONE_LINE * glyph:  # lines run together: not one line of digits
         return box
     block = ink[y0:y1, x0:x1]
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(block, connectivity=8)
+    n, labels, stats = components(block)
     if n < 3:
         return box
     w, h, top = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_TOP]
@@ -323,7 +324,7 @@ def _is_bar(block: np.ndarray) -> bool:
 def ink_box(mask: np.ndarray, min_area: float) -> tuple[int, int, int, int] | None:
     """The box (x0, y0, x1, y1; px of ``mask``, end exclusive) of ``mask``'s ink pieces of at
     least ``min_area`` px — specks beside the ink do not stretch it; None when there are none."""
-    n, _, stats, _ = cv2.connectedComponentsWithStats((mask > 0).astype(np.uint8), connectivity=8)
+    n, _, stats = components((mask > 0).astype(np.uint8))
     big = [i for i in range(1, n) if stats[i, cv2.CC_STAT_AREA] >= min_area]
     if not big:
         return None

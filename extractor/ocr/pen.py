@@ -126,6 +126,38 @@ def pen_ink(rgb: np.ndarray) -> np.ndarray | None:
     blueness = _blueness(rgb)
     if np.count_nonzero(blueness > FAINT_BLUENESS) < PEN_MIN_PIXELS:
         return None
+    # the page's paper grey from every 7th pixel (as the page's other levels)
+    paper = float(np.percentile(cv2.cvtColor(np.ascontiguousarray(rgb[::7, ::7]), cv2.COLOR_RGB2GRAY), 90))
+    y0, y1, x0, x1 = _bluish_box(blueness)
+    pen = _pen_in(rgb[y0:y1, x0:x1], blueness[y0:y1, x0:x1], paper)
+    if pen is None:
+        return None
+    out = np.zeros(blueness.shape, np.uint8)
+    out[y0:y1, x0:x1] = pen
+    return out
+
+
+# px kept round the bluish pixels when the page is cut to them (``_bluish_box``): what
+# ``_pen_in`` reads beside a stroke — its faint ends (``END_REACH``), their 3 x 3 blue, the
+# paper round them (``CORE_PAPER_REACH``), the rim's dilation — lies within it
+BOX_MARGIN = END_REACH + 1 + CORE_PAPER_REACH + 4
+
+
+def _bluish_box(blueness: np.ndarray) -> tuple[int, int, int, int]:
+    """Rows y0:y1 and columns x0:x1 holding every pixel bluish at all (over ``FAINT_EDGE``, the
+    lower of the tiers' edges), ``BOX_MARGIN`` px round them, within the page: the pen is found
+    in it alone, at the same pixels as on the whole page (a page's bluish pixels are a seal's
+    rim, a shaded header, a tick: on the corpus's table pages a fifth to a half of the page)."""
+    h, w = blueness.shape
+    rows = np.flatnonzero((blueness > FAINT_EDGE).any(axis=1))
+    cols = np.flatnonzero((blueness > FAINT_EDGE).any(axis=0))
+    return (max(0, rows[0] - BOX_MARGIN), min(h, rows[-1] + 1 + BOX_MARGIN),
+            max(0, cols[0] - BOX_MARGIN), min(w, cols[-1] + 1 + BOX_MARGIN))
+
+
+def _pen_in(rgb: np.ndarray, blueness: np.ndarray, paper: float) -> np.ndarray | None:
+    """``pen_ink`` on a part of the page (``_bluish_box``): ``blueness`` is the page's
+    (``_blueness``) there, ``paper`` the page's paper grey."""
     # each bluish stroke on its own: pen when mostly pen-blue. A title printed in navy is bluish
     # at its rim and pen-blue only at a few JPEG-noisy pixels; taken for pen as a whole, it was
     # painted out and the title lost
@@ -136,8 +168,7 @@ def pen_ink(rgb: np.ndarray) -> np.ndarray | None:
     # ink, not a tint: a pen's stroke is dark where it is bluish; a header cell shaded light
     # blue (a WPS table's fill) is as bluish and paper-light (the corpus scan: two whole header
     # rows of table 二 were taken for pen and painted out)
-    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-    paper = float(np.percentile(grey[::7, ::7], 90))
+    grey = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2GRAY)
     n = len(f_keep)
     inked = np.bincount(f_labels[(blueness > FAINT_EDGE) & (grey < FAINT_DARK * paper)], minlength=n)
     f_keep &= inked >= FAINT_INKED_SHARE * np.maximum(areas, 1)

@@ -15,6 +15,7 @@ import numpy as np
 
 from extractor.grid.image_grid import ImageTable, component_boxes
 from extractor.ocr.cell_lines import _bands, _merge_fragments
+from extractor.ocr.components import components
 from extractor.ocr.no_text import _has_glyph
 from extractor.ocr.crops import PxBox, _k
 
@@ -181,7 +182,7 @@ def _largest_piece(sub: np.ndarray) -> int:
     """The longest side (px) of the largest ink component of ``sub`` (0 when blank)."""
     if not sub.any():
         return 0
-    n, _, stats, _ = cv2.connectedComponentsWithStats((sub > 0).astype(np.uint8), connectivity=8)
+    n, _, stats = components((sub > 0).astype(np.uint8))
     return int(max(stats[1:, cv2.CC_STAT_WIDTH].max(), stats[1:, cv2.CC_STAT_HEIGHT].max())) if n > 1 else 0
 
 

@@ -23,6 +23,7 @@ import cv2
 import numpy as np
 
 from extractor.grid.image_grid import ImageTable
+from extractor.ocr.components import components
 from models.extraction import BBox
 from models.page import Cell
 
@@ -69,7 +70,7 @@ def _glyph_tall(part: np.ndarray, tall: int) -> bool:
     one by one they are dots."""
     if part.size == 0 or not part.any():
         return False
-    n, _, stats, _ = cv2.connectedComponentsWithStats((part > 0).astype(np.uint8), connectivity=8)
+    n, _, stats = components((part > 0).astype(np.uint8))
     return bool(n > 1 and stats[1:, cv2.CC_STAT_HEIGHT].max() >= tall)
 
 
@@ -99,7 +100,7 @@ def _without_rule_stubs(sub: np.ndarray, x0: int, inner: list[float], dpi: float
     line stands in the cell's middle and is kept. A fleck of the rule as thin and lower than a
     digit's stroke (``GLYPH_INCHES``), anywhere on the line, is no text either: the broken
     rule's end a few pixels below its stub (missing_rule seed 995: a 5 × 3 px fleck)."""
-    n, labels, stats, _ = cv2.connectedComponentsWithStats((sub > 0).astype(np.uint8), connectivity=8)
+    n, labels, stats = components((sub > 0).astype(np.uint8))
     h = sub.shape[0]
     thin = max(3, int(round(dpi * STUB_INCHES)))
     clear = max(2, int(round(dpi * CLEAR_INCHES)))

@@ -19,6 +19,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from extractor.ocr.components import components
+
 # a slash's stroke: at most this thick for its length (a 150 dpi scan of a serif / binarises
 # 0.36 thick; a serif 1 with its flag and foot is over 0.4) …
 SLASH_THICK = 0.4
@@ -54,7 +56,7 @@ def _without_glued_specks(sub: np.ndarray, glyph: float) -> np.ndarray:
 
 def _zero_mark(sub: np.ndarray, glyph: float) -> str | None:
     """``zero_mark`` on ink already cleared of a rule's remnants."""
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
+    n, labels, stats = components(sub)
     if n < 2:
         return None
     areas = stats[1:, cv2.CC_STAT_AREA]
@@ -113,7 +115,7 @@ def broken_slash(sub: np.ndarray, glyph: float, stats: np.ndarray) -> str | None
     # each tall piece is a piece of the slash: it leans right too. A 1 (upright, its flag makes
     # it lean left) with a speck of a 150 dpi fax's dust below and left of its foot spans a
     # leaning box as a whole, its stem does not
-    n, labels, pstats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
+    n, labels, pstats = components(sub)
     for k in range(1, n):
         px, py, pw, ph, _ = pstats[k]
         if ph < 0.4 * glyph:
@@ -132,7 +134,7 @@ def _without_specks(sub: np.ndarray, glyph: float, connectivity: int = 8) -> np.
     hold at most a third of its ink: a fax's flipped pixels beside a broken slash, which would
     widen its line past a slash's shape (as ``zero_mark``'s ``dust`` rule ignores them beside a
     whole one). Returns ``sub`` itself when nothing is dropped."""
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=connectivity)
+    n, labels, stats = components(sub, connectivity)
     small = [k for k in range(1, n) if max(stats[k, 2], stats[k, 3]) < SPECK * glyph]
     if not small or len(small) == n - 1:
         return sub
@@ -157,7 +159,7 @@ def rule_remnants_cleared(sub: np.ndarray, glyph: float) -> np.ndarray:
     slash looks like a slash over a bar (a 2's base) and the cell is read as 1 (issue 13, fax).
     Returns ``sub`` itself when there is no such band, else a copy. A bar zero mark (—) stands
     mid-cell and is one piece under ``RULE_LONG`` glyphs: it is kept."""
-    n, _, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
+    n, _, stats = components(sub)
     rows = sub.shape[0]
     edge = RULE_EDGE * glyph
     thin = [st for st in stats[1:] if st[3] <= RULE_THIN * glyph]
@@ -195,7 +197,7 @@ def smudged_bar(sub: np.ndarray, glyph: float) -> bool:
     faded digit's piece may look so: the caller reads the cell as a zero mark and doubts it.
     ``sub``: uint8 0/255 (h, w); ``glyph``: pixels. Returns True for such a blob."""
     sub = _without_specks(rule_remnants_cleared(sub, glyph), glyph)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
+    n, labels, stats = components(sub)
     if n != 2:
         return False
     x, y, w, h, area = stats[1]
