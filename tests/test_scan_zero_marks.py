@@ -5,6 +5,8 @@ and faxes binarised them."""
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from extractor.ocr.zero_marks import zero_mark
@@ -205,8 +207,9 @@ def test_a_one_read_from_ink_leaning_as_a_slash_is_doubted():
     one[9:12, 15:19] = 255  # flag, to the left
     one[30:32, 15:26] = 255  # foot
     assert leans_right(slash, glyph) and not leans_right(one, glyph)
-    for leans, structure in ((True, 0.3), (False, 1.0)):
+    for ink, structure in ((slash, 0.3), (one, 1.0)):
         cell = Cell(row=0, col=0, page=1, bbox=BBox(x0=0, top=0, x1=10, bottom=10))
-        job = CellJob(crops=[np.zeros((4, 4, 3), np.uint8)], boxes=[(0, 0, 4, 4)], leans=leans)
+        job = CellJob(crops=[np.zeros((4, 4, 3), np.uint8)], boxes=[(0, 0, 4, 4)],
+                      leans=functools.partial(leans_right, ink, glyph))
         _fill_cell(cell, job, [Recognition(text="1", score=0.81, char_scores=[0.81])])
         assert cell.text == "1" and cell.structure == structure

@@ -14,7 +14,9 @@ sign's bar before the digits, ``extractor.ocr.minus_sign``.
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -60,7 +62,9 @@ class CellJob:
     boxes: list[PxBox] = field(default_factory=list)
     doubt: bool = False  # the cell holds ink that may be no text (a rule's piece at its edge)
     stray: bool = False  # ink beside the text was left out (``drop_stray_ink``): a number read is doubted
-    leans: bool = False  # one line whose ink leans right as a slash does (``leans_right``): a 1 read is doubted
+    # one line: whether its ink leans right as a slash does (``leans_right``), asked only of a
+    # cell read 1 (a 1 read from such ink is doubted)
+    leans: Callable[[], bool] | None = None
     bar: bool = False  # the ink is a long bar with a smudge glued on (``smudged_bar``): read as — unless read so
     minus: bool = False  # the line's first stroke is a minus sign's bar (see ``_minus_bar``)
     minus_if_read: bool = False  # … a shorter bar: a minus when the recogniser reads one there too
@@ -110,7 +114,7 @@ def _cell_job(gray: np.ndarray, layout, glyph: float) -> CellJob:
         if len(job.boxes) == 1:
             x0, _, x1, _ = job.boxes[0]
             job.ink_em = round((x1 - x0) / glyph, 3) if glyph > 0 else None
-            job.leans = leans_right(layout[1], glyph)
+            job.leans = functools.partial(leans_right, layout[1], glyph)
             bar = _minus_bar(layout[1], glyph)
             job.minus, job.minus_if_read = bar in (MINUS, THIN_MINUS), bar == SHORT_MINUS
             job.doubt = job.doubt or bar == THIN_MINUS  # a sign from a line a pixel thick: a person looks
@@ -196,7 +200,7 @@ def _fill_cell(cell: Cell, job: CellJob, results: list[Recognition]) -> None:
         cell.structure = min(cell.structure, DOUBT)
         return
     number = _strip_stray(cell.text)
-    if job.doubt or (job.stray and NUMBER_READ.match(cell.text)) or (job.leans and cell.text == "1"):
+    if job.doubt or (job.stray and NUMBER_READ.match(cell.text)) or (cell.text == "1" and job.leans is not None and job.leans()):
         cell.structure = min(cell.structure, DOUBT)
     if number is not None and (job.minus or job.minus_if_read) and _signed(cell.text, number):
         cell.text, number = "-" + number, None  # a minus sign, as its ink shows: not a stray mark

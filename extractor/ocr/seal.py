@@ -239,8 +239,10 @@ def _dense_ink(gray: np.ndarray, dpi: float, level: float | None = None) -> np.n
     again; a solid ring is one a little wider. ``level``: ``_ink_level(gray)`` when known."""
     k = max(3, int(round(dpi / MM_PER_INCH)))
     level = _ink_level(gray) if level is None else level
-    share = cv2.blur((gray < level).astype(np.float32), (k, k))
-    return share >= 0.25
+    # the count of inked pixels round each (a box sum, exact in float32) against a quarter of
+    # the box: three times faster than their mean as a float image
+    count = cv2.boxFilter((gray < level).view(np.uint8), cv2.CV_32F, (k, k), normalize=False)
+    return count >= 0.25 * k * k
 
 
 def _levels(gray: np.ndarray) -> tuple[float, float]:

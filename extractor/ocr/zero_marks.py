@@ -68,14 +68,15 @@ def _zero_mark(sub: np.ndarray, glyph: float) -> str | None:
     # (a hyphen, blurred and JPEG-smeared, may be only ~1.7 times as wide as it is thick)
     if h <= 0.3 * glyph and w >= 1.6 * h and w >= 0.3 * glyph and area >= 0.6 * w * h:
         return "—"
-    pts = np.column_stack(np.nonzero(labels == i))[:, ::-1].astype(np.float32)
-    (_, _), (rw, rh), angle = cv2.minAreaRect(pts)
-    long, short = max(rw, rh), min(rw, rh)
     # a 2 a fax broke apart is a slash (its arc and diagonal) over a bar (its base)
     others = [st for k, st in enumerate(stats[1:], 1) if k != i]
     alone = not any(ow >= 2 * oh and ow >= 0.3 * glyph for _, _, ow, oh, _ in others)
-    if (alone and long >= 0.6 * glyph and short <= SLASH_THICK * long and h >= 0.6 * glyph
-            and 0.25 * h <= w <= 0.8 * h):
+    if not (alone and h >= 0.6 * glyph and 0.25 * h <= w <= 0.8 * h):  # its box is no slash's
+        return broken_slash(sub, glyph, stats) if n > 2 else None
+    pts = np.column_stack(np.nonzero(labels == i))[:, ::-1].astype(np.float32)
+    (_, _), (rw, rh), angle = cv2.minAreaRect(pts)
+    long, short = max(rw, rh), min(rw, rh)
+    if long >= 0.6 * glyph and short <= SLASH_THICK * long:
         # a stroke leaning right: its top is to the right of its bottom
         top = pts[pts[:, 1] <= y + h * 0.2][:, 0].mean()
         bottom = pts[pts[:, 1] >= y + h * 0.8][:, 0].mean()
