@@ -18,7 +18,9 @@ as often as on numbers, and are no circle to tell them by).
 
 Speed: every scanned page with a circle candidate is searched, up to three ink masks over up to
 12 candidates, each a 7 x 7 grid of centres twice: the grid's samples are taken at once
-(``_coverage``), x and y rounded apart, ~30x fewer operations than one centre at a time.
+(``_coverage``), x and y rounded apart, ~30x fewer operations than one centre at a time. A
+candidate first passes a gate on the union of the masks (``_may_hold_ring``): on a page with
+no seal none does, and its search costs the circle search and one gate per candidate.
 """
 
 from __future__ import annotations
