@@ -21,7 +21,11 @@ import numpy as np
 
 # images larger than this (pixels) are labelled without the cache: a cell is a few thousand
 # pixels at 200-600 dpi; a page-sized mask is labelled once and would only crowd the cache out
-CACHE_MAX_PX = 250_000
+CACHE_MAX_PX = 100_000
+# labellings kept: a cell's checks ask one after another, so a few cells' worth catch every
+# repeat (each entry holds the pixels and their labels, 5 bytes a pixel: 512 entries cost a
+# worker ~35 MB of peak memory for no more hits)
+CACHE_SIZE = 32
 
 Components = tuple[int, np.ndarray, np.ndarray]
 
@@ -34,7 +38,7 @@ def components(binary: np.ndarray, connectivity: int = 8) -> Components:
     return _cached(a.tobytes(), a.shape, a.dtype.str, connectivity)
 
 
-@functools.lru_cache(maxsize=512)
+@functools.lru_cache(maxsize=CACHE_SIZE)
 def _cached(data: bytes, shape: tuple[int, ...], dtype: str, connectivity: int) -> Components:
     return _label(np.frombuffer(data, dtype=dtype).reshape(shape), connectivity)
 
