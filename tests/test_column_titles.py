@@ -477,3 +477,28 @@ def test_table_four_a_lost_title_and_a_wide_title_beside_it_are_placed_by_their_
     for key in ("other", "pending", "total"):
         assert fields[f"litigation_direct.{key}"].status == FieldStatus.REVIEW
     assert fields["litigation_direct.upheld"].status == FieldStatus.OK
+
+
+def test_table_four_on_a_scan_with_two_group_titles_lost_places_them_by_order_for_review():
+    """A black seal over 复议后起诉 (read '701') and 行政复议 read 行此专议 (fax seed 2301): only
+    未经复议直接起诉 is read, in its place. The other ten columns are placed by the format's
+    order, for review, as when no title is read at all; in a text layer they stay unmapped, and a
+    group read out of its place leaves the rest as read."""
+    def grid(source: Source, middle: str = "未经复议直接起诉", at: int = 5) -> Grid:
+        g = _scanned_litigation_grid([cell(1, at, middle, span=5), cell(1, 15 - at, "701", span=5)])
+        for c in g.cells:
+            c.text = {"行政复议": "行此专议"}.get(c.text, c.text)
+            c.source = source
+        return g
+
+    issues: list[str] = []
+    fields = map_litigation([grid(Source.OCR)], issues)
+    assert _values(fields, "review") == [1, 2, 3, 4, 5]
+    assert _values(fields, "litigation_direct") == [6, 7, 8, 9, 10]
+    assert _values(fields, "litigation_after_review") == [11, 12, 13, 14, 15]
+    assert _statuses(fields, "review") == _statuses(fields, "litigation_after_review") == {FieldStatus.REVIEW}
+    assert _statuses(fields, "litigation_direct") == {FieldStatus.OK}
+    assert any("no group title found over 10 columns" in m for m in issues)
+    assert "review.upheld" not in map_litigation([grid(Source.TEXT)], [])
+    out_of_place = map_litigation([grid(Source.OCR, at=10)], [])  # read over the last five columns
+    assert "review.upheld" not in out_of_place and "litigation_direct.upheld" in out_of_place

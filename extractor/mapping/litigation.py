@@ -116,6 +116,7 @@ def place_groups(columns: list[ReadColumn]) -> list[str]:
         if col.group_cell is not None:
             cells.setdefault(id(col.group_cell), (col.group_cell, []))[1].append(i)
     placed: dict[int, str] = {}  # column index → group key by order
+    neither: set[int] = set()  # columns under a cell over two groups that reads as neither
     notes: list[str] = []
     readers: dict[str, list[int]] = {}  # group key → ids of the cells reading it
     for cid, (cell, idx) in cells.items():
@@ -126,9 +127,10 @@ def place_groups(columns: list[ReadColumn]) -> list[str]:
                 placed.update({i: expected[i] for i in idx})
                 notes.append(f"table 四: group title {_flat(cell.text)!r} stands over {len(blocks)} groups' "
                              f"columns; its columns are placed by the format's order, for review")
-            else:  # what it reads names neither group for sure
+            else:  # what it reads names neither group for sure: its columns are not placed either
                 for i in idx:
                     columns[i].group, columns[i].group_score = None, 0.0
+                neither.update(idx)
             continue
         key = columns[idx[0]].group
         if key is not None:
@@ -150,11 +152,14 @@ def place_groups(columns: list[ReadColumn]) -> list[str]:
     unread = [i for i, g in enumerate(groups) if g is None]
     whole = len(lost) == 1 and unread == list(range(lost[0] * n, (lost[0] + 1) * n))
     scanned = all(columns[i].cell.source == Source.OCR for i in unread)
-    # no group title read at all on a scan (a fax's threshold left their strokes that run down
-    # only: 行政复议 read 'iRvi', fax+pen_tick+dpi150 5214, 5306): as when no header stands over
-    # the row (``_litigation_fields``), the format's order is all there is to go by
-    none_read = scanned and len(unread) == N_LITIGATION
-    if unread and (len(lost) <= 1 and (whole or scanned) or none_read):  # part of a group: only a scan's stray rule
+    # on a scan, every column no group title was read over, however many, once every group read
+    # stands in its place (checked above) and no title over two groups read as neither: no title
+    # read at all (a fax's threshold left their
+    # strokes that run down only: 行政复议 read 'iRvi', fax+pen_tick+dpi150 5214, 5306), as when
+    # no header stands over the row (``_litigation_fields``), or two of three lost (a black seal
+    # over 复议后起诉 and 行政复议 read 行此专议: fax 2301) — the format's order is all there is
+    # to go by, and a group read in place only confirms it
+    if unread and (len(lost) <= 1 and (whole or scanned) or scanned and not neither):  # part of a group: only a scan's stray rule
         # a page break right under the first header row leaves 行政复议 on the page before, in a
         # fragment no grid holds (the continuation keeps the other two groups); a stray rule
         # splits a group's title cell and leaves part of its columns under an empty one
