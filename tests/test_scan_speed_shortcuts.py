@@ -1,6 +1,6 @@
 """The scan path's shortcuts give what the long way gives: the cell checks' labelling cache
-(``extractor.ocr.components``), the black-ring search's gate (``seal._may_hold_ring``) and the
-pen search cut to the page's bluish part (``pen._bluish_box``)."""
+(``extractor.ocr.components``), the dense-ink mask of the black-ring search as a box sum
+(``seal._dense_ink``) and the pen search cut to the page's bluish part (``pen._bluish_box``)."""
 
 import cv2
 import numpy as np
@@ -40,26 +40,26 @@ def test_components_follow_the_pixels_not_the_array():
     assert components(sub.astype(bool))[0] == n2  # bool ink is the same ink
 
 
-def test_ring_gate_passes_a_ring_and_spares_a_table(monkeypatch):
-    calls = []
-    confirm = seal._confirm
-    monkeypatch.setattr(seal, "_confirm", lambda *a: calls.append(a) or confirm(*a))
-    assert seal.find_ring(_page(ring=False), DPI) is None
-    assert calls == []  # no candidate of the plain table reaches the three full searches
-    ring = seal.find_ring(_page(), DPI)
-    assert ring is not None and abs(ring.cx - 560) <= 3 and abs(ring.cy - 700) <= 3
-
-
-def test_ring_gate_is_no_stricter_than_the_search():
-    """Every candidate the full search confirms passes the gate: here a ring a fax broke into
-    specks (a quarter of its pixels dropped), found by the dense-ink mask."""
+@pytest.mark.parametrize("line_px,grey", [(2, 110), (2, 150), (3, 180), (4, 170), (7, 15)])
+def test_thin_light_rings_are_found_as_the_full_search_finds_them(line_px, grey):
+    """A seal's ring drawn thin and light (0.25-0.4 mm at 200 dpi, a grey scan of a worn stamp)
+    is found: a cheaper gate before the full search, tried for speed, dropped such rings (a
+    verifier's sweep: 89 of 896 rings at 0.2-0.6 mm lost) and is not used."""
     page = _page(ring=False)
     ring = np.zeros_like(page)
-    cv2.circle(ring, (560, 700), 150, 255, 7)
-    drop = np.random.default_rng(3).random(page.shape) < 0.25
-    page[(ring > 0) & ~drop] = 15
+    cv2.circle(ring, (560, 700), 150, 255, line_px)
+    page = cv2.GaussianBlur(np.where(ring > 0, np.minimum(page, grey), page).astype(np.uint8), (3, 3), 0)
     found = seal.find_ring(page, DPI)
-    assert found is not None and abs(found.cx - 560) <= 3
+    assert found is not None and abs(found.cx - 560) <= 3 and abs(found.cy - 700) <= 3
+
+
+def test_dense_ink_box_sum_is_the_mean_it_replaces():
+    rng = np.random.default_rng(4)
+    for dpi in (96, 150, 200, 300, 600):
+        k = max(3, int(round(dpi / seal.MM_PER_INCH)))
+        gray = np.where(rng.random((300, 260)) < 0.27, 30, 230).astype(np.uint8)
+        mean = cv2.blur((gray < 130).astype(np.float32), (k, k)) >= 0.25
+        assert np.array_equal(seal._dense_ink(gray, dpi, 130), mean), dpi
 
 
 def _ticked(h: int = 900, w: int = 700) -> np.ndarray:
