@@ -40,7 +40,7 @@ from extractor.validate.confidence import CALIBRATION_FILE, FEATURES, Arithmetic
 from extractor.validate.repair import localise  # noqa: E402
 from extractor.validate.settings import ValidateSettings  # noqa: E402
 from extractor.validate.simulate import SimDoc, author_error, consistent_values, simulate  # noqa: E402
-from extractor.validate.stage import prepare, supports  # noqa: E402
+from extractor.validate.stage import prepare, shaky_fields, supports  # noqa: E402
 
 
 def generate(rng: random.Random, n_docs: int, *, error_rate: float = 0.01) -> list[SimDoc]:
@@ -66,7 +66,7 @@ def examples(docs: list[SimDoc], settings: ValidateSettings | None = None) -> tu
         prepare(ex)
         checks = run_checks(ex)
         rep = localise(ex, checks, settings)
-        sup = supports(checks, rep.error_probability)
+        sup = supports(checks, rep.error_probability, shaky_fields(ex))
         for key, f in ex.fields.items():
             x = features(f, sup.get(key, ArithmeticSupport()))
             X.append([x[k] for k in FEATURES])
@@ -110,7 +110,7 @@ def scan_examples(n: int, first_seed: int, folder: Path) -> tuple[np.ndarray, np
         prepare(ex)
         checks = run_checks(ex)
         rep = localise(ex, checks)
-        sup = supports(checks, rep.error_probability)
+        sup = supports(checks, rep.error_probability, shaky_fields(ex))
         wrong = 0
         for key, f in ex.fields.items():
             if key not in truth:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 
-from models.extraction import Alternative, DocumentStatus, FieldStatus, Source
+from models.extraction import Alternative, Check, CheckStatus, DocumentStatus, FieldStatus, Source
 
 from extractor.validate import ValidateSettings, validate
 from extractor.validate.confidence import CALIBRATION_FILE, FEATURES, ArithmeticSupport, coefficients, confidence
 from extractor.validate.evidence import evidence_of
+from extractor.validate.stage import SHAKY_OCR, supports
 
 from test_validate_checks import small_report
 
@@ -91,3 +92,34 @@ def test_implausible_values_go_to_review():
     fee.raw, fee.value = "120.15", Decimal("120.15")
     validate(ex)
     assert fee.status == FieldStatus.OK
+
+
+def _check(fields: list[str], status: CheckStatus) -> Check:
+    return Check(relation="r", rule="sum", description="d", fields=fields, values={k: 0 for k in fields}, status=status)
+
+
+def test_a_relation_holding_among_two_shaky_readings_vouches_for_none():
+    """Two misreads of one kind agree with each other (a / under a seal's arc read 1, its row's
+    total crossed too read 1: the row's sum holds). A relation with two or more values read under
+    ``SHAKY_OCR`` counts for none of its values; with one, it counts as before."""
+    checks = [_check(["a", "b", "c"], CheckStatus.OK), _check(["a", "d"], CheckStatus.OK),
+              _check(["b", "c"], CheckStatus.BROKEN)]
+    sup = supports(checks, {}, {"a", "b"})
+    assert sup["a"].n_ok == 1 and sup["d"].n_ok == 1  # only the relation with one shaky value
+    assert "c" not in sup or sup["c"].n_ok == 0
+    assert sup["b"].n_ok == 0 and sup["b"].n_broken == 1  # a broken relation still breaks
+    assert supports(checks, {})["a"].n_ok == 2
+
+
+def test_shaky_readings_that_only_agree_with_each_other_are_reviewed():
+    keys = ["applications.granted.natural_person", "applications.granted.total",
+            "applications.closed_total.natural_person", "applications.closed_total.total"]
+    for score, status in ((0.64, FieldStatus.REVIEW), (0.99, FieldStatus.OK)):
+        ex = small_report()
+        for k in keys:
+            f = ex.fields[k]
+            f.source, f.evidence = Source.OCR, {"ocr": score}
+        validate(ex)
+        assert ex.fields["applications.granted.natural_person"].status == status, score
+        assert ex.fields["applications.granted.total"].status == status, score
+    assert SHAKY_OCR > 0.64
