@@ -287,6 +287,22 @@ def _scanned_litigation_grid(group_cells: list[Cell], column_titles: list[str] |
     return Grid(cells=cells, n_rows=4, n_cols=15, pages=[4])
 
 
+def _misread_litigation_grid(group_cells: list[Cell], misread: dict[str, str], source: Source) -> Grid:
+    """``_scanned_litigation_grid`` with the titles in ``misread`` read as their values, every
+    cell from ``source``."""
+    g = _scanned_litigation_grid(group_cells)
+    for c in g.cells:
+        c.text = misread.get(c.text, c.text)
+        c.source = source
+    return g
+
+
+def _assert_fifteen_in_order(fields) -> None:
+    assert _values(fields, "review") == [1, 2, 3, 4, 5]
+    assert _values(fields, "litigation_direct") == [6, 7, 8, 9, 10]
+    assert _values(fields, "litigation_after_review") == [11, 12, 13, 14, 15]
+
+
 def _values(fields, group: str) -> list:
     return [fields[f"{group}.{c.key}"].value for c in LITIGATION_COLUMNS]
 
@@ -372,17 +388,12 @@ def test_table_four_on_a_scan_with_no_group_title_read_is_placed_by_order_for_re
     stands over the row, the format's order places the fifteen columns, every field for review;
     a text layer prints what it prints and stays unmapped."""
     def grid(source: Source) -> Grid:
-        g = _scanned_litigation_grid([cell(1, 5, "经收门段起诉", span=5), cell(1, 10, "女议信起诉", span=5)])
-        for c in g.cells:
-            c.text = {"行政复议": "iRvi", "行政诉讼": "((iR)"}.get(c.text, c.text)
-            c.source = source
-        return g
+        groups = [cell(1, 5, "经收门段起诉", span=5), cell(1, 10, "女议信起诉", span=5)]
+        return _misread_litigation_grid(groups, {"行政复议": "iRvi", "行政诉讼": "((iR)"}, source)
 
     issues: list[str] = []
     fields = map_litigation([grid(Source.OCR)], issues)
-    assert _values(fields, "review") == [1, 2, 3, 4, 5]
-    assert _values(fields, "litigation_direct") == [6, 7, 8, 9, 10]
-    assert _values(fields, "litigation_after_review") == [11, 12, 13, 14, 15]
+    _assert_fifteen_in_order(fields)
     for group in ("review", "litigation_direct", "litigation_after_review"):
         assert _statuses(fields, group) == {FieldStatus.REVIEW}, group
     assert any("no group title found over 15 columns" in m for m in issues)
@@ -484,18 +495,13 @@ def test_table_four_on_a_scan_with_two_group_titles_lost_places_them_by_order_fo
     未经复议直接起诉 is read, in its place. The other ten columns are placed by the format's
     order, for review, as when no title is read at all; in a text layer they stay unmapped, and a
     group read out of its place leaves the rest as read."""
-    def grid(source: Source, middle: str = "未经复议直接起诉", at: int = 5) -> Grid:
-        g = _scanned_litigation_grid([cell(1, at, middle, span=5), cell(1, 15 - at, "701", span=5)])
-        for c in g.cells:
-            c.text = {"行政复议": "行此专议"}.get(c.text, c.text)
-            c.source = source
-        return g
+    def grid(source: Source, at: int = 5) -> Grid:
+        groups = [cell(1, at, "未经复议直接起诉", span=5), cell(1, 15 - at, "701", span=5)]
+        return _misread_litigation_grid(groups, {"行政复议": "行此专议"}, source)
 
     issues: list[str] = []
     fields = map_litigation([grid(Source.OCR)], issues)
-    assert _values(fields, "review") == [1, 2, 3, 4, 5]
-    assert _values(fields, "litigation_direct") == [6, 7, 8, 9, 10]
-    assert _values(fields, "litigation_after_review") == [11, 12, 13, 14, 15]
+    _assert_fifteen_in_order(fields)
     assert _statuses(fields, "review") == _statuses(fields, "litigation_after_review") == {FieldStatus.REVIEW}
     assert _statuses(fields, "litigation_direct") == {FieldStatus.OK}
     assert any("no group title found over 10 columns" in m for m in issues)
