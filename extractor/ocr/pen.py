@@ -149,8 +149,8 @@ def _bluish_box(blueness: np.ndarray) -> tuple[int, int, int, int]:
     in it alone, at the same pixels as on the whole page (a page's bluish pixels are a seal's
     rim, a shaded header, a tick: on the corpus's table pages a fifth to a half of the page)."""
     h, w = blueness.shape
-    rows = np.flatnonzero((blueness > FAINT_EDGE).any(axis=1))
-    cols = np.flatnonzero((blueness > FAINT_EDGE).any(axis=0))
+    bluish = blueness > FAINT_EDGE
+    rows, cols = np.flatnonzero(bluish.any(axis=1)), np.flatnonzero(bluish.any(axis=0))
     return (max(0, rows[0] - BOX_MARGIN), min(h, rows[-1] + 1 + BOX_MARGIN),
             max(0, cols[0] - BOX_MARGIN), min(w, cols[-1] + 1 + BOX_MARGIN))
 
