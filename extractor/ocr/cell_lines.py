@@ -114,7 +114,12 @@ def _split_run_together(piece: PxBox, sub: np.ndarray, origin, glyph: float) -> 
     label or column title with no blank row between them (a fax's blur, a descender reaching
     the next line), cut into its lines (height / ``LINE_PITCH``) at the emptiest row within a
     third of a glyph of each even cut. Read as one crop, two lines squeezed into the
-    recogniser's height come out as one or two glyphs (其他结果 read 其; fax seed 1602's table 四)."""
+    recogniser's height come out as one or two glyphs (其他结果 read 其; fax seed 1602's table 四).
+    A cut holding more than ``CUT_SHARE`` of a text row's ink (the median of the rows with
+    ``TEXT_ROW`` of the fullest's) is no gap between lines: the band is one line made tall by
+    what stands above and below it, and stays whole. A red seal's arcs that suppress_red left
+    grey round a printed label's one line (a corpus page, table 二) made its band 2.6 glyphs
+    tall; cut through its middle, its halves read 第一ホ第项 and 第一十反等(工)."""
     x0, y0, x1, y1 = piece
     h = y1 - y0
     n = int(round(h / (LINE_PITCH * glyph)))
@@ -130,6 +135,8 @@ def _split_run_together(piece: PxBox, sub: np.ndarray, origin, glyph: float) -> 
         if hi <= lo:
             return [piece]
         cuts.append(lo + int(np.argmin(rows[lo:hi])))
+    if rows[cuts[1:]].max() > CUT_SHARE * np.median(rows[rows >= TEXT_ROW * rows.max()]):
+        return [piece]  # no gap where a line would end: a cut there halves a line's glyphs
     cuts.append(h)
     out = []
     for a, b in zip(cuts, cuts[1:]):
@@ -137,6 +144,10 @@ def _split_run_together(piece: PxBox, sub: np.ndarray, origin, glyph: float) -> 
         if len(on):
             out.append((x0, y0 + a + int(on[0]), x1, y0 + a + int(on[-1]) + 1))
     return out or [piece]
+
+
+TEXT_ROW = 0.2  # a row holding this share of a band's fullest row's ink is a row of text
+CUT_SHARE = 0.5  # a cut between two lines run together holds at most this share of a text row's ink
 
 
 def _split_stacked(piece: PxBox, sub: np.ndarray, origin, em: int) -> list[PxBox]:

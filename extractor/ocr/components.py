@@ -44,7 +44,53 @@ def _cached(data: bytes, shape: tuple[int, ...], dtype: str, connectivity: int) 
 
 
 def _label(a: np.ndarray, connectivity: int) -> Components:
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(a, connectivity=connectivity)
+    n, labels, stats = _label_ink_box(a, connectivity)
     labels.flags.writeable = False
     stats.flags.writeable = False
     return n, labels, stats
+
+
+def _label_ink_box(a: np.ndarray, connectivity: int) -> Components:
+    """OpenCV's labelling of ``a``, computed on the box round its ink only: its statistics cost
+    ~3 ns for every pixel, the background's included, and a cell's ink is often a tenth of its
+    crop. The box starts at an even row and column (OpenCV labels 8-connected ink by 2 x 2
+    blocks from the image's corner, numbering components in the order their first blocks come:
+    the same blocks, the same numbers), and the background's row of ``stats`` is made what the
+    whole image gives: its pixels outside the box added to those inside."""
+    h, w = a.shape
+    x, y, bw, bh = cv2.boundingRect(a)
+    x0, y0, x1, y1 = x & ~1, y & ~1, x + bw, y + bh
+    if bw == 0 or (x1 - x0) * (y1 - y0) > 0.8 * h * w:  # no ink, or little to save
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(a, connectivity=connectivity)
+        return n, labels, stats
+    n, part, stats, _ = cv2.connectedComponentsWithStats(a[y0:y1, x0:x1], connectivity=connectivity)
+    labels = np.zeros((h, w), np.int32)
+    labels[y0:y1, x0:x1] = part
+    stats[1:, cv2.CC_STAT_LEFT] += x0
+    stats[1:, cv2.CC_STAT_TOP] += y0
+    stats[0] = _background(stats[0], (x0, y0, x1, y1), h, w)
+    return n, labels, stats
+
+
+def _background(inside: np.ndarray, box: tuple[int, int, int, int], h: int, w: int) -> np.ndarray:
+    """The background's x, y, width, height, area on the whole (h, w) image, from its stats
+    within ``box`` (x0, y0, x1, y1; a part of the image holding all the ink, smaller than it):
+    every pixel outside the box is background."""
+    x0, y0, x1, y1 = box
+    boxes = []  # (left, top, right, bottom) exclusive, of background pieces
+    if y0 > 0:
+        boxes.append((0, 0, w, y0))
+    if y1 < h:
+        boxes.append((0, y1, w, h))
+    if x0 > 0:
+        boxes.append((0, 0, x0, h))
+    if x1 < w:
+        boxes.append((x1, 0, w, h))
+    area_in = int(inside[cv2.CC_STAT_AREA])
+    if area_in > 0:
+        lx, ty = int(inside[0]) + x0, int(inside[1]) + y0
+        boxes.append((lx, ty, lx + int(inside[2]), ty + int(inside[3])))
+    left, top = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    right, bottom = max(b[2] for b in boxes), max(b[3] for b in boxes)
+    outside = h * w - (x1 - x0) * (y1 - y0)
+    return np.array([left, top, right - left, bottom - top, area_in + outside], np.int32)

@@ -88,27 +88,34 @@ def _blueness(rgb: np.ndarray) -> np.ndarray:
 def _strokes(blueness: np.ndarray, edge: int, core: int, share: float, join: int = 0):
     """Bluish components (over ``edge``; a closing of ``join`` px joins the pieces of a thin
     stroke JPEG broke apart) and which of them are pen-blue (over ``core``) at ``share`` of their
-    bluish pixels: (labels, stats, keep, core counts)."""
+    bluish pixels: (labels, areas in bluish pixels, keep, core counts, the mask labelled). No
+    boxes: OpenCV's statistics cost three times the labelling, and only a faint stroke's
+    neighbours need them (``_boxes``)."""
     bluish = (blueness > edge).view(np.uint8)
     joined = cv2.morphologyEx(bluish, cv2.MORPH_CLOSE, np.ones((2 * join + 1,) * 2, np.uint8)) if join else bluish
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    n, labels = cv2.connectedComponents(joined, connectivity=8)
     cores = np.bincount(labels[blueness > core], minlength=n)
     areas = np.bincount(labels[bluish > 0], minlength=n)
     keep = cores >= share * np.maximum(areas, 1)
     keep[0] = False
-    stats[:, cv2.CC_STAT_AREA] = areas
-    return labels, stats, keep, cores
+    return labels, areas, keep, cores, joined
 
 
-def _alone(stats: np.ndarray, i: int, others: np.ndarray) -> bool:
+def _boxes(joined: np.ndarray) -> np.ndarray:
+    """x, y, w, h of each component of ``joined`` as ``_strokes`` labelled it (the same labelling,
+    with OpenCV's statistics): (n, 4) int32."""
+    return cv2.connectedComponentsWithStats(joined, connectivity=8)[2][:, :4]
+
+
+def _alone(boxes: np.ndarray, i: int, others: np.ndarray) -> bool:
     """Component ``i`` has no bluish neighbour (``others``: component indices) beside it on its
     line: none at least half as tall, overlapping half its height, within ``RUN_GAP`` of its
-    height left or right."""
-    x, y, w, h = stats[i, :4]
+    height left or right. ``boxes``: x, y, w, h of each component (``_boxes``)."""
+    x, y, w, h = boxes[i, :4]
     for j in others:
         if j == i:
             continue
-        ox, oy, ow, oh = stats[j, :4]
+        ox, oy, ow, oh = boxes[j, :4]
         overlap = min(y + h, oy + oh) - max(y, oy)
         gap = max(ox - (x + w), x - (ox + ow))
         # a glyph's neighbour in a run is about as tall (a piece of the stroke itself is not)
@@ -161,10 +168,9 @@ def _pen_in(rgb: np.ndarray, blueness: np.ndarray, paper: float) -> np.ndarray |
     # each bluish stroke on its own: pen when mostly pen-blue. A title printed in navy is bluish
     # at its rim and pen-blue only at a few JPEG-noisy pixels; taken for pen as a whole, it was
     # painted out and the title lost
-    labels, stats, keep, cores = _strokes(blueness, PEN_EDGE, PEN_BLUENESS, PEN_CORE_SHARE)
+    labels, _, keep, cores, _ = _strokes(blueness, PEN_EDGE, PEN_BLUENESS, PEN_CORE_SHARE)
     pen = keep[labels] if int(cores[keep].sum()) >= PEN_MIN_PIXELS else np.zeros(blueness.shape, bool)
-    f_labels, f_stats, f_keep, _ = _strokes(blueness, FAINT_EDGE, FAINT_BLUENESS, FAINT_CORE_SHARE, FAINT_JOIN)
-    areas = f_stats[:, cv2.CC_STAT_AREA]
+    f_labels, areas, f_keep, _, joined = _strokes(blueness, FAINT_EDGE, FAINT_BLUENESS, FAINT_CORE_SHARE, FAINT_JOIN)
     # ink, not a tint: a pen's stroke is dark where it is bluish; a header cell shaded light
     # blue (a WPS table's fill) is as bluish and paper-light (the corpus scan: two whole header
     # rows of table 二 were taken for pen and painted out)
@@ -177,8 +183,9 @@ def _pen_in(rgb: np.ndarray, blueness: np.ndarray, paper: float) -> np.ndarray |
     if f_keep.any():
         bluish = np.flatnonzero(areas >= 0.2 * FAINT_MIN_PIXELS)
         bluish = bluish[bluish > 0]
+        boxes = _boxes(joined)
         for i in np.flatnonzero(f_keep):
-            f_keep[i] = _alone(f_stats, i, bluish)
+            f_keep[i] = _alone(boxes, i, bluish)
         pen |= f_keep[f_labels]
     if not pen.any():
         return None

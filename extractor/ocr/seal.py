@@ -106,9 +106,9 @@ def _coverage(ink: np.ndarray, cxs, cys, radii: np.ndarray, n_angles: int = 360)
     ys = np.rint(cys[:, None, None] + (radii[:, None] * sin[None, :])[None]).astype(np.int64)
     xs[(xs < 0) | (xs >= w)] = w  # the padded paper column
     ys[(ys < 0) | (ys >= h)] = h  # the padded paper row
-    at = ys[:, None] * (w + 1) + xs[None, :]
-    hit = ink.ravel()[at]
-    return np.count_nonzero(hit, axis=-1) / n_angles
+    ys *= w + 1  # each sample's row as its offset in the flat image
+    hit = ink.ravel()[ys[:, None] + xs[None, :]]
+    return hit.view(np.uint8).sum(axis=-1, dtype=np.int32) / n_angles  # (a bool's count as bytes: twice as fast)
 
 
 def _confirm(ink: np.ndarray, cx: float, cy: float, r: float, dpi: float) -> Ring | None:
@@ -151,7 +151,8 @@ def find_ring(gray: np.ndarray, dpi: float, rules: np.ndarray | None = None) -> 
     from the page without them); each is confirmed by ``_confirm`` (``COVERAGE``, ``BESIDE``) at
     full resolution."""
     h, w = gray.shape
-    inside = _candidates(gray, dpi, rules)
+    paper, dark = _levels(gray)
+    inside = _candidates(gray, dpi, rules, paper)
     # a seal is stamped on the page, whole
     inside = [(x, y, r) for x, y, r in inside if r <= x <= w - r and r <= y <= h - r]
     if not inside:
@@ -159,17 +160,45 @@ def find_ring(gray: np.ndarray, dpi: float, rules: np.ndarray | None = None) -> 
     # the ink as it is (the ring's own band, centre to a pixel); failing that, its density
     # (a ring the fax's threshold broke into specks); failing that, ink as light as a grey
     # scan prints a red seal (its ring at the page's own ink level, half its angles lost)
-    # each mask built only when the one before confirmed nothing (most pages stop at the first)
-    paper, dark = _levels(gray)
+    # each mask built only when the one before confirmed nothing (most pages stop at the first),
+    # and only round the candidates (``_search_box``): a confirmation reads nothing else
     level = (paper + dark) / 2  # ``_ink_level``
-    masks = (lambda: gray < level, lambda: _dense_ink(gray, dpi, level), lambda: gray < (paper + level) / 2)
-    for make in masks:
-        ink = _padded(make())
+    k = _dense_box(dpi)
+    masks = ((lambda g: g < level, 0), (lambda g: _dense_ink(g, dpi, level), k), (lambda g: g < (paper + level) / 2, 0))
+    boxes = [_search_box(gray.shape, x, y, r, dpi) for x, y, r in inside]
+    for make, margin in masks:
+        ink = _ink_in_boxes(gray, make, boxes, margin)
         for x, y, r in inside:
             ring = _confirm(ink, x, y, r, dpi)
             if ring is not None:
                 return ring
     return None
+
+
+def _search_box(shape: tuple[int, int], x: float, y: float, r: float, dpi: float) -> tuple[int, int, int, int]:
+    """Rows y0:y1 and columns x0:x1 of the page holding every pixel ``_confirm`` reads for the
+    circle (x, y, r): its centre moved by both searches (3 coarse steps and 3 px), radii to
+    ``3 * thick`` past ``r``, the paper looked at ``2 * gap`` beyond, and a pixel of rounding
+    each side (within the page)."""
+    h, w = shape
+    thick = max(2.0, dpi / MM_PER_INCH * 1.5)
+    gap = max(2.0, 0.3 * thick)
+    reach = r + 3 * thick + 2 * gap + 3 * max(1.0, dpi / 50.0) + 3 + 2
+    return (max(0, int(y - reach)), min(h, int(y + reach) + 2), max(0, int(x - reach)), min(w, int(x + reach) + 2))
+
+
+def _ink_in_boxes(gray: np.ndarray, make, boxes: list[tuple[int, int, int, int]], margin: int) -> np.ndarray:
+    """``_padded(make(gray))`` within ``boxes`` (rows y0:y1, columns x0:x1) and paper elsewhere.
+    ``make`` maps a grey image to its bool ink; one that reads a pixel's neighbours (a box
+    filter) is given ``margin`` px more round each box, so a box's pixels are what the whole
+    page gives them (at the page's edge the image ends there as the page does)."""
+    h, w = gray.shape
+    ink = np.zeros((h + 1, w + 1), bool)  # untouched pages of it stay the kernel's zero pages
+    for y0, y1, x0, x1 in boxes:
+        my0, my1, mx0, mx1 = max(0, y0 - margin), min(h, y1 + margin), max(0, x0 - margin), min(w, x1 + margin)
+        part = make(gray[my0:my1, mx0:mx1])
+        ink[y0:y1, x0:x1] = part[y0 - my0 : y1 - my0, x0 - mx0 : x1 - mx0]
+    return ink
 
 
 HOUGH_CANDIDATES = 12  # circles per Hough search confirmed at full resolution, the most voted first
@@ -187,7 +216,8 @@ def _hough(gray: np.ndarray, dpi: float) -> list[tuple[float, float, float]]:
     return [] if circles is None else [(x / f, y / f, r / f) for x, y, r in circles[0][:HOUGH_CANDIDATES]]
 
 
-def _candidates(gray: np.ndarray, dpi: float, rules: np.ndarray | None) -> list[tuple[float, float, float]]:
+def _candidates(gray: np.ndarray, dpi: float, rules: np.ndarray | None,
+                paper: float | None = None) -> list[tuple[float, float, float]]:
     """Circles that may be a seal's ring (x, y, r; page px), to confirm in this order.
 
     A table's rules are the strongest edges of a page: where they cross, Hough's votes for a
@@ -195,11 +225,14 @@ def _candidates(gray: np.ndarray, dpi: float, rules: np.ndarray | None) -> list[
     crossing is dropped for it (a grey seal's light ring draws fewer votes: seed 1301's over
     table 三, at 200 dpi). With ``rules`` (the page's rule pixels) the search runs first on the
     page with them turned to paper, then on the page as it is (a ring whose arcs lie along the
-    rules)."""
+    rules). ``paper``: the page's paper grey (``_levels``) when known."""
     found: list[tuple[float, float, float]] = []
     if rules is not None:
-        paper = np.percentile(gray[::5, ::5], 90)
-        found = _hough(np.where(rules > 0, np.uint8(paper), gray), dpi)
+        paper = np.percentile(gray[::5, ::5], 90) if paper is None else paper
+        without = gray.copy()
+        np.copyto(without, np.uint8(paper), where=rules > 0)
+        found = _hough(without, dpi)
+        del without
     near = max(2.0, dpi / MM_PER_INCH * 2)  # the same circle from both searches: confirmed once
     for c in _hough(gray, dpi):
         if all(np.hypot(c[0] - x, c[1] - y) > near or abs(c[2] - r) > near for x, y, r in found):
@@ -211,12 +244,17 @@ def _dense_ink(gray: np.ndarray, dpi: float, level: float | None = None) -> np.n
     """Where ink covers a quarter of the ~1 mm around a pixel (bool image): a ring a fax's
     threshold broke into specks (a red seal's grey sits at the threshold) is a solid band
     again; a solid ring is one a little wider. ``level``: ``_ink_level(gray)`` when known."""
-    k = max(3, int(round(dpi / MM_PER_INCH)))
+    k = _dense_box(dpi)
     level = _ink_level(gray) if level is None else level
     # the count of inked pixels round each (a box sum, exact in float32) against a quarter of
     # the box: three times faster than their mean as a float image
     count = cv2.boxFilter((gray < level).view(np.uint8), cv2.CV_32F, (k, k), normalize=False)
     return count >= 0.25 * k * k
+
+
+def _dense_box(dpi: float) -> int:
+    """The side of ``_dense_ink``'s box, px: ~1 mm, 3 at least."""
+    return max(3, int(round(dpi / MM_PER_INCH)))
 
 
 def _levels(gray: np.ndarray) -> tuple[float, float]:
