@@ -80,26 +80,29 @@ def _orientation_session():
         return _session
 
 
-def _prep(img: np.ndarray) -> np.ndarray:
-    h, w = img.shape[:2]
+def _prep(rgb: np.ndarray) -> np.ndarray:
+    """An RGB view (H, W, 3) as the classifier takes it: shrunk to 256 px on its short side,
+    its middle 224 x 224, BGR, normalised, CHW float32. The channels are turned to BGR after
+    the shrinking (each channel is shrunk alone: the same values), so a page view is not first
+    copied whole into BGR order."""
+    h, w = rgb.shape[:2]
     f = 256 / min(h, w)
-    img = cv2.resize(img, (max(224, round(w * f)), max(224, round(h * f))), interpolation=cv2.INTER_AREA)
+    img = cv2.resize(rgb, (max(224, round(w * f)), max(224, round(h * f))), interpolation=cv2.INTER_AREA)
     h, w = img.shape[:2]
     y, x = (h - 224) // 2, (w - 224) // 2
-    img = img[y : y + 224, x : x + 224]
+    img = img[y : y + 224, x : x + 224, ::-1]
     return ((img.astype(np.float32) / 255 - _MEAN) / _STD).transpose(2, 0, 1)
 
 
 def classify_orientation(rgb: np.ndarray) -> tuple[int, float]:
     """The clockwise rotation the page shows (0/90/180/270) and the classifier's probability."""
     sess, labels = _orientation_session()
-    bgr = rgb[:, :, ::-1]
-    h, w = bgr.shape[:2]
+    h, w = rgb.shape[:2]
     side = max(224, min(h, w) // 3)
-    views = [bgr]
+    views = [rgb]
     for fy, fx in ((0.3, 0.3), (0.3, 0.7), (0.6, 0.5), (0.5, 0.3)):
         cy, cx = int(h * fy), int(w * fx)
-        tile = bgr[max(0, cy - side // 2) : cy + side // 2, max(0, cx - side // 2) : cx + side // 2]
+        tile = rgb[max(0, cy - side // 2) : cy + side // 2, max(0, cx - side // 2) : cx + side // 2]
         if tile.shape[0] >= 64 and tile.shape[1] >= 64 and (tile < 160).mean() > 0.005:  # some ink
             views.append(tile)
     batch = np.stack([_prep(v) for v in views])
@@ -138,8 +141,7 @@ def classify_ink_tiles(rgb: np.ndarray, dpi: float, gray: np.ndarray | None = No
     if not cands:
         return 0, 0.0
     cands.sort(reverse=True)
-    bgr = rgb[:, :, ::-1]
-    views = [bgr[y : y + side, x : x + side] for _, y, x in cands[:n]]
+    views = [rgb[y : y + side, x : x + side] for _, y, x in cands[:n]]
     probs = sess.run(None, {sess.get_inputs()[0].name: np.stack([_prep(v) for v in views])})[0]
     total = probs.sum(axis=0) / len(views)
     k = int(total.argmax())
@@ -199,7 +201,7 @@ def detect_orientation(rgb: np.ndarray, dpi: float, gray: np.ndarray | None = No
 def _pick_sense(rgb: np.ndarray, options: tuple[int, int]) -> int:
     sess, labels = _orientation_session()
     best, best_p = options[0], -1.0
-    batch = np.stack([_prep(rgb[:, :, ::-1])])
+    batch = np.stack([_prep(rgb)])
     probs = sess.run(None, {sess.get_inputs()[0].name: batch})[0][0]
     for o in options:
         p = float(probs[labels.index(o)])
@@ -245,7 +247,7 @@ def suppress_red(rgb: np.ndarray) -> np.ndarray:
         return rgb
     gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     r = rgb[:, :, 0]
-    redness = cv2.subtract(r, np.maximum(rgb[:, :, 1], rgb[:, :, 2]))  # saturating
+    redness = _redness(rgb)
     # yellowed or tinted paper is a little red all over: redness counts from the paper's own
     # (else the whole page is "seal", and lifting it leaves grey blocks along every rule)
     tint = int(np.median(redness[::7, ::7]))
@@ -277,6 +279,24 @@ def suppress_red(rgb: np.ndarray) -> np.ndarray:
     ink = float(np.percentile(gray[::7, ::7][~red[::7, ::7]], 1))  # the page's ink away from the seal (a sample)
     levels = _seal_levels(gray[core][::step], redness[core][::step], ink)
     np.copyto(out[part], _unmixed(gray[part], redness[part], paper, *levels, ink=ink), where=red[part])
+    return out
+
+
+REDNESS_ROWS = 64  # rows ``_redness`` takes at a time
+
+
+def _redness(rgb: np.ndarray) -> np.ndarray:
+    """Red over the larger of green and blue, saturating at 0 (uint8, (H, W)), a band of rows
+    at a time, its channels split once: each step reads what the one before left in the cache
+    (the page's channels are interleaved, and each whole-page step copied one out first: three
+    times as slow)."""
+    h, w = rgb.shape[:2]
+    out = np.empty((h, w), np.uint8)
+    for y in range(0, h, REDNESS_ROWS):
+        r, g, b = cv2.split(rgb[y : y + REDNESS_ROWS])
+        band = out[y : y + len(r)]
+        cv2.max(g, b, dst=band)
+        cv2.subtract(r, band, dst=band)
     return out
 
 

@@ -161,8 +161,11 @@ def _only_specks(sub: np.ndarray, glyph: float) -> bool:
     return bool(np.all((stats[1:, cv2.CC_STAT_WIDTH] < limit) & (stats[1:, cv2.CC_STAT_HEIGHT] < limit)))
 
 
+GLYPH_TALL = 0.45  # an ink piece this share of the glyph height tall is (part of) a character
+
+
 def _has_glyph(sub: np.ndarray, glyph: float) -> bool:
-    """Some ink component of the cell is as tall as a character: 0.45 of the page's glyph height
+    """Some ink component of the cell is as tall as a character: ``GLYPH_TALL`` of the page's glyph height
     (a digit is ~0.7 of it, a CJK glyph all of it; a broken stroke of one still reaches this).
     Specks clustered in a blank cell — dust, a seal's trace the red suppression left, JPEG
     smear — are each far lower, however widely they spread; read as a line, the recogniser
@@ -171,7 +174,7 @@ def _has_glyph(sub: np.ndarray, glyph: float) -> bool:
     if sub is None or not sub.any():
         return False
     n, _, stats = components(sub)
-    return bool(n > 1 and stats[1:, cv2.CC_STAT_HEIGHT].max() >= 0.45 * glyph)
+    return bool(n > 1 and stats[1:, cv2.CC_STAT_HEIGHT].max() >= GLYPH_TALL * glyph)
 
 
 def _glyph_sized_remains(sub: np.ndarray, glyph: float) -> bool:
