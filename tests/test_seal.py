@@ -264,23 +264,29 @@ def test_a_black_seals_star_over_a_blank_cell_reads_blank_with_doubt(row_texts, 
 
 def test_coverage_grid_matches_one_centre_at_a_time():
     """The ring search's batched coverage (a grid of centres at once, samples off the page sent
-    to a padded paper row/column) equals sampling each centre on its own, off-page samples no ink."""
-    from extractor.ocr.seal import _coverage, _padded
+    to a padded paper row/column, every mask of the bits image in one gather) equals sampling
+    each centre on each mask on its own, off-page samples no ink."""
+    from extractor.ocr.ring_search import coverage, ink_bits_in_boxes
 
     rng = np.random.default_rng(3)
-    ink = rng.random((90, 120)) < 0.3
+    masks = [rng.random((90, 120)) < 0.3, rng.random((90, 120)) < 0.1, rng.random((90, 120)) < 0.6]
+    gray = np.zeros((90, 120), np.uint8)  # the masks made from it: each its own random pixels
+    makes = [((lambda g, m=m: m[: g.shape[0], : g.shape[1]]), 0) for m in masks]
+    ink = ink_bits_in_boxes(gray, makes, [(0, 90, 0, 120)])
     radii = np.arange(5.0, 40.0, 1.0)
     cxs, cys = 10.5 + np.arange(-3, 4) * 4.0, 80.0 + np.arange(-3, 4) * 4.0  # circles leave the page
-    got = _coverage(_padded(ink), cxs, cys, radii, 180)
+    got = coverage(ink, cxs, cys, radii, 180, bits=(0, 1, 2))
+    assert np.array_equal(coverage(ink, cxs, cys, radii, 180, bits=(1,))[0], got[1])
     a = np.linspace(0, 2 * np.pi, 180, endpoint=False)
-    for i, cy in enumerate(cys):
-        for j, cx in enumerate(cxs):
-            xs = np.rint(cx + radii[:, None] * np.cos(a)[None, :]).astype(int)
-            ys = np.rint(cy + radii[:, None] * np.sin(a)[None, :]).astype(int)
-            inside = (xs >= 0) & (xs < 120) & (ys >= 0) & (ys < 90)
-            hit = np.zeros(xs.shape, bool)
-            hit[inside] = ink[ys[inside], xs[inside]]
-            assert np.array_equal(got[i, j], hit.mean(axis=1))
+    for m, mask in enumerate(masks):
+        for i, cy in enumerate(cys):
+            for j, cx in enumerate(cxs):
+                xs = np.rint(cx + radii[:, None] * np.cos(a)[None, :]).astype(int)
+                ys = np.rint(cy + radii[:, None] * np.sin(a)[None, :]).astype(int)
+                inside = (xs >= 0) & (xs < 120) & (ys >= 0) & (ys < 90)
+                hit = np.zeros(xs.shape, bool)
+                hit[inside] = mask[ys[inside], xs[inside]]
+                assert np.array_equal(got[m, i, j], hit.mean(axis=1))
 
 
 def test_ring_rim_left_on_the_band_is_the_seals():

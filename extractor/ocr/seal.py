@@ -25,27 +25,18 @@ a 0.25 mm grey ring at 300 dpi — and, widened to keep them, saved a tenth: non
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
 from extractor.ocr.ring_runs import ring_run_pixels, ring_runs
+from extractor.ocr.ring_search import MM_PER_INCH, Ring, RingSearch, ink_bits_in_boxes, search_box
 from extractor.ocr.seal_overprint import seal_beside_strokes
 from extractor.ocr.seal_text_grey import TEXT_TAKEN, text_taken_share
 
-MM_PER_INCH = 25.4
 # a seal's outer radius, mm (公章 4.2 cm, department seals ~3.8 cm; the generator 15–21 mm)
 RADIUS_MM = (13.0, 24.0)
-# the ring's ink shows at this share of the angles at one radius (table rules and text under
-# it hide no part of it; a fax's dropped pixels take a few per cent)
-COVERAGE = 0.8
-# … and paper shows just inside and outside the band at most angles (a dark blob is no ring)
-BESIDE = 0.45
-# the five-pointed star at a seal's centre reaches a third of its radius (a 公章's 14 mm star in
-# its 42 mm ring; the generator's 0.3): within this share of the inner radius, with its blur
-STAR = 0.4
 # a seal printed this much lighter than the text (a share of paper − the darkest ink: a red seal
 # scanned in grey is a mid grey, the text near black) is told from the text by its grey alone
 GREY_APART = 0.3
@@ -55,101 +46,13 @@ GREY_APART = 0.3
 TEXT_CORE, HALO = 0.25, 2
 
 
-@dataclass(frozen=True)
-class Ring:
-    """A seal's ring, page pixels: centre, inner and outer radius of its band of ink."""
-
-    cx: float
-    cy: float
-    inner: float
-    outer: float
-
-    def in_star(self, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
-        """Which of the pixels (xs, ys; page pixels) lie where the seal's star is (``STAR``)."""
-        return np.hypot(xs - self.cx, ys - self.cy) <= STAR * self.inner
-
-    def on_band(self, xs: np.ndarray, ys: np.ndarray, margin: float) -> np.ndarray:
-        """Which of the pixels (xs, ys; page pixels) lie on the ring's band or within ``margin``
-        px of it (bool, one per pixel)."""
-        d = np.hypot(xs - self.cx, ys - self.cy)
-        return (d >= self.inner - margin) & (d <= self.outer + margin)
-
-
-@functools.lru_cache(maxsize=4)
-def _directions(n_angles: int) -> tuple[np.ndarray, np.ndarray]:
-    """cos and sin of ``n_angles`` directions evenly round the circle (read-only arrays)."""
-    a = np.linspace(0, 2 * np.pi, n_angles, endpoint=False)
-    cos, sin = np.cos(a), np.sin(a)
-    cos.flags.writeable = sin.flags.writeable = False
-    return cos, sin
-
-
-def _padded(ink: np.ndarray) -> np.ndarray:
-    """``ink`` (bool image) with a row and a column of paper added below and right: where a
-    circle's samples off the page are sent (``_coverage``)."""
-    h, w = ink.shape
-    out = np.zeros((h + 1, w + 1), bool)
-    out[:h, :w] = ink
-    return out
-
-
-def _coverage(ink: np.ndarray, cxs, cys, radii: np.ndarray, n_angles: int = 360) -> np.ndarray:
-    """Share of ``n_angles`` directions with ink at each radius around each centre of the grid
-    ``cys`` x ``cxs`` (row-major: every x for the first y, then the next y). ``ink``: a bool image
-    from ``_padded`` (its last row and column paper). Returns shape (len(cys), len(cxs),
-    len(radii)). A sample off the page is no ink. x and y are rounded apart (a sample's column
-    depends on its centre's x alone), so the grid's samples cost one sum per point."""
-    cos, sin = _directions(n_angles)
-    h, w = ink.shape[0] - 1, ink.shape[1] - 1
-    cxs, cys = np.atleast_1d(np.asarray(cxs, float)), np.atleast_1d(np.asarray(cys, float))
-    xs = np.rint(cxs[:, None, None] + (radii[:, None] * cos[None, :])[None]).astype(np.int64)
-    ys = np.rint(cys[:, None, None] + (radii[:, None] * sin[None, :])[None]).astype(np.int64)
-    xs[(xs < 0) | (xs >= w)] = w  # the padded paper column
-    ys[(ys < 0) | (ys >= h)] = h  # the padded paper row
-    ys *= w + 1  # each sample's row as its offset in the flat image
-    hit = ink.ravel()[ys[:, None] + xs[None, :]]
-    return hit.view(np.uint8).sum(axis=-1, dtype=np.int32) / n_angles  # (a bool's count as bytes: twice as fast)
-
-
-def _confirm(ink: np.ndarray, cx: float, cy: float, r: float, dpi: float) -> Ring | None:
-    """The ring at about (cx, cy, r), measured on the full-resolution ink (``_padded``), or None
-    when the ink there is no thin ring. The centre is refined by a small search (Hough's is
-    coarse)."""
-    thick = max(2.0, dpi / MM_PER_INCH * 1.5)  # a seal's line is ~1 mm; search ± 1.5 mm
-    radii = np.arange(max(1.0, r - 3 * thick), r + 3 * thick, 1.0)
-    for step in (max(1.0, dpi / 50.0), 1.0):  # Hough's centre is a ~50 dpi pixel off: coarse, then fine
-        offsets = np.arange(-3, 4) * step
-        cxs, cys = cx + offsets, cy + offsets
-        best = _coverage(ink, cxs, cys, radii, 180).max(axis=-1)  # (y, x) of the centre
-        k = int(np.argmax(best))  # the first best, rows of y first (as the search was written)
-        cx, cy = cxs[k % len(offsets)], cys[k // len(offsets)]
-    cov = _coverage(ink, cx, cy, radii)[0, 0]
-    on = np.flatnonzero(cov >= 0.5)
-    if cov.max() < COVERAGE or not len(on):
-        return None
-    peak = int(np.argmax(cov))
-    lo = hi = peak
-    while lo - 1 >= 0 and cov[lo - 1] >= 0.5:
-        lo -= 1
-    while hi + 1 < len(cov) and cov[hi + 1] >= 0.5:
-        hi += 1
-    inner, outer = float(radii[lo]), float(radii[hi])
-    if outer - inner > 2.5 * thick:
-        return None  # a thick dark area, not a ring's line
-    gap = max(2.0, 0.3 * thick)
-    beside = _coverage(ink, cx, cy, np.array([inner - 2 * gap, outer + 2 * gap]))[0, 0]
-    if beside.max() > BESIDE:
-        return None
-    return Ring(cx=float(cx), cy=float(cy), inner=inner, outer=outer)
-
-
 def find_ring(gray: np.ndarray, dpi: float, rules: np.ndarray | None = None) -> Ring | None:
     """The black ring of a seal on the grey page (ink dark), or None.
 
     Candidates come from ``cv2.HoughCircles`` on the page at ~50 dpi, radii ``RADIUS_MM``
     (``_candidates``; with ``rules``, the page's rule pixels (non-zero, the page's shape), first
-    from the page without them); each is confirmed by ``_confirm`` (``COVERAGE``, ``BESIDE``) at
-    full resolution."""
+    from the page without them); each is confirmed at full resolution
+    (``ring_search.RingSearch``: ``COVERAGE``, ``BESIDE``), mask by mask."""
     h, w = gray.shape
     paper, dark = _levels(gray)
     inside = _candidates(gray, dpi, rules, paper)
@@ -160,45 +63,20 @@ def find_ring(gray: np.ndarray, dpi: float, rules: np.ndarray | None = None) -> 
     # the ink as it is (the ring's own band, centre to a pixel); failing that, its density
     # (a ring the fax's threshold broke into specks); failing that, ink as light as a grey
     # scan prints a red seal (its ring at the page's own ink level, half its angles lost)
-    # each mask built only when the one before confirmed nothing (most pages stop at the first),
-    # and only round the candidates (``_search_box``): a confirmation reads nothing else
+    # the masks are made only round the candidates (``search_box``: a confirmation reads nothing
+    # else), as bits of one image: a candidate's first, coarse search of its centre reads the
+    # same pixels for each and is made once for all (``RingSearch``)
     level = (paper + dark) / 2  # ``_ink_level``
-    k = _dense_box(dpi)
-    masks = ((lambda g: g < level, 0), (lambda g: _dense_ink(g, dpi, level), k), (lambda g: g < (paper + level) / 2, 0))
-    boxes = [_search_box(gray.shape, x, y, r, dpi) for x, y, r in inside]
-    for make, margin in masks:
-        ink = _ink_in_boxes(gray, make, boxes, margin)
-        for x, y, r in inside:
-            ring = _confirm(ink, x, y, r, dpi)
+    masks = ((lambda g: g < level, 0), (lambda g: _dense_ink(g, dpi, level), _dense_box(dpi)),
+             (lambda g: g < (paper + level) / 2, 0))
+    ink = ink_bits_in_boxes(gray, masks, [search_box(gray.shape, x, y, r, dpi) for x, y, r in inside])
+    searches = [RingSearch(ink, x, y, r, dpi, len(masks)) for x, y, r in inside]
+    for mask in range(len(masks)):
+        for search in searches:
+            ring = search.confirm(mask)
             if ring is not None:
                 return ring
     return None
-
-
-def _search_box(shape: tuple[int, int], x: float, y: float, r: float, dpi: float) -> tuple[int, int, int, int]:
-    """Rows y0:y1 and columns x0:x1 of the page holding every pixel ``_confirm`` reads for the
-    circle (x, y, r): its centre moved by both searches (3 coarse steps and 3 px), radii to
-    ``3 * thick`` past ``r``, the paper looked at ``2 * gap`` beyond, and a pixel of rounding
-    each side (within the page)."""
-    h, w = shape
-    thick = max(2.0, dpi / MM_PER_INCH * 1.5)
-    gap = max(2.0, 0.3 * thick)
-    reach = r + 3 * thick + 2 * gap + 3 * max(1.0, dpi / 50.0) + 3 + 2
-    return (max(0, int(y - reach)), min(h, int(y + reach) + 2), max(0, int(x - reach)), min(w, int(x + reach) + 2))
-
-
-def _ink_in_boxes(gray: np.ndarray, make, boxes: list[tuple[int, int, int, int]], margin: int) -> np.ndarray:
-    """``_padded(make(gray))`` within ``boxes`` (rows y0:y1, columns x0:x1) and paper elsewhere.
-    ``make`` maps a grey image to its bool ink; one that reads a pixel's neighbours (a box
-    filter) is given ``margin`` px more round each box, so a box's pixels are what the whole
-    page gives them (at the page's edge the image ends there as the page does)."""
-    h, w = gray.shape
-    ink = np.zeros((h + 1, w + 1), bool)  # untouched pages of it stay the kernel's zero pages
-    for y0, y1, x0, x1 in boxes:
-        my0, my1, mx0, mx1 = max(0, y0 - margin), min(h, y1 + margin), max(0, x0 - margin), min(w, x1 + margin)
-        part = make(gray[my0:my1, mx0:mx1])
-        ink[y0:y1, x0:x1] = part[y0 - my0 : y1 - my0, x0 - mx0 : x1 - mx0]
-    return ink
 
 
 HOUGH_CANDIDATES = 12  # circles per Hough search confirmed at full resolution, the most voted first
