@@ -17,10 +17,11 @@ it runs on both sides of the band; the star and the arc's text inside stay (they
 as often as on numbers, and are no circle to tell them by).
 
 Speed: every scanned page with a circle candidate is searched, up to three ink masks over up to
-12 candidates, each a 7 x 7 grid of centres twice: the grid's samples are taken at once
-(``_coverage``), x and y rounded apart, ~30x fewer operations than one centre at a time. (A
-cheap gate on the masks' union before the searches dropped thin light rings the searches find —
-a 0.25 mm grey ring at 300 dpi — and, widened to keep them, saved a tenth: none is used.)
+12 candidates, each a 7 x 7 grid of centres twice (``ring_search``): the masks are made only
+round the candidates, as bits of one image, and a candidate's coarse search is one gather of
+its grid's samples for all of them. (A cheap gate on the masks' union before the searches
+dropped thin light rings the searches find — a 0.25 mm grey ring at 300 dpi — and, widened to
+keep them, saved a tenth: none is used.)
 """
 
 from __future__ import annotations
