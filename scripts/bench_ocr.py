@@ -203,11 +203,23 @@ def _files_worker(policy: str, files: list[str], threads: int, q) -> None:
 
 
 def _run(target, *args):
+    """``target(*args, q)`` in a fresh spawned worker; its one result. A worker that dies before
+    it answers (an import error, killed for memory) ends the benchmark with its exit code, not a
+    wait for ever."""
+    import queue
+
     ctx = mp.get_context("spawn")
     q = ctx.Queue()
     proc = ctx.Process(target=target, args=(*args, q))
     proc.start()
-    out = q.get()
+    while True:
+        try:
+            out = q.get(timeout=1)
+            break
+        except queue.Empty:
+            if not proc.is_alive():
+                raise SystemExit(f"bench_ocr: the {target.__name__} worker died (exit code {proc.exitcode}) "
+                                 "before it answered; its error is above")
     proc.join()
     return out
 

@@ -63,3 +63,16 @@ def test_one_line_between_a_seals_arcs_is_not_cut_through_its_glyphs():
             for q in _split_run_together(pieces[0], sub, origin, GLYPH):
                 # a piece holds the whole line or none of it
                 assert (q[1] <= top and q[3] >= bottom) or q[3] <= top or q[1] >= bottom, (text, scale, q)
+
+
+def test_two_lines_under_a_seals_star_are_still_cut_apart():
+    # a grey seal's star and words over a column title's two lines run together (商业 / 企业):
+    # the gap between the lines holds as much ink as their middles, yet they are two lines
+    # (grey+stamp_numbers seed 9102: kept whole, 商业企业 read as nothing)
+    ink = _two_lines(bridge=True)
+    for a, b in (((60, 38), (100, 74)), ((85, 74), (125, 38)), ((140, 40), (150, 74)), ((30, 40), (40, 74))):
+        cv2.line(ink, a, b, 255, 5)  # the star's arms and the words' strokes across both lines and the gap
+    pieces, sub, origin, _ = _cell_layout(ink, (10, 10, 190, 110), 200)
+    tall = max(pieces, key=lambda p: p[3] - p[1])
+    assert tall[3] - tall[1] > 1.7 * GLYPH
+    assert len(_split_run_together(tall, sub, origin, GLYPH)) == 2

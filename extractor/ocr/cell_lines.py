@@ -115,11 +115,14 @@ def _split_run_together(piece: PxBox, sub: np.ndarray, origin, glyph: float) -> 
     the next line), cut into its lines (height / ``LINE_PITCH``) at the emptiest row within a
     third of a glyph of each even cut. Read as one crop, two lines squeezed into the
     recogniser's height come out as one or two glyphs (其他结果 read 其; fax seed 1602's table 四).
-    A cut holding more than ``CUT_SHARE`` of a text row's ink (the median of the rows with
-    ``TEXT_ROW`` of the fullest's) is no gap between lines: the band is one line made tall by
-    what stands above and below it, and stays whole. A red seal's arcs that suppress_red left
-    grey round a printed label's one line (a corpus page, table 二) made its band 2.6 glyphs
-    tall; cut through its middle, its halves read 第一ホ第项 and 第一十反等(工)."""
+    A band whose heavy rows (``_heavy_extent``) fit in one line's height (``ONE_LINE`` glyphs)
+    is one line made tall by what stands faintly above and below it, and stays whole: a red
+    seal's arcs that suppress_red left grey round a printed label's one line (a corpus page,
+    table 二) made its band 2.8 glyphs tall; cut through its middle, its halves read 第一ホ第项
+    and 第一十反等(工). (A cut's own ink tells less: where a grey seal's star and words lie over
+    two lines of a column title run together, the gap between them holds as much ink as the
+    lines' middles, and such a rule kept 商业企业 whole, read as nothing; grey+stamp_numbers
+    seed 9102.)"""
     x0, y0, x1, y1 = piece
     h = y1 - y0
     n = int(round(h / (LINE_PITCH * glyph)))
@@ -127,6 +130,8 @@ def _split_run_together(piece: PxBox, sub: np.ndarray, origin, glyph: float) -> 
         return [piece]
     ox, oy = origin
     rows = sub[y0 - oy : y1 - oy, x0 - ox : x1 - ox].sum(axis=1, dtype=np.int64)
+    if _heavy_extent(rows) <= ONE_LINE * glyph:
+        return [piece]  # one line of text, tall only by what stands faintly above or below it
     reach = max(1, int(glyph / 3))
     cuts = [0]
     for k in range(1, n):
@@ -135,8 +140,6 @@ def _split_run_together(piece: PxBox, sub: np.ndarray, origin, glyph: float) -> 
         if hi <= lo:
             return [piece]
         cuts.append(lo + int(np.argmin(rows[lo:hi])))
-    if rows[cuts[1:]].max() > CUT_SHARE * np.median(rows[rows >= TEXT_ROW * rows.max()]):
-        return [piece]  # no gap where a line would end: a cut there halves a line's glyphs
     cuts.append(h)
     out = []
     for a, b in zip(cuts, cuts[1:]):
@@ -146,8 +149,16 @@ def _split_run_together(piece: PxBox, sub: np.ndarray, origin, glyph: float) -> 
     return out or [piece]
 
 
-TEXT_ROW = 0.2  # a row holding this share of a band's fullest row's ink is a row of text
-CUT_SHARE = 0.5  # a cut between two lines run together holds at most this share of a text row's ink
+HEAVY_ROW = 0.5  # a row holding this share of a band's fullest row's ink is a line's body
+
+
+def _heavy_extent(rows: np.ndarray) -> int:
+    """Rows from the first to the last heavy row (``HEAVY_ROW``) of a band's ink profile
+    (``rows``: ink per row): the extent of its lines' bodies. What stands faintly above or below
+    a line in the same band — a seal's arcs that suppress_red left grey, a trace of junk — is a
+    few pixels a row against a line's tens."""
+    heavy = np.flatnonzero(rows >= HEAVY_ROW * rows.max())
+    return int(heavy[-1] - heavy[0] + 1) if len(heavy) else 0
 
 
 def _split_stacked(piece: PxBox, sub: np.ndarray, origin, em: int) -> list[PxBox]:
