@@ -52,8 +52,8 @@ def _label(a: np.ndarray, connectivity: int) -> Components:
 
 def _label_ink_box(a: np.ndarray, connectivity: int) -> Components:
     """OpenCV's labelling of ``a``, computed on the box round its ink only: its statistics cost
-    ~3 ns for every pixel, the background's included, and a cell's ink is often a tenth of its
-    crop. The box starts at an even row and column (OpenCV labels 8-connected ink by 2 x 2
+    ~3 ns for every pixel, the background's included, and the box round a cell's ink is a
+    quarter of its crop on the median (the bench pages' cells). The box starts at an even row and column (OpenCV labels 8-connected ink by 2 x 2
     blocks from the image's corner, numbering components in the order their first blocks come:
     the same blocks, the same numbers), and the background's row of ``stats`` is made what the
     whole image gives: its pixels outside the box added to those inside."""
