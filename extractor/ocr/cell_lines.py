@@ -114,15 +114,7 @@ def _split_run_together(piece: PxBox, sub: np.ndarray, origin, glyph: float) -> 
     label or column title with no blank row between them (a fax's blur, a descender reaching
     the next line), cut into its lines (height / ``LINE_PITCH``) at the emptiest row within a
     third of a glyph of each even cut. Read as one crop, two lines squeezed into the
-    recogniser's height come out as one or two glyphs (其他结果 read 其; fax seed 1602's table 四).
-    A band whose heavy rows (``_heavy_extent``) fit in one line's height (``ONE_LINE`` glyphs)
-    is one line made tall by what stands faintly above and below it, and stays whole: a red
-    seal's arcs that suppress_red left grey round a printed label's one line (a corpus page,
-    table 二) made its band 2.8 glyphs tall; cut through its middle, its halves read 第一ホ第项
-    and 第一十反等(工). (A cut's own ink tells less: where a grey seal's star and words lie over
-    two lines of a column title run together, the gap between them holds as much ink as the
-    lines' middles, and such a rule kept 商业企业 whole, read as nothing; grey+stamp_numbers
-    seed 9102.)"""
+    recogniser's height come out as one or two glyphs (其他结果 read 其; fax seed 1602's table 四)."""
     x0, y0, x1, y1 = piece
     h = y1 - y0
     n = int(round(h / (LINE_PITCH * glyph)))
@@ -130,8 +122,6 @@ def _split_run_together(piece: PxBox, sub: np.ndarray, origin, glyph: float) -> 
         return [piece]
     ox, oy = origin
     rows = sub[y0 - oy : y1 - oy, x0 - ox : x1 - ox].sum(axis=1, dtype=np.int64)
-    if _heavy_extent(rows) <= ONE_LINE * glyph:
-        return [piece]  # one line of text, tall only by what stands faintly above or below it
     reach = max(1, int(glyph / 3))
     cuts = [0]
     for k in range(1, n):
@@ -147,18 +137,6 @@ def _split_run_together(piece: PxBox, sub: np.ndarray, origin, glyph: float) -> 
         if len(on):
             out.append((x0, y0 + a + int(on[0]), x1, y0 + a + int(on[-1]) + 1))
     return out or [piece]
-
-
-HEAVY_ROW = 0.5  # a row holding this share of a band's fullest row's ink is a line's body
-
-
-def _heavy_extent(rows: np.ndarray) -> int:
-    """Rows from the first to the last heavy row (``HEAVY_ROW``) of a band's ink profile
-    (``rows``: ink per row): the extent of its lines' bodies. What stands faintly above or below
-    a line in the same band — a seal's arcs that suppress_red left grey, a trace of junk — is a
-    few pixels a row against a line's tens."""
-    heavy = np.flatnonzero(rows >= HEAVY_ROW * rows.max())
-    return int(heavy[-1] - heavy[0] + 1) if len(heavy) else 0
 
 
 def _split_stacked(piece: PxBox, sub: np.ndarray, origin, em: int) -> list[PxBox]:
