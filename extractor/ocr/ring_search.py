@@ -30,6 +30,16 @@ STAR = 0.4
 GRID = 3  # the centre searches reach this many steps each way
 
 
+def _line(dpi: float) -> float:
+    """A seal's line, px: ~1 mm (the search looks ± 1.5 mm round Hough's radius, 3 lines)."""
+    return max(2.0, dpi / MM_PER_INCH * 1.5)
+
+
+def _coarse_step(dpi: float) -> float:
+    """The coarse centre search's step, px: Hough's centre is a ~50 dpi pixel off."""
+    return max(1.0, dpi / 50.0)
+
+
 @dataclass(frozen=True)
 class Ring:
     """A seal's ring, page pixels: centre, inner and outer radius of its band of ink."""
@@ -89,9 +99,9 @@ class RingSearch:
 
     def __init__(self, ink: np.ndarray, x: float, y: float, r: float, dpi: float, masks: int):
         self.ink, self.x, self.y, self.masks = ink, x, y, masks
-        self.thick = max(2.0, dpi / MM_PER_INCH * 1.5)  # a seal's line is ~1 mm; search ± 1.5 mm
+        self.thick = _line(dpi)
         self.radii = np.arange(max(1.0, r - 3 * self.thick), r + 3 * self.thick, 1.0)
-        self.step = max(1.0, dpi / 50.0)
+        self.step = _coarse_step(dpi)
         self._coarse: list[tuple[float, float]] | None = None  # each mask's coarse best centre
         self._fine: dict[int, tuple[float, float]] = {}  # each mask's centre to a pixel
 
@@ -139,11 +149,16 @@ def _measure(ink: np.ndarray, mask: int, cx: float, cy: float, radii: np.ndarray
     inner, outer = float(radii[lo]), float(radii[hi])
     if outer - inner > 2.5 * thick:
         return None  # a thick dark area, not a ring's line
-    gap = max(2.0, 0.3 * thick)
+    gap = _gap(thick)
     beside = coverage(ink, cx, cy, np.array([inner - 2 * gap, outer + 2 * gap]), bits=(mask,))[0, 0, 0]
     if beside.max() > BESIDE:
         return None
     return Ring(cx=float(cx), cy=float(cy), inner=inner, outer=outer)
+
+
+def _gap(thick: float) -> float:
+    """Half the distance, px, from the ring's band at which ``_measure`` looks for paper beside it."""
+    return max(2.0, 0.3 * thick)
 
 
 def search_box(shape: tuple[int, int], x: float, y: float, r: float, dpi: float) -> tuple[int, int, int, int]:
@@ -152,9 +167,8 @@ def search_box(shape: tuple[int, int], x: float, y: float, r: float, dpi: float)
     radii to ``3 * thick`` past ``r``, the paper looked at ``2 * gap`` beyond, and a pixel of
     rounding each side (within the page)."""
     h, w = shape
-    thick = max(2.0, dpi / MM_PER_INCH * 1.5)
-    gap = max(2.0, 0.3 * thick)
-    reach = r + 3 * thick + 2 * gap + GRID * max(1.0, dpi / 50.0) + GRID + 2
+    thick = _line(dpi)
+    reach = r + 3 * thick + 2 * _gap(thick) + GRID * _coarse_step(dpi) + GRID + 2
     return (max(0, int(y - reach)), min(h, int(y + reach) + 2), max(0, int(x - reach)), min(w, int(x + reach) + 2))
 
 
