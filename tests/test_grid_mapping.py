@@ -363,3 +363,34 @@ def test_a_seals_words_over_the_first_rows_middle_cells_keep_it_out_of_the_heade
     assert mapped.fields["applications.received.total"].value == 21
     assert mapped.fields["applications.received.public_interest_org"].status.value == "review"
     assert mapped.fields["applications.carried_forward.total"].value == 21
+
+
+def test_a_split_row_on_a_skewed_scan_is_joined_by_its_grid_lines():
+    """LibreOffice seed 9102, a turned and skewed page: the cells of a table's last row on it,
+    turned back onto the page as rendered, stood a narrow column left of their grid lines, so
+    the next page's digits (0 under 29, 5 under 30) found no number over them and the row's
+    second half was read as a row of its own (290 → 0). The halves pair by the grid lines."""
+    from extractor.grid.split_row import SPLIT_DOUBT
+
+    edges = [40.0, 100.0] + [100.0 + 20 * (i + 1) for i in range(7)]
+
+    def part(rows, page, shift):
+        cells = []
+        for r, texts in enumerate(rows):
+            for c, t in enumerate(texts):
+                cells.append(Cell(row=r, col=c, page=page, text=t, source=Source.OCR, bbox=BBox(
+                    x0=edges[c] + shift, top=100 + 10 * r, x1=edges[c + 1] + shift, bottom=110 + 10 * r)))
+        return Grid(cells=cells, n_rows=len(rows), n_cols=8, pages=[page], col_edges=list(edges),
+                    bbox=BBox(x0=40, top=100, x1=240, bottom=100 + 10 * len(rows)))
+
+    upper = part([["2、没有现成信息需要另行制作", "58", "0", "0", "0", "1", "1", "60"],
+                  ["3、补正后申", "29", "0", "0", "0", "8", "7", "30"]], page=2, shift=-18)
+    lower = part([["请内容仍不明确", "0", "", "", "", "", "", "5"],
+                  ["（五）不予处理", "0", "0", "0", "0", "0", "0", "0"]], page=3, shift=0)
+    pages = [PageContent(number=2, width=595, height=842, kind=PageKind.SCAN, grids=[upper]),
+             PageContent(number=3, width=595, height=842, kind=PageKind.SCAN, grids=[lower])]
+    tables = stitch_tables(pages)
+    assert len(tables) == 1 and tables[0].n_rows == 3
+    joined = sorted((c for c in tables[0].cells if c.row == 1), key=lambda c: c.col)
+    assert [c.text for c in joined] == ["3、补正后申请内容仍不明确", "290", "0", "0", "0", "8", "7", "305"]
+    assert joined[1].structure <= SPLIT_DOUBT and joined[7].structure <= SPLIT_DOUBT

@@ -315,3 +315,41 @@ def test_two_numbers_stacked_in_one_value_cell_are_doubtful():
     mend(table, lines)
     assert cell.structure == DOUBT
     assert [c.structure for c in table.grid.cells if c.row == 2] == [1.0] * 4
+
+
+def test_a_label_run_on_into_its_first_value_is_cut_where_the_values_start():
+    """missing_rule seed 9102 (and the generator's missing_label_rule): the rule between
+    四、结转下年度继续办理 and its first number lost, the grid made one cell of both, the row's
+    numbers one column short. Cut at the line where the other rows' numbers start; both parts
+    doubted and handed back to be read from their own crops. A part of two rows after a page
+    break (no titles, too few labels for bands) is cut the same way."""
+    from extractor.grid.image_grid import ImageTable
+    from extractor.ocr.band_check import cut_label_runs, mend
+    from models.extraction import BBox
+    from models.page import Cell, Grid
+
+    cols = [0, 50, 300, 400, 500, 600]
+    rows = [0, 40, 80]
+
+    def cell(r, c, text, span=1):
+        return Cell(row=r, col=c, col_span=span, page=1, text=text,
+                    bbox=BBox(x0=cols[c], top=rows[r], x1=cols[c + span], bottom=rows[r + 1]))
+
+    cells = [cell(0, 0, ""), cell(0, 1, "(七)总计"), cell(0, 2, "12"), cell(0, 3, "3"), cell(0, 4, "15"),
+             cell(1, 0, "四、结转下年度继续办理1", span=3), cell(1, 3, "2"), cell(1, 4, "4")]
+    table = ImageTable(grid=Grid(cells=cells, n_rows=2, n_cols=5), boxes=[
+        (c.bbox.x0, c.bbox.top, c.bbox.x1, c.bbox.bottom) for c in cells], rows=rows, cols=cols)
+    bands, fresh = mend(table, {})
+    assert bands is None and len(fresh) == 2
+    row = sorted((c for c in table.grid.cells if c.row == 1), key=lambda c: c.col)
+    assert [(c.col, c.col_span) for c in row] == [(0, 2), (2, 1), (3, 1), (4, 1)]
+    assert all(c.structure <= DOUBT for c in fresh) and all(c.confidence == 0 for c in fresh)
+    at = {id(c): b for c, b in zip(table.grid.cells, table.boxes)}
+    assert len(table.boxes) == len(table.grid.cells) and at[id(row[1])] == (300, 40, 400, 80)  # its own crop
+    assert [c.structure for c in table.grid.cells if c.row == 0] == [1.0] * 5
+    # a label that stays left of the line, or a row without numbers (a header), is left alone
+    assert cut_label_runs(table, None, {}) == []
+    header = ImageTable(grid=Grid(cells=[cell(0, 0, "申请人情况", span=5), cell(1, 0, "自然人", span=3),
+                                         cell(1, 3, "总计"), cell(1, 4, "其他")], n_rows=2, n_cols=5),
+                        boxes=[(0, 0, 1, 1)] * 4, rows=rows, cols=cols)
+    assert cut_label_runs(header, None, {}) == []

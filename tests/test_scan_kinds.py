@@ -28,6 +28,10 @@ COMBOS = (
     # table 二's inner column rules are only pieces); the parts of table 三 on two pages whose
     # perspective differs join (201/203 today; the two left are under the seal)
     (622, ("perspective", "curl"), 200, 0.97),
+    # the rule between table 三's labels and its numbers lost at the table's foot: 四、结转下年度继续办理
+    # and its first number one cell, the row's numbers a column short (7-14 fields lost), cut
+    # where the values start
+    (9405, ("missing_label_rule",), 200, 0.99),
 )
 
 

@@ -94,3 +94,18 @@ def test_a_lower_half_with_a_sliver_cell_left_of_its_label_pairs_from_the_right(
     b = _grid([["", "56", "", "", "4", "3", "", "08"], ["四、结转下年度继续办理"] + ["1"] * 7], page=3, shift=33.0)
     b.cells.insert(0, Cell(row=0, col=0, page=3, text="x", bbox=BBox(x0=86, top=0, x1=103, bottom=10)))
     assert not join_split_row(a, b)
+
+
+def test_the_tables_last_row_split_alone_onto_the_next_page_is_joined():
+    """LibreOffice seed 9302: 四、结转下 | 1 0 0 1 0 / 2 at one page's foot, and the next page's
+    part of the table is nothing but the label's rest (年度继续办理) over blank cells — one row,
+    the values the upper half's (read as a row of its own, its blanks were taken for zeros)."""
+    a = _grid([["（七）总计", "0", "0", "0", "2", "无", "0", "2"],
+               ["四、结转下", "1", "0", "0", "1", "0", "/", "2"]], page=1)
+    b = _grid([["年度继续办理", "", "", "", "", "", "", ""]], page=2)
+    assert join_split_row(a, b)
+    last = sorted((c for c in a.cells if c.row == 1), key=lambda c: c.col)
+    assert [c.text for c in last] == ["四、结转下年度继续办理", "1", "0", "0", "1", "0", "/", "2"]
+    assert b.n_rows == 0 and b.cells == []
+    new_row = _grid([["（二）部分公开", "", "", "", "", "", "", ""]], page=2)  # a label of its own: no fragment
+    assert not join_split_row(a, new_row)

@@ -146,7 +146,8 @@ def read_scan_image(rgb: np.ndarray, dpi: float, number: int, engine, *, width: 
         bands, fresh = mend(table, lines_of)
         if fresh:  # cells cut anew, read without the seal (``prose_gray``: the page with it taken off)
             _read_cells(fresh, table, prose_gray, prose_ink, dpi, glyph, engine)
-            empty_header_words(table, bands)
+            if bands is not None:
+                empty_header_words(table, bands)
         if bands is None and (cut := mend_litigation(table, lines_of, prose_ink)):  # table 四's columns by its titles
             _read_cells(cut, table, prose_gray, prose_ink, dpi, glyph, engine)
     second = reader.second_pass(results[n_cells:])

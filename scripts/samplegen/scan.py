@@ -18,6 +18,9 @@ meta under ``degradations``): what real scans and photographs add.
 * ``stamp_numbers``: the red seal over table 三's number columns;
 * ``pen_tick``: pen ticks and a stroke in dark blue over table 三's cells;
 * ``missing_rule``: a piece of a vertical rule between two number columns of table 三 painted out;
+* ``missing_label_rule``: a piece of the rule between table 三's labels and its first number
+  column painted out at the table's foot, one or two rows tall (四、结转下年度继续办理 and
+  （七）总计, labels across three columns): a row's label and its first number in one cell;
 * ``doubled_rule``: a vertical rule between two number columns of table 三 printed twice, the
   second 3–5 px beside it over a third to two thirds of the table's height;
 * ``faint_rule``: a vertical rule between two number columns of table 三 at 25–40 % of its contrast;
@@ -104,8 +107,10 @@ def _degrade(img: Image.Image, rng: random.Random, nrng: np.random.Generator, an
 
 
 HARD_KINDS = ("perspective", "curl", "uneven_light", "faded", "fax", "grey", "jpeg_low", "stamp_numbers", "pen_tick",
-              "missing_rule", "doubled_rule", "faint_rule", "missing_hrule", "rotated_middle", "missing_t4_rule")
+              "missing_rule", "doubled_rule", "faint_rule", "missing_hrule", "rotated_middle", "missing_t4_rule",
+              "missing_label_rule")
 RULE_KINDS = ("missing_rule", "doubled_rule", "faint_rule", "missing_hrule")
+VALUE_COLUMNS = 7  # table 三's number columns (自然人 … 总计)
 
 
 def _rule_positions(arr: np.ndarray, box_px, horizontal: bool) -> list[int]:
@@ -172,6 +177,34 @@ def _erase_rule(img: Image.Image, box_px: tuple[float, float, float, float], rng
     x = x0 + rng.choice(xs)
     h = max(20, int(0.06 * (y1 - y0)))
     top = rng.randint(y0 + int(0.4 * (y1 - y0)), max(y0 + int(0.4 * (y1 - y0)) + 1, y1 - h - 5))
+    ImageDraw.Draw(img).rectangle((x - 4, top, x + 4, top + h), fill=(255, 255, 255))
+    return {"x_px": x, "top_px": top, "height_px": h}
+
+
+def _erase_label_rule(img: Image.Image, box_px: tuple[float, float, float, float], rng: random.Random) -> dict | None:
+    """Paint out a piece, one or two rows tall, of the rule where table 三's number columns start,
+    at the foot of the table's part ``box_px`` (its last part: rows whose labels span three
+    columns): a row's label and its first number printed in one cell. The number columns are
+    of one width: their rules are the evenly spaced run of full rules at the table's right (at
+    least ``VALUE_COLUMNS - 1`` of them); the line is the run's leftmost."""
+    arr = np.asarray(img.convert("L"))
+    x0, y0, x1, y1 = (int(v) for v in box_px)
+    region = arr[y0:y1, x0:x1] < 128
+    if region.size == 0:
+        return None
+    dark = region.mean(axis=0)
+    xs = [x for x in range(1, x1 - x0 - 1) if dark[x] > 0.85 and dark[x] >= dark[x - 1] and dark[x] >= dark[x + 1]]
+    xs = [x for k, x in enumerate(xs) if k == 0 or x - xs[k - 1] > 3]  # one per rule
+    if len(xs) < 3:
+        return None
+    step, run = xs[-1] - xs[-2], 2
+    while run < len(xs) and abs((xs[-run] - xs[-run - 1]) - step) <= 0.2 * step:
+        run += 1
+    if run < VALUE_COLUMNS - 1 or xs[-run] < step:  # no label column left of the run
+        return None
+    x = x0 + xs[-run]
+    h = rng.randint(max(20, int(0.04 * (y1 - y0))), max(21, int(0.08 * (y1 - y0))))
+    top = y1 - h - rng.randint(5, 12)  # the table's last rows: 四、结转下年度继续办理, (七)总计
     ImageDraw.Draw(img).rectangle((x - 4, top, x + 4, top + h), fill=(255, 255, 255))
     return {"x_px": x, "top_px": top, "height_px": h}
 
@@ -366,6 +399,7 @@ def make_scan(
     t4_on = t4[-1] if ("missing_t4_rule" in kinds and t4) else None
     ticks_on = hard.choice(apps) if ("pen_tick" in kinds and apps) else None
     rule_on = max(apps, key=lambda t: t["bbox"][3] - t["bbox"][1]) if (set(RULE_KINDS) & set(kinds) and apps) else None
+    label_rule_on = apps[-1] if ("missing_label_rule" in kinds and apps) else None  # its last rows: labels over 3 columns
     radius_pt = rng.uniform(42, 58)
     skews: list[float] = []
     images: list[Image.Image] = []
@@ -382,6 +416,9 @@ def make_scan(
         if "missing_rule" in kinds and rule_on is not None and rule_on["page"] == i + 1:
             degradations["missing_rule"] = {"page": i + 1,
                                             **(_erase_rule(img, tuple(v * scale for v in rule_on["bbox"]), hard) or {})}
+        if label_rule_on is not None and label_rule_on["page"] == i + 1:
+            degradations["missing_label_rule"] = {
+                "page": i + 1, **(_erase_label_rule(img, tuple(v * scale for v in label_rule_on["bbox"]), hard) or {})}
         if t4_on is not None and t4_on["page"] == i + 1:
             degradations["missing_t4_rule"] = {"page": i + 1,
                                                **(_erase_t4_rule(img, tuple(v * scale for v in t4_on["bbox"]), hard) or {})}
