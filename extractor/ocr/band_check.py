@@ -11,9 +11,6 @@ they disagree the grid is mended the bands' way and the cells concerned are flag
   dropped when no cell is left cut by it (``join_split_rows``);
 * a value cell reading as a header word (``registry_bands.header_word``) is emptied: confidence
   0 and ``DOUBT`` (the field is for a person, by construction never a word taken for a value);
-* a row's label cell running on over the line where the values start, with text past it (the
-  rule between the label and its first value lost), is cut at that line, both parts ``DOUBT``
-  and read again;
 * two value cells of one row inside one title's band (a doubled rule made an extra column)
   become one cell spanning both, ``DOUBT``;
 * a value cell across two titles' bands, or whose ink stands outside the band of its title, or
@@ -31,7 +28,7 @@ from dataclasses import replace
 
 from extractor.grid.image_grid import ImageTable
 from extractor.mapping.numbers import looks_numeric
-from extractor.ocr.registry_bands import DOUBT, Bands, ColumnBand, Line, find_bands, first_number, header_word
+from extractor.ocr.registry_bands import DOUBT, Bands, ColumnBand, Line, find_bands, header_word
 from extractor.ocr.structure import drop_unused_rows
 from extractor.ocr.wrapped_number import column_capacity, wrapped
 from models.extraction import BBox
@@ -282,60 +279,6 @@ def cut_rows(table: ImageTable, bands: Bands, gaps: list[tuple[float, float]]) -
     return fresh
 
 
-def _value_line(table: ImageTable, bands: Bands | None) -> int | None:
-    """The grid's inner column line where the value side starts: at ``bands.value_x0`` (the
-    first title's left), or without bands (a part of two or three rows after a page break) where
-    most rows holding two numbers or more have their first number."""
-    cols = table.cols
-    if bands is not None:
-        near = [k for k in range(1, len(cols) - 1) if abs(cols[k] - bands.value_x0) <= 0.3 * (cols[k + 1] - cols[k])]
-        return min(near, key=lambda k: abs(cols[k] - bands.value_x0), default=None)
-    firsts: dict[int, int] = {}
-    for r in range(table.grid.n_rows):
-        numbers = [c.col for c in table.grid.cells if c.row == r and c.text.strip() and looks_numeric(c.text)]
-        if len(numbers) >= 2:
-            firsts[min(numbers)] = firsts.get(min(numbers), 0) + 1
-    k = max(sorted(firsts), key=lambda c: firsts[c], default=None)
-    return k if k is not None and 0 < k < len(cols) - 1 else None
-
-
-def cut_label_runs(table: ImageTable, bands: Bands | None, lines: dict[int, list[Line]]) -> list[Cell]:
-    """A row's label cell running on over the line where the values start, in a row of two
-    numbers or more (the rule between a label and its first value lost: missing_rule seed 9102
-    read 四、结转下年度继续办理 and its 2 as one cell, the row's numbers a column short; a
-    stub of the lost rule read as a 1 at the label's end, its dash beside it lost) is cut at
-    that line (``_value_line``): no label of table 三 crosses it. The label and the value
-    parts, both ``DOUBT``, are read again from their own crops (``lines`` is not used: what
-    the merged crop read cannot tell). Returns the parts."""
-    k = _value_line(table, bands)
-    if k is None:
-        return []
-    x = table.cols[k]
-    top = bands.header_y1 if bands is not None else first_number(table)
-    grid = table.grid
-    numbers: dict[int, int] = {}
-    for c in grid.cells:
-        if c.text.strip() and looks_numeric(c.text):
-            numbers[c.row] = numbers.get(c.row, 0) + 1
-    cells, boxes, fresh = [], [], []
-    for cell, box in zip(grid.cells, table.boxes):
-        runs_on = (cell.col < k < cell.col + cell.col_span and cell.row_span == 1 and box[1] >= top - TOL
-                   and numbers.get(cell.row, 0) >= 2 and cell.text.strip() and not looks_numeric(cell.text))
-        if not runs_on:
-            cells.append(cell)
-            boxes.append(box)
-            continue
-        for sub, col, span in (((box[0], box[1], x, box[3]), cell.col, k - cell.col),
-                               ((x, box[1], box[2], box[3]), k, cell.col + cell.col_span - k)):
-            p, pb = part(cell, box, sub, cell.row, cell.row_span, col, span)
-            cells.append(p)
-            boxes.append(pb)
-            fresh.append(p)
-    if fresh:
-        table.set_cells(cells, boxes)
-    return fresh
-
-
 def columns_over(box, columns: list[ColumnBand]) -> list[ColumnBand]:
     """The column bands over ``box`` (px): those sharing more than half the narrower width."""
     w = box[2] - box[0]
@@ -405,13 +348,12 @@ def mend(table: ImageTable, lines: dict[int, list[Line]]) -> tuple[Bands | None,
     words emptied, stray row lines undone, lost rows cut, columns held to their titles. Returns the bands (None: not a
     part of table 三) and the cells to read from their crops (then ``empty_header_words`` again)."""
     bands = find_bands(table, lines)
-    if bands is None:  # a short part after a page break: its labels still cannot run on into the values
-        return None, cut_label_runs(table, None, lines)
+    if bands is None:
+        return None, []
     joined = join_split_rows(table, bands, lines)
     empty_header_words(table, bands)
     doubt_stacked_numbers(table, bands, lines)
     gaps = lost_row_gaps(table, bands)
     fresh = cut_rows(table, bands, gaps) if gaps or bands.cuts else []
-    runs = cut_label_runs(table, bands, lines)
     check_columns(table, bands, lines)
-    return bands, joined + fresh + runs
+    return bands, joined + fresh

@@ -29,7 +29,7 @@ perspective and curl; ``extractor.ocr.seal``: a seal printed black or grey, whos
 ``extractor.ocr.seal_reread`` reads again without its ring), table structure
 (``extractor.grid.image_grid``, ``extractor.ocr.structure`` and ``extractor.ocr.row_bands``; once the
 cells are read, table 三 held against the registry's rows and titles: ``extractor.ocr.registry_bands``
-and ``extractor.ocr.band_check``; table 四's columns against its titles:
+and ``extractor.ocr.band_check``, a label run on into its value: ``extractor.ocr.label_runs``; table 四's columns against its titles:
 ``extractor.ocr.litigation_columns``), cell reading
 (``extractor.ocr.cells`` and ``extractor.ocr.crops``), text normalisation
 (``extractor.ocr.normalise``), prose and title (``extractor.ocr.prose_lines``: its lines;
@@ -52,6 +52,7 @@ from extractor.ocr.seal_reread import _reread_under_seal, _without_ring
 from extractor.ocr.prose import ProseReader, _context
 from extractor.ocr.prose_lines import _prose_rows
 from extractor.ocr.band_check import empty_header_words, mend
+from extractor.ocr.label_runs import cut_label_runs
 from extractor.ocr.litigation_columns import mend_litigation
 from extractor.ocr.registry_bands import job_lines
 from extractor.ocr.row_bands import split_by_labels
@@ -144,6 +145,7 @@ def read_scan_image(rgb: np.ndarray, dpi: float, number: int, engine, *, width: 
             lines_of.pop(id(cell), None)  # its lines were read with the seal: its text stands for them
     for table in tables:  # table 三's (四's) rows and columns from its labels and titles, against the rules
         bands, fresh = mend(table, lines_of)
+        fresh += cut_label_runs(table, bands)  # a label run on into its first value
         if fresh:  # cells cut anew, read without the seal (``prose_gray``: the page with it taken off)
             _read_cells(fresh, table, prose_gray, prose_ink, dpi, glyph, engine)
             if bands is not None:
