@@ -508,3 +508,26 @@ def test_table_four_on_a_scan_with_two_group_titles_lost_places_them_by_order_fo
     assert "review.upheld" not in map_litigation([grid(Source.TEXT)], [])
     out_of_place = map_litigation([grid(Source.OCR, at=10)], [])  # read over the last five columns
     assert "review.upheld" not in out_of_place and "litigation_direct.upheld" in out_of_place
+
+
+def test_table_three_title_read_in_part_where_its_place_puts_that_column_is_that_column():
+    """A fax read 自然人 as 白然人 (a near match, under POSITIVE): the whole column went to review
+    though the titles beside it were read right (fax seed 9305, 27 fields). Its reading and its
+    place agree: its values may be ok. Printed (not scanned), or where its place leaves another
+    column (two near matches side by side), it keeps its doubt."""
+    order = [c.key for c in APPLICANT_COLUMNS]
+    for misread, key in (("白然人", "natural_person"), ("科研机木", "research_institution"), ("法律服多机木", "legal_service_org")):
+        printed = [misread if c.key == key else c.label for c in APPLICANT_COLUMNS]
+        for source, status in ((Source.OCR, FieldStatus.OK), (Source.TEXT, FieldStatus.REVIEW)):
+            grid = applications_grid(printed)
+            for c in grid.cells:
+                c.source = source
+            field = map_tables([grid]).fields[f"applications.received.{key}"]
+            assert field.value == order.index(key) and field.status == status, (misread, source)
+    both = ["白然人", "商业企亚", *[c.label for c in APPLICANT_COLUMNS[2:]]]  # neighbours both in doubt
+    grid = applications_grid(both)
+    for c in grid.cells:
+        c.source = Source.OCR
+    fields = map_tables([grid]).fields
+    assert fields["applications.received.natural_person"].status == FieldStatus.REVIEW
+    assert fields["applications.received.commercial_enterprise"].status == FieldStatus.REVIEW

@@ -28,7 +28,8 @@ from extractor.mapping.cell_field import make_field, missing_field
 from extractor.mapping.labels import IDEOGRAPH, contains, similarity
 from extractor.mapping.litigation import map_litigation
 from extractor.mapping.numbers import looks_numeric, mostly_numeric
-from extractor.mapping.titles import POSITIVE, Title, ancestors, best_title, infer_by_order, leading_columns
+from extractor.mapping.titles import (POSITIVE, Title, ancestors, best_title, confirm_by_order, infer_by_order,
+                                      leading_columns)
 from models.extraction import Field, Source
 from models.fields import (
     APPLICANT_COLUMNS,
@@ -186,6 +187,7 @@ def application_columns(grid: Grid, unmapped: list[str]) -> tuple[dict[int, Titl
     if not known:  # no applicant title at all over the values: there is no header to go by
         return {}, 0
     order = [c.key for c in APPLICANT_COLUMNS]
+    confirm_by_order(out, order)  # a title read in part where its place puts that very column
     for t in infer_by_order(out, order):  # a scanned title misread past recognition
         unmapped.append(f"table 三: column title {t.text!r} not recognised; its values are placed under "
                         f"{t.key} by where it stands among the titles read, for review")

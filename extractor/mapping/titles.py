@@ -170,6 +170,38 @@ def titles_over_x(cell: Cell, titles: list[Title]) -> list[Title]:
 ORDER_SCORE = 0.5  # a title known only by its place among read ones: mapped, never ok (review)
 
 
+def confirm_by_order(columns: dict[int, Title], order: list[str]) -> list[Title]:
+    """A scanned title read in part (a fax's 自然人 read 白然人: a near match, under ``POSITIVE``)
+    whose column is the very one its place leaves — the titles beside it read positively as the
+    format's columns just before and just after it (at the table's edge: it is the format's first
+    or last) — is that column: its reading and its place agree, so its score is raised to
+    ``POSITIVE`` (its values may be ``ok``; before, a whole column of right values went to
+    review: fax seed 9305, 27 fields). A printed title (text layer, web page) is as printed and
+    is never raised; a title whose place leaves another column keeps its doubt.
+
+    ``columns``: grid column → Title. Changes the titles in place; returns those raised. Where the
+    rule comes from: table 三's columns are printed in the format's fixed order (format-2021.md)."""
+    titles = sorted({id(t): t for t in columns.values()}.values(), key=lambda t: t.cell.col)
+    rank = {k: i for i, k in enumerate(order)}
+
+    def sure(t: Title | None, r: int) -> bool:
+        return t is not None and t.key in rank and rank[t.key] == r and t.score >= POSITIVE
+
+    raised = []
+    for i, t in enumerate(titles):
+        if t.key not in rank or t.score >= POSITIVE or t.cell.source != Source.OCR:
+            continue
+        r = rank[t.key]
+        before = titles[i - 1] if i > 0 else None
+        after = titles[i + 1] if i + 1 < len(titles) else None
+        left = sure(before, r - 1) if r > 0 else before is None
+        right = sure(after, r + 1) if r < len(order) - 1 else after is None
+        if left and right:
+            t.score = POSITIVE
+            raised.append(t)
+    return raised
+
+
 def infer_by_order(columns: dict[int, Title], order: list[str]) -> list[Title]:
     """Give an unknown *scanned* title the registry column its place leaves: a title misread past
     recognition (OCR: 总计 read as ``2if``) standing between two read titles whose registry
