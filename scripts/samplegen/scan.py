@@ -164,19 +164,28 @@ def _alter_rule(img: Image.Image, kind: str, box_px, rng: random.Random) -> dict
 def _erase_rule(img: Image.Image, box_px: tuple[float, float, float, float], rng: random.Random) -> dict | None:
     """Paint out a piece of one vertical rule between two number columns of table 三 (right
     half of the table), about two rows tall: a rule the printer or the scan lost."""
-    arr = np.asarray(img.convert("L"))
     x0, y0, x1, y1 = (int(v) for v in box_px)
-    region = arr[y0:y1, x0:x1] < 128
-    if region.size == 0:
+    dark = _column_darkness(img, box_px)
+    if dark is None:
         return None
-    dark = region.mean(axis=0)
     xs = [x for x in range(int(0.55 * (x1 - x0)), x1 - x0 - 6) if dark[x] > 0.85 and dark[x] >= dark[max(0, x - 1)]
           and dark[x] >= dark[min(len(dark) - 1, x + 1)]]
     if not xs:
         return None
     x = x0 + rng.choice(xs)
     h = max(20, int(0.06 * (y1 - y0)))
-    top = rng.randint(y0 + int(0.4 * (y1 - y0)), max(y0 + int(0.4 * (y1 - y0)) + 1, y1 - h - 5))
+    return _paint_out(img, x, rng.randint(y0 + int(0.4 * (y1 - y0)), max(y0 + int(0.4 * (y1 - y0)) + 1, y1 - h - 5)), h)
+
+
+def _column_darkness(img: Image.Image, box_px) -> np.ndarray | None:
+    """The share of dark pixels in each pixel column of ``box_px`` (None: an empty box)."""
+    x0, y0, x1, y1 = (int(v) for v in box_px)
+    region = np.asarray(img.convert("L"))[y0:y1, x0:x1] < 128
+    return region.mean(axis=0) if region.size else None
+
+
+def _paint_out(img: Image.Image, x: int, top: int, h: int) -> dict:
+    """A piece of the vertical rule at ``x`` painted white from ``top``, ``h`` px tall."""
     ImageDraw.Draw(img).rectangle((x - 4, top, x + 4, top + h), fill=(255, 255, 255))
     return {"x_px": x, "top_px": top, "height_px": h}
 
@@ -187,12 +196,10 @@ def _erase_label_rule(img: Image.Image, box_px: tuple[float, float, float, float
     columns): a row's label and its first number printed in one cell. The number columns are
     of one width: their rules are the evenly spaced run of full rules at the table's right (at
     least ``VALUE_COLUMNS - 1`` of them); the line is the run's leftmost."""
-    arr = np.asarray(img.convert("L"))
     x0, y0, x1, y1 = (int(v) for v in box_px)
-    region = arr[y0:y1, x0:x1] < 128
-    if region.size == 0:
+    dark = _column_darkness(img, box_px)
+    if dark is None:
         return None
-    dark = region.mean(axis=0)
     xs = [x for x in range(1, x1 - x0 - 1) if dark[x] > 0.85 and dark[x] >= dark[x - 1] and dark[x] >= dark[x + 1]]
     xs = [x for k, x in enumerate(xs) if k == 0 or x - xs[k - 1] > 3]  # one per rule
     if len(xs) < 3:
@@ -204,9 +211,7 @@ def _erase_label_rule(img: Image.Image, box_px: tuple[float, float, float, float
         return None
     x = x0 + xs[-run]
     h = rng.randint(max(20, int(0.04 * (y1 - y0))), max(21, int(0.08 * (y1 - y0))))
-    top = y1 - h - rng.randint(5, 12)  # the table's last rows: 四、结转下年度继续办理, (七)总计
-    ImageDraw.Draw(img).rectangle((x - 4, top, x + 4, top + h), fill=(255, 255, 255))
-    return {"x_px": x, "top_px": top, "height_px": h}
+    return _paint_out(img, x, y1 - h - rng.randint(5, 12), h)  # the last rows: 四、结转下年度继续办理, (七)总计
 
 
 def _erase_t4_rule(img: Image.Image, box_px: tuple[float, float, float, float], rng: random.Random) -> dict | None:
