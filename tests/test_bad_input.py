@@ -70,3 +70,17 @@ def test_cli_usage_error_exits_2():
         capture_output=True, text=True, cwd=ROOT,
     )
     assert proc.returncode == ExitCode.USAGE
+
+
+def test_a_strip_of_an_image_is_no_report_not_an_internal_error(tmp_path):
+    """20 × 60000 px (a long screenshot's margin): every downscale keeps a side of at least
+    1 px (a zero width used to reach OpenCV as an assertion, an internal error)."""
+    import cv2
+    import numpy as np
+
+    strip = tmp_path / "strip.png"
+    cv2.imwrite(str(strip), np.full((60000, 20), 255, np.uint8))
+    result = extract(strip)
+    fatal = result.fatal_error
+    assert fatal is not None and fatal.code == "no_table", result.errors
+    assert not [e for e in result.errors if e.code == "internal_error"], result.errors

@@ -210,10 +210,20 @@ def _pick_sense(rgb: np.ndarray, options: tuple[int, int]) -> int:
     return best
 
 
+def shrink(img: np.ndarray, f: float) -> np.ndarray:
+    """``img`` scaled by ``f`` (< 1: smaller, ``INTER_AREA``), each side at least 1 px: a
+    strip of an image (20 × 60000 px) must not scale to a zero width."""
+    if f >= 1.0:
+        return img
+    h, w = img.shape[:2]
+    if min(h, w) * f >= 1.0:
+        return cv2.resize(img, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
+    return cv2.resize(img, (max(1, int(round(w * f))), max(1, int(round(h * f)))), interpolation=cv2.INTER_AREA)
+
+
 def _small_binary(gray: np.ndarray, dpi: float, target_dpi: float = 100) -> tuple[np.ndarray, float]:
     f = min(1.0, target_dpi / dpi)
-    if f < 1.0:
-        gray = cv2.resize(gray, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
+    gray = shrink(gray, f)
     return binarize(gray, dpi * f), f
 
 
@@ -402,7 +412,7 @@ def _skew_from_text(binary: np.ndarray) -> float:
     small = binary
     if small.shape[0] > 700:
         f = 700 / small.shape[0]
-        small = cv2.resize(binary, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
+        small = shrink(binary, f)
     h, w = small.shape
     centre = (w / 2, h / 2)
 
@@ -479,8 +489,7 @@ def upright(rgb: np.ndarray, dpi: float, *, detect_rotation: bool = True, deskew
         img = flatten_contrast(img, dpi)
     if detect_rotation:
         f = min(1.0, 100.0 / dpi)
-        small_rgb = rgb if f >= 1.0 else cv2.resize(rgb, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
-        small_gray = img if f >= 1.0 else cv2.resize(img, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
+        small_rgb, small_gray = shrink(rgb, f), shrink(img, f)
         rot = detect_orientation(small_rgb, dpi * f, small_gray)
         if rot:
             img, m = turn(img, rot)

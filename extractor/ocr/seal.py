@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from extractor.layout.orient import shrink
 from extractor.ocr.ring_runs import ring_run_pixels, ring_runs
 from extractor.ocr.ring_search import MM_PER_INCH, Ring, RingSearch, ink_bits_in_boxes, search_box
 from extractor.ocr.seal_overprint import seal_beside_strokes
@@ -87,7 +88,7 @@ def _hough(gray: np.ndarray, dpi: float) -> list[tuple[float, float, float]]:
     """Circles (x, y, r; page px) ``cv2.HoughCircles`` finds on ``gray`` at ~50 dpi, radii
     ``RADIUS_MM``, the most voted first (``HOUGH_CANDIDATES``)."""
     f = min(1.0, 50.0 / dpi)
-    small = cv2.resize(gray, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1.0 else gray
+    small = shrink(gray, f)
     px_mm = dpi * f / MM_PER_INCH
     rmin, rmax = int(RADIUS_MM[0] * px_mm), int(RADIUS_MM[1] * px_mm) + 1
     circles = cv2.HoughCircles(cv2.GaussianBlur(small, (3, 3), 0), cv2.HOUGH_GRADIENT, dp=1, minDist=rmin,
