@@ -531,3 +531,43 @@ def test_table_three_title_read_in_part_where_its_place_puts_that_column_is_that
     fields = map_tables([grid]).fields
     assert fields["applications.received.natural_person"].status == FieldStatus.REVIEW
     assert fields["applications.received.commercial_enterprise"].status == FieldStatus.REVIEW
+
+
+def test_a_title_over_two_columns_of_values_is_never_ok():
+    """A rule missing between two titles in the header (法律服务机构其他 in one cell, a near
+    match of 法律服务机构) puts a title over two columns of numbers: which are its own cannot
+    be known, so its fields go to review, never ``ok`` with the neighbour's numbers (a fresh
+    user's probe, 2026-12-01: 11 wrong fields were ``ok``); and a stray rule splitting one
+    value column, its right half blank, does not overwrite the numbers with 0."""
+    titles = [c.label for c in APPLICANT_COLUMNS]
+    merged = applications_grid(titles)
+    legal, other = (next(c for c in merged.cells if c.row == 0 and c.text == t) for t in ("法律服务机构", "其他"))
+    legal.text, legal.col_span = "法律服务机构其他", 2
+    legal.bbox = BBox(x0=legal.bbox.x0, top=legal.bbox.top, x1=other.bbox.x1, bottom=legal.bbox.bottom)
+    merged.cells.remove(other)
+    mapped = map_tables([merged])
+    assert any("'法律服务机构其他'" in m and "more than one column" in m for m in mapped.unmapped)
+    f = mapped.fields["applications.received.legal_service_org"]
+    assert f.status == FieldStatus.REVIEW
+    assert not [k for k, f in mapped.fields.items() if "legal_service_org" in k and f.status == FieldStatus.OK]
+
+    # 自然人's column split by a stray rule: a blank half column right of its numbers
+    split = applications_grid(titles)
+    for c in split.cells:
+        if c.col >= 2:
+            c.col += 1
+            c.bbox = BBox(x0=c.bbox.x0 + W, top=c.bbox.top, x1=c.bbox.x1 + W, bottom=c.bbox.bottom)
+        elif c.col == 1:
+            c.col_span = 1 if c.row else 2
+            if c.row:
+                split.cells.append(cell(c.row, 2, ""))
+            else:
+                c.bbox = BBox(x0=c.bbox.x0, top=c.bbox.top, x1=c.bbox.x1 + W, bottom=c.bbox.bottom)
+    split.n_cols += 1
+    split._by_row = None
+    mapped = map_tables([split])
+    f = mapped.fields["applications.received.natural_person"]
+    assert f.value == 0 and f.raw == "0" and f.status == FieldStatus.REVIEW  # its own number, for review
+    g = mapped.fields["applications.carried_over.natural_person"]
+    assert g.value == 1 and g.status == FieldStatus.REVIEW
+    assert mapped.fields["applications.received.total"].status == FieldStatus.OK

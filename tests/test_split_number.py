@@ -109,3 +109,23 @@ def test_the_tables_last_row_split_alone_onto_the_next_page_is_joined():
     assert b.n_rows == 0 and b.cells == []
     new_row = _grid([["（二）部分公开", "", "", "", "", "", "", ""]], page=2)  # a label of its own: no fragment
     assert not join_split_row(a, new_row)
+
+
+def test_values_under_a_garbled_label_are_not_moved_up_into_a_blank_whole_row():
+    """A row printed blank (8.属于行政查询事项: 0s) at a page's foot, and the next page's first
+    row, its label garbled by a seal to a fragment (相关), holding values: the fragment does not
+    complete the label above (it is whole), so they are two rows — moved up, the values would
+    stand as row 8's, unflagged (a fresh user's probe, 2026-12-01)."""
+    a = _grid([["7.重复申请", "0", "0", "0", "0", "0", "0", "0"],
+               ["8.属于行政查询事项", "", "", "", "", "", "", ""]], page=1)
+    b = _grid([["相关", "39", "5", "5", "0", "5", "0", "54"],
+               ["2.没有现成信息需要另行制作", "0", "0", "0", "0", "0", "0", "0"]], page=2)
+    assert not join_split_row(a, b)
+    assert [c.text for c in a.cells if c.row == 1][1:] == [""] * 7 and b.n_rows == 2
+    # the label's true rest completes it: one row, the values the lower half's
+    a = _grid([["（七）总计", "0", "0", "0", "0", "0", "0", "0"],
+               ["1.信访举", "", "", "", "", "", "", ""]], page=1)
+    b = _grid([["报投诉类申请", "14", "0", "0", "0", "0", "1", "15"]], page=2)
+    assert join_split_row(a, b)
+    last = sorted((c for c in a.cells if c.row == 1), key=lambda c: c.col)
+    assert [c.text for c in last] == ["1.信访举报投诉类申请", "14", "0", "0", "0", "0", "1", "15"]

@@ -101,8 +101,15 @@ def join_split_row(a: Grid, b: Grid, x_of: Callable[[Cell], tuple[float, float]]
     value_span = [x_of(c) for c in low_values] or [x_of_a(c) for c in up_values]
     if any(_overlap(*x_of(f), *v) > 0.5 * (x_of(f)[1] - x_of(f)[0]) for f in fragments for v in value_span):
         return False  # a fragment under a value column: not a label
-    if not _append_fragments(a, last, fragments, x_of, x_of_a):
+    targets = _fragment_targets(a, last, fragments, x_of, x_of_a)
+    if targets is None:
         return False
+    if low_values and not _labels_gain(targets, fragments):
+        # a blank row above a row of values whose label reads as no label (a seal, a stain):
+        # two rows, not one — moved up, its values would stand as the blank row's, unflagged
+        return False
+    for f, target in zip(fragments, targets):
+        target.text += f.text
     if low_values:  # the numbers are on the lower half: they take the places of the blank ones
         for v in low_values:
             vx = x_of(v)
@@ -119,17 +126,43 @@ def join_split_row(a: Grid, b: Grid, x_of: Callable[[Cell], tuple[float, float]]
 def _append_fragments(a: Grid, last: int, fragments: list[Cell], x_of, x_of_a) -> bool:
     """Append each label fragment to the cell of ``a``'s last row over it; False (nothing
     changed) when a fragment has no cell over it."""
+    targets = _fragment_targets(a, last, fragments, x_of, x_of_a)
+    if targets is None:
+        return False
+    for f, target in zip(fragments, targets):
+        target.text += f.text
+    return True
+
+
+def _fragment_targets(a: Grid, last: int, fragments: list[Cell], x_of, x_of_a) -> list[Cell] | None:
+    """The cell of ``a``'s last row over each fragment (one per fragment), or None when a
+    fragment has no cell over it."""
     covering = [c for c in a.cells if c.row <= last < c.row + c.row_span]
     targets = []
     for f in fragments:
         fx = x_of(f)
         target = max(covering, key=lambda c: (_overlap(*x_of_a(c), *fx), c.row == last))
         if _overlap(*x_of_a(target), *fx) <= 0:
-            return False
+            return None
         targets.append(target)
-    for f, target in zip(fragments, targets):
-        target.text += f.text
-    return True
+    return targets
+
+
+def _best_known(text: str) -> float:
+    n = normalize_label(text)
+    return max((similarity(n, label) for label in _known_labels()), default=0.0)
+
+
+def _labels_gain(targets: list[Cell], fragments: list[Cell]) -> bool:
+    """Whether the fragments complete their labels: each label with its fragment is at least
+    as like a registry label as without, and one is more like one (1.信访举 + 报投诉类申请).
+    A fragment appended to a label already whole (8.属于行政查询事项 + 相关) makes it less like."""
+    joined: dict[int, str] = {}
+    for f, t in zip(fragments, targets):
+        joined[id(t)] = joined.get(id(t), t.text) + f.text
+    by_id = {id(t): t for t in targets}
+    gains = [_best_known(text) - _best_known(by_id[k].text) for k, text in joined.items()]
+    return all(g >= 0 for g in gains) and any(g > 0 for g in gains)
 
 
 def _label_and_number_tails(upper: list[Cell], low_values: list[Cell], x_of, x_of_a) -> bool:

@@ -28,8 +28,8 @@ from extractor.mapping.cell_field import make_field, missing_field
 from extractor.mapping.labels import IDEOGRAPH, contains, similarity
 from extractor.mapping.litigation import map_litigation
 from extractor.mapping.numbers import looks_numeric, mostly_numeric
-from extractor.mapping.titles import (POSITIVE, Title, ancestors, best_title, confirm_by_order, infer_by_order,
-                                      leading_columns)
+from extractor.mapping.titles import (ORDER_SCORE, POSITIVE, Title, ancestors, best_title, confirm_by_order,
+                                      infer_by_order, leading_columns)
 from models.extraction import Field, Source
 from models.fields import (
     APPLICANT_COLUMNS,
@@ -196,10 +196,28 @@ def application_columns(grid: Grid, unmapped: list[str]) -> tuple[dict[int, Titl
         unmapped.append(f"table 三: no title read over grid column {c}; its values are placed under "
                         f"{t.key} by where numbers stand left of the titles read, for review")
     out = dict(sorted({**out, **lead}.items()))
+    for t in spanning_titles(out):
+        unmapped.append(f"table 三: column title {t.text!r} stands over more than one column of values (a rule "
+                        f"missing in the header, or a stray one below it); its values are for review")
     for t in unique(out.values()):
         if t.key is None:
             unmapped.append(f"table 三: column title {t.text!r} is not a column of the format; its cells are not mapped")
     return out, first_value
+
+
+def spanning_titles(columns: dict[int, Title]) -> list[Title]:
+    """Titles over more than one grid column (``columns``: grid column → Title), their scores
+    lowered to ``ORDER_SCORE``: which column's numbers are the title's cannot be known — a rule
+    missing between 法律服务机构 and 其他 in the header (one cell reading 法律服务机构其他, a near
+    match of the first) puts 其他's numbers under 法律服务机构; a stray rule in a value column
+    splits it in two. Changes the titles in place; returns them (with a key, once each)."""
+    count: dict[int, int] = {}
+    for t in columns.values():
+        count[id(t)] = count.get(id(t), 0) + 1
+    out = [t for t in unique(columns.values()) if t.key is not None and count[id(t)] > 1]
+    for t in out:
+        t.score = min(t.score, ORDER_SCORE)
+    return out
 
 
 def unique(titles) -> list[Title]:
@@ -307,12 +325,19 @@ def observed_application_rows(
                 continue
             obs.noisy = True
         if first_titled is not None:
+            taken: dict[str, int] = {}  # key → its place in obs.mapped
             for cell in values:
                 over = {id(columns[c]): columns[c] for c in range(cell.col, cell.last_col + 1) if c in columns}
                 if len(over) == 1:
                     (t,) = over.values()
-                    if t.key is not None:
-                        obs.mapped.append((t.key, cell, t.score))
+                    if t.key is None:
+                        continue
+                    if t.key in taken:  # a title over two columns (``spanning_titles``): the one with text
+                        if cell.text.strip() and not obs.mapped[taken[t.key]][1].text.strip():
+                            obs.mapped[taken[t.key]] = (t.key, cell, t.score)
+                        continue
+                    taken[t.key] = len(obs.mapped)
+                    obs.mapped.append((t.key, cell, t.score))
         else:  # no header found: by position, and a person checks every one (score 0)
             obs.mapped = [(col.key, cell, 0.0) for col, cell in zip(APPLICANT_COLUMNS, values)]
         out.append(obs)
