@@ -24,6 +24,10 @@ def _grid(rows: list[list[str]], page: int, shift: float = 0.0) -> Grid:
     return Grid(cells=cells, n_rows=len(rows), n_cols=8, pages=[page])
 
 
+def _row_texts(grid: Grid, row: int) -> list[str]:
+    return [c.text for c in sorted((c for c in grid.cells if c.row == row), key=lambda c: c.col)]
+
+
 def test_digits_under_numbers_on_the_next_page_join_them():
     for shift in (0.0, 32.0):  # laid onto each other a column apart: the row's cells one for one
         a = _grid([["二、上年结转政府信息公开申请数量", "86", "/", "/", "/", "/", "/", "86"],
@@ -104,8 +108,7 @@ def test_the_tables_last_row_split_alone_onto_the_next_page_is_joined():
                ["四、结转下", "1", "0", "0", "1", "0", "/", "2"]], page=1)
     b = _grid([["年度继续办理", "", "", "", "", "", "", ""]], page=2)
     assert join_split_row(a, b)
-    last = sorted((c for c in a.cells if c.row == 1), key=lambda c: c.col)
-    assert [c.text for c in last] == ["四、结转下年度继续办理", "1", "0", "0", "1", "0", "/", "2"]
+    assert _row_texts(a, 1) == ["四、结转下年度继续办理", "1", "0", "0", "1", "0", "/", "2"]
     assert b.n_rows == 0 and b.cells == []
     new_row = _grid([["（二）部分公开", "", "", "", "", "", "", ""]], page=2)  # a label of its own: no fragment
     assert not join_split_row(a, new_row)
@@ -121,11 +124,10 @@ def test_values_under_a_garbled_label_are_not_moved_up_into_a_blank_whole_row():
     b = _grid([["相关", "39", "5", "5", "0", "5", "0", "54"],
                ["2.没有现成信息需要另行制作", "0", "0", "0", "0", "0", "0", "0"]], page=2)
     assert not join_split_row(a, b)
-    assert [c.text for c in a.cells if c.row == 1][1:] == [""] * 7 and b.n_rows == 2
+    assert _row_texts(a, 1)[1:] == [""] * 7 and b.n_rows == 2
     # the label's true rest completes it: one row, the values the lower half's
     a = _grid([["（七）总计", "0", "0", "0", "0", "0", "0", "0"],
                ["1.信访举", "", "", "", "", "", "", ""]], page=1)
     b = _grid([["报投诉类申请", "14", "0", "0", "0", "0", "1", "15"]], page=2)
     assert join_split_row(a, b)
-    last = sorted((c for c in a.cells if c.row == 1), key=lambda c: c.col)
-    assert [c.text for c in last] == ["1.信访举报投诉类申请", "14", "0", "0", "0", "0", "1", "15"]
+    assert _row_texts(a, 1) == ["1.信访举报投诉类申请", "14", "0", "0", "0", "0", "1", "15"]
