@@ -533,12 +533,13 @@ def test_table_three_title_read_in_part_where_its_place_puts_that_column_is_that
     assert fields["applications.received.commercial_enterprise"].status == FieldStatus.REVIEW
 
 
-def test_a_title_over_two_columns_of_values_is_never_ok():
+def test_a_title_over_two_cells_of_a_row_is_never_ok():
     """A rule missing between two titles in the header (法律服务机构其他 in one cell, a near
-    match of 法律服务机构) puts a title over two columns of numbers: which are its own cannot
-    be known, so its fields go to review, never ``ok`` with the neighbour's numbers (a fresh
-    user's probe, 2026-12-01: 11 wrong fields were ``ok``); and a stray rule splitting one
-    value column, its right half blank, does not overwrite the numbers with 0."""
+    match of 法律服务机构) puts a title over two cells of every row: which is its own cannot
+    be known, so those fields go to review, never ``ok`` with the neighbour's numbers (a fresh
+    user's probe, 2026-12-01: 11 wrong fields were ``ok``); and a stray rule (a seal's arc)
+    splitting value cells of some rows, their right half blank, does not overwrite the numbers
+    with 0 — those rows' fields go to review, the rows whose cell spans both halves do not."""
     titles = [c.label for c in APPLICANT_COLUMNS]
     merged = applications_grid(titles)
     legal, other = (next(c for c in merged.cells if c.row == 0 and c.text == t) for t in ("法律服务机构", "其他"))
@@ -546,28 +547,27 @@ def test_a_title_over_two_columns_of_values_is_never_ok():
     legal.bbox = BBox(x0=legal.bbox.x0, top=legal.bbox.top, x1=other.bbox.x1, bottom=legal.bbox.bottom)
     merged.cells.remove(other)
     mapped = map_tables([merged])
-    assert any("'法律服务机构其他'" in m and "more than one column" in m for m in mapped.unmapped)
-    f = mapped.fields["applications.received.legal_service_org"]
-    assert f.status == FieldStatus.REVIEW
+    assert any("under one column title twice" in m and "legal_service_org" in m for m in mapped.issues)
+    assert mapped.fields["applications.received.legal_service_org"].status == FieldStatus.REVIEW
     assert not [k for k, f in mapped.fields.items() if "legal_service_org" in k and f.status == FieldStatus.OK]
 
-    # 自然人's column split by a stray rule: a blank half column right of its numbers
+    # 自然人's column split by a stray rule from the third row on: a blank half right of its numbers
     split = applications_grid(titles)
-    for c in split.cells:
+    for c in list(split.cells):
         if c.col >= 2:
             c.col += 1
             c.bbox = BBox(x0=c.bbox.x0 + W, top=c.bbox.top, x1=c.bbox.x1 + W, bottom=c.bbox.bottom)
         elif c.col == 1:
-            c.col_span = 1 if c.row else 2
-            if c.row:
+            if c.row >= 3:
                 split.cells.append(cell(c.row, 2, ""))
-            else:
+            else:  # the header and the first two rows: one cell over both halves
+                c.col_span = 2
                 c.bbox = BBox(x0=c.bbox.x0, top=c.bbox.top, x1=c.bbox.x1 + W, bottom=c.bbox.bottom)
     split.n_cols += 1
     split._by_row = None
     mapped = map_tables([split])
     f = mapped.fields["applications.received.natural_person"]
-    assert f.value == 0 and f.raw == "0" and f.status == FieldStatus.REVIEW  # its own number, for review
-    g = mapped.fields["applications.carried_over.natural_person"]
-    assert g.value == 1 and g.status == FieldStatus.REVIEW
-    assert mapped.fields["applications.received.total"].status == FieldStatus.OK
+    assert f.value == 0 and f.status == FieldStatus.OK  # a cell over both halves: no doubt
+    g = mapped.fields["applications.granted.natural_person"]
+    assert g.value == 2 and g.raw == "2" and g.status == FieldStatus.REVIEW  # its own number, for review
+    assert mapped.fields["applications.granted.total"].status == FieldStatus.OK

@@ -62,6 +62,7 @@ class ObservedRow:
     values: list[Cell]
     mapped: list[tuple[str, Cell, float]] = field(default_factory=list)
     noisy: bool = False  # taken by its label though most of its cells do not read as numbers
+    split: list[str] = field(default_factory=list)  # column keys over two cells of this row
 
 
 @dataclass
@@ -115,6 +116,10 @@ def map_tables(tables: list[Grid]) -> MappedTables:
         for col_key, cell, col_score in obs.mapped:
             key = f"applications.{spec_row.key}.{col_key}"
             out.fields[key] = make_field(key, cell, specs[key].type, score, col_score)
+    split = sorted({f"{APPLICATION_ROWS[s].key}.{k}" for o, s, _ in matches for k in rows[o].split})
+    if split:
+        out.issues.append(f"table 三: {len(split)} cell(s) stand under one column title twice (a rule missing in "
+                          f"the header, or a stray one among the values: {', '.join(split[:3])}…); they need review")
     found = {APPLICATION_ROWS[s].key for _, s, _ in matches}
     for spec_row in APPLICATION_ROWS:
         if out.layout in spec_row.layouts and spec_row.key not in found:
@@ -196,28 +201,10 @@ def application_columns(grid: Grid, unmapped: list[str]) -> tuple[dict[int, Titl
         unmapped.append(f"table 三: no title read over grid column {c}; its values are placed under "
                         f"{t.key} by where numbers stand left of the titles read, for review")
     out = dict(sorted({**out, **lead}.items()))
-    for t in spanning_titles(out):
-        unmapped.append(f"table 三: column title {t.text!r} stands over more than one column of values (a rule "
-                        f"missing in the header, or a stray one below it); its values are for review")
     for t in unique(out.values()):
         if t.key is None:
             unmapped.append(f"table 三: column title {t.text!r} is not a column of the format; its cells are not mapped")
     return out, first_value
-
-
-def spanning_titles(columns: dict[int, Title]) -> list[Title]:
-    """Titles over more than one grid column (``columns``: grid column → Title), their scores
-    lowered to ``ORDER_SCORE``: which column's numbers are the title's cannot be known — a rule
-    missing between 法律服务机构 and 其他 in the header (one cell reading 法律服务机构其他, a near
-    match of the first) puts 其他's numbers under 法律服务机构; a stray rule in a value column
-    splits it in two. Changes the titles in place; returns them (with a key, once each)."""
-    count: dict[int, int] = {}
-    for t in columns.values():
-        count[id(t)] = count.get(id(t), 0) + 1
-    out = [t for t in unique(columns.values()) if t.key is not None and count[id(t)] > 1]
-    for t in out:
-        t.score = min(t.score, ORDER_SCORE)
-    return out
 
 
 def unique(titles) -> list[Title]:
@@ -332,9 +319,8 @@ def observed_application_rows(
                     (t,) = over.values()
                     if t.key is None:
                         continue
-                    if t.key in taken:  # a title over two columns (``spanning_titles``): the one with text
-                        if cell.text.strip() and not obs.mapped[taken[t.key]][1].text.strip():
-                            obs.mapped[taken[t.key]] = (t.key, cell, t.score)
+                    if t.key in taken:  # one title over two cells of the row: ``_split_under_title``
+                        _split_under_title(obs, taken[t.key], cell)
                         continue
                     taken[t.key] = len(obs.mapped)
                     obs.mapped.append((t.key, cell, t.score))
@@ -342,6 +328,20 @@ def observed_application_rows(
             obs.mapped = [(col.key, cell, 0.0) for col, cell in zip(APPLICANT_COLUMNS, values)]
         out.append(obs)
     return out
+
+
+def _split_under_title(obs: ObservedRow, k: int, cell: Cell) -> None:
+    """A second cell of the row under the title of ``obs.mapped[k]``: which of the two is the
+    title's number cannot be known — a rule missing between 法律服务机构 and 其他 in the header
+    (one cell reading 法律服务机构其他, a near match of the first) puts a title over two columns
+    of numbers; a stray rule (a seal's arc) splits a value cell in two. The cell with text is
+    kept (a blank half would read as 0), its mapping doubted (``ORDER_SCORE``: never ``ok``)."""
+    key, kept, score = obs.mapped[k]
+    if cell.text.strip() and not kept.text.strip():
+        kept = cell
+    obs.mapped[k] = (key, kept, min(score, ORDER_SCORE))
+    if key not in obs.split:
+        obs.split.append(key)
 
 
 UNREADABLE = 0.05  # a scanned label cell read at under this score is no reading at all
