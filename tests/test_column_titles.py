@@ -534,16 +534,16 @@ def test_table_three_title_read_in_part_where_its_place_puts_that_column_is_that
 
 
 def test_a_title_over_two_cells_of_a_row_is_never_ok():
-    """A rule missing between two titles in the header (法律服务机构其他 in one cell, a near
-    match of 法律服务机构) puts a title over two cells of every row: which is its own cannot
-    be known, so those fields go to review, never ``ok`` with the neighbour's numbers (a fresh
-    user's probe, 2026-12-01: 11 wrong fields were ``ok``); and a stray rule (a seal's arc)
+    """A title over two cells of every row (the rule between 法律服务机构 and 其他 lost in the
+    header, and 其他 unread — a seal over it): which cell is its own cannot be known, so those
+    fields go to review, never ``ok`` with the neighbour's numbers (a fresh user's probe,
+    2026-12-01: 11 wrong fields were ``ok``); and a stray rule (a seal's arc)
     splitting value cells of some rows, their right half blank, does not overwrite the numbers
     with 0 — those rows' fields go to review, the rows whose cell spans both halves do not."""
     titles = [c.label for c in APPLICANT_COLUMNS]
     merged = applications_grid(titles)
     legal, other = (next(c for c in merged.cells if c.row == 0 and c.text == t) for t in ("法律服务机构", "其他"))
-    legal.text, legal.col_span = "法律服务机构其他", 2
+    legal.col_span = 2
     legal.bbox = BBox(x0=legal.bbox.x0, top=legal.bbox.top, x1=other.bbox.x1, bottom=legal.bbox.bottom)
     merged.cells.remove(other)
     mapped = map_tables([merged])
@@ -571,3 +571,27 @@ def test_a_title_over_two_cells_of_a_row_is_never_ok():
     g = mapped.fields["applications.granted.natural_person"]
     assert g.value == 2 and g.raw == "2" and g.status == FieldStatus.REVIEW  # its own number, for review
     assert mapped.fields["applications.granted.total"].status == FieldStatus.OK
+
+
+def test_two_titles_in_one_cell_over_their_two_columns_are_split_in_order():
+    """The rule between 法律服务机构 and 其他 lost in the header's titles row (generator kind
+    ``missing_header_rule``): one cell over both columns, read line by line as 法律服务其他机构.
+    Its reading holds both titles in the format's order: each column takes its own title, and
+    the values are ``ok``. A title over two columns that holds one title only (总计 split by a
+    stray rule) stays one, its cells doubted."""
+    from extractor.mapping.titles import joined_score
+
+    titles = [c.label for c in APPLICANT_COLUMNS]
+    grid = applications_grid(titles)
+    legal, other = (next(c for c in grid.cells if c.row == 0 and c.text == t) for t in ("法律服务机构", "其他"))
+    legal.text, legal.col_span = "法律服务\n其他\n机构", 2
+    legal.bbox = BBox(x0=legal.bbox.x0, top=legal.bbox.top, x1=other.bbox.x1, bottom=legal.bbox.bottom)
+    grid.cells.remove(other)
+    mapped = map_tables([grid])
+    assert mapped.fields["applications.received.legal_service_org"].value == 4
+    assert mapped.fields["applications.received.other_org"].value == 5
+    assert mapped.fields["applications.received.other_org"].status == FieldStatus.OK
+    assert not [m for m in mapped.issues if "twice" in m]
+    assert joined_score("总计", ["其他", "总计"]) == 0.0  # one title only: no split
+    assert joined_score("法律服务其他机构", ["法律服务机构", "其他"]) == 1.0
+    assert joined_score("法律服务其他机构", ["法律服务机构"]) < 0.9  # the second title is text too

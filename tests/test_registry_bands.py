@@ -207,7 +207,7 @@ def test_a_rule_lost_across_the_whole_table_keeps_both_rows_for_review(tmp_path,
     sys.path.insert(0, str(ROOT))
     from scripts.samplegen.build import write_report
     from scripts.samplegen.content import generate_report
-    from scripts.samplegen.scan import _rule_positions
+    from scripts.samplegen.rule_kinds import rule_positions
 
     report = generate_report(706)
     report.name = "lost-row"
@@ -216,7 +216,7 @@ def test_a_rule_lost_across_the_whole_table_keeps_both_rows_for_review(tmp_path,
     scale = 200 / 72
     img = pdfium.PdfDocument(str(rendered.path))[part["page"] - 1].render(scale=scale).to_pil().convert("RGB")
     box = [v * scale for v in part["bbox"]]
-    ys = _rule_positions(np.asarray(img.convert("L")), box, True)
+    ys = rule_positions(np.asarray(img.convert("L")), box, True)
     # 3: between two rows whose labels stand in one label column; 4: under （二）部分公开, whose
     # label spans two columns, above 1.属于国家秘密 beside its group （三）不予公开 (the grid then
     # holds one label cell over both rows and the group); 0: under the header, the first row's

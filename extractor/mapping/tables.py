@@ -29,7 +29,7 @@ from extractor.mapping.labels import IDEOGRAPH, contains, similarity
 from extractor.mapping.litigation import map_litigation
 from extractor.mapping.numbers import looks_numeric, mostly_numeric
 from extractor.mapping.titles import (ORDER_SCORE, POSITIVE, Title, ancestors, best_title, confirm_by_order,
-                                      infer_by_order, leading_columns)
+                                      infer_by_order, leading_columns, split_joined_titles)
 from models.extraction import Field, Source
 from models.fields import (
     APPLICANT_COLUMNS,
@@ -192,6 +192,7 @@ def application_columns(grid: Grid, unmapped: list[str]) -> tuple[dict[int, Titl
     if not known:  # no applicant title at all over the values: there is no header to go by
         return {}, 0
     order = [c.key for c in APPLICANT_COLUMNS]
+    split_joined_titles(out, list(APPLICANT_COLUMNS))  # two titles in one cell over their two columns
     confirm_by_order(out, order)  # a title read in part where its place puts that very column
     for t in infer_by_order(out, order):  # a scanned title misread past recognition
         unmapped.append(f"table 三: column title {t.text!r} not recognised; its values are placed under "

@@ -167,6 +167,62 @@ def titles_over_x(cell: Cell, titles: list[Title]) -> list[Title]:
     return out
 
 
+def split_joined_titles(columns: dict[int, Title], specs: list[ColumnSpec]) -> list[Title]:
+    """A title over n ≥ 2 neighbouring grid columns that reads as n of the format's titles side
+    by side, in the format's order, better than as any one title (法律服务机构 | 其他 in one
+    cell: the rule between them lost in the header's titles row, the columns' rules below
+    intact; read line by line as 法律服务其他机构) is those titles, one a column, left to right —
+    its reading and the columns' order agree (``joined_score``). Any other title over several
+    columns stays one (a stray rule splitting 总计's column: 总计 holds no second title).
+    ``columns``: grid column → Title, changed in place; ``specs``: the table's columns in
+    printed order (``models.fields.APPLICANT_COLUMNS``). Returns the titles made. Where the rule
+    comes from: the titles are printed in the format's fixed order (format-2021.md)."""
+    spans: dict[int, tuple[Title, list[int]]] = {}
+    for c, t in sorted(columns.items()):
+        spans.setdefault(id(t), (t, []))[1].append(c)
+    made: list[Title] = []
+    for t, cols in spans.values():
+        n = len(cols)
+        if n < 2 or cols != list(range(cols[0], cols[0] + n)):
+            continue
+        text = normalize_label(title_text(t.text))
+        score, window = max(((joined_score(text, [normalize_label(title_text(s.label)) for s in specs[i:i + n]]), i)
+                             for i in range(len(specs) - n + 1)), default=(0.0, 0))
+        if score < POSITIVE or score <= t.score:
+            continue
+        for c, spec in zip(cols, specs[window:window + n]):
+            columns[c] = Title(cell=t.cell, key=spec.key, score=score, reading=spec.label)
+            made.append(columns[c])
+    return made
+
+
+def joined_score(text: str, titles: list[str]) -> float:
+    """How well ``text`` reads as ``titles`` printed side by side in one cell, their lines
+    interleaved (法律 / 服务 其他 / 机构 → 法律服务其他机构): each title found in order within the
+    text (its longest common subsequence at least ``POSITIVE`` of it), the F-measure of how much
+    of the titles the text holds and how much of the text they account for; 0 when a title is
+    not there."""
+    if not text or not all(titles):
+        return 0.0
+    found = [_lcs(text, t) for t in titles]
+    if any(f < POSITIVE * len(t) for f, t in zip(found, titles)):
+        return 0.0
+    held = sum(found) / sum(len(t) for t in titles)
+    accounted = min(1.0, sum(found) / len(text))
+    return 2 * held * accounted / (held + accounted)
+
+
+def _lcs(a: str, b: str) -> int:
+    """Length of the longest common subsequence of ``a`` and ``b`` (short strings: titles)."""
+    prev = [0] * (len(b) + 1)
+    for ch in a:
+        cur = [0]
+        for j, bj in enumerate(b):
+            cur.append(prev[j] + 1 if ch == bj else max(prev[j + 1], cur[j]))
+        prev = cur
+    return prev[-1]
+
+
 ORDER_SCORE = 0.5  # a title known only by its place among read ones: mapped, never ok (review)
 
 

@@ -21,6 +21,8 @@ meta under ``degradations``): what real scans and photographs add.
 * ``missing_label_rule``: a piece of the rule between table 三's labels and its first number
   column painted out at the table's foot, one or two rows tall (四、结转下年度继续办理 and
   （七）总计, labels across three columns): a row's label and its first number in one cell;
+* ``missing_header_rule``: in table 三's header, the rule between two titles under 法人或其他组织
+  painted out in the titles' row (two titles in one cell over two columns of numbers);
 * ``doubled_rule``: a vertical rule between two number columns of table 三 printed twice, the
   second 3–5 px beside it over a third to two thirds of the table's height;
 * ``faint_rule``: a vertical rule between two number columns of table 三 at 25–40 % of its contrast;
@@ -51,6 +53,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from .fonts import wqy_path
 from .render import FIXED_DATE
+from .rule_kinds import alter_rule, erase_header_rule, erase_label_rule, erase_rule, erase_t4_rule
 
 
 def _star(cx: float, cy: float, r: float) -> list[tuple[float, float]]:
@@ -108,132 +111,8 @@ def _degrade(img: Image.Image, rng: random.Random, nrng: np.random.Generator, an
 
 HARD_KINDS = ("perspective", "curl", "uneven_light", "faded", "fax", "grey", "jpeg_low", "stamp_numbers", "pen_tick",
               "missing_rule", "doubled_rule", "faint_rule", "missing_hrule", "rotated_middle", "missing_t4_rule",
-              "missing_label_rule")
+              "missing_label_rule", "missing_header_rule")
 RULE_KINDS = ("missing_rule", "doubled_rule", "faint_rule", "missing_hrule")
-VALUE_COLUMNS = 7  # table 三's number columns (自然人 … 总计)
-
-
-def _rule_positions(arr: np.ndarray, box_px, horizontal: bool) -> list[int]:
-    """Pixel positions of the full rules inside ``box_px`` (x of vertical rules in the table's
-    right half — between number columns — or y of horizontal rules in its lower 80 %)."""
-    x0, y0, x1, y1 = (int(v) for v in box_px)
-    x_from = x0 + int(0.55 * (x1 - x0))
-    region = arr[y0:y1, x_from:x1] < 128
-    if region.size == 0:
-        return []
-    dark = region.mean(axis=1 if horizontal else 0)
-    lo = int(0.2 * len(dark)) if horizontal else 0
-    hi = len(dark) - 6
-    out = [i for i in range(lo, hi) if dark[i] > 0.85 and dark[i] >= dark[max(0, i - 1)]
-           and dark[i] >= dark[min(len(dark) - 1, i + 1)]]
-    out = [i for k, i in enumerate(out) if k == 0 or i - out[k - 1] > 3]  # one per rule
-    return [(y0 if horizontal else x_from) + i for i in out]
-
-
-def _alter_rule(img: Image.Image, kind: str, box_px, rng: random.Random) -> dict | None:
-    """``doubled_rule``, ``faint_rule`` or ``missing_hrule`` on table 三 (see the docstring)."""
-    arr = np.asarray(img.convert("L"))
-    x0, y0, x1, y1 = (int(v) for v in box_px)
-    draw = ImageDraw.Draw(img)
-    if kind == "missing_hrule":
-        ys = _rule_positions(arr, box_px, horizontal=True)
-        if not ys:
-            return None
-        y = rng.choice(ys)
-        left = x0 + int(0.4 * (x1 - x0))
-        draw.rectangle((left, y - 3, x1 - 6, y + 3), fill=(255, 255, 255))
-        return {"y_px": y, "x_from_px": left}
-    xs = [x for x in _rule_positions(arr, box_px, horizontal=False) if x < x1 - 8]
-    if not xs:
-        return None
-    x = rng.choice(xs)
-    if kind == "faint_rule":
-        keep = rng.uniform(0.25, 0.4)
-        px = np.asarray(img).copy()
-        band = px[y0:y1, x - 2 : x + 3].astype(np.float32)
-        px[y0:y1, x - 2 : x + 3] = (255 - (255 - band) * keep).astype(np.uint8)
-        img.paste(Image.fromarray(px))
-        return {"x_px": x, "contrast": round(keep, 2)}
-    off = rng.choice([-1, 1]) * rng.randint(3, 5)
-    h = int((y1 - y0) * rng.uniform(0.33, 0.66))
-    top = rng.randint(y0, max(y0, y1 - h))
-    draw.line((x + off, top, x + off, top + h), fill=(20, 20, 20), width=1)
-    return {"x_px": x, "offset_px": off, "top_px": top, "height_px": h}
-
-
-def _erase_rule(img: Image.Image, box_px: tuple[float, float, float, float], rng: random.Random) -> dict | None:
-    """Paint out a piece of one vertical rule between two number columns of table 三 (right
-    half of the table), about two rows tall: a rule the printer or the scan lost."""
-    x0, y0, x1, y1 = (int(v) for v in box_px)
-    dark = _column_darkness(img, box_px)
-    if dark is None:
-        return None
-    xs = [x for x in range(int(0.55 * (x1 - x0)), x1 - x0 - 6) if dark[x] > 0.85 and dark[x] >= dark[max(0, x - 1)]
-          and dark[x] >= dark[min(len(dark) - 1, x + 1)]]
-    if not xs:
-        return None
-    x = x0 + rng.choice(xs)
-    h = max(20, int(0.06 * (y1 - y0)))
-    return _paint_out(img, x, rng.randint(y0 + int(0.4 * (y1 - y0)), max(y0 + int(0.4 * (y1 - y0)) + 1, y1 - h - 5)), h)
-
-
-def _column_darkness(img: Image.Image, box_px) -> np.ndarray | None:
-    """The share of dark pixels in each pixel column of ``box_px`` (None: an empty box)."""
-    x0, y0, x1, y1 = (int(v) for v in box_px)
-    region = np.asarray(img.convert("L"))[y0:y1, x0:x1] < 128
-    return region.mean(axis=0) if region.size else None
-
-
-def _paint_out(img: Image.Image, x: int, top: int, h: int) -> dict:
-    """A piece of the vertical rule at ``x`` painted white from ``top``, ``h`` px tall."""
-    ImageDraw.Draw(img).rectangle((x - 4, top, x + 4, top + h), fill=(255, 255, 255))
-    return {"x_px": x, "top_px": top, "height_px": h}
-
-
-def _erase_label_rule(img: Image.Image, box_px: tuple[float, float, float, float], rng: random.Random) -> dict | None:
-    """Paint out a piece, one or two rows tall, of the rule where table 三's number columns start,
-    at the foot of the table's part ``box_px`` (its last part: rows whose labels span three
-    columns): a row's label and its first number printed in one cell. The number columns are
-    of one width: their rules are the evenly spaced run of full rules at the table's right (at
-    least ``VALUE_COLUMNS - 1`` of them); the line is the run's leftmost."""
-    x0, y0, x1, y1 = (int(v) for v in box_px)
-    dark = _column_darkness(img, box_px)
-    if dark is None:
-        return None
-    xs = [x for x in range(1, x1 - x0 - 1) if dark[x] > 0.85 and dark[x] >= dark[x - 1] and dark[x] >= dark[x + 1]]
-    xs = [x for k, x in enumerate(xs) if k == 0 or x - xs[k - 1] > 3]  # one per rule
-    if len(xs) < 3:
-        return None
-    step, run = xs[-1] - xs[-2], 2
-    while run < len(xs) and abs((xs[-run] - xs[-run - 1]) - step) <= 0.2 * step:
-        run += 1
-    if run < VALUE_COLUMNS - 1 or xs[-run] < step:  # no label column left of the run
-        return None
-    x = x0 + xs[-run]
-    h = rng.randint(max(20, int(0.04 * (y1 - y0))), max(21, int(0.08 * (y1 - y0))))
-    return _paint_out(img, x, y1 - h - rng.randint(5, 12), h)  # the last rows: 四、结转下年度继续办理, (七)总计
-
-
-def _erase_t4_rule(img: Image.Image, box_px: tuple[float, float, float, float], rng: random.Random) -> dict | None:
-    """Paint out one inner vertical rule of table 四 from its column titles down (the lower 45 %
-    of the table: the titles' row and the numbers' row), not the table's outer frame."""
-    arr = np.asarray(img.convert("L"))
-    x0, y0, x1, y1 = (int(v) for v in box_px)
-    top = y0 + int(0.55 * (y1 - y0))
-    region = arr[top:y1, x0:x1] < 128
-    if region.size == 0:
-        return None
-    dark = region.mean(axis=0)
-    xs = [x for x in range(8, x1 - x0 - 8) if dark[x] > 0.85 and dark[x] >= dark[max(0, x - 1)]
-          and dark[x] >= dark[min(len(dark) - 1, x + 1)]]
-    xs = [x for k, x in enumerate(xs) if k == 0 or x - xs[k - 1] > 3]  # one per rule
-    if not xs:
-        return None
-    x = x0 + rng.choice(xs)
-    ImageDraw.Draw(img).rectangle((x - 4, top, x + 4, y1 - 3), fill=(255, 255, 255))
-    return {"x_px": x, "top_px": top, "bottom_px": y1 - 3}
-
-
 def _perspective(img: Image.Image, rng: random.Random, fill) -> tuple[Image.Image, list]:
     import cv2
 
@@ -405,6 +284,7 @@ def make_scan(
     ticks_on = hard.choice(apps) if ("pen_tick" in kinds and apps) else None
     rule_on = max(apps, key=lambda t: t["bbox"][3] - t["bbox"][1]) if (set(RULE_KINDS) & set(kinds) and apps) else None
     label_rule_on = apps[-1] if ("missing_label_rule" in kinds and apps) else None  # its last rows: labels over 3 columns
+    header_rule_on = apps[0] if ("missing_header_rule" in kinds and apps) else None  # the part with the header
     radius_pt = rng.uniform(42, 58)
     skews: list[float] = []
     images: list[Image.Image] = []
@@ -420,17 +300,20 @@ def make_scan(
             img = base.convert("RGB")
         if "missing_rule" in kinds and rule_on is not None and rule_on["page"] == i + 1:
             degradations["missing_rule"] = {"page": i + 1,
-                                            **(_erase_rule(img, tuple(v * scale for v in rule_on["bbox"]), hard) or {})}
+                                            **(erase_rule(img, tuple(v * scale for v in rule_on["bbox"]), hard) or {})}
         if label_rule_on is not None and label_rule_on["page"] == i + 1:
             degradations["missing_label_rule"] = {
-                "page": i + 1, **(_erase_label_rule(img, tuple(v * scale for v in label_rule_on["bbox"]), hard) or {})}
+                "page": i + 1, **(erase_label_rule(img, tuple(v * scale for v in label_rule_on["bbox"]), hard) or {})}
+        if header_rule_on is not None and header_rule_on["page"] == i + 1:
+            degradations["missing_header_rule"] = {
+                "page": i + 1, **(erase_header_rule(img, tuple(v * scale for v in header_rule_on["bbox"]), hard) or {})}
         if t4_on is not None and t4_on["page"] == i + 1:
             degradations["missing_t4_rule"] = {"page": i + 1,
-                                               **(_erase_t4_rule(img, tuple(v * scale for v in t4_on["bbox"]), hard) or {})}
+                                               **(erase_t4_rule(img, tuple(v * scale for v in t4_on["bbox"]), hard) or {})}
         for kind in RULE_KINDS[1:]:
             if kind in kinds and rule_on is not None and rule_on["page"] == i + 1:
                 degradations[kind] = {"page": i + 1,
-                                      **(_alter_rule(img, kind, tuple(v * scale for v in rule_on["bbox"]), hard) or {})}
+                                      **(alter_rule(img, kind, tuple(v * scale for v in rule_on["bbox"]), hard) or {})}
         if ticks_on is not None and ticks_on["page"] == i + 1:
             bx = [v * scale for v in ticks_on["bbox"]]
             degradations["pen_tick"] = {"page": i + 1, "at_px": _pen_ticks(img, tuple(bx), hard)}
