@@ -40,6 +40,10 @@ class Limits(BaseModel):
     max_pages: int = 200  # pages per document (TIFF frames, PDF pages)
     max_image_pixels: int = 200_000_000  # pixels per decoded image (Pillow's bomb check)
     min_image_side: int = 16  # pixels: a smaller image cannot hold a report page
+    # pixels: a longer side is refused (OpenCV's warps and remaps stop at 32767; a long
+    # screenshot is split into pages first)
+    max_image_side: int = 32_000
+    max_image_aspect: float = 40.0  # long side / short side: a narrower strip is no report page
     # rendered PDF pages: 64 M pixels is A0 at 200 dpi or A4 at ~790 dpi; its RGBA bitmap and RGB
     # copy take ~450 MB. A bigger page at the asked dpi is refused in one line (never scaled
     # silently: OCR boxes are mapped back to the page with that dpi)

@@ -72,15 +72,29 @@ def test_cli_usage_error_exits_2():
     assert proc.returncode == ExitCode.USAGE
 
 
-def test_a_strip_of_an_image_is_no_report_not_an_internal_error(tmp_path):
-    """20 × 60000 px (a long screenshot's margin): every downscale keeps a side of at least
-    1 px (a zero width used to reach OpenCV as an assertion, an internal error)."""
+def test_a_strip_of_an_image_is_refused_in_one_line_never_an_internal_error(tmp_path):
+    """A strip of an image is no report page: 20 × 60000 px (an OpenCV assertion, an internal
+    error; at 50 dpi with a band of ink it took 23 GB before the kernel stopped it; 60000 px
+    across is past OpenCV's 32767 for a remap) is refused by its shape, in one line naming
+    the file (exit 3); a strip just inside the limits is read (no table), every downscale
+    keeping a side of at least 1 px."""
     import cv2
     import numpy as np
 
-    strip = tmp_path / "strip.png"
-    cv2.imwrite(str(strip), np.full((60000, 20), 255, np.uint8))
-    result = extract(strip)
-    fatal = result.fatal_error
-    assert fatal is not None and fatal.code == "no_table", result.errors
+    for name, shape, dpi in (("tall.png", (60000, 20), 300), ("wide.png", (20, 60000), 50)):
+        strip = tmp_path / name
+        ink = np.full(shape, 255, np.uint8)
+        ink[shape[0] // 3 : shape[0] // 3 + max(1, shape[0] // 10), :] = 0
+        cv2.imwrite(str(strip), ink)
+        from PIL import Image
+
+        Image.open(strip).save(strip, dpi=(dpi, dpi))
+        result = extract(strip)
+        fatal = result.fatal_error
+        assert fatal is not None and fatal.code == "image_not_a_page" and str(strip) in fatal.message, result.errors
+        assert exit_code_for(fatal.code) == ExitCode.UNREADABLE
+    narrow = tmp_path / "narrow.png"
+    cv2.imwrite(str(narrow), np.full((24000, 600), 255, np.uint8))
+    result = extract(narrow)
+    assert result.fatal_error is not None and result.fatal_error.code == "no_table", result.errors
     assert not [e for e in result.errors if e.code == "internal_error"], result.errors

@@ -249,12 +249,21 @@ def _open_pdf(path: Path, size: int) -> DocumentSource:
 def _check_render_size(path: Path, number: int, width: float, height: float, dpi: float) -> None:
     """Refuse (one line, ``page_too_large``) to render a page of ``width`` × ``height`` points at
     ``dpi`` into more than ``max_render_pixels`` pixels: a 200-inch page or ``--dpi 3000`` would
-    otherwise take gigabytes and end in a raw MemoryError. The message names the dpi that fits."""
+    otherwise take gigabytes and end in a raw MemoryError. The message names the dpi that fits.
+    A long side over ``max_image_side`` pixels (a 5-metre strip of a page) is refused too:
+    OpenCV's warps stop at 32767."""
     cap = current_limits().max_render_pixels
     if not (dpi > 0 and width > 0 and height > 0):
         raise UnreadableFile(f"{path}: page {number} has no size to render ({width:g} × {height:g} pt at {dpi:g} dpi)",
                              code="render_failed")
     px = (width * dpi / 72.0) * (height * dpi / 72.0)
+    side = max(width, height) * dpi / 72.0
+    if side > current_limits().max_image_side and px <= cap:
+        raise UnreadableFile(
+            f"{path}: page {number} is {width / 72:,.1f} × {height / 72:,.1f} in; at {dpi:g} dpi its long side is "
+            f"{side:,.0f} pixels, over max_image_side ({current_limits().max_image_side:,}): no report page",
+            code="page_too_large",
+        )
     if px > cap:
         fits = int(72.0 * (cap / (width * height)) ** 0.5)
         raise UnreadableFile(

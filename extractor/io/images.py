@@ -78,6 +78,13 @@ class ImageFrames:
                                 f"{self.file}: {page}is {w} × {h} pixels, too small to hold a report page "
                                 f"(min_image_side {lim.min_image_side})", code="image_too_small",
                             )
+                        if max(w, h) > lim.max_image_side or max(w, h) > lim.max_image_aspect * min(w, h):
+                            page = f"page {self.first_page + i} " if n > 1 else ""
+                            raise UnreadableFile(
+                                f"{self.file}: {page}is {w} × {h} pixels, not the shape of a report page (a side "
+                                f"over {lim.max_image_side} px, max_image_side, or over {lim.max_image_aspect:g} "
+                                f"times the other, max_image_aspect); split it into pages", code="image_not_a_page",
+                            )
                         dpi = im.info.get("dpi", (DEFAULT_IMAGE_DPI, DEFAULT_IMAGE_DPI))[0] or DEFAULT_IMAGE_DPI
                         try:
                             dpi = float(dpi)
