@@ -26,10 +26,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from extractor.grid.image_grid import ImageTable
-from extractor.mapping.labels import similarity
+from extractor.mapping.labels import normalize_label, similarity
 from extractor.mapping.numbers import looks_numeric
 from extractor.mapping.tables import MIN_ROW_SCORE, ObservedRow, align_rows, row_score
-from extractor.mapping.titles import POSITIVE, match_column
+from extractor.mapping.titles import POSITIVE, joined_score, match_column, title_text
 from models.fields import APPLICANT_COLUMNS, APPLICATION_ROWS
 
 DOUBT = 0.3  # structure of a cell whose row or column the rules and the registry disagree on
@@ -156,9 +156,13 @@ def column_bands(table: ImageTable, lines: dict[int, list[Line]] | None = None, 
         if not cell.text.strip() or looks_numeric(cell.text) or _box(table, i)[3] > top + 3:
             continue  # a title stands above every number (a row's 3.其他 is no column)
         key, score, _ = match_column(cell.text, titles)
-        if key is None or score < least:
-            continue
         box = _box(table, i)
+        joined = _joined_bands(table, i, titles, max(least, score)) if each_key_once else []
+        for band in joined:  # two titles in one cell over their two columns
+            if band.key not in best or box[3] > best[band.key].y1:
+                best[band.key] = band
+        if joined or key is None or score < least:
+            continue
         own = lines.get(id(cell)) or []
         words = [ln for ln in own if not _number_line(ln)]
         if words and len(words) < len(own) and all(_number_line(ln) for ln in own[len(words):]):
@@ -181,10 +185,31 @@ def column_bands(table: ImageTable, lines: dict[int, list[Line]] | None = None, 
     return bands, header_y1
 
 
+def _joined_bands(table: ImageTable, i: int, titles, least: float) -> list[ColumnBand]:
+    """One band a grid column for the title cell ``i`` over n ≥ 2 grid columns that reads as n
+    of ``titles`` side by side in their printed order better than ``least`` (法律服务其他机构: the
+    rule between 法律服务机构 and 其他 lost in the titles' row, the columns' rules below intact —
+    as one band, the title would have joined the two columns' numbers into one cell, —22).
+    ``titles.joined_score`` tells; [] when the cell is no such pair."""
+    cell = table.grid.cells[i]
+    n = cell.col_span
+    if n < 2 or cell.col + n >= len(table.cols):
+        return []
+    specs = list({spec.key: spec for _, spec in titles}.values())
+    text = normalize_label(title_text(cell.text))
+    score, k = max(((joined_score(text, [normalize_label(title_text(s.label)) for s in specs[j:j + n]]), j)
+                    for j in range(len(specs) - n + 1)), default=(0.0, 0))
+    if score < POSITIVE or score <= least:
+        return []
+    y1 = _box(table, i)[3]
+    return [ColumnBand(spec.key, table.cols[cell.col + m], table.cols[cell.col + m + 1], y1, i)
+            for m, spec in enumerate(specs[k:k + n])]
+
+
 def title_cuts(table: ImageTable, columns: list[ColumnBand], header_y1: float) -> list[LabelCut]:
     """Titles reaching below the header's end: cut there, the part below a value to be read."""
     out = []
-    for band in columns:
+    for band in {b.cell: b for b in columns}.values():  # a cell split over two columns: cut once
         i = band.cell
         box = _box(table, i)
         if box[3] > header_y1 + 3 and box[1] < header_y1 - 3:
