@@ -27,6 +27,15 @@ def test_image_page_folder_read_as_scan(tmp_path):
     n_pages = len(pdf)
     pdf.close()
     (folder / "page_files" / "logo.gif").write_bytes(b"GIF89a" + b"\0" * 100)  # chrome: too small to be a page
+    # a banner strip over 20 KB (2000 × 40 px of noise): not the shape of a page, left out (as a
+    # page it would be refused, image_not_a_page, and the report with it)
+    import numpy as np
+    from PIL import Image
+
+    banner = np.random.default_rng(0).integers(0, 255, (40, 2000, 3), dtype=np.uint8)
+    Image.fromarray(banner).save(folder / "page_files" / "banner.png")
+    assert (folder / "page_files" / "banner.png").stat().st_size > 20_000
+    imgs = '<img src="./page_files/banner.png">' + imgs
     title = "白云县自然资源和规划局2023年政府信息公开工作年度报告"
     (folder / "index.html").write_text(
         f'<html><head><meta charset="utf-8"><meta name="ArticleTitle" content="{title}（图片版）"></head><body>'

@@ -143,9 +143,27 @@ def local_images(root, page: Path) -> list[Path]:
             continue
         if base not in f.parents or not f.is_file() or f in out:  # never outside the saved folder
             continue
-        if f.stat().st_size >= MIN_IMAGE_BYTES:
+        if f.stat().st_size >= MIN_IMAGE_BYTES and _page_shaped(f):
             out.append(f)
     return out
+
+
+def _page_shaped(f: Path) -> bool:
+    """Whether the saved image could be a page: a banner or a divider strip (sides over
+    ``max_image_aspect`` to one, or one under ``min_image_side``) is page chrome, left out
+    rather than refusing the report. An image whose size cannot be read is kept: opening it
+    says what is wrong with it."""
+    from PIL import Image
+
+    from extractor.limits import current
+
+    lim = current()
+    try:
+        with Image.open(f) as im:
+            w, h = im.size
+    except Exception:  # noqa: BLE001 - any reader error: ImageFrames reports it in one line
+        return True
+    return min(w, h) >= lim.min_image_side and max(w, h) <= lim.max_image_aspect * min(w, h)
 
 
 def blank_gaps(root, tables: list) -> list[bool]:
