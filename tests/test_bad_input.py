@@ -98,3 +98,27 @@ def test_a_strip_of_an_image_is_refused_in_one_line_never_an_internal_error(tmp_
     result = extract(narrow)
     assert result.fatal_error is not None and result.fatal_error.code == "no_table", result.errors
     assert not [e for e in result.errors if e.code == "internal_error"], result.errors
+
+
+def test_an_image_header_dpi_that_makes_no_page_of_paper_is_not_believed(tmp_path):
+    """A 200 dpi A4 scan whose header says 3600 dpi (a 0.6-inch page: every kernel sized for
+    3600 dpi, 4.4 GB before a memory cap stopped it) or 72 (a 32-inch page) is read as the
+    default 200 dpi: the same fields as the page tagged 200 (a fresh user's probe, 2026-12-01)."""
+    import pypdfium2 as pdfium
+    from PIL import Image
+
+    from extractor.io.images import plausible_dpi
+
+    assert not plausible_dpi(1655, 2339, 3600) and not plausible_dpi(1655, 2339, 72)
+    assert plausible_dpi(1655, 2339, 200) and plausible_dpi(595, 842, 72)  # a 72 dpi A4 screenshot
+    pdf = pdfium.PdfDocument(str(ROOT / "samples" / "gen-2021-break-dash.pdf"))
+    page = pdf[1].render(scale=200 / 72).to_pil().convert("RGB")
+    pdf.close()
+    read = {}
+    for dpi in (200, 3600, 72):
+        path = tmp_path / f"page-{dpi}.png"
+        page.save(path, dpi=(dpi, dpi))
+        result = extract(path)
+        assert not [e for e in result.errors if e.code == "internal_error"], result.errors
+        read[dpi] = {k: (f.value, f.status) for k, f in result.fields.items()}
+    assert read[200] and read[3600] == read[200] and read[72] == read[200]

@@ -19,6 +19,17 @@ from extractor.errors import UnreadableFile
 from extractor.limits import Limits
 
 DEFAULT_IMAGE_DPI = 200.0
+# the long side of a page the dpi in an image's header makes, in inches: a report's page, or a
+# photographed part of one, is between a postcard's and an A2 sheet's
+PAGE_INCHES = (4.0, 24.0)
+
+
+def plausible_dpi(w: int, h: int, dpi: float) -> bool:
+    """Whether ``dpi`` from an image's header makes a page of paper of ``w`` × ``h`` px: 50–4800
+    dpi and a long side within ``PAGE_INCHES``. A placeholder some writers leave (72 or 1 on a
+    200 dpi scan: a 32-inch page) or an absurd one (3600 on an A4 scan: 0.6 inch, and every
+    kernel sized for 3600 dpi) is not; the caller takes ``DEFAULT_IMAGE_DPI``."""
+    return 50 <= dpi <= 4800 and PAGE_INCHES[0] <= max(w, h) / dpi <= PAGE_INCHES[1]
 
 
 class ImageFrames:
@@ -90,7 +101,7 @@ class ImageFrames:
                             dpi = float(dpi)
                         except (TypeError, ValueError):
                             dpi = DEFAULT_IMAGE_DPI
-                        if not 50 <= dpi <= 4800:  # a placeholder some writers leave: 72 or 1
+                        if not plausible_dpi(w, h, dpi):
                             dpi = DEFAULT_IMAGE_DPI
                         out.append((w, h, dpi))
         except UnreadableFile:
