@@ -539,7 +539,9 @@ def test_a_title_over_two_cells_of_a_row_is_never_ok():
     fields go to review, never ``ok`` with the neighbour's numbers (a fresh user's probe,
     2026-12-01: 11 wrong fields were ``ok``); and a stray rule (a seal's arc)
     splitting value cells of some rows, their right half blank, does not overwrite the numbers
-    with 0 — those rows' fields go to review, the rows whose cell spans both halves do not."""
+    with 0 — those rows' fields go to review, and so do the rows whose one cell spans both halves
+    there (a fresh user's probe: 其他's number stood ok under 法律服务机构). A title and every
+    value under it spanning the same two columns (a web page's colspan=2) is no doubt at all."""
     titles = [c.label for c in APPLICANT_COLUMNS]
     merged = applications_grid(titles)
     legal, other = (next(c for c in merged.cells if c.row == 0 and c.text == t) for t in ("法律服务机构", "其他"))
@@ -567,31 +569,64 @@ def test_a_title_over_two_cells_of_a_row_is_never_ok():
     split._by_row = None
     mapped = map_tables([split])
     f = mapped.fields["applications.received.natural_person"]
-    assert f.value == 0 and f.status == FieldStatus.OK  # a cell over both halves: no doubt
+    # a cell over both halves where other rows are split: the rule missing there too, doubted
+    assert f.value == 0 and f.status == FieldStatus.REVIEW
     g = mapped.fields["applications.granted.natural_person"]
     assert g.value == 2 and g.raw == "2" and g.status == FieldStatus.REVIEW  # its own number, for review
     assert mapped.fields["applications.granted.total"].status == FieldStatus.OK
+    # 自然人 and all its values over two columns (pingtan_2021.html's 商业企业, colspan=2)
+    wide = applications_grid(titles)
+    for c in wide.cells:
+        if c.col >= 2:
+            c.col += 1
+            c.bbox = BBox(x0=c.bbox.x0 + W, top=c.bbox.top, x1=c.bbox.x1 + W, bottom=c.bbox.bottom)
+        elif c.col == 1:
+            c.col_span = 2
+            c.bbox = BBox(x0=c.bbox.x0, top=c.bbox.top, x1=c.bbox.x1 + W, bottom=c.bbox.bottom)
+    wide.n_cols += 1
+    wide._by_row = None
+    mapped = map_tables([wide])
+    assert not [k for k, f in mapped.fields.items() if k.startswith("applications.") and f.status != FieldStatus.OK]
 
 
-def test_two_titles_in_one_cell_over_their_two_columns_are_split_in_order():
+def test_two_titles_in_one_cell_over_their_two_columns_are_split_in_printed_order():
     """The rule between 法律服务机构 and 其他 lost in the header's titles row (generator kind
-    ``missing_header_rule``): one cell over both columns, read line by line as 法律服务其他机构.
-    Its reading holds both titles in the format's order: each column takes its own title, and
-    the values are ``ok``. A title over two columns that holds one title only (总计 split by a
-    stray rule) stays one, its cells doubted."""
-    from extractor.mapping.titles import joined_score
+    ``missing_header_rule``): one cell over both columns. Read as one title after the other
+    (法律服务机构其他, or 其他法律服务机构 where the columns are printed swapped) each column takes
+    its own title and the values are ``ok``; read line by line across both (法律服务其他机构: which
+    stands left cannot be told — a fresh user's probe swapped them and got 22 wrong ``ok``) they
+    are placed in the format's order, for review. A title over two columns that holds one title
+    only (总计 split by a stray rule) stays one."""
+    from extractor.mapping.titles import joined_score, printed_order
 
     titles = [c.label for c in APPLICANT_COLUMNS]
-    grid = applications_grid(titles)
-    legal, other = (next(c for c in grid.cells if c.row == 0 and c.text == t) for t in ("法律服务机构", "其他"))
-    legal.text, legal.col_span = "法律服务\n其他\n机构", 2
-    legal.bbox = BBox(x0=legal.bbox.x0, top=legal.bbox.top, x1=other.bbox.x1, bottom=legal.bbox.bottom)
-    grid.cells.remove(other)
-    mapped = map_tables([grid])
-    assert mapped.fields["applications.received.legal_service_org"].value == 4
-    assert mapped.fields["applications.received.other_org"].value == 5
-    assert mapped.fields["applications.received.other_org"].status == FieldStatus.OK
-    assert not [m for m in mapped.issues if "twice" in m]
+
+    def merged(reading: str, swap: bool = False):
+        grid = applications_grid(titles)
+        legal, other = (next(c for c in grid.cells if c.row == 0 and c.text == t) for t in ("法律服务机构", "其他"))
+        if swap:  # 其他's column printed left of 法律服务机构's: its values there too
+            for c in grid.cells:
+                if c.row and c.col in (legal.col, other.col):
+                    c.col = other.col if c.col == legal.col else legal.col
+                    c.bbox = BBox(x0=W * c.col, top=c.bbox.top, x1=W * (c.col + 1), bottom=c.bbox.bottom)
+            grid._by_row = None
+        legal.text, legal.col_span = reading, 2
+        legal.bbox = BBox(x0=legal.bbox.x0, top=legal.bbox.top, x1=other.bbox.x1, bottom=legal.bbox.bottom)
+        grid.cells.remove(other)
+        return map_tables([grid])
+
+    for reading, swap, status in (("法律服务机构 其他", False, FieldStatus.OK), ("其他 法律服务机构", True, FieldStatus.OK),
+                                  ("法律服务\n其他\n机构", False, FieldStatus.REVIEW)):
+        mapped = merged(reading, swap)
+        assert mapped.fields["applications.received.legal_service_org"].value == 4, reading
+        assert mapped.fields["applications.received.other_org"].value == 5, reading
+        assert mapped.fields["applications.received.other_org"].status == status, reading
+        assert not [m for m in mapped.issues if "twice" in m]
+    # swapped, read across both lines: never ok under the format's order
+    mapped = merged("法律\n其他 服务\n机构", swap=True)
+    assert not [k for k, f in mapped.fields.items() if ("legal" in k or "other_org" in k) and f.status == FieldStatus.OK]
     assert joined_score("总计", ["其他", "总计"]) == 0.0  # one title only: no split
     assert joined_score("法律服务其他机构", ["法律服务机构", "其他"]) == 1.0
     assert joined_score("法律服务其他机构", ["法律服务机构"]) < 0.9  # the second title is text too
+    assert printed_order("其他法律服务机构", ["法律服务机构", "其他"]) == [1, 0]
+    assert printed_order("法律服务其他机构", ["法律服务机构", "其他"]) is None

@@ -328,7 +328,20 @@ def observed_application_rows(
         else:  # no header found: by position, and a person checks every one (score 0)
             obs.mapped = [(col.key, cell, 0.0) for col, cell in zip(APPLICANT_COLUMNS, values)]
         out.append(obs)
+    _doubt_spanning_cells(out)
     return out
+
+
+def _doubt_spanning_cells(rows: list[ObservedRow]) -> None:
+    """Where some row holds two cells under one title (``_split_under_title``), a row whose one
+    cell spans that title's columns is no surer: the rule between them missing there too, its
+    number may be either column's (其他's number under 法律服务机构). Its mapping is doubted."""
+    split = {key for row in rows for key in row.split}
+    for row in rows:
+        for k, (key, cell, score) in enumerate(row.mapped):
+            if key in split and cell.col_span > 1 and key not in row.split:
+                row.mapped[k] = (key, cell, min(score, ORDER_SCORE))
+                row.split.append(key)
 
 
 def _split_under_title(obs: ObservedRow, k: int, cell: Cell) -> None:

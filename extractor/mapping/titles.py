@@ -171,9 +171,12 @@ def split_joined_titles(columns: dict[int, Title], specs: list[ColumnSpec]) -> l
     """A title over n ≥ 2 neighbouring grid columns that reads as n of the format's titles side
     by side, in the format's order, better than as any one title (法律服务机构 | 其他 in one
     cell: the rule between them lost in the header's titles row, the columns' rules below
-    intact; read line by line as 法律服务其他机构) is those titles, one a column, left to right —
-    its reading and the columns' order agree (``joined_score``). Any other title over several
-    columns stays one (a stray rule splitting 总计's column: 总计 holds no second title).
+    intact) is those titles, one a column (``joined_score``), left to right in the order the
+    reading shows them (``printed_order``: 其他法律服务机构 puts 其他 left — columns may be printed
+    in another order). A reading whose lines ran across both titles (法律服务其他机构) cannot tell
+    which stands left: they are placed in the format's order, doubted (``ORDER_SCORE``, never
+    ``ok``; a fresh user's probe swapped the two and got 22 wrong fields ``ok``). Any other
+    title over several columns stays one (a stray rule splitting 总计's column).
     ``columns``: grid column → Title, changed in place; ``specs``: the table's columns in
     printed order (``models.fields.APPLICANT_COLUMNS``). Returns the titles made. Where the rule
     comes from: the titles are printed in the format's fixed order (format-2021.md)."""
@@ -190,10 +193,33 @@ def split_joined_titles(columns: dict[int, Title], specs: list[ColumnSpec]) -> l
                              for i in range(len(specs) - n + 1)), default=(0.0, 0))
         if score < POSITIVE or score <= t.score:
             continue
-        for c, spec in zip(cols, specs[window:window + n]):
-            columns[c] = Title(cell=t.cell, key=spec.key, score=score, reading=spec.label)
+        window_specs = specs[window:window + n]
+        order = printed_order(text, [normalize_label(title_text(s.label)) for s in window_specs])
+        if order is None:  # lines interleaved (法律 / 服务 其他 / 机构): which stands left is unknown
+            order, score = list(range(n)), min(score, ORDER_SCORE)
+        for c, j in zip(cols, order):
+            columns[c] = Title(cell=t.cell, key=window_specs[j].key, score=score, reading=window_specs[j].label)
             made.append(columns[c])
     return made
+
+
+def printed_order(text: str, titles: list[str]) -> list[int] | None:
+    """The order, left to right, in which ``titles`` stand in the one-line reading ``text``
+    (indices into ``titles``): each title's characters (its alignment with the text, ``_lcs``)
+    a block of its own, the blocks one after another — 法律服务机构其他 → [0, 1], 其他法律服务机构 →
+    [1, 0]. None when the blocks overlap: the cell's lines were read across both titles
+    (法律服务其他机构, or 法律其他服务机构 with the two swapped), and the reading cannot tell
+    which stands left."""
+    spans = []
+    for i, t in enumerate(titles):
+        pos = _lcs_positions(text, t)
+        if not pos:
+            return None
+        spans.append((min(pos), max(pos), i))
+    spans.sort()
+    if any(a[1] >= b[0] for a, b in zip(spans, spans[1:])):
+        return None
+    return [i for _, _, i in spans]
 
 
 def joined_score(text: str, titles: list[str]) -> float:
@@ -210,6 +236,24 @@ def joined_score(text: str, titles: list[str]) -> float:
     held = sum(found) / sum(len(t) for t in titles)
     accounted = min(1.0, sum(found) / len(text))
     return 2 * held * accounted / (held + accounted)
+
+
+def _lcs_positions(a: str, b: str) -> list[int]:
+    """Positions in ``a`` of a longest common subsequence of ``a`` and ``b``."""
+    table = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i in range(len(a) - 1, -1, -1):
+        for j in range(len(b) - 1, -1, -1):
+            table[i][j] = table[i + 1][j + 1] + 1 if a[i] == b[j] else max(table[i + 1][j], table[i][j + 1])
+    out, i, j = [], 0, 0
+    while i < len(a) and j < len(b):
+        if a[i] == b[j]:
+            out.append(i)
+            i, j = i + 1, j + 1
+        elif table[i + 1][j] >= table[i][j + 1]:
+            i += 1
+        else:
+            j += 1
+    return out
 
 
 def _lcs(a: str, b: str) -> int:
