@@ -150,7 +150,8 @@ def local_images(root, page: Path) -> list[Path]:
 
 def _page_shaped(f: Path) -> bool:
     """Whether the saved image could be a page: a banner or a divider strip (sides over
-    ``max_image_aspect`` to one, or one under ``min_image_side``) is page chrome, left out
+    ``max_image_aspect`` to one, one under ``min_image_side`` or over ``max_image_side``, the
+    limits ``images.ImageFrames`` refuses a page by) is page chrome, left out
     rather than refusing the report. An image whose size cannot be read is kept: opening it
     says what is wrong with it."""
     from PIL import Image
@@ -163,7 +164,8 @@ def _page_shaped(f: Path) -> bool:
             w, h = im.size
     except Exception:  # noqa: BLE001 - any reader error: ImageFrames reports it in one line
         return True
-    return min(w, h) >= lim.min_image_side and max(w, h) <= lim.max_image_aspect * min(w, h)
+    return (min(w, h) >= lim.min_image_side and max(w, h) <= lim.max_image_side
+            and max(w, h) <= lim.max_image_aspect * min(w, h))
 
 
 def blank_gaps(root, tables: list) -> list[bool]:
