@@ -188,24 +188,34 @@ def split_joined_titles(columns: dict[int, Title], specs: list[ColumnSpec]) -> l
         n = len(cols)
         if n < 2 or cols != list(range(cols[0], cols[0] + n)):
             continue
-        text = normalize_label(title_text(t.text))
-        score, window = max(((joined_score(text, [normalize_label(title_text(s.label)) for s in specs[i:i + n]]), i)
-                             for i in range(len(specs) - n + 1)), default=(0.0, 0))
-        if score < POSITIVE or score <= t.score:
+        found = joined_titles(t.text, specs, n)
+        if found is None or found[1] <= t.score:
             continue
-        window_specs = specs[window:window + n]
-        order = printed_order(text, [normalize_label(title_text(s.label)) for s in window_specs])
+        window, score, order = found
         if order is None:  # lines interleaved (法律 / 服务 其他 / 机构): which stands left is unknown
             order, score = list(range(n)), min(score, ORDER_SCORE)
         for c, j in zip(cols, order):
-            columns[c] = Title(cell=t.cell, key=window_specs[j].key, score=score, reading=window_specs[j].label)
+            columns[c] = Title(cell=t.cell, key=window[j].key, score=score, reading=window[j].label)
             made.append(columns[c])
     return made
 
 
+def joined_titles(reading: str, specs: list[ColumnSpec], n: int) -> tuple[list[ColumnSpec], float, list[int] | None] | None:
+    """The ``n`` neighbouring titles of ``specs`` (a table's columns in the format's order) that
+    ``reading`` holds side by side, best by ``joined_score``: (those titles in the format's order,
+    the score, the order they stand in left to right — ``printed_order``, None when the reading
+    cannot tell). None when no ``n`` titles reach ``POSITIVE``."""
+    text = normalize_label(title_text(reading))
+    names = [normalize_label(title_text(s.label)) for s in specs]
+    score, k = max(((joined_score(text, names[i:i + n]), i) for i in range(len(specs) - n + 1)), default=(0.0, 0))
+    if score < POSITIVE:
+        return None
+    return specs[k:k + n], score, printed_order(text, names[k:k + n])
+
+
 def printed_order(text: str, titles: list[str]) -> list[int] | None:
     """The order, left to right, in which ``titles`` stand in the one-line reading ``text``
-    (indices into ``titles``): each title's characters (its alignment with the text, ``_lcs``)
+    (indices into ``titles``): each title's characters (its alignment with the text, ``_lcs_positions``)
     a block of its own, the blocks one after another — 法律服务机构其他 → [0, 1], 其他法律服务机构 →
     [1, 0]. None when the blocks overlap: the cell's lines were read across both titles
     (法律服务其他机构, or 法律其他服务机构 with the two swapped), and the reading cannot tell
@@ -230,7 +240,7 @@ def joined_score(text: str, titles: list[str]) -> float:
     not there."""
     if not text or not all(titles):
         return 0.0
-    found = [_lcs(text, t) for t in titles]
+    found = [len(_lcs_positions(text, t)) for t in titles]
     if any(f < POSITIVE * len(t) for f, t in zip(found, titles)):
         return 0.0
     held = sum(found) / sum(len(t) for t in titles)
@@ -254,17 +264,6 @@ def _lcs_positions(a: str, b: str) -> list[int]:
         else:
             j += 1
     return out
-
-
-def _lcs(a: str, b: str) -> int:
-    """Length of the longest common subsequence of ``a`` and ``b`` (short strings: titles)."""
-    prev = [0] * (len(b) + 1)
-    for ch in a:
-        cur = [0]
-        for j, bj in enumerate(b):
-            cur.append(prev[j] + 1 if ch == bj else max(prev[j + 1], cur[j]))
-        prev = cur
-    return prev[-1]
 
 
 ORDER_SCORE = 0.5  # a title known only by its place among read ones: mapped, never ok (review)

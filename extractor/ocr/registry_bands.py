@@ -26,10 +26,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from extractor.grid.image_grid import ImageTable
-from extractor.mapping.labels import normalize_label, similarity
+from extractor.mapping.labels import similarity
 from extractor.mapping.numbers import looks_numeric
 from extractor.mapping.tables import MIN_ROW_SCORE, ObservedRow, align_rows, row_score
-from extractor.mapping.titles import POSITIVE, joined_score, match_column, title_text
+from extractor.mapping.titles import POSITIVE, joined_titles, match_column
 from models.fields import APPLICANT_COLUMNS, APPLICATION_ROWS
 
 DOUBT = 0.3  # structure of a cell whose row or column the rules and the registry disagree on
@@ -190,20 +190,18 @@ def _joined_bands(table: ImageTable, i: int, titles, least: float) -> list[Colum
     of ``titles`` side by side in their printed order better than ``least`` (法律服务其他机构: the
     rule between 法律服务机构 and 其他 lost in the titles' row, the columns' rules below intact —
     as one band, the title would have joined the two columns' numbers into one cell, —22).
-    ``titles.joined_score`` tells; [] when the cell is no such pair."""
+    ``titles.joined_titles`` tells; the bands take the format's order (they keep the columns'
+    numbers apart; which title stands where is the mapping's to read); [] when no such pair."""
     cell = table.grid.cells[i]
     n = cell.col_span
     if n < 2 or cell.col + n >= len(table.cols):
         return []
-    specs = list({spec.key: spec for _, spec in titles}.values())
-    text = normalize_label(title_text(cell.text))
-    score, k = max(((joined_score(text, [normalize_label(title_text(s.label)) for s in specs[j:j + n]]), j)
-                    for j in range(len(specs) - n + 1)), default=(0.0, 0))
-    if score < POSITIVE or score <= least:
+    found = joined_titles(cell.text, list({spec.key: spec for _, spec in titles}.values()), n)
+    if found is None or found[1] <= least:
         return []
     y1 = _box(table, i)[3]
     return [ColumnBand(spec.key, table.cols[cell.col + m], table.cols[cell.col + m + 1], y1, i)
-            for m, spec in enumerate(specs[k:k + n])]
+            for m, spec in enumerate(found[0])]
 
 
 def title_cuts(table: ImageTable, columns: list[ColumnBand], header_y1: float) -> list[LabelCut]:
