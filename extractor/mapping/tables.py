@@ -346,9 +346,10 @@ def _doubt_spanning_cells(rows: list[ObservedRow]) -> None:
 
 def _split_under_title(obs: ObservedRow, k: int, cell: Cell) -> None:
     """A second cell of the row under the title of ``obs.mapped[k]``: which of the two is the
-    title's number cannot be known — a rule missing between 法律服务机构 and 其他 in the header
-    (one cell reading 法律服务机构其他, a near match of the first) puts a title over two columns
-    of numbers; a stray rule (a seal's arc) splits a value cell in two. The cell with text is
+    title's number cannot be known — a rule missing between 法律服务机构 and 其他 in the header,
+    其他 unread (a seal over it; read, the two are split: ``titles.split_joined_titles``), puts
+    a title over two columns of numbers; a stray rule (a seal's arc) splits a value cell in two;
+    two titles read as one key (其他, 其他). The cell with text is
     kept (a blank half would read as 0), its mapping doubted (``ORDER_SCORE``: never ``ok``)."""
     key, kept, score = obs.mapped[k]
     if cell.text.strip() and not kept.text.strip():
