@@ -156,6 +156,7 @@ def _page_shaped(f: Path) -> bool:
     says what is wrong with it."""
     from PIL import Image
 
+    from extractor.io.images import page_shaped
     from extractor.limits import current
 
     lim = current()
@@ -164,8 +165,7 @@ def _page_shaped(f: Path) -> bool:
             w, h = im.size
     except Exception:  # noqa: BLE001 - any reader error: ImageFrames reports it in one line
         return True
-    return (min(w, h) >= lim.min_image_side and max(w, h) <= lim.max_image_side
-            and max(w, h) <= lim.max_image_aspect * min(w, h))
+    return min(w, h) >= lim.min_image_side and page_shaped(w, h, lim)
 
 
 def blank_gaps(root, tables: list) -> list[bool]:

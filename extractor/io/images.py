@@ -24,6 +24,13 @@ DEFAULT_IMAGE_DPI = 200.0
 PAGE_INCHES = (4.0, 24.0)
 
 
+def page_shaped(w: int, h: int, lim: Limits) -> bool:
+    """Whether ``w`` × ``h`` px has a page's shape: no side over ``max_image_side`` (OpenCV's
+    warps stop at 32767) and the long side at most ``max_image_aspect`` times the short one (a
+    strip is no page). The smallest side is ``min_image_side``'s, checked on its own."""
+    return max(w, h) <= lim.max_image_side and max(w, h) <= lim.max_image_aspect * min(w, h)
+
+
 def plausible_dpi(w: int, h: int, dpi: float) -> bool:
     """Whether ``dpi`` from an image's header makes a page of paper of ``w`` × ``h`` px: 50–4800
     dpi and a long side within ``PAGE_INCHES``. A placeholder some writers leave (72 or 1 on a
@@ -89,7 +96,7 @@ class ImageFrames:
                                 f"{self.file}: {page}is {w} × {h} pixels, too small to hold a report page "
                                 f"(min_image_side {lim.min_image_side})", code="image_too_small",
                             )
-                        if max(w, h) > lim.max_image_side or max(w, h) > lim.max_image_aspect * min(w, h):
+                        if not page_shaped(w, h, lim):
                             page = f"page {self.first_page + i} " if n > 1 else ""
                             raise UnreadableFile(
                                 f"{self.file}: {page}is {w} × {h} pixels, not the shape of a report page (a side "
