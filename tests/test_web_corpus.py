@@ -55,6 +55,9 @@ def test_pingtan_2021_every_field():
     assert len(expected) == 203
     assert out["report"]["source_kind"] == "html" and out["report"]["encoding"] == "utf-8"
     assert out["report"]["layout"] == "2021"
+    # 商业企业 is colspan=2 from its title down through every value: one column, no doubt (a
+    # first version of the two-column title rule sent its 25 fields to review)
+    assert [k for k, f in out["fields"].items() if f["status"] != "ok"] == []
     # every table field says where it was read: table, row, column and the element's path
     prov = out["fields"]["applications.partially_granted.total"]["provenance"]
     assert prov["kind"] == "html" and prov["table"] == 1 and prov["path"].endswith("]") and "/td" in prov["path"]
