@@ -20,19 +20,27 @@ from extractor.ocr.registry_bands import Bands, first_number
 from models.page import Cell
 
 
-def _value_line(table: ImageTable, bands: Bands | None) -> int | None:
+def _number_columns(table: ImageTable) -> dict[int, list[int]]:
+    """Row → the grid columns of its cells that read as numbers."""
+    out: dict[int, list[int]] = {}
+    for c in table.grid.cells:
+        if c.text.strip() and looks_numeric(c.text):
+            out.setdefault(c.row, []).append(c.col)
+    return out
+
+
+def _value_line(table: ImageTable, bands: Bands | None, numbers: dict[int, list[int]]) -> int | None:
     """The grid's inner column line where the value side starts: at ``bands.value_x0`` (the
     first title's left), or without bands (a part of two or three rows after a page break) where
-    most rows holding two numbers or more have their first number."""
+    most rows holding two numbers or more (``numbers``: ``_number_columns``) have their first."""
     cols = table.cols
     if bands is not None:
         near = [k for k in range(1, len(cols) - 1) if abs(cols[k] - bands.value_x0) <= 0.3 * (cols[k + 1] - cols[k])]
         return min(near, key=lambda k: abs(cols[k] - bands.value_x0), default=None)
     firsts: dict[int, int] = {}
-    for r in range(table.grid.n_rows):
-        numbers = [c.col for c in table.grid.cells if c.row == r and c.text.strip() and looks_numeric(c.text)]
-        if len(numbers) >= 2:
-            firsts[min(numbers)] = firsts.get(min(numbers), 0) + 1
+    for row_cols in numbers.values():
+        if len(row_cols) >= 2:
+            firsts[min(row_cols)] = firsts.get(min(row_cols), 0) + 1
     k = max(sorted(firsts), key=lambda c: firsts[c], default=None)
     return k if k is not None and 0 < k < len(cols) - 1 else None
 
@@ -45,20 +53,17 @@ def cut_label_runs(table: ImageTable, bands: Bands | None) -> list[Cell]:
     that line (``_value_line``): no label of table 三 crosses it. The label and the value
     parts, both ``DOUBT``, are to be read again from their own crops (what the merged crop
     read cannot tell). Changes ``table`` in place; returns the parts."""
-    k = _value_line(table, bands)
+    numbers = _number_columns(table)
+    k = _value_line(table, bands, numbers)
     if k is None:
         return []
     x = table.cols[k]
     top = bands.header_y1 if bands is not None else first_number(table)
     grid = table.grid
-    numbers: dict[int, int] = {}
-    for c in grid.cells:
-        if c.text.strip() and looks_numeric(c.text):
-            numbers[c.row] = numbers.get(c.row, 0) + 1
     cells, boxes, fresh = [], [], []
     for cell, box in zip(grid.cells, table.boxes):
         runs_on = (cell.col < k < cell.col + cell.col_span and cell.row_span == 1 and box[1] >= top - TOL
-                   and numbers.get(cell.row, 0) >= 2 and cell.text.strip() and not looks_numeric(cell.text))
+                   and len(numbers.get(cell.row, ())) >= 2 and cell.text.strip() and not looks_numeric(cell.text))
         if not runs_on:
             cells.append(cell)
             boxes.append(box)
