@@ -73,6 +73,45 @@ def test_parser_bounds_non_string_values_and_amounts():
     assert time.perf_counter() - t0 < 5  # a generous bound: the old parser never returned
 
 
+@pytest.mark.parametrize("text,value", [("3 5", 35), ("0 5", 5), ("05", 5), ("1 234", 1234), ("００５", 5), ("00", 0)])
+def test_digits_that_may_be_two_numbers_keep_their_value_for_review(text, value):
+    """Two cells' numbers read as one where a scan lost the rule between them (``3 5``), or a speck
+    read as a 0 before a digit (``05``): the value as read, never ok (the number parser's
+    hardening: a wrong value must land in review)."""
+    from extractor.mapping.numbers import parse_number
+
+    p = parse_number(text)
+    assert (p.value, p.ok, p.reason) == (value, False, "digits_apart")
+
+
+@pytest.mark.parametrize("text", ["35", "0", "3,119", "12，345", "21件", " 5 ", "—", "０"])
+def test_plain_printed_counts_stay_ok(text):
+    from extractor.mapping.numbers import parse_number
+
+    assert parse_number(text).ok
+
+
+def test_spaced_digits_in_every_table_go_to_review():
+    """Table 三 (``make_field``), table 二's signed change and its amount alike."""
+    from extractor.mapping.cell_field import make_field
+    from extractor.mapping.change import parse_amount, parse_change
+    from models.extraction import BBox, Source
+    from models.fields import ValueType
+    from models.page import Cell
+
+    def cell(text):
+        return Cell(row=0, col=0, page=1, bbox=BBox(x0=0, top=0, x1=10, bottom=10), text=text, confidence=0.99,
+                    source=Source.OCR)
+
+    joined = make_field("applications.granted.natural_person", cell("3 5"), ValueType.INT)
+    assert joined.value == 35 and joined.status.value == "review" and joined.evidence["parsed"] == 0.0
+    assert make_field("applications.granted.natural_person", cell("35"), ValueType.INT).status.value == "ok"
+    assert (parse_change("3 5").value, parse_change("3 5").ok) == (35, False)
+    assert (parse_change("-3").value, parse_change("-3").ok) == (-3, True)
+    assert (parse_amount("12 5.3").value, parse_amount("12 5.3").ok) == (Decimal("125.3"), False)
+    assert parse_amount("0.5").ok and parse_amount("7730.28").ok
+
+
 # --- the review app: 422 with a reason, nothing written ----------------------------------------
 
 

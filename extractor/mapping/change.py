@@ -17,6 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from extractor.mapping.numbers import digits_apart
 from models.fields import AMOUNT_UNITS
 
 _ZERO = {"", "0", "—", "——", "-", "--", "–", "/", "无", "／", "―", "_", "持平", "无变化", "不变", "0项", "0个"}
@@ -60,7 +61,7 @@ def parse_change(text: str) -> ParsedChange:
     n = int(m.group("n"))
     word = m.group("word") or ""
     sign = -1 if word in ("减少", "减") or (word and word in _MINUS) else 1
-    return ParsedChange(sign * n, True)
+    return ParsedChange(sign * n, not digits_apart(text))  # ``3 5``: maybe two numbers, never ok
 
 
 def unit_in_title(title: str) -> str | None:
@@ -84,10 +85,11 @@ def parse_amount(text: str, title_unit: str | None = None) -> ParsedAmount:
     except InvalidOperation:  # pragma: no cover - the pattern admits only digits
         return ParsedAmount(None, None, False)
     unit = m.group("unit") or title_unit
+    ok = not digits_apart(text)  # ``12 5.3``: maybe two numbers, never ok
     if unit is None:
-        return ParsedAmount(n, None, True)
+        return ParsedAmount(n, None, ok)
     value = n / AMOUNT_UNITS[unit]
-    return ParsedAmount(value.normalize() if value != value.to_integral_value() else value.quantize(Decimal(1)), unit, True)
+    return ParsedAmount(value.normalize() if value != value.to_integral_value() else value.quantize(Decimal(1)), unit, ok)
 
 
 DIGIT_EM = 0.62  # a printed digit is at most this wide, in the page's glyph heights (most are 0.5–0.6)
