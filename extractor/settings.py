@@ -22,6 +22,7 @@ class Settings(BaseModel):
     force_ocr: bool = False  # OCR every page, ignoring any text layer
     # scans
     dpi: int = 200  # render dpi for scanned PDF pages
+    scan_max_dpi: int = 300  # page images made finer are read at this dpi (time and memory; 0: never shrink)
     ocr_backend: Literal["rapidocr", "paddle"] = "rapidocr"
     paddle_model_dir: Path | None = None  # folder with PaddleOCR model folders (det/rec)
     ocr_threads: int = 1  # onnxruntime intra-op threads per worker (workers are the parallelism)
