@@ -507,3 +507,30 @@ def test_ingest_runs_cross_year_checks_for_consecutive_years(tmp_path):
         assert len(carry) == 7 and all(c.status == "ok" for c in carry.values())  # the corpus README's chain
     again = ingest([folder], db=url, workers=2)
     assert again.skipped == 2 and again.cross_year_pairs == 0  # already checked
+
+
+def test_each_failed_document_is_named_on_one_line(tmp_path):
+    """A batch's bad files are named as they fail, one line each above the progress bar (on
+    stderr): the file's name and its reason. Names are untrusted: rich markup in a name is
+    printed as it is, a newline in a reason does not start a second line."""
+    from extractor.ingest.progress import failure_line
+    from models.extraction import DocumentStatus, Extraction, ExtractionIssue
+
+    ex = Extraction(status=DocumentStatus.FAILED,
+                    errors=[ExtractionIssue(stage="open", code="corrupt", message="not a PDF\nsecond", fatal=True)])
+    line = failure_line("[red]x[/red].pdf", ex)
+    assert line.plain == "failed: [red]x[/red].pdf: not a PDF second (corrupt)"
+    named = Extraction(status=DocumentStatus.FAILED,
+                       errors=[ExtractionIssue(stage="open", code="empty_file", message="a.pdf: the file is empty", fatal=True)])
+    assert failure_line("a.pdf", named).plain == "failed: a.pdf: the file is empty (empty_file)"
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "broken[bold].pdf").write_bytes(b"%PDF-1.4 nothing here")
+    (folder / "empty.pdf").write_bytes(b"")
+    r = subprocess.run([GOVREPORT, "ingest", str(folder), "--db", f"sqlite:///{tmp_path / 'r.db'}", "--workers", "1"],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    failed = [ln for ln in r.stderr.splitlines() if ln.startswith("failed: ")]
+    assert len(failed) == 2, r.stderr
+    assert any("broken[bold].pdf: " in ln for ln in failed) and any("empty.pdf: " in ln for ln in failed)

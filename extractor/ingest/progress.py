@@ -1,10 +1,12 @@
-"""The ingest progress bar (rich): documents done, docs/s, pages/s, ETA and failures so far."""
+"""The ingest progress bar (rich): documents done, docs/s, pages/s, ETA and failures so far; each
+failed document's one line (its name and the reason) printed above the bar as it fails."""
 
 from __future__ import annotations
 
 import time
 
 from rich.console import Console
+from rich.text import Text
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -58,6 +60,7 @@ class RichReporter(Reporter):
         self.pages += extraction.report.pages or 0
         if extraction.status == DocumentStatus.FAILED:
             self.failed += 1
+            self.progress.console.print(failure_line(name, extraction), soft_wrap=True)
         dt = max(time.perf_counter() - self.t0, 1e-6)
         self.progress.update(
             self.task, advance=1, docs_s=self.done / dt, pages_s=self.pages / dt, failed=self.failed
@@ -67,3 +70,17 @@ class RichReporter(Reporter):
         if self.task is not None:
             self.progress.stop()
             self.task = None
+
+
+def failure_line(name: str, extraction: Extraction) -> Text:
+    """``failed: <name>: <message> (<code>)`` on one line (the name once), as plain text: a file name or a message holding
+    ``[red]`` or a newline is printed as it is, never read as markup or as a second line."""
+    issue = extraction.fatal_error or next(iter(extraction.errors), None)
+    if issue is None:
+        line = f"failed: {name}"
+    elif name in issue.message:  # the message names the file already
+        line = f"failed: {issue.message} ({issue.code})"
+    else:
+        line = f"failed: {name}: {issue.message} ({issue.code})"
+    line = " ".join(line.split())
+    return Text(line[:500], style="red")
