@@ -56,10 +56,23 @@ def test_a_finer_scan_is_read_at_the_working_resolution(tmp_path):
         pytest.skip(f"the shared cases are absent: {png} not found (this test reads ../shared/cases)")
     rgb = np.asarray(Image.open(png).convert("RGB"))
     fine = cv2.resize(rgb, None, fx=3, fy=3, interpolation=cv2.INTER_CUBIC)
-    path = tmp_path / "page4-600dpi.png"
-    Image.fromarray(fine).save(path, dpi=(600, 600))
     truth = json.loads((CASES / "scan_real_page4.truth.json").read_text(encoding="utf-8"))["fields"]
-    result = Extractor().extract(path)
-    wrong = [k for k, v in truth.items() if k not in result.fields or as_plain(result.fields[k].value) != v]
-    unflagged = [k for k in wrong if k in result.fields and result.fields[k].status != FieldStatus.REVIEW]
-    assert unflagged == [] and wrong == [], (wrong, unflagged)
+    # tagged 600 dpi, and untagged: its size is an A4 page's at 600 dpi (``images.untagged_dpi``;
+    # read as 200 dpi, a 35-inch page, it sent 21 fields to review)
+    for name, tag in (("page4-600dpi.png", {"dpi": (600, 600)}), ("page4-untagged.png", {})):
+        path = tmp_path / name
+        Image.fromarray(fine).save(path, **tag)
+        result = Extractor().extract(path)
+        wrong = [k for k, v in truth.items() if k not in result.fields or as_plain(result.fields[k].value) != v]
+        unflagged = [k for k in wrong if k in result.fields and result.fields[k].status != FieldStatus.REVIEW]
+        assert unflagged == [] and wrong == [], (name, wrong, unflagged)
+        review = [k for k in truth if result.fields[k].status == FieldStatus.REVIEW]
+        assert len(review) <= 3, (name, review)
+
+
+def test_an_untagged_page_image_takes_an_a4_pages_dpi():
+    from extractor.io.images import DEFAULT_IMAGE_DPI, untagged_dpi
+
+    assert untagged_dpi(1653, 2339) == DEFAULT_IMAGE_DPI  # A4 at 200 dpi, and anything smaller
+    assert untagged_dpi(900, 600) == DEFAULT_IMAGE_DPI  # a screenshot of a table is no whole page
+    assert abs(untagged_dpi(4961, 7016) - 600) < 1 and abs(untagged_dpi(7016, 4961) - 600) < 1

@@ -22,7 +22,6 @@ if TYPE_CHECKING:  # numpy only where pages are rendered (scans): a text report 
     import numpy as np
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp"}
-DEFAULT_IMAGE_DPI = 200.0
 
 Kind = Literal["pdf", "png", "jpeg", "tiff", "bmp", "webp", "zip", "ole", "rtf", "unknown"]
 

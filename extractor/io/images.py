@@ -35,8 +35,23 @@ def plausible_dpi(w: int, h: int, dpi: float) -> bool:
     """Whether ``dpi`` from an image's header makes a page of paper of ``w`` × ``h`` px: 50–4800
     dpi and a long side within ``PAGE_INCHES``. A placeholder some writers leave (72 or 1 on a
     200 dpi scan: a 32-inch page) or an absurd one (3600 on an A4 scan: 0.6 inch, and every
-    kernel sized for 3600 dpi) is not; the caller takes ``DEFAULT_IMAGE_DPI``."""
+    kernel sized for 3600 dpi) is not; the caller takes ``untagged_dpi``."""
     return 50 <= dpi <= 4800 and PAGE_INCHES[0] <= max(w, h) / dpi <= PAGE_INCHES[1]
+
+
+A4_LONG_INCHES = 297 / 25.4
+
+
+def untagged_dpi(w: int, h: int) -> float:
+    """The dpi of a page image whose header gives none (or none that makes a page of paper,
+    ``plausible_dpi``): ``DEFAULT_IMAGE_DPI``, or finer when the image is larger than an A4 page
+    at that dpi — its long side taken as an A4 page's (most reports are printed on A4). An
+    untagged 600 dpi scan is then read as one (and shrunk to ``Settings.scan_max_dpi``), not as
+    a 35-inch page at 200 dpi: that took twice the memory and sent 21 of the real page 4's
+    fields to review. Smaller images (up to 5 % over A4 at the default) keep the default: a
+    cropped screenshot is no whole page, and an A4 page at 200 dpi reads as it always did."""
+    a4 = max(w, h) / A4_LONG_INCHES
+    return a4 if a4 > 1.05 * DEFAULT_IMAGE_DPI else DEFAULT_IMAGE_DPI
 
 
 class ImageFrames:
@@ -103,13 +118,13 @@ class ImageFrames:
                                 f"over {lim.max_image_side} px, max_image_side, or over {lim.max_image_aspect:g} "
                                 f"times the other, max_image_aspect); split it into pages", code="image_not_a_page",
                             )
-                        dpi = im.info.get("dpi", (DEFAULT_IMAGE_DPI, DEFAULT_IMAGE_DPI))[0] or DEFAULT_IMAGE_DPI
+                        dpi = im.info.get("dpi", (None, None))[0]
                         try:
-                            dpi = float(dpi)
+                            dpi = float(dpi) if dpi else None
                         except (TypeError, ValueError):
-                            dpi = DEFAULT_IMAGE_DPI
-                        if not plausible_dpi(w, h, dpi):
-                            dpi = DEFAULT_IMAGE_DPI
+                            dpi = None
+                        if dpi is None or not plausible_dpi(w, h, dpi):
+                            dpi = untagged_dpi(w, h)
                         out.append((w, h, dpi))
         except UnreadableFile:
             raise
