@@ -298,3 +298,32 @@ def test_parquet_export_survives_a_30_digit_stored_count(tmp_path):
     with pytest.raises(Q.ReviewError, match="significant digits"):
         Q.save(store, fid, "old", "typed", huge, expected_version=2)
     store.close()
+
+
+@pytest.mark.parametrize("old,new,key,value", [
+    ("2293", "3 5", "active.licensing.decisions", 35),  # in no relation: only the parser can doubt it
+    ("30", "3 0", "applications.granted.total", 30),  # in relations that still hold
+])
+def test_digits_apart_reach_review_end_to_end(tmp_path, old, new, key, value):
+    """The parser's doubt survives validation (which recomputes every status): a real web page
+    whose one value cell prints digits that may be two numbers has that field in review and no
+    other (a fresh user's probe: the verdict was lost and 35 stood as ok)."""
+    import lxml.html
+
+    from conftest import SHARED
+    from extractor import Extractor
+
+    page = SHARED / "corpus" / "web" / "pingtan_2021.html"
+    if not page.exists():
+        pytest.skip(f"the shared corpus is absent: {page} not found")
+    doc = lxml.html.fromstring(page.read_bytes())
+    cell = next(td for td in doc.iter("td") if td.text_content().strip() == old)
+    for child in list(cell):
+        cell.remove(child)
+    cell.text = new
+    edited = tmp_path / "edited.html"
+    edited.write_bytes(lxml.html.tostring(doc, encoding="utf-8"))
+    result = Extractor().extract(edited)
+    field = result.fields[key]
+    assert field.value == value and field.status.value == "review"
+    assert [k for k, f in result.fields.items() if f.status.value == "review"] == [key]

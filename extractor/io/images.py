@@ -54,6 +54,20 @@ def untagged_dpi(w: int, h: int) -> float:
     return a4 if a4 > 1.05 * DEFAULT_IMAGE_DPI else DEFAULT_IMAGE_DPI
 
 
+def page_dpi(w: int, h: int, tag) -> float:
+    """The dpi a page image of ``w`` × ``h`` px is read at: its header's (``tag``: Pillow's
+    ``info["dpi"]``, an (x, y) pair or None) when it makes a page of paper (``plausible_dpi``),
+    else ``untagged_dpi``. One rule for extraction and the review's crops, so a field's box
+    lands where it was read."""
+    try:
+        dpi = float(tag[0]) if tag and tag[0] else None
+    except (TypeError, ValueError, IndexError):
+        dpi = None
+    if dpi is None or not plausible_dpi(w, h, dpi):
+        return untagged_dpi(w, h)
+    return dpi
+
+
 class ImageFrames:
     """The frames of one image file. ``sizes()`` → ``[(width_px, height_px, dpi)]``;
     ``pixels(i)`` → frame ``i`` as an RGB uint8 array (H × W × 3)."""
@@ -118,14 +132,7 @@ class ImageFrames:
                                 f"over {lim.max_image_side} px, max_image_side, or over {lim.max_image_aspect:g} "
                                 f"times the other, max_image_aspect); split it into pages", code="image_not_a_page",
                             )
-                        dpi = im.info.get("dpi", (None, None))[0]
-                        try:
-                            dpi = float(dpi) if dpi else None
-                        except (TypeError, ValueError):
-                            dpi = None
-                        if dpi is None or not plausible_dpi(w, h, dpi):
-                            dpi = untagged_dpi(w, h)
-                        out.append((w, h, dpi))
+                        out.append((w, h, page_dpi(w, h, im.info.get("dpi"))))
         except UnreadableFile:
             raise
         except (UnidentifiedImageError, OSError, SyntaxError, EOFError, ValueError, Image.DecompressionBombError) as e:

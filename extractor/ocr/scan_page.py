@@ -41,6 +41,7 @@ from __future__ import annotations
 import numpy as np
 
 from extractor.grid.image_grid import find_tables
+from extractor.io.images import A4_LONG_INCHES
 from extractor.layout.orient import shrink, upright
 from extractor.ocr.cells import CellJob, _cell_job, _cell_layout, _fill_cell, _glyph_height, piece_ink, read_boxes
 from extractor.ocr.no_text import _drop_specks
@@ -91,11 +92,18 @@ def working_resolution(rgb: np.ndarray, dpi: float, max_dpi: float) -> tuple[np.
     every stage before the recogniser costs time and memory in proportion to the pixels (a
     600 dpi A4 page: 3.6 times the time and 3.2 times the memory of 200 dpi), while the
     recogniser reads each line at its own 48 px height whatever the dpi: a glyph of 9 pt is
-    37 px tall at 300 dpi, more than the recogniser keeps."""
+    37 px tall at 300 dpi, more than the recogniser keeps.
+
+    The header's dpi is not trusted to shrink a page below an A4 page's size at ``max_dpi``
+    (its long side ``A4_LONG_INCHES`` × ``max_dpi`` px): a 200 dpi scan tagged 500 dpi (a
+    4.7-inch page, plausible) would be shrunk to an unreadable 120 dpi."""
     if not max_dpi or dpi <= max_dpi:
         return rgb, dpi
-    w = rgb.shape[1]
-    out = shrink(rgb, max_dpi / dpi)
+    h, w = rgb.shape[:2]
+    f = max(max_dpi / dpi, min(1.0, A4_LONG_INCHES * max_dpi / max(h, w)))
+    if f >= 1.0:
+        return rgb, dpi
+    out = shrink(rgb, f)
     return out, dpi * out.shape[1] / w
 
 

@@ -25,6 +25,7 @@ from PIL import Image, ImageDraw
 from models.extraction import BBox
 
 SCALE = 2.0  # pixels per PDF point (144 dpi): digits stay crisp
+CROP_DPI = 300  # a page image finer than twice this is reduced for its crops (its box scaled alike)
 ABOVE_PT = 110.0  # band above the cell (the row above, often the column header)
 BELOW_PT = 70.0
 BOX_COLOUR = (220, 30, 30)
@@ -72,7 +73,8 @@ class CropRenderer:
         if not path or page is None or (bbox is None and bbox_px is None):
             raise CropUnavailable("the field has no page or box to show")
         box_key = (bbox or bbox_px).model_dump()
-        digest = hashlib.sha256(repr((sha256, page, sorted(box_key.items()), SCALE, full, ABOVE_PT, BELOW_PT)).encode()).hexdigest()[:32]
+        digest = hashlib.sha256(repr((sha256, page, sorted(box_key.items()), SCALE, full, ABOVE_PT, BELOW_PT,
+                                      CROP_DPI, dpi)).encode()).hexdigest()[:32]
         cached = self.cache_dir / sha256[:2] / f"{digest}.png"
         try:
             return cached.read_bytes()
@@ -210,8 +212,12 @@ def _image_page(path: Path, page: int, files: list[Path] | None = None) -> tuple
             for frame in ImageSequence.Iterator(im):
                 n += 1
                 if n == page:
-                    dpi = frame.info.get("dpi", (200, 200))[0] or 200
-                    if dpi < 50:
-                        dpi = 200
-                    return frame.convert("RGB"), float(dpi) / 72.0
+                    from extractor.io.images import page_dpi
+
+                    dpi = page_dpi(frame.width, frame.height, frame.info.get("dpi"))
+                    img = frame.convert("RGB")
+                    k = int(dpi // CROP_DPI)  # a 1200 dpi page: crops of 10000 px, 2 s each
+                    if k >= 2:
+                        img, dpi = img.reduce(k), dpi / k
+                    return img, float(dpi) / 72.0
     raise CropUnavailable(f"{path} has no page {page}")

@@ -107,8 +107,10 @@ def validate(
             f.confidence = min(f.confidence, 0.5)
             f.evidence["plausible"] = 0.0
             unsupported = True
-        # mapping's verdict stands: a doubtful row label or column title, an amount with no unit
-        doubtful = f.evidence.get("mapped", 1.0) < 1.0
+        # mapping's verdict stands: a doubtful row label or column title, an amount with no unit;
+        # and the parser's: a value it did not take as printed (digits that may be two numbers,
+        # ``3 5``; a 0 read as O; the recogniser's next reading; out of range)
+        doubtful = f.evidence.get("mapped", 1.0) < 1.0 or f.evidence.get("parsed", 1.0) < 1.0
         # a scanned value whose cell was inferred, not seen (a cut merge, stray ink): a person
         # looks, whatever the relations say (extractor.ocr.structure)
         doubted = f.source == Source.OCR and (
