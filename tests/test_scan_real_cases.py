@@ -111,3 +111,31 @@ def test_a_review_crop_boxes_the_field_where_it_was_read(tmp_path, tag):
     h, w = red.shape
     page_w, page_h = 1653 * field.dpi / 200, 2339 * field.dpi / 200  # the page in the field's pixels
     assert abs(xs.min() / w - field.bbox_px.x0 / page_w) < 0.01 and abs(ys.max() / h - field.bbox_px.bottom / page_h) < 0.01
+
+
+def test_a_fine_page_image_is_reduced_as_it_decodes(tmp_path):
+    """``ImageFrames.pixels(i, k)``: the frame's sides divided by ``k`` by Pillow on the frame as
+    decoded (bilevel and grey frames reduced before they are made RGB; a JPEG decoded at a
+    smaller scale by libjpeg itself), so a 1200 dpi page read at 300 dpi is never RGB at full
+    size; ``document._reduce`` picks the whole factor."""
+    import numpy as np
+    from PIL import Image
+
+    from extractor.io.document import _reduce
+    from extractor.io.images import ImageFrames
+    from extractor.limits import current
+
+    assert (_reduce(1200, 300), _reduce(600, 300.04), _reduce(600, 424), _reduce(200, 300), _reduce(200, 200)) == (4, 2, 1, 1, 1)
+    page = np.full((4800, 3200), 255, np.uint8)  # 4 inches at 1200 dpi
+    page[2000:2080, 800:2400] = 0  # a bar of ink
+    for name, img in (("g4.tif", Image.fromarray(page).convert("1")), ("grey.png", Image.fromarray(page)),
+                      ("page.jpg", Image.fromarray(page).convert("RGB"))):
+        path = tmp_path / name
+        img.save(path, dpi=(1200, 1200), **({"compression": "group4"} if name.endswith(".tif") else {}))
+        frames = ImageFrames(path, current())
+        ((w, h, dpi),) = frames.sizes()
+        assert (w, h) == (3200, 4800) and abs(dpi - 1200) < 0.1  # (PNG stores dots per metre)
+        small = frames.pixels(0, 4)
+        assert small.shape == (1200, 800, 3) and small.dtype == np.uint8, name
+        assert small[505, 250:550].max() < 80 and small[480, 250:550].min() > 200, name  # the bar, a quarter the size
+        assert frames.pixels(0).shape == (4800, 3200, 3)

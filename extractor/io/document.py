@@ -74,7 +74,9 @@ class PageSource:
         return self._pdfium_chars() if self._pdfium_chars is not None else 0
 
     def render(self, dpi: float) -> np.ndarray:
-        """The page as an RGB uint8 array at ``dpi`` (image inputs: at their own resolution)."""
+        """The page as an RGB uint8 array at ``dpi`` (image inputs: at their own resolution, or,
+        asked for a coarser ``dpi``, reduced by the largest integer factor that keeps it at least
+        that fine; ``native_dpi`` × its width over the page's at ``native_dpi`` is what it is)."""
         if self._render is None:
             raise UnreadableFile(f"page {self.number} cannot be rendered", code="render_failed")
         return self._render(dpi)
@@ -273,6 +275,12 @@ def _check_render_size(path: Path, number: int, width: float, height: float, dpi
         )
 
 
+def _reduce(native: float, want: float) -> int:
+    """The integer factor a page image made at ``native`` dpi is reduced by when read at
+    ``want`` dpi: the largest that keeps it at ``want`` or finer, within 0.5 % (1: as made)."""
+    return max(1, int(native / want + 0.01)) if want and want < native else 1
+
+
 def _open_images(path: Path, files: list[Path], size: int) -> DocumentSource:
     """Page images: each frame's size is read from its header; its pixels are decoded only when
     the page is rendered (``images.ImageFrames``), one frame at a time, so a 300-frame TIFF
@@ -288,7 +296,8 @@ def _open_images(path: Path, files: list[Path], size: int) -> DocumentSource:
             pages.append(
                 PageSource(
                     number=len(pages) + 1, width=w * 72.0 / dpi, height=h * 72.0 / dpi,
-                    _render=lambda _dpi, frames=frames, i=i: frames.pixels(i), native_dpi=dpi,
+                    _render=lambda want, frames=frames, i=i, native=dpi: frames.pixels(i, _reduce(native, want)),
+                    native_dpi=dpi,
                 )
             )
             if len(pages) > limits.max_pages:

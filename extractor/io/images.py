@@ -40,6 +40,7 @@ def plausible_dpi(w: int, h: int, dpi: float) -> bool:
 
 
 A4_LONG_INCHES = 297 / 25.4
+KEEP_DECODED_PIXELS = 12_000_000  # a first frame up to this many pixels (A4 at ~350 dpi) is kept decoded
 
 
 def untagged_dpi(w: int, h: int) -> float:
@@ -137,11 +138,34 @@ class ImageFrames:
             raise
         except (UnidentifiedImageError, OSError, SyntaxError, EOFError, ValueError, Image.DecompressionBombError) as e:
             raise self._fail(e) from None
-        self.pixels(0)  # the first frame decodes: a broken file is refused when opened
+        # the first frame decodes: a broken file is refused when opened. A frame of a page at
+        # up to ~350 dpi is kept as RGB for its render; a larger one only decoded here (its
+        # render reduces it as it decodes again, ``pixels``: never RGB at full size)
+        if out[0][0] * out[0][1] <= KEEP_DECODED_PIXELS:
+            self.pixels(0)
+        else:
+            self._decode_check()
         return out
 
-    def pixels(self, i: int) -> np.ndarray:
-        if self._last is not None and self._last[0] == i:
+    def _decode_check(self) -> None:
+        from PIL import Image, UnidentifiedImageError
+
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                with self._open() as im:
+                    if im.format == "JPEG":  # every block decodes at 1/8 scale too
+                        im.draft("RGB", (im.size[0] // 8, im.size[1] // 8))
+                    im.load()
+        except (UnidentifiedImageError, OSError, SyntaxError, EOFError, ValueError, Image.DecompressionBombError) as e:
+            raise self._fail(e) from None
+
+    def pixels(self, i: int, reduce: int = 1) -> np.ndarray:
+        """Frame ``i`` as RGB (H × W × 3 uint8), each side divided by ``reduce`` (an integer,
+        box-averaged by Pillow on the frame as decoded: a 1200 dpi frame read at 300 dpi is never
+        RGB at full size, 418 MB for A4)."""
+        key = (i, reduce)
+        if self._last is not None and self._last[0] == key:
             return self._last[1]
         from PIL import Image, UnidentifiedImageError
 
@@ -152,8 +176,16 @@ class ImageFrames:
                 with self._open() as im:
                     if i:
                         im.seek(i)
-                    arr = np.asarray(im.convert("RGB"))
+                    if reduce > 1:
+                        w = im.size[0]
+                        if im.format == "JPEG":  # libjpeg decodes at 1/2, 1/4 or 1/8 scale itself
+                            im.draft("RGB", (im.size[0] // reduce, im.size[1] // reduce))
+                        reduce = max(1, int(im.size[0] * reduce / w + 0.01))  # what is left to reduce
+                        frame = im if im.mode in ("L", "RGB") else im.convert("L" if im.mode == "1" else "RGB")
+                        arr = np.asarray((frame.reduce(reduce) if reduce > 1 else frame).convert("RGB"))
+                    else:
+                        arr = np.asarray(im.convert("RGB"))
         except (UnidentifiedImageError, OSError, SyntaxError, EOFError, ValueError, Image.DecompressionBombError) as e:
             raise self._fail(e) from None
-        self._last = (i, arr)
+        self._last = (key, arr)
         return arr

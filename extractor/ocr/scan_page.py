@@ -75,9 +75,14 @@ def read_scan_page(page, settings, engine) -> PageContent:
     """A scanned page: a PDF's page rendered at ``settings.dpi``; a page image at its own dpi, or
     at ``settings.scan_max_dpi`` when it was made finer (``working_resolution``)."""
     dpi = float(page.native_dpi or settings.dpi)
-    rgb = page.render(dpi)
     if page.native_dpi:
-        rgb, dpi = working_resolution(rgb, dpi, getattr(settings, "scan_max_dpi", WORK_DPI))
+        max_dpi = getattr(settings, "scan_max_dpi", WORK_DPI)
+        native_w = page.width * dpi / 72.0
+        want = dpi * working_scale(page.height * dpi / 72.0, native_w, dpi, max_dpi)
+        rgb = page.render(want)  # reduced as it decodes by a whole factor, to ``want`` or finer
+        rgb, dpi = working_resolution(rgb, dpi * rgb.shape[1] / round(native_w), max_dpi)
+    else:
+        rgb = page.render(dpi)
     # the render is handed on, not kept: read_scan_image drops it once the grey page is made
     return read_scan_image(rgb, dpi, page.number, engine, width=page.width, height=page.height,
                            prose=getattr(settings, "ocr_prose", "needed"))
@@ -97,14 +102,20 @@ def working_resolution(rgb: np.ndarray, dpi: float, max_dpi: float) -> tuple[np.
     The header's dpi is not trusted to shrink a page below an A4 page's size at ``max_dpi``
     (its long side ``A4_LONG_INCHES`` × ``max_dpi`` px): a 200 dpi scan tagged 500 dpi (a
     4.7-inch page, plausible) would be shrunk to an unreadable 120 dpi."""
-    if not max_dpi or dpi <= max_dpi:
-        return rgb, dpi
     h, w = rgb.shape[:2]
-    f = max(max_dpi / dpi, min(1.0, A4_LONG_INCHES * max_dpi / max(h, w)))
+    f = working_scale(h, w, dpi, max_dpi)
     if f >= 1.0:
         return rgb, dpi
     out = shrink(rgb, f)
     return out, dpi * out.shape[1] / w
+
+
+def working_scale(h: float, w: float, dpi: float, max_dpi: float) -> float:
+    """The scale ``working_resolution`` gives an ``h`` × ``w`` px page image made at ``dpi``
+    (1.0: as it is)."""
+    if not max_dpi or dpi <= max_dpi:
+        return 1.0
+    return min(1.0, max(max_dpi / dpi, A4_LONG_INCHES * max_dpi / max(h, w)))
 
 
 def read_scan_image(rgb: np.ndarray, dpi: float, number: int, engine, *, width: float | None = None,
