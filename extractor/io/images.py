@@ -69,6 +69,19 @@ def page_dpi(w: int, h: int, tag) -> float:
     return dpi
 
 
+def reduced(im, k: int):
+    """Pillow image ``im`` with its sides divided by ``k`` (box average), in a mode as small as
+    its own: grey, RGB(A) and the like are reduced as they are; a bilevel frame as grey; only a
+    palette or CMYK frame is made RGB first."""
+    if k <= 1:
+        return im
+    frame = im.convert("L") if im.mode == "1" else im
+    try:
+        return frame.reduce(k)
+    except ValueError:  # a mode reduce() does not take (P, CMYK, I;16)
+        return frame.convert("RGB").reduce(k)
+
+
 class ImageFrames:
     """The frames of one image file. ``sizes()`` → ``[(width_px, height_px, dpi)]``;
     ``pixels(i)`` → frame ``i`` as an RGB uint8 array (H × W × 3)."""
@@ -181,8 +194,7 @@ class ImageFrames:
                         if im.format == "JPEG":  # libjpeg decodes at 1/2, 1/4 or 1/8 scale itself
                             im.draft("RGB", (im.size[0] // reduce, im.size[1] // reduce))
                         reduce = max(1, int(im.size[0] * reduce / w + 0.01))  # what is left to reduce
-                        frame = im if im.mode in ("L", "RGB") else im.convert("L" if im.mode == "1" else "RGB")
-                        arr = np.asarray((frame.reduce(reduce) if reduce > 1 else frame).convert("RGB"))
+                        arr = np.asarray(reduced(im, reduce).convert("RGB"))
                     else:
                         arr = np.asarray(im.convert("RGB"))
         except (UnidentifiedImageError, OSError, SyntaxError, EOFError, ValueError, Image.DecompressionBombError) as e:

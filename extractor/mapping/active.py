@@ -18,6 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from extractor.mapping.active_order import SeenBlock, SeenRow, place_by_order
+from extractor.mapping.cell_field import spaces_real
 from extractor.mapping.change import parse_amount, parse_change, unit_in_title, unseen_sign
 from extractor.mapping.labels import contains, similarity
 from extractor.mapping.numbers import (
@@ -237,16 +238,17 @@ def _make_field(key: str, cell: Cell, title: Title, score: float) -> Field:
     column = key.rsplit(".", 1)[1]
     unit = None
     unit_known = True
+    spaces = spaces_real(cell)  # a space between digits: evidence, or a text layer's gap
     if column == "change":
-        p = parse_change(cell.text)
+        p = parse_change(cell.text, spaces)
         value, ok = p.value, p.ok
     elif column == "amount":  # the unit in the title, else the one the format's title prints (2021: 万元)
         spec = next(c for tag, c in COLUMNS if c.key == "amount" and tag == (title.candidates or ("2021",))[0])
-        p = parse_amount(cell.text, unit_in_title(title.cell.text) or unit_in_title(spec.label))
+        p = parse_amount(cell.text, unit_in_title(title.cell.text) or unit_in_title(spec.label), spaces)
         value, ok, unit = p.value, p.ok, p.unit
         unit_known = p.unit is not None
     else:
-        n = parse_number(cell.text, ValueType.INT)
+        n = parse_number(cell.text, ValueType.INT, spaces_real=spaces)
         value, ok = n.value, n.ok
         other = (readable_alternative(cell.text, cell.alternatives) or stray_sign(cell.text)
                  if value is None and cell.source == Source.OCR else None)

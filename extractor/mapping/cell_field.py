@@ -30,12 +30,20 @@ def missing_field(key: str, source: Source = Source.TEXT) -> Field:
     )
 
 
+def spaces_real(cell: Cell) -> bool:
+    """Whether a space in the cell's text is evidence (``numbers.digits_apart``): on a scan it
+    was seen, in a web page or a Word file it is printed; a PDF's text layer makes one of the
+    gap between two glyph boxes (4119 in a font whose 1 is narrow reads 41 19), so there it is
+    none."""
+    return cell.source == Source.OCR or cell.ref is not None
+
+
 def make_field(
     key: str, cell: Cell, type_: ValueType, label_score: float = 1.0, column_score: float = 1.0
 ) -> Field:
     """A mapped cell. ``ok`` only when it parses and its row label and column title were both
     positively matched (``titles.POSITIVE``); otherwise ``review``."""
-    parsed = parse_number(cell.text, type_)
+    parsed = parse_number(cell.text, type_, spaces_real=spaces_real(cell))
     zero = misread_zero(cell.text) if parsed.value is None else None
     if zero is not None:  # a 0 read as O: the value it most likely is, for a person to confirm
         parsed = Parsed(parse_number(zero, type_).value, False, reason="misread_zero")

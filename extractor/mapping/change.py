@@ -50,7 +50,7 @@ def _clean(text: str) -> str:
     return re.sub(r"\s+", "", t)
 
 
-def parse_change(text: str) -> ParsedChange:
+def parse_change(text: str, spaces_real: bool = True) -> ParsedChange:
     """A signed count: ``−3`` → -3, ``+5`` → 5, ``减少3`` → -3, ``增加2`` → 2, ``0``/blank/— → 0."""
     t = _clean(text)
     if t in _ZERO or re.fullmatch(r"[-—–_/]+", t):
@@ -61,7 +61,7 @@ def parse_change(text: str) -> ParsedChange:
     n = int(m.group("n"))
     word = m.group("word") or ""
     sign = -1 if word in ("减少", "减") or (word and word in _MINUS) else 1
-    return ParsedChange(sign * n, not digits_apart(text))  # ``3 5``: maybe two numbers, never ok
+    return ParsedChange(sign * n, not digits_apart(text, spaces_real))  # ``3 5``: maybe two numbers, never ok
 
 
 def unit_in_title(title: str) -> str | None:
@@ -70,7 +70,7 @@ def unit_in_title(title: str) -> str | None:
     return m.group("unit") if m else None
 
 
-def parse_amount(text: str, title_unit: str | None = None) -> ParsedAmount:
+def parse_amount(text: str, title_unit: str | None = None, spaces_real: bool = True) -> ParsedAmount:
     """An amount normalised to 万元: ``75394432.52元`` → 7539.443252 (unit 元); ``12.5`` under a
     title in 万元 → 12.5 (unit 万元); a zero stand-in → 0 in the title's unit."""
     t = _clean(text)
@@ -85,7 +85,7 @@ def parse_amount(text: str, title_unit: str | None = None) -> ParsedAmount:
     except InvalidOperation:  # pragma: no cover - the pattern admits only digits
         return ParsedAmount(None, None, False)
     unit = m.group("unit") or title_unit
-    ok = not digits_apart(text)  # ``12 5.3``: maybe two numbers, never ok
+    ok = not digits_apart(text, spaces_real)  # ``12 5.3``: maybe two numbers, never ok
     if unit is None:
         return ParsedAmount(n, None, ok)
     value = n / AMOUNT_UNITS[unit]

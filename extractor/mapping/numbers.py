@@ -170,12 +170,14 @@ def parse_bounded(
     return out, False
 
 
-def parse_number(text: str, type_: ValueType = ValueType.INT, *, key: str | None = None) -> Parsed:
+def parse_number(text: str, type_: ValueType = ValueType.INT, *, key: str | None = None,
+                 spaces_real: bool = True) -> Parsed:
     """A printed cell as a value, never raising: ``ok`` False sends the field to review.
 
     An out-of-range number keeps its value (``ok`` False, ``reason`` ``out_of_range``) so the
     reviewer sees what was printed; so does a number that may be two (``digits_apart``:
-    ``3 5``, ``0 5``, ``05``); anything else refused has ``value`` None.
+    ``3 5``, ``0 5``, ``05``; ``spaces_real`` False: the text's spaces say nothing, see
+    ``digits_apart``); anything else refused has ``value`` None.
     """
     try:
         value, zero = parse_bounded(text, type_, key=key)
@@ -183,24 +185,28 @@ def parse_number(text: str, type_: ValueType = ValueType.INT, *, key: str | None
         return Parsed(e.value, False, reason=e.reason)
     except NumberError as e:
         return Parsed(None, False, reason=e.reason)
-    if digits_apart(text):
+    if digits_apart(text, spaces_real):
         return Parsed(value, False, reason="digits_apart")
     return Parsed(value, True, zero_token=zero)
 
 
 _SPACED_DIGITS = re.compile(r"[0-9]\s+[0-9]")
-_LEADING_ZERO = re.compile(r"(?<![0-9.])0[0-9]")
+_LEADING_ZERO = re.compile(r"(?<![0-9.,，'])0[0-9]")  # not a group after a thousands separator: 1,050
 
 
-def digits_apart(text: str) -> bool:
+def digits_apart(text: str, spaces_real: bool = True) -> bool:
     """Digits that may be two numbers read as one: a space between two digits (``3 5``, ``1 234``)
     or a whole number printed with a leading 0 (``05``; ``0.5`` is a decimal). A report prints a
     count as plain digits (thousands by a comma, ``3,119``), so either is most likely two cells'
     values joined where the rule between them was lost on a scan, or a speck read as 0 before a
     digit. The value as read is kept for a person to judge, never ``ok``
-    (``whitespace`` is removed everywhere else: ``normalize_number_text``)."""
+    (``whitespace`` is removed everywhere else: ``normalize_number_text``).
+
+    ``spaces_real`` False: the text's spaces are no evidence (a PDF's text layer makes a space
+    of the gap between two glyph boxes: 4119 printed in a font whose 1 is narrow reads 41 19;
+    ``cell_field.spaces_real``), so only a leading 0 counts."""
     t = unicodedata.normalize("NFKC", text or "")
-    return bool(_SPACED_DIGITS.search(t) or _LEADING_ZERO.search(re.sub(r"\s+", "", t)))
+    return bool((spaces_real and _SPACED_DIGITS.search(t)) or _LEADING_ZERO.search(re.sub(r"\s+", "", t)))
 
 
 def looks_numeric(text: str) -> bool:

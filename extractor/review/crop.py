@@ -196,7 +196,9 @@ def _web_page_images(path: Path) -> list[Path] | None:
 
 
 def _image_page(path: Path, page: int, files: list[Path] | None = None) -> tuple[Image.Image, float]:
-    from PIL import ImageSequence
+    import warnings
+
+    from extractor.limits import current as current_limits
 
     try:  # the order extraction numbered the pages in
         from extractor.io.document import _natural_key as order
@@ -206,20 +208,32 @@ def _image_page(path: Path, page: int, files: list[Path] | None = None) -> tuple
         sorted((q for q in path.iterdir() if q.is_file() and q.suffix.lower() in IMAGE_SUFFIXES), key=lambda q: order(q.name))
         if path.is_dir() else [path]
     )
+    Image.MAX_IMAGE_PIXELS = current_limits().max_image_pixels  # extraction's bound, not Pillow's default
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            return _nth_frame(files, page)
+    except (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError) as e:
+        raise CropUnavailable(f"cannot read page {page} of {path}: {e}") from None
+
+
+def _nth_frame(files: list[Path], page: int) -> tuple[Image.Image, float]:
+    """Frame ``page`` (1-based over all frames of ``files``) as RGB and its pixels per point."""
+    from PIL import ImageSequence
+
+    from extractor.io.images import page_dpi, reduced
+
     n = 0
     for f in files:
         with Image.open(f) as im:
             for frame in ImageSequence.Iterator(im):
                 n += 1
                 if n == page:
-                    from extractor.io.images import page_dpi
-
                     dpi = page_dpi(frame.width, frame.height, frame.info.get("dpi"))
                     k = int(dpi // CROP_DPI)  # a 1200 dpi page: crops of 10000 px, 2 s each
                     if k < 2:
                         return frame.convert("RGB"), float(dpi) / 72.0
                     # reduced before it is made RGB: never 418 MB of RGB for a 1200 dpi A4 page
-                    grey = frame if frame.mode in ("L", "RGB") else frame.convert("L" if frame.mode == "1" else "RGB")
-                    img = grey.reduce(k).convert("RGB")
+                    img = reduced(frame, k).convert("RGB")
                     return img, float(dpi) * img.width / frame.width / 72.0
-    raise CropUnavailable(f"{path} has no page {page}")
+    raise CropUnavailable(f"no page {page} among {len(files)} image file(s)")
