@@ -139,3 +139,21 @@ def test_a_fine_page_image_is_reduced_as_it_decodes(tmp_path):
         assert small.shape == (1200, 800, 3) and small.dtype == np.uint8, name
         assert small[505, 250:550].max() < 80 and small[480, 250:550].min() > 200, name  # the bar, a quarter the size
         assert frames.pixels(0).shape == (4800, 3200, 3)
+
+
+def test_any_frame_mode_is_reduced_in_strips_as_the_whole_would_be():
+    """``images.reduced``: grey and RGB frames reduced as they are; bilevel, RGBA, palette, CMYK
+    and 16-bit frames made grey or RGB a strip at a time (never twice at full size), the same
+    pixels as converting the whole frame first."""
+    import numpy as np
+    from PIL import Image
+
+    from extractor.io.images import reduced
+
+    rgb = Image.fromarray(np.random.default_rng(3).integers(0, 256, (1100, 700, 3), dtype=np.uint8))
+    for mode in ("RGBA", "P", "CMYK", "1", "L", "RGB"):
+        im = rgb.convert(mode)
+        whole = (im.convert("L" if mode == "1" else "RGB") if mode not in ("L", "RGB") else im).reduce(4)
+        strips = reduced(im, 4)
+        assert strips.mode == whole.mode and strips.size == whole.size == (175, 275), mode
+        assert np.array_equal(np.asarray(strips), np.asarray(whole)), mode

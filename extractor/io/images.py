@@ -70,16 +70,23 @@ def page_dpi(w: int, h: int, tag) -> float:
 
 
 def reduced(im, k: int):
-    """Pillow image ``im`` with its sides divided by ``k`` (box average), in a mode as small as
-    its own: grey, RGB(A) and the like are reduced as they are; a bilevel frame as grey; only a
-    palette or CMYK frame is made RGB first."""
+    """Pillow image ``im`` with its sides divided by ``k`` (box average; sides rounded up). Grey
+    and RGB frames are reduced as they are; any other mode (bilevel, RGBA, palette, CMYK, 16-bit)
+    is made grey (bilevel) or RGB and reduced a strip of ``k`` × 256 rows at a time, so the frame
+    never exists twice at full size (a 196 M pixel RGBA page: 1.6 GB when made RGB whole)."""
     if k <= 1:
         return im
-    frame = im.convert("L") if im.mode == "1" else im
-    try:
-        return frame.reduce(k)
-    except ValueError:  # a mode reduce() does not take (P, CMYK, I;16)
-        return frame.convert("RGB").reduce(k)
+    if im.mode in ("L", "RGB"):
+        return im.reduce(k)
+    from PIL import Image
+
+    mode = "L" if im.mode == "1" else "RGB"
+    w, h = im.size
+    out = Image.new(mode, (-(-w // k), -(-h // k)))
+    step = k * 256
+    for y in range(0, h, step):
+        out.paste(im.crop((0, y, w, min(h, y + step))).convert(mode).reduce(k), (0, y // k))
+    return out
 
 
 class ImageFrames:
