@@ -73,8 +73,9 @@ class RichReporter(Reporter):
 
 
 def failure_line(name: str, extraction: Extraction) -> Text:
-    """``failed: <name>: <message> (<code>)`` on one line (the name once), as plain text: a file name or a message holding
-    ``[red]`` or a newline is printed as it is, never read as markup or as a second line."""
+    """``failed: <name>: <message> (<code>)`` on one line (the name once), as plain text: a
+    file name or a message holding ``[red]`` or a newline is printed as it is, never read as
+    markup or as a second line."""
     issue = extraction.fatal_error or next(iter(extraction.errors), None)
     if issue is None:
         line = f"failed: {name}"
