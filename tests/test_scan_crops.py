@@ -51,3 +51,51 @@ def test_recognize_unique_reads_each_distinct_print_once_and_long_crops_always()
     assert engine.calls == [3]  # 0, 7 and the long crop
     assert out[0].text == out[1].text == out[3].text != out[2].text
     assert recognize_unique(engine, []) == []
+
+
+def _line(text: str, size: int = 22) -> np.ndarray:
+    """``text`` in the generator's CJK font, black on white, ~200 dpi body type (grey)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from scripts.samplegen.fonts import wqy_path
+
+    font = ImageFont.truetype(str(wqy_path()), size)
+    x0, y0, x1, y1 = font.getbbox(text)
+    img = Image.new("L", (x1 - x0 + 4, y1 - y0 + 4), 255)
+    ImageDraw.Draw(img).text((2 - x0, 2 - y0), text, font=font, fill=0)
+    return np.asarray(img)
+
+
+def test_words_are_narrowed_further_than_a_line_that_may_be_a_number():
+    from extractor.ocr.crops import SQUEEZE, SQUEEZE_ASPECT, WORDS_ASPECT, WORDS_SQUEEZE, _finish
+
+    h, glyph = 20, 20.0
+    pad = max(2, int(round(h * 0.12)))
+    for aspect, factor in ((2.0, 1.0), (SQUEEZE_ASPECT + 0.5, SQUEEZE), (WORDS_ASPECT - 0.5, SQUEEZE),
+                           (WORDS_ASPECT + 0.5, WORDS_SQUEEZE), (12.0, WORDS_SQUEEZE)):
+        w = int(aspect * h)
+        out = _finish(np.full((h, w), 255, np.uint8), glyph)
+        assert out.shape[1] - 2 * pad == max(1, int(w * factor)), aspect
+    # a number of ten characters (a fees amount with four decimals) is no "words" line
+    number = _line("12345.6789")
+    assert number.shape[1] <= WORDS_ASPECT * max(number.shape[0], 22)
+
+
+def test_a_long_label_narrowed_to_words_still_reads_as_its_label():
+    """The recogniser on a table 三 label and a heading, narrowed by ``WORDS_SQUEEZE``: the label
+    matching downstream (``similarity``) sees them as printed."""
+    from extractor.mapping.labels import similarity
+    from extractor.ocr.crops import WORDS_ASPECT, _crop
+    from extractor.ocr.engine import make_engine
+    from extractor.settings import Settings
+
+    engine = make_engine(Settings(ocr_threads=1))
+    texts = ["二、上年结转政府信息公开申请数量", "1.申请人无正当理由逾期不补正、行", "收到和处理政府信息公开申请情况"]
+    crops = []
+    for text in texts:
+        img = _line(text)
+        h, w = img.shape
+        assert w > WORDS_ASPECT * h  # narrowed as words
+        crops.append(_crop(img, (0, 0, w, h), glyph=float(h)))
+    for text, rec in zip(texts, engine.recognize(crops)):
+        assert similarity(rec.text, text) >= 0.9, (text, rec.text)
