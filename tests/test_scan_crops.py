@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import cv2
+import pytest
 import numpy as np
 
 from extractor.ocr.crops import _ink_mask, recognize_unique, same_ink
@@ -66,36 +67,64 @@ def _line(text: str, size: int = 22) -> np.ndarray:
     return np.asarray(img)
 
 
-def test_words_are_narrowed_further_than_a_line_that_may_be_a_number():
+def test_cell_words_are_narrowed_further_prose_figures_not_at_all():
     from extractor.ocr.crops import SQUEEZE, SQUEEZE_ASPECT, WORDS_ASPECT, WORDS_SQUEEZE, _finish
 
     h, glyph = 20, 20.0
     pad = max(2, int(round(h * 0.12)))
-    for aspect, factor in ((2.0, 1.0), (SQUEEZE_ASPECT + 0.5, SQUEEZE), (WORDS_ASPECT - 0.5, SQUEEZE),
-                           (WORDS_ASPECT + 0.5, WORDS_SQUEEZE), (12.0, WORDS_SQUEEZE)):
+
+    def width(w, **kw):
+        return _finish(np.full((h, w), 255, np.uint8), glyph, **kw).shape[1] - 2 * pad
+
+    for aspect, cell, prose in ((2.0, 1.0, 1.0), (SQUEEZE_ASPECT + 0.5, SQUEEZE, SQUEEZE),
+                                (WORDS_ASPECT - 0.5, SQUEEZE, SQUEEZE), (WORDS_ASPECT + 0.5, WORDS_SQUEEZE, SQUEEZE),
+                                (12.0, WORDS_SQUEEZE, SQUEEZE)):
         w = int(aspect * h)
-        out = _finish(np.full((h, w), 255, np.uint8), glyph)
-        assert out.shape[1] - 2 * pad == max(1, int(w * factor)), aspect
+        assert width(w, words=True) == max(1, int(w * cell)), aspect
+        assert width(w) == max(1, int(w * prose)), aspect
+        assert width(w, figures=True) == w, aspect  # a fee's or a year's line: as printed
     # a number of ten characters (a fees amount with four decimals) is no "words" line
     number = _line("12345.6789")
     assert number.shape[1] <= WORDS_ASPECT * max(number.shape[0], 22)
 
 
-def test_a_long_label_narrowed_to_words_still_reads_as_its_label():
+@pytest.fixture(scope="module")
+def engine():
+    from extractor.ocr.engine import make_engine
+    from extractor.settings import Settings
+
+    return make_engine(Settings(ocr_threads=1))
+
+
+@pytest.mark.parametrize("size", [16, 18, 20])
+def test_a_fee_among_words_keeps_every_digit_of_a_run(engine, size):
+    """Section 六's fee sentence, 150 dpi body type (16–20 px glyphs), read as the prose reader
+    crops a line whose figures count: the runs of one digit keep their length. Narrowed to 0.5
+    (as a cell's words) 88888.88 read 888.8 and 55555 read 555, a scan's fee wrong and ``ok``;
+    to 0.75, 33333.33 read 3333.33 at these sizes."""
+    from extractor.ocr.crops import _crop
+
+    fees = ["88888.88", "55555", "33333.33", "6666.66", "11111"]
+    crops = []
+    for fee in fees:
+        img = _line(f"本年度收取信息处理费{fee}元。", size)
+        crops.append(_crop(img, (0, 0, img.shape[1], img.shape[0]), glyph=float(img.shape[0]), figures=True))
+    for fee, rec in zip(fees, engine.recognize(crops)):
+        assert f"费{fee}元" in rec.text, (fee, rec.text)
+
+
+def test_a_long_label_narrowed_to_words_still_reads_as_its_label(engine):
     """The recogniser on a table 三 label and a heading, narrowed by ``WORDS_SQUEEZE``: the label
     matching downstream (``similarity``) sees them as printed."""
     from extractor.mapping.labels import similarity
     from extractor.ocr.crops import WORDS_ASPECT, _crop
-    from extractor.ocr.engine import make_engine
-    from extractor.settings import Settings
 
-    engine = make_engine(Settings(ocr_threads=1))
     texts = ["二、上年结转政府信息公开申请数量", "1.申请人无正当理由逾期不补正、行", "收到和处理政府信息公开申请情况"]
     crops = []
     for text in texts:
         img = _line(text)
         h, w = img.shape
         assert w > WORDS_ASPECT * h  # narrowed as words
-        crops.append(_crop(img, (0, 0, w, h), glyph=float(h)))
+        crops.append(_crop(img, (0, 0, w, h), glyph=float(h), words=True))
     for text, rec in zip(texts, engine.recognize(crops)):
         assert similarity(rec.text, text) >= 0.9, (text, rec.text)

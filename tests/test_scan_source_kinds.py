@@ -1,8 +1,9 @@
 """Scans of documents made differently (issue 13, deliverable 4; ``scripts/samplegen/scan_sources.py``):
 shaded header cells, narrow label columns with table 三 over three pages and its middle page
-turned, a Word file laid out by LibreOffice, a real report of ../shared/corpus. One report each,
-on seeds the benchmark (900–903) and the committed samples do not use. A wrong field must never
-be ``ok``; most fields must be exact; the title's agency and year must be found."""
+turned, a Word file laid out by LibreOffice, a real report of ../shared/corpus, section 六's fee a
+run of one digit. One report each, on seeds the benchmark (900–903) and the committed samples do
+not use. A wrong field must never be ``ok``; most fields must be exact; the title's agency and
+year must be found."""
 
 from __future__ import annotations
 
@@ -116,3 +117,17 @@ def test_libreoffice_scan_with_a_table_row_alone_on_a_page_and_numbers_wrapped_b
     assert unflagged == [] and right == len(truth)
     review = [k for k, f in result.fields.items() if f.status == FieldStatus.REVIEW]
     assert len(review) <= 0.05 * len(truth), review
+
+
+@pytest.mark.parametrize("seed", [679, 684])  # narrowed as a cell's words: 33.33 and 99999, both ok
+def test_long_fee_in_prose_150dpi(extractor, tmp_path, seed):
+    """Section 六's fee a run of one digit (88888.88, 55555 …) in its sentence, scanned at
+    150 dpi: read with every digit, or sent to review — never a digit short and ``ok``."""
+    from scripts.samplegen.scan_sources import LONG_FEES, write_kind_scan
+
+    scan = write_kind_scan(seed, ("long_fee",), tmp_path, dpi=150)
+    meta = _check(extractor, scan, 0.98)
+    fee = meta["source_kinds"]["long_fee"]["fee"]
+    assert fee in LONG_FEES
+    field = extractor.extract(scan).fields.get("fees.information_processing")
+    assert field is not None and as_plain(field.value) == fee, field and field.value

@@ -107,9 +107,11 @@ class ProseReader:
         self._tails: list[int] = []  # lines whose right crop was read
         self._title_tails: list[int] = []  # … and showed a title's end
 
-    def _row_crops(self, i: int, out: list[np.ndarray]) -> None:
+    def _row_crops(self, i: int, out: list[np.ndarray], figures: bool = True) -> None:
+        """Row ``i``'s crops in full, onto ``out``. ``figures``: the row may hold a number the
+        pipeline reads (a fee, a year): kept at its width (``crops``; a heading's need not be)."""
         self.full[i] = list(range(len(out), len(out) + len(self.rows[i].runs)))
-        out.extend(_crop(self.gray, run, self.glyph, self.ink) for run in self.rows[i].runs)
+        out.extend(_crop(self.gray, run, self.glyph, self.ink, figures=figures) for run in self.rows[i].runs)
 
     def first_pass(self) -> list[np.ndarray]:
         crops: list[np.ndarray] = []
@@ -209,7 +211,7 @@ class ProseReader:
         crops: list[np.ndarray] = []
         self.full = {}
         for i in want:
-            self._row_crops(i, crops)
+            self._row_crops(i, crops, figures=i not in self._heads)
         return crops
 
     def finish(self, results: list[Recognition]) -> None:
@@ -271,7 +273,7 @@ class ProseReader:
         self._more = {}
         for i in rows:
             self._more[i] = list(range(len(crops), len(crops) + len(self.rows[i].runs)))
-            crops.extend(_crop(self.gray, run, self.glyph, self.ink) for run in self.rows[i].runs)
+            crops.extend(_crop(self.gray, run, self.glyph, self.ink, figures=True) for run in self.rows[i].runs)
         return crops
 
     def finish_third(self, results: list[Recognition]) -> None:

@@ -11,6 +11,9 @@ what was drawn goes to the scan truth's ``meta.source_kinds``.
   across pages): before its last header row (the merged titles 自然人 and 总计 cut in two, 自然 at
   the foot of one page and 人 at the top of the next) or, one time in three, before its second
   (申请人情况 alone on the first page);
+* ``long_fee``: section 六's information-processing fee a long amount whose digits run the
+  same (88888.88, 55555, 6666.66 …), printed in its sentence: a prose line holds a number among
+  its words, and a crop narrowed too far loses digits of such a run (read 888.8, 555);
 * ``soffice``: the report written as a Word file (``docx.py``) and turned into a PDF by
   LibreOffice (``soffice --headless --convert-to pdf``), another word processor's layout;
 * corpus scans (``write_corpus_scan``): a real report of ``../shared/corpus`` printed and scanned;
@@ -37,11 +40,13 @@ from pathlib import Path
 from typing import Any
 
 from .build import write_report, write_scan
-from .content import Report, generate_report
+from .content import Report, _fee_sentence, generate_report
 from .render import Rendered
 from .scan import HARD_KINDS, make_scan
 
-SOURCE_KINDS = ("shaded_header", "narrow_labels", "header_break", "soffice")
+SOURCE_KINDS = ("shaded_header", "narrow_labels", "header_break", "long_fee", "soffice")
+# section 六 fees whose digits run the same (``long_fee``): value as printed by ``_fmt_number``
+LONG_FEES = (88888.88, 55555, 33333.33, 6666.66, 11111, 22222, 99999.99, 7777)
 SHADES = {"grey": (217, 217, 217), "light_blue": (221, 235, 247)}
 SOFFICE_TIMEOUT_S = 180
 CHROMIUM = ("chromium", "chromium-browser", "google-chrome")
@@ -83,6 +88,12 @@ def apply_source_style(report: Report, kinds: tuple[str, ...], seed: int) -> dic
         row = rng.choice([2, 2, 1])
         st.header_break = {"三": row}
         record["header_break"] = {"table": "三", "before_header_row": row}
+    if "long_fee" in kinds:
+        fee = rng.choice(LONG_FEES)
+        report.values["fees.information_processing"] = fee
+        head, paras = report.sections["六"]
+        report.sections["六"] = (head, [paras[0], _fee_sentence(rng, fee)])
+        record["long_fee"] = {"fee": fee, "sentence": report.sections["六"][1][1]}
     return record
 
 
