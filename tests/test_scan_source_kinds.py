@@ -131,3 +131,18 @@ def test_long_fee_in_prose_150dpi(extractor, tmp_path, seed):
     assert fee in LONG_FEES
     field = extractor.extract(scan).fields.get("fees.information_processing")
     assert field is not None and as_plain(field.value) == fee, field and field.value
+
+
+def test_long_agency_title_wrapped_inside_the_name(extractor, tmp_path):
+    """A one-line title whose long agency name wraps inside a word (seed 693: the name's tail and
+    the year on the second line): the text layer and the scan both give the whole name, in
+    review — never the tail alone, ``ok``."""
+    from scripts.samplegen.scan_sources import write_kind_scan
+
+    scan = write_kind_scan(693, ("long_agency",), tmp_path, dpi=200)
+    truth = json.loads(scan.with_suffix(".truth.json").read_text(encoding="utf-8"))
+    assert truth["fields"]["report.agency"] == truth["meta"]["source_kinds"]["long_agency"]["agency"]
+    _check(extractor, scan, 0.98)
+    for pdf in (scan, tmp_path / "kinds-693.pdf"):
+        field = extractor.extract(pdf).fields["report.agency"]
+        assert field.value == truth["fields"]["report.agency"] and field.status == FieldStatus.REVIEW, pdf.name

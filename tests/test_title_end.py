@@ -67,3 +67,38 @@ def test_a_title_whose_last_glyph_was_not_read_still_names_its_agency():
 
     assert match_title("安平县民政局2024年度政府信息公开工作年度报") == ("安平县民政局", 2024)
     assert match_title("安平县民政局情报") == ("", None)  # no report title for all its 报
+
+
+def _lines(texts_widths: list[tuple[str, float]], size: float = 18.0) -> PageContent:
+    lines = [TextLine(text=t, bbox=BBox(x0=300 - w / 2, top=72 + 24 * i, x1=300 + w / 2, bottom=92 + 24 * i), page=1,
+                      size=size, confidence=0.99)
+             for i, (t, w) in enumerate(texts_widths)]
+    return PageContent(number=1, width=595, height=842, kind=PageKind.TEXT, lines=lines)
+
+
+def test_a_title_wrapped_inside_the_agency_name_is_joined_and_doubted():
+    """黑龙江省哈尔滨市道里区人力资源和社会保 / 障局2023年…: the wrap fell inside 保障, so the line with
+    the year names 障局 alone (helper-59: 障局, ok, on the text layer and every scan). The full
+    line above is taken in; the type alone cannot tell it from other words above the title, so
+    the name goes to review."""
+    from models.extraction import FieldStatus
+
+    title = find_title([_lines([("黑龙江省哈尔滨市道里区人力资源和社会保", 440), ("障局2023年政府信息公开工作年度报告", 430),
+                                ("本报告根据……", 400)])])
+    assert title.agency == "黑龙江省哈尔滨市道里区人力资源和社会保障局" and title.year == 2023
+    assert title.fields["report.agency"].status == FieldStatus.REVIEW
+    # a name wrapped where a word ends (区 / 人民政府…) is a plain two-line title: ok as before
+    title = find_title([_lines([("江苏省淮安市洪泽区", 300), ("人民政府2023年政府信息公开工作年度报告", 430)])])
+    assert title.agency == "江苏省淮安市洪泽区人民政府"
+    assert title.fields["report.agency"].status == FieldStatus.OK
+
+
+def test_words_above_a_whole_title_are_no_part_of_its_name():
+    """A site's navigation in the title's type (政务公开), or a short line (the line above a wrap is
+    full): the title line's own agency stands, ok."""
+    from models.extraction import FieldStatus
+
+    for above, width in (("政务公开", 440), ("首页信息公开目录", 440), ("通知公告", 120)):
+        title = find_title([_lines([(above, width), ("东山市民政局2023年政府信息公开工作年度报告", 430)])])
+        assert title.agency == "东山市民政局", above
+        assert title.fields["report.agency"].status == FieldStatus.OK, above

@@ -129,9 +129,15 @@ def clean_agency(text: str) -> str:
 
 def title_lines(page: PageContent, limit: int = 8) -> list[TextLine]:
     """The lines in the largest type among the first few lines of the page."""
+    return title_block(page, limit)[0]
+
+
+def title_block(page: PageContent, limit: int = 8) -> tuple[list[TextLine], bool]:
+    """``title_lines`` and whether its name was joined across a wrap that may be none
+    (``_cut_name_part``: the agency found that way is doubted)."""
     head = [ln for ln in page.lines[:limit] if ln.text.strip()]
     if not head:
-        return []
+        return [], False
     biggest = max(ln.size for ln in head)
     if biggest <= 0:  # OCR lines carry a height instead of a size: use the first lines
         return _title_only(head[:3])
@@ -141,10 +147,10 @@ def title_lines(page: PageContent, limit: int = 8) -> list[TextLine]:
 HEADING = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.．]")  # 一、总体情况: the body has begun
 
 
-def _title_only(lines: list[TextLine]) -> list[TextLine]:
+def _title_only(lines: list[TextLine]) -> tuple[list[TextLine], bool]:
     """The title lines up to the one that ends in 报告 (its last), never a heading (一、总体情况)
     printed in the same type as the title; of the lines above that last one, only those the
-    title still needs (``_title_top``)."""
+    title still needs (``_title_top``, with its doubt)."""
     out: list[TextLine] = []
     for ln in lines:
         if out and HEADING.match(ln.text):
@@ -152,7 +158,7 @@ def _title_only(lines: list[TextLine]) -> list[TextLine]:
         out.append(ln)
         if normalize_text(ln.text).endswith("报告"):
             return _title_top(out)
-    return out
+    return out, False
 
 
 def _name_part(line: TextLine) -> bool:
@@ -164,21 +170,42 @@ def _name_part(line: TextLine) -> bool:
 
 
 NAME_SURE = 0.5  # a line read less surely than this is no part of the title's name
+# words of a site's navigation or of the title's own text: a line holding one is no name's part
+_NOT_NAME = re.compile(r"公开|报告|首页|网站|政务|当前位置|您的位置|>|》")
 
 
-def _title_top(lines: list[TextLine]) -> list[TextLine]:
-    """``lines`` (the last ending in 报告) from the first line the title needs: going up from the
-    last, a line is taken while the lines below it lack the agency or the year, or while it is
-    a part of a wrapped name (``_name_part``). A web page printed and scanned sets its
-    navigation bar in the title's type right above it: read into the title, 政务公开 or the
-    unreadable 政製公工私燈德是公干年框 became the agency's first words (corpus_web 1801)."""
+def _cut_name_part(line: TextLine, below: TextLine) -> bool:
+    """Could ``line`` be a wrapped name's head cut inside a word (黑龙江省哈尔滨市道里区人力资源和社会
+    保 / 障局2023年…: the wrap fell in 保障)? Read surely, no digits, no sentence, none of
+    ``_NOT_NAME``'s words, as wide as ``below`` at least (a line wraps when it is full), and
+    ``below`` starts with the name's tail. The type alone cannot tell
+    it from a line of other words above the title: the name is taken whole and doubted."""
+    text, rest = normalize_text(line.text), normalize_text(below.text)
+    agency, _ = match_title(rest)
+    return (line.confidence >= NAME_SURE and len(text) >= 2 and not re.search(r"\d", text)
+            and not _SENTENCE.search(text) and not _NOT_NAME.search(text)
+            and bool(agency) and rest.startswith(agency)
+            and line.bbox.x1 - line.bbox.x0 >= 0.9 * (below.bbox.x1 - below.bbox.x0))  # a line wraps when full
+
+
+def _title_top(lines: list[TextLine]) -> tuple[list[TextLine], bool]:
+    """``lines`` (the last ending in 报告) from the first line the title needs, and whether its
+    name was joined across a wrap that may not be one: going up from the last, a line is taken
+    while the lines below it lack the agency or the year, or while it is a part of a wrapped
+    name (``_name_part``, or cut inside a word: ``_cut_name_part``, doubted). A web page
+    printed and scanned sets its navigation bar in the title's type right above it: read into
+    the title, 政务公开 or the unreadable 政製公工私燈德是公干年框 became the agency's first
+    words (corpus_web 1801)."""
     k = len(lines) - 1
+    doubt = False
     while k > 0:
         agency, year = match_title("".join(ln.text for ln in lines[k:]))
         if agency and year and not _name_part(lines[k - 1]):
-            break
+            if not _cut_name_part(lines[k - 1], lines[k]):
+                break
+            doubt = True
         k -= 1
-    return lines[k:]
+    return lines[k:], doubt
 
 
 _SENTENCE = re.compile(r"[，,。；;：:！？]")
@@ -230,11 +257,12 @@ def find_title(pages: list[PageContent]) -> Title:
 
 
 def _read_title(pages: list[PageContent], first: PageContent, out: Title) -> None:
-    lines = title_lines(first)
+    lines, cut_name = title_block(first)
     text = "".join(ln.text for ln in lines)
     out.text = text or None
     agency, year = match_title(text)
     source_lines = lines
+    cut_name = cut_name and bool(agency)
     if not agency:  # a title line in body type anywhere above the first heading (a web page printed)
         agency3, year3, found = title_line(first.lines)
         if agency3:
@@ -260,6 +288,10 @@ def _read_title(pages: list[PageContent], first: PageContent, out: Title) -> Non
     if source_lines:
         if out.agency:
             out.fields["report.agency"] = _from_lines("report.agency", out.agency, source_lines)
+            if cut_name and source_lines is lines:
+                # joined across a wrap inside a word, or a line of other words taken in: review
+                out.fields["report.agency"].status = FieldStatus.REVIEW
+                out.fields["report.agency"].evidence["mapped"] = 0.5
         if out.year:
             out.fields["report.year"] = _from_lines("report.year", out.year, year_lines)
 

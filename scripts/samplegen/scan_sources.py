@@ -14,6 +14,9 @@ what was drawn goes to the scan truth's ``meta.source_kinds``.
 * ``long_fee``: section 六's information-processing fee a long amount whose digits run the
   same (88888.88, 55555, 6666.66 …), printed in its sentence: a prose line holds a number among
   its words, and a crop narrowed too far loses digits of such a run (read 888.8, 555);
+* ``long_agency``: a long agency name (a province, a city, a district and a long department)
+  in a one-line title, so the title wraps inside the name (黑龙江省哈尔滨市道里区人力资源和社会保 /
+  障局2023年…): the name's tail alone on the line with the year is no agency;
 * ``soffice``: the report written as a Word file (``docx.py``) and turned into a PDF by
   LibreOffice (``soffice --headless --convert-to pdf``), another word processor's layout;
 * corpus scans (``write_corpus_scan``): a real report of ``../shared/corpus`` printed and scanned;
@@ -40,13 +43,17 @@ from pathlib import Path
 from typing import Any
 
 from .build import write_report, write_scan
-from .content import Report, _fee_sentence, generate_report
+from .content import Report, _fee_sentence, _title_lines, generate_report
 from .render import Rendered
 from .scan import HARD_KINDS, make_scan
 
-SOURCE_KINDS = ("shaded_header", "narrow_labels", "header_break", "long_fee", "soffice")
+SOURCE_KINDS = ("shaded_header", "narrow_labels", "header_break", "long_fee", "long_agency", "soffice")
 # section 六 fees whose digits run the same (``long_fee``): value as printed by ``_fmt_number``
 LONG_FEES = (88888.88, 55555, 33333.33, 6666.66, 11111, 22222, 99999.99, 7777)
+# agency names long enough that a one-line title wraps inside them (``long_agency``)
+LONG_AGENCIES = ("黑龙江省哈尔滨市道里区人力资源和社会保障局", "新疆维吾尔自治区乌鲁木齐市水磨沟区住房和城乡建设局",
+                 "内蒙古自治区呼和浩特市赛罕区市场监督管理局", "广西壮族自治区南宁市西乡塘区农业农村局",
+                 "黑龙江省齐齐哈尔市建华区卫生健康委员会", "江苏省南京市江北新区管理委员会教育和社会保障局")
 SHADES = {"grey": (217, 217, 217), "light_blue": (221, 235, 247)}
 SOFFICE_TIMEOUT_S = 180
 CHROMIUM = ("chromium", "chromium-browser", "google-chrome")
@@ -94,7 +101,23 @@ def apply_source_style(report: Report, kinds: tuple[str, ...], seed: int) -> dic
         head, paras = report.sections["六"]
         report.sections["六"] = (head, [paras[0], _fee_sentence(rng, fee)])
         record["long_fee"] = {"fee": fee, "sentence": report.sections["六"][1][1]}
+    if "long_agency" in kinds:
+        _rename_agency(report, rng.choice(LONG_AGENCIES))
+        st.title_lines, st.title_order = 1, "agency"
+        report.title_lines = _title_lines(report.agency, report.year, st)
+        record["long_agency"] = {"agency": report.agency, "title": report.title_lines}
     return record
+
+
+def _rename_agency(report: Report, name: str) -> None:
+    """``name`` for the report's agency everywhere it is printed (the opening, section 一, the
+    signature) and in its truth."""
+    old = report.agency
+    report.agency = name
+    report.values["report.agency"] = name
+    report.intro = [t.replace(old, name) for t in report.intro]
+    report.closing = [t.replace(old, name) for t in report.closing]
+    report.sections = {k: (h, [t.replace(old, name) for t in paras]) for k, (h, paras) in report.sections.items()}
 
 
 def _application_pages(tables: list[dict[str, Any]]) -> list[int]:
