@@ -145,10 +145,10 @@ def _cell_job_of(gray: np.ndarray, layout, glyph: float) -> CellJob:
     if vertical:
         em = max(p[2] - p[0] for p in pieces)
         pieces = [q for p in pieces for q in _split_stacked(p, sub, origin, em)]
-        return CellJob(crops=[_strip(gray, pieces, glyph, sub, origin, words=True)], vertical=True, boxes=pieces)
+        return CellJob(crops=[_strip(gray, pieces, glyph, sub, origin)], vertical=True, boxes=pieces)
     pieces = [q for p in pieces for q in _split_run_together(p, sub, origin, glyph)]
     pieces, sub, stray = drop_stray_ink(_one_line(pieces, glyph), sub, origin, glyph)
-    return CellJob(crops=[_crop(gray, p, glyph, sub, origin, words=True) for p in pieces], boxes=pieces, stray=stray, bar=bar)
+    return CellJob(crops=[_crop(gray, p, glyph, sub, origin) for p in pieces], boxes=pieces, stray=stray, bar=bar)
 
 
 STACKED = 0.6  # a bar and a stroke beside it standing this many glyphs tall in all: a worn glyph's pieces

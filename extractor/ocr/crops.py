@@ -24,36 +24,26 @@ def _k(dpi: float, inches: float, minimum: int = 1) -> int:
 
 
 # Recognition cost grows with the crop's width at the recogniser's fixed 48 px height. Long
-# lines are narrowed: CJK glyphs are square, so at 0.75 a glyph still spans ~3.6 CTC steps (8 px
-# each), at 0.5 ~2.4, enough to read it; short crops keep their shape. How far, by what the line
-# may hold:
-# * a table cell's line (``words=True``, ``cells``): over ``WORDS_ASPECT`` line heights it is
-#   words, to 0.5 — a cell's number that long would have 11 or more digits (a digit is ~0.55 of
-#   a line); a number alone reads right at 0.75 (8 to 12 digits, runs of one digit, 14–33 px
-#   glyphs). Measured on 19 scans of the harder kinds with truth (3829 fields): cells at 0.5, or
-#   even 0.4, over 5 line heights read every field as 0.75 did; 0.4 from 3 line heights lost the
-#   decimals of a fees amount (7442.55 as 744255);
-# * a prose line that may hold a figure the pipeline uses (``figures=True``, ``prose``: section
-#   六's fee sentence, the title and opening lines' year): not narrowed. A number among words
-#   loses digits of a run of one digit when narrowed: at 0.5 本年度收取信息处理费88888.88元 read
-#   888.8 (a scan's field wrong and ``ok``), at 0.75 11 of 154 such lines of 16–20 px glyphs
-#   (33333.33 as 3333.33), at 0.85 and 1.0 none;
-# * other lines (headings, a line's first glyphs): to 0.75.
+# lines are narrowed to ``SQUEEZE``: CJK glyphs are square, so at 0.75 a glyph still spans ~3.6
+# CTC steps (8 px each), enough to read it; short crops keep their shape. A prose line that may
+# hold a figure the pipeline uses (``figures=True``, ``prose``: section 六's fee sentence, the
+# title and opening lines' year) is not narrowed: a number among words loses digits of a run of
+# one digit — at 0.75 11 of 154 fee sentences of 16–20 px glyphs (33333.33 read 3333.33), at
+# 0.85 and 1.0 none. Narrowing more was measured and rejected: a table cell's long line to 0.5
+# read 12888888.50元 as 1288888.50元, ``ok``, and a fax at 150 dpi lost table 三's header words;
+# prose to 0.5 read 本年度收取信息处理费88888.88元 as 888.8, ``ok``.
 SQUEEZE = 0.75
 SQUEEZE_ASPECT = 3.0  # crops wider than this many line heights are narrowed
-WORDS_SQUEEZE = 0.5
-WORDS_ASPECT = 6.0  # crops wider than this many line heights are narrowed further
 PAD = 0.12  # white margin around a crop, in line heights
 
 
 def _crop(gray: np.ndarray, box: PxBox, glyph: float, ink: np.ndarray | None = None,
-          origin: tuple[int, int] = (0, 0), words: bool = False, figures: bool = False) -> np.ndarray:
+          origin: tuple[int, int] = (0, 0), figures: bool = False) -> np.ndarray:
     """A recogniser crop around ``box``: at least a glyph tall (a dash or a dot alone must not
     be blown up to fill the recogniser's 48 px), with a white margin. With ``ink`` (the cleaned
     ink of a region whose top-left is ``origin``) only the ink and a rim around it keep their
-    grey; paper texture, dust and noise become white. ``words``: a table cell's line, narrowed
-    further when it is long (``WORDS_ASPECT``); ``figures``: a line whose numbers count, kept
-    at its width."""
+    grey; paper texture, dust and noise become white. ``figures``: a prose line whose numbers
+    count, kept at its width (``SQUEEZE``)."""
     x0, y0, x1, y1 = box
     cy, cx = (y0 + y1) / 2, (x0 + x1) / 2
     if y1 - y0 < glyph:
@@ -64,7 +54,7 @@ def _crop(gray: np.ndarray, box: PxBox, glyph: float, ink: np.ndarray | None = N
     x0, y0, x1, y1 = max(0, x0), max(0, y0), min(W, x1), min(H, y1)
     sub = gray[y0:y1, x0:x1]
     if sub.size == 0:
-        return _finish(np.full((8, 8), 255, np.uint8), glyph, words, figures)
+        return _finish(np.full((8, 8), 255, np.uint8), glyph, figures)
     if ink is not None:
         ox, oy = origin
         keep = np.zeros(sub.shape, np.uint8)
@@ -74,7 +64,7 @@ def _crop(gray: np.ndarray, box: PxBox, glyph: float, ink: np.ndarray | None = N
             keep[ya - y0 : yb - y0, xa - x0 : xb - x0] = ink[ya - oy : yb - oy, xa - ox : xb - ox]
         keep = cv2.dilate(keep, np.ones((3, 3), np.uint8))
         sub = np.where(keep > 0, sub, 255).astype(np.uint8)
-    return _finish(sub, glyph, words, figures)
+    return _finish(sub, glyph, figures)
 
 
 CROP_MAX_GAIN = 3.0  # at most this stretch of a crop's ink contrast
@@ -94,20 +84,18 @@ def _stretch(sub: np.ndarray) -> np.ndarray:
     return np.clip(255.0 - (255.0 - sub.astype(np.float32)) * gain, 0, 255).astype(np.uint8)
 
 
-def _finish(sub: np.ndarray, glyph: float, words: bool = False, figures: bool = False) -> np.ndarray:
+def _finish(sub: np.ndarray, glyph: float, figures: bool = False) -> np.ndarray:
     sub = _stretch(sub)
     h, w = sub.shape[:2]
     if w > SQUEEZE_ASPECT * h and not figures:
-        factor = WORDS_SQUEEZE if words and w > WORDS_ASPECT * h else SQUEEZE
-        sub = cv2.resize(sub, (max(1, int(w * factor)), h), interpolation=cv2.INTER_AREA)
+        sub = cv2.resize(sub, (max(1, int(w * SQUEEZE)), h), interpolation=cv2.INTER_AREA)
     pad = max(2, int(round(max(h, glyph) * PAD)))
     sub = cv2.copyMakeBorder(sub, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
     return cv2.cvtColor(sub, cv2.COLOR_GRAY2RGB)
 
 
-def _strip(gray: np.ndarray, pieces: list[PxBox], glyph: float, ink: np.ndarray, origin,
-           words: bool = False) -> np.ndarray:
-    """Glyphs stacked vertically, laid side by side on one line (``words``: as ``_crop``)."""
+def _strip(gray: np.ndarray, pieces: list[PxBox], glyph: float, ink: np.ndarray, origin) -> np.ndarray:
+    """Glyphs stacked vertically, laid side by side on one line."""
     height = max(p[3] - p[1] for p in pieces)
     gap = max(2, int(height * 0.15))
     parts = []
@@ -119,7 +107,7 @@ def _strip(gray: np.ndarray, pieces: list[PxBox], glyph: float, ink: np.ndarray,
         top = (height - g.shape[0]) // 2
         g = cv2.copyMakeBorder(g, top, height - g.shape[0] - top, gap, gap, cv2.BORDER_CONSTANT, value=255)
         parts.append(g)
-    return _finish(np.hstack(parts), glyph, words)
+    return _finish(np.hstack(parts), glyph)
 
 
 def recognize_unique(engine, crops: list[np.ndarray]) -> list[Recognition]:
