@@ -356,4 +356,6 @@ def mend(table: ImageTable, lines: dict[int, list[Line]]) -> tuple[Bands | None,
     gaps = lost_row_gaps(table, bands)
     fresh = cut_rows(table, bands, gaps) if gaps or bands.cuts else []
     check_columns(table, bands, lines)
-    return bands, joined + fresh
+    # a joined cell the cut then split is no longer the table's: its parts are in ``fresh``
+    alive = {id(c) for c in table.grid.cells}
+    return bands, [c for c in joined + fresh if id(c) in alive]
