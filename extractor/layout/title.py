@@ -133,8 +133,8 @@ def title_lines(page: PageContent, limit: int = 8) -> list[TextLine]:
 
 
 def title_block(page: PageContent, limit: int = 8) -> tuple[list[TextLine], bool]:
-    """``title_lines`` and whether its name was joined across a wrap that may be none
-    (``_cut_name_part``: the agency found that way is doubted)."""
+    """``title_lines`` and whether the agency they give is in doubt (a line above its line that
+    may be the name's head, ``_title_top``)."""
     head = [ln for ln in page.lines[:limit] if ln.text.strip()]
     if not head:
         return [], False
@@ -156,7 +156,7 @@ def _title_only(lines: list[TextLine]) -> tuple[list[TextLine], bool]:
         if out and HEADING.match(ln.text):
             break
         out.append(ln)
-        if normalize_text(ln.text).endswith("报告"):
+        if normalize_text("".join(x.text for x in out)).endswith("报告"):  # (…年度报 / 告: its last line)
             return _title_top(out)
     return out, False
 
@@ -170,40 +170,48 @@ def _name_part(line: TextLine) -> bool:
 
 
 NAME_SURE = 0.5  # a line read less surely than this is no part of the title's name
-# words of a site's navigation or of the title's own text: a line holding one is no name's part
-_NOT_NAME = re.compile(r"公开|报告|首页|网站|政务|当前位置|您的位置|>|》")
+# a site's navigation (a menu item alone, a breadcrumb) or the title's own words: no name's head
+_NOT_NAME = re.compile(r"^(?:政务|信息|政府信息|政务信息)公开$|报告|首页|网站|当前位置|您的位置|[>»›]")
 
 
-def _cut_name_part(line: TextLine, below: TextLine) -> bool:
-    """Could ``line`` be a wrapped name's head cut inside a word (黑龙江省哈尔滨市道里区人力资源和社会
-    保 / 障局2023年…: the wrap fell in 保障)? Read surely, no digits, no sentence, none of
-    ``_NOT_NAME``'s words, as wide as ``below`` at least (a line wraps when it is full), and
-    ``below`` starts with the name's tail. The type alone cannot tell
-    it from a line of other words above the title: the name is taken whole and doubted."""
-    text, rest = normalize_text(line.text), normalize_text(below.text)
-    agency, _ = match_title(rest)
-    return (line.confidence >= NAME_SURE and len(text) >= 2 and not re.search(r"\d", text)
-            and not _SENTENCE.search(text) and not _NOT_NAME.search(text)
-            and bool(agency) and rest.startswith(agency)
-            and line.bbox.x1 - line.bbox.x0 >= 0.9 * (below.bbox.x1 - below.bbox.x0))  # a line wraps when full
+def _name_head(line: TextLine, below: list[TextLine], agency: str) -> bool:
+    """Could ``line`` be the head of the agency's name, the title's ``below`` lines starting with
+    the rest (黑龙江省哈尔滨市道里区人力资源和社会保 / 障局2023年…: a wrap inside 保障; …住房和 /
+    城乡建设局 / 2020年…; a name split by hand before 社会保障局)? Words, no digits, no sentence, no
+    navigation (``_NOT_NAME``), and ``agency`` at the start of the text below. The type alone
+    cannot tell such a head from other words above the title (a slogan): either way the agency
+    found is doubted."""
+    text, rest = normalize_text(line.text), normalize_text("".join(ln.text for ln in below))
+    return (bool(text) and not re.search(r"\d", text) and not _SENTENCE.search(text)
+            and not _NOT_NAME.search(text) and bool(agency) and rest.startswith(agency))
+
+
+def _wrapped_into(line: TextLine, below: TextLine) -> bool:
+    """``line`` read surely and as wide as ``below`` at least: a line wraps when it is full, so the
+    name runs on (joined, still doubted); a shorter head is left out."""
+    return line.confidence >= NAME_SURE and line.bbox.x1 - line.bbox.x0 >= 0.9 * (below.bbox.x1 - below.bbox.x0)
 
 
 def _title_top(lines: list[TextLine]) -> tuple[list[TextLine], bool]:
     """``lines`` (the last ending in 报告) from the first line the title needs, and whether its
-    name was joined across a wrap that may not be one: going up from the last, a line is taken
-    while the lines below it lack the agency or the year, or while it is a part of a wrapped
-    name (``_name_part``, or cut inside a word: ``_cut_name_part``, doubted). A web page
-    printed and scanned sets its navigation bar in the title's type right above it: read into
-    the title, 政务公开 or the unreadable 政製公工私燈德是公干年框 became the agency's first
-    words (corpus_web 1801)."""
+    agency is in doubt: going up from the last, a line is taken while the lines below it lack
+    the agency or the year, or while it is a part of a wrapped name (``_name_part``). Above the
+    agency's line, a line that may be the name's head (``_name_head``) makes it doubted; it is
+    taken in once when it is full (``_wrapped_into``). A web page printed and scanned sets its
+    navigation bar in the title's type right above it: read into the title, 政务公开 or the
+    unreadable 政製公工私燈德是公干年框 became the agency's first words (corpus_web 1801)."""
     k = len(lines) - 1
-    doubt = False
+    doubt = joined = False
     while k > 0:
         agency, year = match_title("".join(ln.text for ln in lines[k:]))
         if agency and year and not _name_part(lines[k - 1]):
-            if not _cut_name_part(lines[k - 1], lines[k]):
-                break
-            doubt = True
+            if _name_head(lines[k - 1], lines[k:], agency):
+                doubt = True
+                if not joined and _wrapped_into(lines[k - 1], lines[k]):
+                    joined = True
+                    k -= 1
+                    continue
+            break
         k -= 1
     return lines[k:], doubt
 
@@ -257,12 +265,11 @@ def find_title(pages: list[PageContent]) -> Title:
 
 
 def _read_title(pages: list[PageContent], first: PageContent, out: Title) -> None:
-    lines, cut_name = title_block(first)
+    lines, doubted = title_block(first)
     text = "".join(ln.text for ln in lines)
     out.text = text or None
     agency, year = match_title(text)
     source_lines = lines
-    cut_name = cut_name and bool(agency)
     if not agency:  # a title line in body type anywhere above the first heading (a web page printed)
         agency3, year3, found = title_line(first.lines)
         if agency3:
@@ -288,8 +295,8 @@ def _read_title(pages: list[PageContent], first: PageContent, out: Title) -> Non
     if source_lines:
         if out.agency:
             out.fields["report.agency"] = _from_lines("report.agency", out.agency, source_lines)
-            if cut_name and source_lines is lines:
-                # joined across a wrap inside a word, or a line of other words taken in: review
+            if doubted:
+                # a name's head above may be missing, or a line of other words taken in: review
                 out.fields["report.agency"].status = FieldStatus.REVIEW
                 out.fields["report.agency"].evidence["mapped"] = 0.5
         if out.year:
@@ -304,7 +311,11 @@ def _from_lines(key: str, value, lines: list[TextLine]) -> Field:
     raw = "".join(ln.text for ln in lines)
     conf = min(ln.confidence for ln in lines)
     out = _field(key, value, raw, lines[0].page, box, lines[0].source, conf)
-    if key == "report.agency" and lines[0].source == Source.OCR and not plausible_agency(str(value)):
+    if key == "report.agency" and len(str(value)) <= 2:
+        # no organ's name is two glyphs: the tail of one whose head was lost (障局, 理局)
+        out.status = FieldStatus.REVIEW
+        out.evidence["mapped"] = 0.5
+    elif key == "report.agency" and lines[0].source == Source.OCR and not plausible_agency(str(value)):
         # a recogniser's sure misreading of one glyph (委员会 read 委员云) is a fluent wrong name;
         # "mapped" below 1 is the doubt the validate stage keeps (extractor.validate.stage)
         out.status = FieldStatus.REVIEW
