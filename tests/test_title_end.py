@@ -142,3 +142,23 @@ def test_other_title_shapes_helper_60_found_wrong_and_ok():
     assert title.agency == "北塘区市场监督管理局"
     title = find_title([_lines([("障局2020年政府信息公开工作年度报告", 308), ("一、总体情况", 90)])])
     assert title.agency == "障局" and title.fields["report.agency"].status == FieldStatus.REVIEW
+
+
+def test_red_headers_repeated_names_and_short_lines_above_are_not_joined():
+    """helper-61: a red header (…办公室文件) or a slogan over a name alone on its line was joined
+    (the width was held against the name's line, not the title's widest); the issuing organ's
+    name over its own title, or a parent area, was said twice, ``ok``."""
+    from models.extraction import FieldStatus
+
+    year_line = ("2023年政府信息公开工作年度报告", 400)
+    for lines, agency, status in [
+        ([("淮安市人民政府办公室文件", 300), ("淮安市人民政府办公室", 250), year_line], "淮安市人民政府办公室", FieldStatus.OK),
+        ([("附件", 60), ("洪泽区人民政府", 180), year_line], "洪泽区人民政府", FieldStatus.OK),
+        ([("不忘初心牢记使命", 200), ("洪泽区人民政府", 180), year_line], "洪泽区人民政府", FieldStatus.REVIEW),
+        ([("洪泽区人民政府", 180), ("洪泽区人民政府2023年政府信息公开工作年度报告", 440)], "洪泽区人民政府", FieldStatus.REVIEW),
+        ([("淮安市洪泽区", 150), ("洪泽区教育局2023年政府信息公开工作年度报告", 420)], "洪泽区教育局", FieldStatus.REVIEW),
+        ([("江苏省淮安市洪泽区", 220), ("人民政府2023年政府信息公开工作年度报告", 420)], "江苏省淮安市洪泽区人民政府", FieldStatus.OK),
+    ]:
+        title = find_title([_lines(lines)])
+        assert title.agency == agency, lines[0][0]
+        assert title.fields["report.agency"].status == status, lines[0][0]

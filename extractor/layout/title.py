@@ -171,7 +171,8 @@ def _name_part(line: TextLine) -> bool:
 
 NAME_SURE = 0.5  # a line read less surely than this is no part of the title's name
 # a site's navigation (a menu item alone, a breadcrumb) or the title's own words: no name's head
-_NOT_NAME = re.compile(r"^(?:政务|信息|政府信息|政务信息)公开$|报告|首页|网站|当前位置|您的位置|[>»›]")
+# a red header (…人民政府办公室文件), an attachment mark, a column's name (…年报): no name's head either
+_NOT_NAME = re.compile(r"^(?:政务|信息|政府信息|政务信息)?公开$|报告|年报|首页|网站|当前位置|您的位置|[>»›]|文件$|^附件")
 
 
 def _name_head(line: TextLine, below: list[TextLine], agency: str) -> bool:
@@ -186,16 +187,27 @@ def _name_head(line: TextLine, below: list[TextLine], agency: str) -> bool:
             and not _NOT_NAME.search(text) and bool(agency) and rest.startswith(agency))
 
 
-def _wrapped_into(line: TextLine, below: TextLine) -> bool:
-    """``line`` read surely and as wide as ``below`` at least: a line wraps when it is full, so the
-    name runs on (joined, still doubted); a shorter head is left out."""
-    return line.confidence >= NAME_SURE and line.bbox.x1 - line.bbox.x0 >= 0.9 * (below.bbox.x1 - below.bbox.x0)
+def _wrapped_into(line: TextLine, below: list[TextLine]) -> bool:
+    """``line`` read surely and as wide as the widest of the title's ``below`` lines at least: a
+    line wraps when it is full, so the name runs on (joined, still doubted); a shorter head (a
+    red header over a name alone on its line) is left out."""
+    width = max(ln.bbox.x1 - ln.bbox.x0 for ln in below)
+    return line.confidence >= NAME_SURE and line.bbox.x1 - line.bbox.x0 >= 0.9 * width
+
+
+def _repeats(line: TextLine, agency: str) -> bool:
+    """``line`` ends with the start of ``agency`` (two glyphs or more): the issuing organ's name
+    over its own title (洪泽区人民政府 / 洪泽区人民政府2023年…), a parent area (淮安市洪泽区 /
+    洪泽区教育局…) — no head of the name, whose join would say it twice."""
+    text = normalize_text(line.text)
+    return any(agency.startswith(text[-n:]) for n in range(2, min(len(text), len(agency)) + 1))
 
 
 def _title_top(lines: list[TextLine]) -> tuple[list[TextLine], bool]:
     """``lines`` (the last ending in 报告) from the first line the title needs, and whether its
     agency is in doubt: going up from the last, a line is taken while the lines below it lack
-    the agency or the year, or while it is a part of a wrapped name (``_name_part``). Above the
+    the agency or the year, or while it is a part of a wrapped name (``_name_part``) that does
+    not say the name's start again (``_repeats``: doubted, left out). Above the
     agency's line, a line that may be the name's head (``_name_head``) makes it doubted; it is
     taken in once when it is full (``_wrapped_into``). A web page printed and scanned sets its
     navigation bar in the title's type right above it: read into the title, 政务公开 or the
@@ -204,10 +216,13 @@ def _title_top(lines: list[TextLine]) -> tuple[list[TextLine], bool]:
     doubt = joined = False
     while k > 0:
         agency, year = match_title("".join(ln.text for ln in lines[k:]))
+        if agency and year and _name_part(lines[k - 1]) and _repeats(lines[k - 1], agency):
+            doubt = True
+            break
         if agency and year and not _name_part(lines[k - 1]):
             if _name_head(lines[k - 1], lines[k:], agency):
                 doubt = True
-                if not joined and _wrapped_into(lines[k - 1], lines[k]):
+                if not joined and _wrapped_into(lines[k - 1], lines[k:]):
                     joined = True
                     k -= 1
                     continue
