@@ -310,10 +310,8 @@ def _read_title(pages: list[PageContent], first: PageContent, out: Title) -> Non
     if source_lines:
         if out.agency:
             out.fields["report.agency"] = _from_lines("report.agency", out.agency, source_lines)
-            if doubted:
-                # a name's head above may be missing, or a line of other words taken in: review
-                out.fields["report.agency"].status = FieldStatus.REVIEW
-                out.fields["report.agency"].evidence["mapped"] = 0.5
+            if doubted:  # a name's head above may be missing, or a line of other words taken in
+                _doubt(out.fields["report.agency"])
         if out.year:
             out.fields["report.year"] = _from_lines("report.year", out.year, year_lines)
 
@@ -327,15 +325,16 @@ def _from_lines(key: str, value, lines: list[TextLine]) -> Field:
     conf = min(ln.confidence for ln in lines)
     out = _field(key, value, raw, lines[0].page, box, lines[0].source, conf)
     if key == "report.agency" and len(str(value)) <= 2:
-        # no organ's name is two glyphs: the tail of one whose head was lost (障局, 理局)
-        out.status = FieldStatus.REVIEW
-        out.evidence["mapped"] = 0.5
+        _doubt(out)  # no organ's name is two glyphs: the tail of one whose head was lost (障局, 理局)
     elif key == "report.agency" and lines[0].source == Source.OCR and not plausible_agency(str(value)):
-        # a recogniser's sure misreading of one glyph (委员会 read 委员云) is a fluent wrong name;
-        # "mapped" below 1 is the doubt the validate stage keeps (extractor.validate.stage)
-        out.status = FieldStatus.REVIEW
-        out.evidence["mapped"] = 0.5
+        _doubt(out)  # a recogniser's sure misreading of one glyph (委员会 read 委员云) is a fluent wrong name
     return out
+
+
+def _doubt(f: Field) -> None:
+    """``f`` to review; "mapped" below 1 is the doubt the validate stage keeps (``extractor.validate.stage``)."""
+    f.status = FieldStatus.REVIEW
+    f.evidence["mapped"] = 0.5
 
 
 def _field(key, value, raw, page, box: BBox, source, confidence) -> Field:
