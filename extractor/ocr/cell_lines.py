@@ -139,6 +139,32 @@ def _split_run_together(piece: PxBox, sub: np.ndarray, origin, glyph: float) -> 
     return out or [piece]
 
 
+HEAVY_ROW = 0.5  # a row holding this share of a band's fullest row's ink is a line's body
+HEAVY_RIM = 0.15  # … and its glyphs' lighter tops and feet reach this many glyphs beyond
+
+
+def _heavy_line(piece: PxBox, sub: np.ndarray, origin, glyph: float) -> PxBox | None:
+    """The one line a tall band (``_split_run_together``'s) may be, or None: when its heavy rows
+    (``HEAVY_ROW`` of its fullest row's ink) fit in one line (``ONE_LINE`` glyphs), their box,
+    ``HEAVY_RIM`` of a glyph more each way, across the ink of those rows. What stands faintly above
+    and below such a line — a red seal's arcs that ``suppress_red`` left grey round a printed
+    label (a corpus page's table 二: its band 2.8 glyphs tall, cut through its middle and read
+    第一ホ第项 and 第一十反等(工)), a fax's junk under a 111 — is a few pixels a row against a
+    line's tens. So is a wrapped label's short last line, though: the band's cut and this box are
+    both read, and the reading decides (``cells.settle``)."""
+    x0, y0, x1, y1 = piece
+    ox, oy = origin
+    band = sub[y0 - oy : y1 - oy, x0 - ox : x1 - ox]
+    rows = band.sum(axis=1, dtype=np.int64)
+    heavy = np.flatnonzero(rows >= HEAVY_ROW * rows.max()) if rows.any() else []
+    if not len(heavy) or heavy[-1] - heavy[0] + 1 > ONE_LINE * glyph:
+        return None
+    rim = int(round(HEAVY_RIM * glyph))
+    a, b = max(0, int(heavy[0]) - rim), min(len(rows), int(heavy[-1]) + 1 + rim)
+    cols = np.flatnonzero(band[a:b].any(axis=0))
+    return (x0 + int(cols[0]), y0 + a, x0 + int(cols[-1]) + 1, y0 + b)
+
+
 def _split_stacked(piece: PxBox, sub: np.ndarray, origin, em: int) -> list[PxBox]:
     """A band of vertical text holding more than one glyph (三 over 、; glyphs that touch, or
     whose gap blur filled): cut off one glyph after another from the top, each about ``em``

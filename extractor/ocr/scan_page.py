@@ -43,7 +43,8 @@ import numpy as np
 from extractor.grid.image_grid import find_tables
 from extractor.io.images import A4_LONG_INCHES
 from extractor.layout.orient import shrink, upright
-from extractor.ocr.cells import CellJob, _cell_job, _cell_layout, _fill_cell, _glyph_height, piece_ink, read_boxes
+from extractor.ocr.cells import (CellJob, _cell_job, _cell_layout, _fill_cell, _glyph_height, piece_ink, queue,
+                                 read_boxes, settle)
 from extractor.ocr.no_text import _drop_specks
 from extractor.ocr.crops import recognize_unique
 from extractor.ocr.normalise import _normalise
@@ -158,14 +159,13 @@ def read_scan_image(rgb: np.ndarray, dpi: float, number: int, engine, *, width: 
 
     # one batched call: every cell's crops and the prose's first pass
     crops: list[np.ndarray] = []
-    for job in jobs:
-        job.first = len(crops)
-        crops.extend(job.crops)
+    queue(jobs, crops)
     first_pass = reader.first_pass()
     n_cells = len(crops)
     crops.extend(first_pass)
     results = recognize_unique(engine, crops) if crops else []
     del crops
+    jobs = settle(jobs, results)  # a band cut into lines, or read as one
 
     k = 0
     lines_of = {}
