@@ -100,6 +100,14 @@ APPLICANT_COLUMNS: tuple[ColumnSpec, ...] = (
 )
 APPLICANT_PARTS: tuple[str, ...] = tuple(c.key for c in APPLICANT_COLUMNS if c.key != "total")
 
+# words the tables print that name no field: table 二's first column title, table 三's header
+# block over its applicant columns and the note in its top-left cell (``shared/spec/format-2021.md``)
+TABLE_CAPTIONS: tuple[str, ...] = (
+    "信息内容",
+    "申请人情况",
+    "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
+)
+
 _RESULT = "三、本年度办理结果"
 _DENIED = "（三）不予公开"
 _UNAVAILABLE = "（四）无法提供"

@@ -28,7 +28,8 @@ from extractor.ocr.cell_lines import (
     _split_run_together,
     _split_stacked,
 )
-from extractor.ocr.crops import PxBox, _crop, _strip, recognize_unique
+from extractor.ocr.crops import PxBox, _crop, _strip
+from extractor.ocr.known_words import read_words_first
 from extractor.ocr.engine import Recognition
 from extractor.ocr.normalise import (
     DASH_CONFIDENCE,
@@ -176,14 +177,19 @@ def _lines_job(gray: np.ndarray, pieces: list[PxBox], sub: np.ndarray, origin, g
 SPLIT_DOUBT = 0.5  # a band's cut lines: one read less sure than this, and the band read as one line likelier
 
 
-def queue(jobs: list[CellJob], crops: list[np.ndarray]) -> None:
+def queue(jobs: list[CellJob], crops: list[np.ndarray]) -> list[bool]:
     """Each job's crops, and its other reading's (``CellJob.alt``), onto ``crops`` (the page's
-    batch), each job's ``first`` set to where its own begin."""
+    batch), each job's ``first`` set to where its own begin. Returns, per crop queued, whether it
+    may be read narrowed first (``known_words``): not a band read both ways (``settle``), whose
+    lines hold ink that is no text, so that the narrowed reading would be read again anyway."""
+    words: list[bool] = []
     for job in jobs:
         for j in (job, job.alt):
             if j is not None:
                 j.first = len(crops)
                 crops.extend(j.crops)
+                words.extend([job.alt is None] * len(j.crops))
+    return words
 
 
 def settle(jobs: list[CellJob], results: list[Recognition]) -> list[CellJob]:
@@ -283,7 +289,7 @@ def read_boxes(cells, boxes, gray, ink, dpi, glyph, engine) -> None:
     """Read ``cells`` from the crops of ``boxes`` (upright page pixels, one per cell), in one call."""
     jobs = [_cell_job(gray, _cell_layout(ink, box, dpi), glyph) for box in boxes]
     crops: list[np.ndarray] = []
-    queue(jobs, crops)
-    results = recognize_unique(engine, crops) if crops else []
+    words = queue(jobs, crops)
+    results = read_words_first(engine, crops, words) if crops else []
     for cell, job in zip(cells, settle(jobs, results)):
         _fill_cell(cell, job, results)

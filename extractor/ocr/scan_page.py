@@ -47,6 +47,7 @@ from extractor.ocr.cells import (CellJob, _cell_job, _cell_layout, _fill_cell, _
                                  read_boxes, settle)
 from extractor.ocr.no_text import _drop_specks
 from extractor.ocr.crops import recognize_unique
+from extractor.ocr.known_words import read_words_first
 from extractor.ocr.normalise import _normalise
 from extractor.ocr.pen import pen_ink, pen_share, without_pen
 from extractor.ocr.seal import seal_mask
@@ -159,11 +160,11 @@ def read_scan_image(rgb: np.ndarray, dpi: float, number: int, engine, *, width: 
 
     # one batched call: every cell's crops and the prose's first pass
     crops: list[np.ndarray] = []
-    queue(jobs, crops)
+    words = queue(jobs, crops)
     first_pass = reader.first_pass()
     n_cells = len(crops)
     crops.extend(first_pass)
-    results = recognize_unique(engine, crops) if crops else []
+    results = read_words_first(engine, crops, words) if crops else []  # labels narrowed first
     del crops
     jobs = settle(jobs, results)  # a band cut into lines, or read as one
 
