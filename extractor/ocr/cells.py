@@ -3,7 +3,8 @@ recogniser's results back into the cell.
 
 The ink inside a cell (rules removed, specks and dust dropped, a rule's remnants at its edge
 dropped) is cut into text lines by ``extractor.ocr.cell_lines``; specks beside the text are
-left out (``no_text.drop_stray_ink``). Several lines (a wrapped label) are read one by one and
+left out (``no_text.drop_stray_ink``). A band that may be one line between faint ink (a seal's
+arcs) is read both cut and whole, and the readings decide (``settle``). Several lines (a wrapped label) are read one by one and
 joined without a break. A tall narrow cell whose "lines" are single
 glyphs is vertical text, read as one strip. A lone bar or slash is a zero mark, read from its
 shape; specks and seal traces with nothing glyph-tall make a blank cell.

@@ -14,6 +14,8 @@ Speed. Recognition costs time in proportion to crop width (at the recogniser's 4
 so the page reader keeps the width it sends small:
 
 * distinct short crops are read once (``recognize_unique``): the 0s of a page are one print;
+* long cell crops (labels, column titles) are read narrowed first and kept only when they read
+  as the format's printed words, else read again as usual (``extractor.ocr.known_words``);
 * text outside the tables is read only as far as the pipeline needs it (``Settings.ocr_prose``,
   default "needed"; see ``ProseReader``): a left crop of each line that can start a paragraph
   to spot section headings (the stitcher looks for them between two parts of a table), in full
