@@ -8,6 +8,7 @@ import pytest
 
 from extractor.ocr.crops import SQUEEZE, _crop
 from extractor.ocr.engine import Recognition
+from extractor.mapping.labels import normalize_label
 from extractor.ocr.known_words import WORDS_SQUEEZE, _glyphs, is_known, known_words, read_words_first
 
 
@@ -105,3 +106,29 @@ def test_labels_and_long_amounts_read_words_first_keep_every_character(engine, s
         crops.append(_crop(img, (0, 0, img.shape[1], img.shape[0]), glyph=float(img.shape[0])))
     for text, rec in zip(texts, read_words_first(engine, crops, [True] * len(crops))):
         assert rec.text == text, (text, rec.text)
+
+
+def test_labels_one_glyph_apart_are_never_one_reading(engine):
+    """Narrowed, 第二十条第（六）项 and 第二十条第（八）项 are as short as a number's crop and
+    their ink differs by less than one print's slack (``crops.same_ink``): read as one print,
+    (八) and (九) took (六)'s reading (helper-62, stamp_numbers seed 28017). Each is its own."""
+    from test_scan_crops import _line
+
+    texts = ["第二十条第（六）项", "第二十条第（八）项", "第二十条第（九）项", "第二十条第（五）项"]
+    crops = []
+    for text in texts:
+        img = _line(text, 22)
+        crops.append(_crop(img, (0, 0, img.shape[1], img.shape[0]), glyph=float(img.shape[0])))
+    got = [r.text for r in read_words_first(engine, crops, [True] * len(crops))]
+    assert [normalize_label(t) for t in got] == [normalize_label(t) for t in texts]
+
+
+def test_narrowed_crops_are_never_taken_for_one_print():
+    """Narrowed, a label's crop is as short as a number's, and two labels one glyph apart on a
+    stamped scan passed ``same_ink``: (八) and (九) took (六)'s reading (helper-62,
+    stamp_numbers seed 28017). Narrowed crops are each read, even two of the very same ink."""
+    crop = _long_crop()
+    engine = _Engine(narrow="本年处理决定数量", wide="W", cut=crop.shape[1])
+    recs = read_words_first(engine, [crop, crop.copy()], [True, True])
+    assert [r.text for r in recs] == ["本年处理决定数量"] * 2
+    assert len(engine.calls[0]) == 2  # both read, not one for both

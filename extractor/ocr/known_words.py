@@ -89,7 +89,7 @@ def read_words_first(engine, crops: list[np.ndarray], words: list[bool]) -> list
     first = list(crops)
     for i in longs:
         first[i] = _narrowed(crops[i])
-    results = recognize_unique(engine, first)
+    results = recognize_unique(engine, first, alone=set(longs))  # each label its own reading
     del first
     again = [i for i in longs if not is_known(results[i].text, _glyphs(crops[i]))]
     if again:
