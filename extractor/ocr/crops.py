@@ -110,20 +110,17 @@ def _strip(gray: np.ndarray, pieces: list[PxBox], glyph: float, ink: np.ndarray,
     return _finish(np.hstack(parts), glyph)
 
 
-def recognize_unique(engine, crops: list[np.ndarray], alone: frozenset[int] | set[int] = frozenset()
-                     ) -> list[Recognition]:
+def recognize_unique(engine, crops: list[np.ndarray]) -> list[Recognition]:
     """``engine.recognize`` with each distinct short crop read once: a page's 0s, 1s, 2s… are
     printed from one font at one size, and a crop whose ink matches another's to within a pixel
-    (``same_ink``) takes its reading. Long crops (labels, prose) are read as they are, and so are
-    the crops ``alone`` names (a long crop narrowed, ``known_words``: 第二十条第（六）项 and
-    第二十条第（八）项 differ in less ink than ``SAME_INK_XOR`` allows, and were one reading)."""
+    (``same_ink``) takes its reading. Long crops (labels, prose) are read as they are."""
     if not crops:
         return []
     reps: list[tuple[np.ndarray, int]] = []  # (ink mask cut to its box, crop index)
     rep_of = list(range(len(crops)))
     for i, c in enumerate(crops):
         h, w = c.shape[:2]
-        if w > DEDUP_ASPECT * h or i in alone:
+        if w > DEDUP_ASPECT * h:
             continue
         ink = _ink_mask(c)
         if ink is None:
