@@ -162,3 +162,11 @@ def test_red_headers_repeated_names_and_short_lines_above_are_not_joined():
         title = find_title([_lines(lines)])
         assert title.agency == agency, lines[0][0]
         assert title.fields["report.agency"].status == status, lines[0][0]
+
+
+def test_an_agency_never_ends_in_a_quote_mark():
+    """A 150 dpi scan's speck after the name read as " (临江市市场监督管理局"2023年…, helper-62)."""
+    from extractor.layout.title import clean_agency
+
+    for raw in ('临江市市场监督管理局"', "“临江市市场监督管理局”", "临江市市场监督管理局'", "临江市市场监督管理局」"):
+        assert clean_agency(raw) == "临江市市场监督管理局", raw

@@ -116,11 +116,13 @@ class Title:
 
 
 def clean_agency(text: str) -> str:
-    """An agency name as matched, NFKC'd, brackets in the full-width form Chinese names print
-    (平潭综合实验区管委会（平潭县人民政府）); a name cut before its 政府 by the title's own
+    """An agency name as matched, NFKC'd, without punctuation or quote marks at its ends, brackets
+    in the full-width form Chinese names print (平潭综合实验区管委会（平潭县人民政府）); a name cut before its 政府 by the title's own
     政府信息公开 (上海市人民|政府信息公开) gets it back."""
     t = normalize_text(text)
-    t = re.sub(r"^(?:关于|[：:，,。、\-—])+", "", t).strip("：:，,。 《》")
+    # quote marks too: no agency's name starts or ends in one, and a 150 dpi scan's speck after
+    # the name reads as " (临江市市场监督管理局"2023年…, helper-62)
+    t = re.sub(r"^(?:关于|[：:，,。、\-—])+", "", t).strip("：:，,。 《》\"'“”‘’「」『』")
     t = re.sub(r"(?:关于|的)$", "", t)
     if t.endswith("人民"):
         t += "政府"
