@@ -13,11 +13,13 @@ from extractor.ocr.seal_overprint import seal_beside_strokes
 DPI = 200
 
 
-def _table_page(cx: int, cy: int, seal: bool = True, text_grey: int = 25) -> np.ndarray:
+def _table_page(cx: int, cy: int, seal: bool = True, text_grey: int = 25, rule: tuple[int, int] = (25, 2),
+                digits: bool = True) -> np.ndarray:
     """A 200 dpi grey page with a table of 17 rows (42 px) — a label column and 8 number columns
     72 px wide, as table 三's at 200 dpi — and the generator's red seal (radius 137 px) centred
-    at (cx, cy) over the numbers, scanned grey and blurred a little. The rules print black, the
-    text at ``text_grey``."""
+    at (cx, cy) over the numbers, scanned grey and blurred a little. The rules print at
+    ``rule`` (grey, width px), the text at ``text_grey``; without ``digits`` the number cells
+    are blank (zeros printed blank)."""
     from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
     from scripts.samplegen.fonts import wqy_path
@@ -26,19 +28,19 @@ def _table_page(cx: int, cy: int, seal: bool = True, text_grey: int = 25) -> np.
     img = Image.new("RGBA", (1700, 1100), (245, 245, 240, 255))
     draw = ImageDraw.Draw(img)
     font = ImageFont.truetype(str(wqy_path()), 22)
-    line = (25, 25, 25, 255)
+    line = (rule[0], rule[0], rule[0], 255)
     xs = [100, 560] + [560 + 72 * k for k in range(1, 9)]
     ys = [150 + 42 * k for k in range(18)]
     for y in ys:
-        draw.line((xs[0], y, xs[-1], y), fill=line, width=2)
+        draw.line((xs[0], y, xs[-1], y), fill=line, width=rule[1])
     for x in xs:
-        draw.line((x, ys[0], x, ys[-1]), fill=line, width=2)
+        draw.line((x, ys[0], x, ys[-1]), fill=line, width=rule[1])
     rng = random.Random(7)
     ink = (text_grey, text_grey, text_grey, 255)
     for r in range(len(ys) - 1):
         cy_row = (ys[r] + ys[r + 1]) / 2
         draw.text((xs[0] + 10, cy_row), "4.无正当理由大量反复申请", font=font, fill=ink, anchor="lm")
-        for k in range(1, len(xs) - 1):
+        for k in range(1, len(xs) - 1 if digits else 1):
             draw.text(((xs[k] + xs[k + 1]) / 2, cy_row), str(rng.choice([0, 0, 0, 2, 8, 12])), font=font,
                       fill=ink, anchor="mm")
     if seal:
@@ -150,3 +152,27 @@ def test_text_at_the_seals_grey_keeps_its_strokes_only_the_ring_is_taken():
         mask = grey_seal_pixels(ring, page)
         assert (mask is None) == (grey == 115), grey
     assert shares[25] < 0.02 and shares[115] > TEXT_TAKEN
+
+
+def test_a_grey_seal_over_blank_cells_is_told_from_the_text_by_its_grey():
+    """Seed 41002 (grey, a seal over the numbers, zeros printed blank): under the seal only the
+    thin rules, which a grey scan prints a mid grey with no dark core. The text's darkness is
+    the page's (its labels), not the rules' under the seal, and the rules are no text when
+    weighing what the grey rule would take — so the seal's star and words go by their grey,
+    and no word of it is left on a blank cell to read as 1 or 多."""
+    from extractor.ocr.seal import HALO, _seal_grey
+    from extractor.ocr.seal_text_grey import TEXT_TAKEN, text_taken_share
+
+    page = _table_page(1000, 460, rule=(150, 1), digits=False)
+    lines = find_lines(page, DPI)
+    ring, rules = lines.ring, lines.rule_mask()
+    assert ring is not None
+    grey = _seal_grey(ring, page)
+    assert grey is not None and grey.dark < 100  # the labels' black, not the rules' grey
+    share = text_taken_share(page, ring.cx, ring.cy, grey.reach, grey.seal, grey.level, grey.paper, HALO, rules)
+    assert share < TEXT_TAKEN / 2
+    assert text_taken_share(page, ring.cx, ring.cy, grey.reach, grey.seal, grey.level, grey.paper, HALO) > share
+    mask = grey_seal_pixels(ring, page, rules)
+    assert mask is not None
+    star = mask[int(ring.cy) - 20 : int(ring.cy) + 20, int(ring.cx) - 20 : int(ring.cx) + 20]
+    assert star.mean() > 0.2  # the star at its centre goes with the seal

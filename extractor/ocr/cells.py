@@ -48,7 +48,7 @@ from extractor.ocr.no_text import (
     _only_specks,
 )
 from extractor.ocr.structure import DOUBT
-from extractor.ocr.zero_marks import SMUDGE_SHORT, leans_right, smudged_bar, zero_mark
+from extractor.ocr.zero_marks import SMUDGE_SHORT, leans_right, rough_slash, smudged_bar, zero_mark
 from models.extraction import Alternative
 from models.page import Cell
 
@@ -144,6 +144,8 @@ def _cell_job_of(gray: np.ndarray, layout, glyph: float) -> CellJob:
     bar = smudged_bar(sub, glyph)  # a bar with a smudge glued on: a zero mark, doubted (a faded digit's piece?)
     if bar and max(p[2] for p in pieces) - min(p[0] for p in pieces) <= SMUDGE_SHORT * glyph:
         return CellJob(crops=[], dash="—", boxes=pieces, doubt=True)
+    if rough_slash(sub, glyph):  # a slash with dust glued on: a zero mark, doubted
+        return CellJob(crops=[], dash="/", boxes=pieces, doubt=True)
     if (all(p[3] - p[1] < 0.4 * glyph and p[2] - p[0] < 0.6 * glyph for p in pieces) or _only_specks(sub, glyph)
             or not _has_glyph(sub, glyph)):
         # only blots smaller than any digit: dirt on a blank cell, not text. Blank, with a

@@ -141,7 +141,7 @@ def read_scan_image(rgb: np.ndarray, dpi: float, number: int, engine, *, width: 
     ink = _drop_specks(lines.text_ink(), dpi)
     gray = lines.clean_gray()
     # a seal printed black or grey, found by its ring (before the rules: its arcs are none)
-    seal, whole_seal = seal_mask(lines.ring, lines.gray, ink) if lines.ring is not None else (None, False)
+    seal, whole_seal = seal_mask(lines.ring, lines.gray, ink, lines.rule_mask()) if lines.ring is not None else (None, False)
     paper = np.uint8(np.percentile(lines.gray[::5, ::5], 90))
     ring = lines.ring
     for table in tables:

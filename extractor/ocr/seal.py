@@ -157,12 +157,14 @@ def _faint_level(gray: np.ndarray) -> float:
     return (paper + (paper + dark) / 2) / 2
 
 
-def seal_mask(ring: Ring, gray: np.ndarray, text_ink: np.ndarray | None = None) -> tuple[np.ndarray, bool]:
+def seal_mask(ring: Ring, gray: np.ndarray, text_ink: np.ndarray | None = None,
+              rules: np.ndarray | None = None) -> tuple[np.ndarray, bool]:
     """The pixels of a seal to take off the page (bool, the page's shape) and whether they are
     all of it. A seal printed lighter than the text: all of it, ring, star and words, by its
     grey (``grey_seal_pixels``; the text under its ring stays whole). A seal printed as dark as
-    the text: its ring alone (``ring_mask``)."""
-    grey = grey_seal_pixels(ring, gray)
+    the text: its ring alone (``ring_mask``). ``rules``: the table's rules (non-zero, the page's
+    shape), no text when the seal's grey is weighed against the text's (``seal_text_grey``)."""
+    grey = grey_seal_pixels(ring, gray, rules)
     if grey is not None:
         return grey, True
     band = grey_ring_pixels(ring, gray)
@@ -215,7 +217,10 @@ def _seal_grey(ring: Ring, gray: np.ndarray) -> _SealGrey | None:
     d = np.hypot(xx - ring.cx, yy - ring.cy)
     sub = gray[y0:y1, x0:x1]
     paper = float(np.percentile(gray[::5, ::5], 90))
-    dark = float(np.percentile(sub, 0.5))  # the text's ink under the seal (a page's is mostly seal)
+    # the text's darkest ink: under the seal (a page's is mostly seal) or on the page, whichever
+    # is darker — a seal over blank cells has little text under it to go by (grey seed 41002:
+    # 98 under it, 52 on the page, the seal 136; taken as 98 the seal was no lighter than the text)
+    dark = min(float(np.percentile(sub, 0.5)), float(np.percentile(gray[::2, ::2], 0.5)))
     on = sub[(d >= ring.inner) & (d <= ring.outer)]
     on = on[on < _faint_level(gray)]
     if not len(on):
@@ -227,7 +232,7 @@ def _seal_grey(ring: Ring, gray: np.ndarray) -> _SealGrey | None:
     return _SealGrey((slice(y0, y1), slice(x0, x1)), sub, d, grow, reach, paper, dark, seal, level)
 
 
-def grey_seal_pixels(ring: Ring, gray: np.ndarray) -> np.ndarray | None:
+def grey_seal_pixels(ring: Ring, gray: np.ndarray, rules: np.ndarray | None = None) -> np.ndarray | None:
     """A seal printed lighter than the text (a red seal a greyscale scanner made mid grey): the
     pixels within its disc of the seal's own grey (bool, the page's shape) — its ring, the star
     and the words along it, which lie on the cells as often as beside them. A digit's stroke is
@@ -245,7 +250,7 @@ def grey_seal_pixels(ring: Ring, gray: np.ndarray) -> np.ndarray | None:
     if grey is None:
         return None
     sub, d, reach, paper, seal, level = grey.sub, grey.d, grey.reach, grey.paper, grey.seal, grey.level
-    if text_taken_share(gray, ring.cx, ring.cy, reach, seal, level, paper, HALO) > TEXT_TAKEN:
+    if text_taken_share(gray, ring.cx, ring.cy, reach, seal, level, paper, HALO, rules) > TEXT_TAKEN:
         return None  # the text prints at the seal's grey: its strokes would go with the seal
     core = sub < level
     text = cv2.dilate(core.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * HALO + 1, 2 * HALO + 1))) > 0

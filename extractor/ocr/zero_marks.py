@@ -27,6 +27,11 @@ SLASH_THICK = 0.4
 # … and leaning right by this share of its height between its top and bottom fifths (a serif /
 # at 150 dpi leans 0.2–0.23; an upright 1 on a deskewed page ~0, its flag makes it lean left)
 SLASH_LEAN = 0.15
+# … and at least this tall, a share of the page's glyph height: a slash stands as tall as the
+# digits, and on a page of table 三 the glyph height is its labels' (CJK, a full em): a sans
+# slash of 16 px beside 16 px digits under a 29 px glyph (grey seed 41003, 200 dpi) is 0.55 of
+# it; a comma or a speck is under a third
+SLASH_TALL = 0.5
 
 
 def zero_mark(sub: np.ndarray, glyph: float) -> str | None:
@@ -71,12 +76,12 @@ def _zero_mark(sub: np.ndarray, glyph: float) -> str | None:
     # a 2 a fax broke apart is a slash (its arc and diagonal) over a bar (its base)
     others = [st for k, st in enumerate(stats[1:], 1) if k != i]
     alone = not any(ow >= 2 * oh and ow >= 0.3 * glyph for _, _, ow, oh, _ in others)
-    if not (alone and h >= 0.6 * glyph and 0.25 * h <= w <= 0.8 * h):  # its box is no slash's
+    if not (alone and h >= SLASH_TALL * glyph and 0.25 * h <= w <= 0.8 * h):  # its box is no slash's
         return broken_slash(sub, glyph, stats) if n > 2 else None
     pts = np.column_stack(np.nonzero(labels == i))[:, ::-1].astype(np.float32)
     (_, _), (rw, rh), angle = cv2.minAreaRect(pts)
     long, short = max(rw, rh), min(rw, rh)
-    if long >= 0.6 * glyph and short <= SLASH_THICK * long:
+    if long >= SLASH_TALL * glyph and short <= SLASH_THICK * long:
         # a stroke leaning right: its top is to the right of its bottom
         top = pts[pts[:, 1] <= y + h * 0.2][:, 0].mean()
         bottom = pts[pts[:, 1] >= y + h * 0.8][:, 0].mean()
@@ -104,7 +109,8 @@ def broken_slash(sub: np.ndarray, glyph: float, stats: np.ndarray) -> str | None
     pts = np.column_stack([xs, ys]).astype(np.float32)
     (_, _), (rw, rh), _ = cv2.minAreaRect(pts)
     long, short = max(rw, rh), min(rw, rh)
-    if not (long >= 0.6 * glyph and short <= SLASH_THICK * long and h >= 0.6 * glyph and 0.25 * h <= w <= 0.8 * h):
+    tall = min(long, h) >= SLASH_TALL * glyph
+    if not (tall and short <= SLASH_THICK * long and 0.25 * h <= w <= 0.8 * h):
         return None
     y0 = ys.min()
     if len(np.unique(ys)) < SLASH_COVER * h:
@@ -125,6 +131,35 @@ def broken_slash(sub: np.ndarray, glyph: float, stats: np.ndarray) -> str | None
         if kxs[kys <= ph * 0.2].mean() - kxs[kys >= ph * 0.8].mean() < 0.5 * SLASH_LEAN * ph:
             return None
     return "/"
+
+
+# a slash with dust glued on: its rows' median ink at most this share of its height (a /'s
+# stroke 0.29 at 150 dpi; a 2 or 0 drawn round 0.5), none of its top fifth's rows wider than
+# ROUGH_TOP (a 7's bar is its width, over half its height)
+ROUGH_ROW, ROUGH_TOP = 0.33, 0.4
+
+
+def rough_slash(sub: np.ndarray, glyph: float) -> bool:
+    """One thin stroke leaning right as a slash does, whose box ``zero_mark`` found too thick: a
+    speck of a 150 dpi scan's dust blurred onto its side or its top (dpi150 seed 41003: / read
+    1 and t, boxes 0.40–0.48 thick). Measured by rows, not by the box: the median row's ink at
+    most ``ROUGH_ROW`` of its height and no bar in its top fifth (``ROUGH_TOP``: a 7), at least
+    ``SLASH_TALL`` of a glyph tall, leaning right by ``SLASH_LEAN``. A 1 stands upright or leans
+    left by its flag. The caller reads such a cell as / and doubts it. ``sub``: uint8 0/255
+    (h, w); ``glyph``: pixels."""
+    sub = _without_specks(sub, glyph)
+    n, labels, stats = components(sub)
+    if n != 2:
+        return False
+    x, y, w, h, _ = stats[1]
+    if h < SLASH_TALL * glyph or not 0.25 * h <= w <= 0.8 * h:
+        return False
+    stroke = labels[y : y + h, x : x + w] == 1
+    rows = stroke.sum(axis=1)
+    if np.median(rows) > ROUGH_ROW * h or rows[: max(1, int(0.2 * h))].max() > ROUGH_TOP * h:
+        return False
+    ys, xs = np.nonzero(stroke)
+    return bool(xs[ys <= 0.2 * h].mean() - xs[ys >= 0.8 * h].mean() >= SLASH_LEAN * h)
 
 
 SPECK = 0.2  # a fax's speck: under this share of a glyph both ways (a slash's piece is longer)
