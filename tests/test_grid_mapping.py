@@ -394,3 +394,34 @@ def test_a_split_row_on_a_skewed_scan_is_joined_by_its_grid_lines():
     joined = sorted((c for c in tables[0].cells if c.row == 1), key=lambda c: c.col)
     assert [c.text for c in joined] == ["3、补正后申请内容仍不明确", "290", "0", "0", "0", "8", "7", "305"]
     assert joined[1].structure <= SPLIT_DOUBT and joined[7].structure <= SPLIT_DOUBT
+
+
+def test_a_scanned_row_whose_label_reads_as_nothing_is_placed_by_order_or_reported():
+    """fax+dpi150 seed 41004: （七）总计's label left illegible, read as nothing; the row of numbers
+    was dropped unseen and its eight fields "not found". Between two rows that read it is placed
+    by its order, for review; where its place is not known it is reported, never dropped; a text
+    layer's row with no label is no such row."""
+    rows = _report_rows(Layout.L2021)
+    index = {spec.key: i for i, spec in enumerate(application_rows(Layout.L2021))}
+    at = index["closed_total"]
+    rows[at] = ("", rows[at][1][:-1] + ["77"])
+    scanned = _table(rows, page=2)
+    for c in scanned.cells:
+        c.source = Source.OCR
+    mapped = map_tables([scanned])
+    total = mapped.fields["applications.closed_total.total"]
+    assert total.value == 77 and total.status.value == "review"
+    assert not any("not found" in i for i in mapped.issues if i.startswith("table 三"))
+    assert mapped.fields["applications.carried_forward.total"].value == 21  # neighbours stay
+    # two rows read as nothing where the format has one: none is guessed, both are reported
+    rows.insert(at, ("", ["5"] * 7))
+    scanned = _table(rows, page=2)
+    for c in scanned.cells:
+        c.source = Source.OCR
+    mapped = map_tables([scanned])
+    assert mapped.fields["applications.closed_total.total"].value is None
+    assert sum("label could not be read" in u for u in mapped.unmapped) == 2
+    # a text layer: the row is not kept (its label is what is printed)
+    printed = map_tables([_table(rows[:at] + rows[at + 1 :], page=2)])
+    assert printed.fields["applications.closed_total.total"].value is None
+    assert not any("label could not be read" in u for u in printed.unmapped)

@@ -63,6 +63,7 @@ class ObservedRow:
     mapped: list[tuple[str, Cell, float]] = field(default_factory=list)
     noisy: bool = False  # taken by its label though most of its cells do not read as numbers
     split: list[str] = field(default_factory=list)  # column keys over two cells of this row
+    unread: bool = False  # a scan's row of numbers whose label cells read as nothing (``label`` "")
 
 
 @dataclass
@@ -124,9 +125,14 @@ def map_tables(tables: list[Grid]) -> MappedTables:
     for spec_row in APPLICATION_ROWS:
         if out.layout in spec_row.layouts and spec_row.key not in found:
             out.issues.append(f"table 三: row {spec_row.label} not found")
-    unknown_rows = [i for i, r in enumerate(rows) if i not in {m[0] for m in matches} and r.label.strip()]
+    unknown_rows = [i for i, r in enumerate(rows) if i not in {m[0] for m in matches} and (r.label.strip() or r.unread)]
     for i in unknown_rows:
-        out.unmapped.append(f"table 三: row label {rows[i].label.strip()!r} is not a row of the format; its cells are not mapped")
+        if rows[i].unread:
+            out.unmapped.append(f"table 三: a row of numbers whose label could not be read (row {i + 1} of the values); "
+                                "its cells are not mapped")
+            continue
+        out.unmapped.append(f"table 三: row label {rows[i].label.strip()!r} is not a row of the format; "
+                            "its cells are not mapped")
     active_grids = tables[:app_index] or tables
     active = map_active(active_grids, layout_hint=out.layout)  # no title read: guess table 三's format
     out.layouts = TableLayouts(active=active.layout, applications=out.layout)
@@ -301,11 +307,12 @@ def observed_application_rows(
             label_cell = own[-1]
         else:  # a row whose only label is a merged cell starting here
             starting = [c for c in labels if c.text.strip()]
-            if not starting:
-                continue
-            label_cell = starting[-1]
+            label_cell = starting[-1] if starting else None
+        if label_cell is None and not _unread_label_row(values):
+            continue
         context = "".join(c.text for c in labels if c is not label_cell)
-        obs = ObservedRow(label=label_cell.text, context=context, values=values)
+        obs = ObservedRow(label=label_cell.text if label_cell else "", context=context, values=values,
+                          unread=label_cell is None)
         if not mostly_numeric(values):
             # blank cells read as dust (a scan's specks, 150 dpi): the row is known by its label
             # alone, when that is a registry row's; its fields are kept for a person, never ``ok``
@@ -330,6 +337,14 @@ def observed_application_rows(
         out.append(obs)
     _doubt_spanning_cells(out)
     return out
+
+
+def _unread_label_row(values: list[Cell]) -> bool:
+    """A row whose label cells all read as nothing is kept, label "", when it is a scan's (every
+    value read by OCR) and holds a number: a label a fax at 150 dpi left illegible (（七）总计,
+    fax+dpi150 seed 41004), placed by its order between rows read (``rows_by_order``) or
+    reported unmapped — never dropped unseen. A text layer's row with no label is no such row."""
+    return all(c.source == Source.OCR for c in values) and any(c.text.strip()[:1].isdigit() for c in values)
 
 
 def _doubt_spanning_cells(rows: list[ObservedRow]) -> None:
@@ -419,7 +434,7 @@ def rows_by_order(
     Returns the new (observed index, registry index, score) triples."""
     out: list[tuple[int, int, float]] = []
     for (i0, j0, _), (i1, j1, _) in zip(matches, matches[1:]):
-        garbled = [i for i in range(i0 + 1, i1) if rows[i].label.strip()
+        garbled = [i for i in range(i0 + 1, i1) if (rows[i].label.strip() or rows[i].unread)
                    and rows[i].values and all(c.source == Source.OCR for c in rows[i].values)]
         missing = [j for j in range(j0 + 1, j1) if layout in APPLICATION_ROWS[j].layouts]
         if garbled and len(garbled) == len(missing) and i1 - i0 - 1 == len(garbled):
