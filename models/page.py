@@ -48,7 +48,6 @@ class Cell:
     alternatives: list[Alternative] = field(default_factory=list)  # OCR: other readings, best first
     char_scores: list[float] = field(default_factory=list)  # OCR: per-character scores
     bbox_px: BBox | None = None  # OCR: pixels of the rendered page
-    ink_em: float | None = None  # OCR, one line: its ink's width in the page's glyph heights
     dpi: float | None = None
     ref: SourceRef | None = None  # web pages and Word files: the source table cell (no page box)
 

@@ -256,30 +256,32 @@ def test_real_2019_report_printed_from_its_web_page(tmp_path):
     assert spec_for("active.procurement.amount").unit == "万元"
 
 
-def test_a_scanned_change_whose_ink_is_wider_than_its_digits_is_not_sure_of_its_sign():
+def test_a_scanned_positive_change_printed_with_no_sign_is_not_sure_of_its_sign():
     # jpeg_low+dpi150+faded seed 5215: -3 with its faded bar touching the 3 read 3 at 0.999, ok;
-    # no relation checks 本年增/减. Its line of ink is 0.9 glyph wide: one digit is at most 0.62
+    # fax+dpi150 seed 73417: -1 whose bar the fax wiped out (specks left) read 1 at 0.95, ok. No
+    # relation checks 本年增/减
     from extractor.mapping.change import unseen_sign
 
-    assert unseen_sign("3", 3, 0.9)
-    assert not unseen_sign("3", 3, 0.6)  # a 3 alone
-    assert not unseen_sign("-3", -3, 0.9)  # the sign was read
-    assert not unseen_sign("12", 12, 1.2) and unseen_sign("12", 12, 1.6)
-    assert not unseen_sign("3", 3, None)  # a text layer's cell: no ink measured
-    assert not unseen_sign("0", 0, 1.5)  # no sign to lose
+    assert unseen_sign("3", 3) and unseen_sign("12", 12)
+    assert not unseen_sign("-3", -3)  # the sign was read
+    assert not unseen_sign("+3", 3) and not unseen_sign("增加3", 3)  # a plus printed and read
+    assert not unseen_sign("0", 0) and not unseen_sign("", 0)  # no sign to lose
 
 
-def test_such_a_change_goes_to_review_and_a_plain_one_stays_ok():
+def test_such_a_change_goes_to_review_a_signed_or_printed_one_stays_ok():
     from extractor.mapping.active import _make_field
     from extractor.mapping.titles import Title
     from models.extraction import BBox, Source
     from models.page import Cell
 
-    def cell(ink_em):
-        return Cell(row=1, col=2, page=1, bbox=BBox(x0=0, top=0, x1=10, bottom=10), text="3",
-                    source=Source.OCR, confidence=0.999, ink_em=ink_em)
-    title = Title(cell=cell(None), key="change", score=1.0)
-    wide = _make_field("active.fees.change", cell(0.9), title, 1.0)
-    assert wide.value == 3 and wide.status.value == "review" and wide.evidence["sign"] == 0.0
-    plain = _make_field("active.fees.change", cell(0.55), title, 1.0)
-    assert plain.value == 3 and plain.status.value == "ok" and "sign" not in plain.evidence
+    def cell(text, source=Source.OCR):
+        return Cell(row=1, col=2, page=1, bbox=BBox(x0=0, top=0, x1=10, bottom=10), text=text,
+                    source=source, confidence=0.999)
+    title = Title(cell=cell("本年增/减"), key="change", score=1.0)
+    unsigned = _make_field("active.fees.change", cell("3"), title, 1.0)
+    assert unsigned.value == 3 and unsigned.status.value == "review" and unsigned.evidence["sign"] == 0.0
+    for text, value in (("+3", 3), ("-3", -3), ("0", 0)):
+        signed = _make_field("active.fees.change", cell(text), title, 1.0)
+        assert signed.value == value and signed.status.value == "ok" and "sign" not in signed.evidence, text
+    printed = _make_field("active.fees.change", cell("3", Source.TEXT), title, 1.0)
+    assert printed.value == 3 and printed.status.value == "ok"  # a text layer prints what it holds

@@ -257,8 +257,8 @@ def _make_field(key: str, cell: Cell, title: Title, score: float) -> Field:
     if value is None and cell.source == Source.OCR and (zero := misread_zero(cell.text) or worn_zero(cell.text)):
         # a 0 read as O, a worn 无 read 尤 with no other reading: a candidate, never ok
         value, ok = parse_number(zero, ValueType.INT if column != "amount" else ValueType.DECIMAL).value, False
-    # a scanned change whose ink is wider than its digits: a minus may stand in what was not read
-    sign_seen = not (column == "change" and cell.source == Source.OCR and unseen_sign(cell.text, value, cell.ink_em))
+    # a scanned positive change printed with no sign: a minus may have been lost (``unseen_sign``)
+    sign_seen = not (column == "change" and cell.source == Source.OCR and unseen_sign(cell.text, value))
     positive = score >= POSITIVE and unit_known and sign_seen
     ev = {"ocr": cell.confidence, "structure": cell.structure, "label": round(score, 3),
           "parsed": 1.0 if ok else 0.0, "mapped": 1.0 if positive else 0.0}

@@ -92,18 +92,12 @@ def parse_amount(text: str, title_unit: str | None = None, spaces_real: bool = T
     return ParsedAmount(value.normalize() if value != value.to_integral_value() else value.quantize(Decimal(1)), unit, ok)
 
 
-DIGIT_EM = 0.62  # a printed digit is at most this wide, in the page's glyph heights (most are 0.5–0.6)
-SIGN_SLACK = 0.15  # … with this much more for the line's blur and its specks
-
-
-def unseen_sign(text: str, value: int | None, ink_em: float | None) -> bool:
-    """A positive change read from a scan (``text`` as read, ``value`` parsed) whose line of ink
-    (``ink_em``: its width in glyph heights, ``models.page.Cell.ink_em``) is wider than its digits
-    can be: ink the reading leaves out, where a minus glued to the digits may stand. A faded,
-    150 dpi JPEG print's -3, its bar touching the 3, read 3 at 0.999 (jpeg_low+dpi150+faded seed
-    5215); no relation checks 本年增/减, so the lost sign was a wrong value marked ok."""
-    if value is None or value <= 0 or ink_em is None or text.strip().startswith(("+", "增")):
-        return False
-    digits = sum(ch.isdigit() for ch in text)
-    return digits > 0 and ink_em > DIGIT_EM * digits + SIGN_SLACK
+def unseen_sign(text: str, value: int | None) -> bool:
+    """A positive change read from a scan (``text`` as read, ``value`` parsed) with no sign
+    before its digits (+, 增): its sign is not known. A minus is a short thin bar, the first stroke
+    a scan loses — glued to the digits and left out of the reading (jpeg_low+dpi150+faded seed
+    5215: -3 read 3 at 0.999), or wiped out by a fax's threshold with only specks left (fax+dpi150
+    seed 73417: -1 read 1 at 0.95). No relation checks 本年增/减, so a lost sign is a wrong value
+    nothing else would catch: such a change goes to review. 0 has no sign to lose."""
+    return value is not None and value > 0 and not text.strip().startswith(("+", "增"))
 

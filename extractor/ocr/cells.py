@@ -71,7 +71,6 @@ class CellJob:
     bar: bool = False  # the ink is a long bar with a smudge glued on (``smudged_bar``): read as — unless read so
     minus: bool = False  # the line's first stroke is a minus sign's bar (see ``_minus_bar``)
     minus_if_read: bool = False  # … a shorter bar: a minus when the recogniser reads one there too
-    ink_em: float | None = None  # one line: its ink's width in the page's glyph heights
     alt: CellJob | None = None  # the cell read another way, chosen once read (``settle``)
 
 
@@ -125,8 +124,6 @@ def _line_marks(job: CellJob, layout, glyph: float) -> None:
     if job.crops and not job.vertical:
         job.doubt = job.doubt or _edge_stroke(layout[1], glyph)
         if len(job.boxes) == 1:
-            x0, _, x1, _ = job.boxes[0]
-            job.ink_em = round((x1 - x0) / glyph, 3) if glyph > 0 else None
             job.leans = functools.partial(leans_right, layout[1], glyph)
             bar = _minus_bar(layout[1], glyph)
             job.minus, job.minus_if_read = bar in (MINUS, THIN_MINUS), bar == SHORT_MINUS
@@ -255,7 +252,6 @@ def _fill_cell(cell: Cell, job: CellJob, results: list[Recognition]) -> None:
             cell.structure = min(cell.structure, DOUBT)
         return
     rec = _combine(results[job.first : job.first + len(job.crops)], job.vertical)
-    cell.ink_em = job.ink_em
     cell.text = _normalise(rec.text)
     cell.confidence = round(float(rec.score), 5)
     if job.bar and cell.text != "—":  # the shape is a dash's, the reading is not: the dash, doubted
