@@ -34,6 +34,13 @@ SLASH_LEAN = 0.15
 SLASH_TALL = 0.5
 
 
+def _lean(xs: np.ndarray, ys: np.ndarray, top: float, h: float):
+    """How far right (px) a stroke's top fifth stands of its bottom fifth: the mean x of its
+    pixels (``xs``, ``ys``) within 0.2 ``h`` of its ``top`` less that of those from 0.8 ``h``
+    down. A slash leans right; a 1 stands upright or, by its flag, leans left."""
+    return xs[ys <= top + h * 0.2].mean() - xs[ys >= top + h * 0.8].mean()
+
+
 def zero_mark(sub: np.ndarray, glyph: float) -> str | None:
     """A cell whose only real ink is one solid horizontal bar (—, -, 一) or one thin stroke
     leaning right (/): the zero marks. Returns the mark, or None. Read from the shape: alone in
@@ -82,10 +89,7 @@ def _zero_mark(sub: np.ndarray, glyph: float) -> str | None:
     (_, _), (rw, rh), angle = cv2.minAreaRect(pts)
     long, short = max(rw, rh), min(rw, rh)
     if long >= SLASH_TALL * glyph and short <= SLASH_THICK * long:
-        # a stroke leaning right: its top is to the right of its bottom
-        top = pts[pts[:, 1] <= y + h * 0.2][:, 0].mean()
-        bottom = pts[pts[:, 1] >= y + h * 0.8][:, 0].mean()
-        if top - bottom >= SLASH_LEAN * h:
+        if _lean(pts[:, 0], pts[:, 1], y, h) >= SLASH_LEAN * h:  # its top right of its bottom
             return "/"
     return broken_slash(sub, glyph, stats) if n > 2 else None
 
@@ -115,9 +119,7 @@ def broken_slash(sub: np.ndarray, glyph: float, stats: np.ndarray) -> str | None
     y0 = ys.min()
     if len(np.unique(ys)) < SLASH_COVER * h:
         return None  # a few specks on a line (a 150 dpi scan's dust in a blank cell), no stroke
-    top = xs[ys <= y0 + h * 0.2].mean()
-    bottom = xs[ys >= y0 + h * 0.8].mean()
-    if top - bottom < SLASH_LEAN * h:
+    if _lean(xs, ys, y0, h) < SLASH_LEAN * h:
         return None
     # each tall piece is a piece of the slash: it leans right too. A 1 (upright, its flag makes
     # it lean left) with a speck of a 150 dpi fax's dust below and left of its foot spans a
@@ -128,7 +130,7 @@ def broken_slash(sub: np.ndarray, glyph: float, stats: np.ndarray) -> str | None
         if ph < 0.4 * glyph:
             continue
         kys, kxs = np.nonzero(labels[py : py + ph, px : px + pw] == k)
-        if kxs[kys <= ph * 0.2].mean() - kxs[kys >= ph * 0.8].mean() < 0.5 * SLASH_LEAN * ph:
+        if _lean(kxs, kys, 0, ph) < 0.5 * SLASH_LEAN * ph:
             return None
     return "/"
 
@@ -159,7 +161,7 @@ def rough_slash(sub: np.ndarray, glyph: float) -> bool:
     if np.median(rows) > ROUGH_ROW * h or rows[: max(1, int(0.2 * h))].max() > ROUGH_TOP * h:
         return False
     ys, xs = np.nonzero(stroke)
-    return bool(xs[ys <= 0.2 * h].mean() - xs[ys >= 0.8 * h].mean() >= SLASH_LEAN * h)
+    return bool(_lean(xs, ys, 0, h) >= SLASH_LEAN * h)
 
 
 SPECK = 0.2  # a fax's speck: under this share of a glyph both ways (a slash's piece is longer)
@@ -268,6 +270,4 @@ def leans_right(sub: np.ndarray, glyph: float) -> bool:
     y0, h = int(ys.min()), int(ys.max() - ys.min() + 1)
     if h < 0.5 * glyph:
         return False
-    top = xs[ys <= y0 + h * 0.2].mean()
-    bottom = xs[ys >= y0 + h * 0.8].mean()
-    return bool(top - bottom >= SLASH_LEAN * h)
+    return bool(_lean(xs, ys, y0, h) >= SLASH_LEAN * h)
