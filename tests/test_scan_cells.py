@@ -136,6 +136,25 @@ def test_specks_left_of_a_heading_do_not_take_its_left_crop():
     assert len(rows) == 1 and abs(rows[0].box[0] - 260) <= 2
 
 
+
+def test_specks_a_hair_left_of_a_title_start_no_line():
+    """A fax's specks strung into a run a few px left of a title's first glyph — near enough to
+    pass for its punctuation — read as 不 (不河西区人民政府办公室, helper-64 seed 83917). No line
+    starts with a mark that small: the line begins at its first text run; punctuation after
+    text stays."""
+    from extractor.ocr.prose_lines import _prose_rows
+
+    ink = np.zeros((200, 1200), np.uint8)
+    for x, y in ((222, 80), (232, 82), (242, 79), (250, 81)):  # 4 px specks strung into a run 16 px left of 河
+        ink[y : y + 4, x : x + 4] = 255
+    for x in range(270, 900, 66):  # title glyphs 60 px tall (150 dpi: the smear joins gaps under 13 px)
+        ink[55:115, x : x + 56] = 255
+    ink[105:111, 935:941] = 255  # a full stop 15 px after the last glyph
+    rows = _prose_rows(ink, [], 150, 22.0)
+    assert len(rows) == 1 and abs(rows[0].box[0] - 270) <= 2
+    assert rows[0].box[2] >= 940
+
+
 def _section_six_reader(heading_probe: str):
     """Page 2's prose after table 四 (section 五 carried on from its heading above): 五's
     heading, two full body lines, 六's heading (short) whose left crop read ``heading_probe``,

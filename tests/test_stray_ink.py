@@ -96,3 +96,21 @@ def test_a_cjk_glyph_a_fax_broke_into_low_pieces_is_not_trimmed_as_specks():
     ink[2:24, 40:60] = 255  # 他, whole
     out, clean, dropped = drop_stray_ink([(0, 2, 60, 25)], ink, (0, 0), GLYPH)
     assert out == [(0, 2, 60, 25)] and not dropped
+
+
+def test_a_line_of_specks_at_two_heights_over_a_glyph_is_left_out_and_doubted():
+    """Dust over 无 in a tall cell (faded, low-quality JPEG at 150 dpi, seed 95011): two specks at
+    different heights make a band a glyph tall, read 11 before the 无 — 11无, no value. A line
+    with no piece a glyph tall and no bar, beside a line with one, is specks; a wide bar (一, a
+    dash) over a glyph stays."""
+    ink = np.zeros((90, 80), np.uint8)
+    ink[2:12, 10:14] = 255    # a speck 10 px tall ...
+    ink[20:31, 30:36] = 255   # ... and one 11 px tall lower down: one "line" 29 px tall
+    ink[55:83, 20:48] = 255   # 无, glyph-tall
+    pieces = [(10, 2, 36, 31), (20, 55, 48, 83)]
+    out, clean, dropped = drop_stray_ink(pieces, ink, (0, 0), 28.0)
+    assert out == [(20, 55, 48, 83)] and dropped and not clean[:40].any()
+    ink[20:31, 30:36] = 0
+    ink[20:23, 10:40] = 255   # a bar instead of the lower speck: a stroke, the line stays
+    out, _, dropped = drop_stray_ink([(10, 2, 40, 23), (20, 55, 48, 83)], ink, (0, 0), 28.0)
+    assert len(out) == 2

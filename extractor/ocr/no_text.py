@@ -225,7 +225,9 @@ def drop_stray_ink(pieces: list[PxBox], sub: np.ndarray, origin: tuple[int, int]
 
     - a line of its own lower than ``SPECK_LINE`` when another line is glyph-tall (specks, a
       seal star's tip, a rule's piece: the pieces of a glyph a fax broke apart are one line
-      by now, ``_one_line``);
+      by now, ``_one_line``), or one with neither a piece ``GLYPH_TALL`` tall nor a bar
+      (``_glyph_or_bar``) when another line has one: specks at two heights make a "line" a
+      glyph tall (a faded, low-quality JPEG's dust over 无 in a tall cell read 11无, seed 95011);
     - at either end of a line, ink past a blank ``STRAY_GAP`` wide that spans no more than
       ``SPECK_HEIGHT`` from its top to its bottom (a flat bar before the text is kept: a minus
       sign; a CJK glyph a fax broke into low pieces still spans a glyph);
@@ -243,11 +245,12 @@ def drop_stray_ink(pieces: list[PxBox], sub: np.ndarray, origin: tuple[int, int]
         return pieces, sub, False
     ox, oy = origin
     tall = [p for p in pieces if p[3] - p[1] >= 0.45 * glyph]
+    marks = [_glyph_or_bar(sub[p[1] - oy : p[3] - oy, p[0] - ox : p[2] - ox], glyph) for p in pieces]
     clean = sub.copy()
     out: list[PxBox] = []
-    for p in pieces:
+    for p, mark in zip(pieces, marks):
         x0, y0, x1, y1 = p
-        if tall and p not in tall and y1 - y0 < SPECK_LINE * glyph:
+        if (tall and p not in tall and y1 - y0 < SPECK_LINE * glyph) or (not mark and sum(marks) > 0):
             clean[y0 - oy : y1 - oy, x0 - ox : x1 - ox] = 0
             continue
         box = _trim_ends(clean, (x0 - ox, y0 - oy, x1 - ox, y1 - oy), glyph)
@@ -257,6 +260,19 @@ def drop_stray_ink(pieces: list[PxBox], sub: np.ndarray, origin: tuple[int, int]
     if not doubt and np.array_equal(clean, sub):
         return pieces, sub, False
     return [(b[0] + ox, b[1] + oy, b[2] + ox, b[3] + oy) for b in out], clean, doubt
+
+
+BAR_WIDE = 0.4  # glyphs: an ink piece this wide is a bar (一, a dash, a minus sign), not a speck
+
+
+def _glyph_or_bar(line: np.ndarray, glyph: float) -> bool:
+    """Whether a line's ink (255 = ink) holds a piece ``GLYPH_TALL`` of a glyph tall or
+    ``BAR_WIDE`` wide: some character's stroke, not only specks."""
+    if not line.any():
+        return False
+    n, _, stats = components(line)
+    return bool(n > 1 and (stats[1:, cv2.CC_STAT_HEIGHT].max() >= GLYPH_TALL * glyph
+                           or stats[1:, cv2.CC_STAT_WIDTH].max() >= BAR_WIDE * glyph))
 
 
 def _trim_ends(ink: np.ndarray, box: PxBox, glyph: float) -> PxBox:

@@ -225,7 +225,7 @@ def _strip_margin_marks(runs: list[list[int]], mass: dict[tuple, int] | None = N
     specks a speckled scan strung into a run left of 六、 took the heading's left crop, and
     section 六's fee went unread; a glyph has a stroke that long, 一 too) standing apart from the glyphs
     (punctuation is as small but sits next to a glyph, and the smear has usually joined it
-    already; 一 alone holds four times that ink). Then a first
+    already; 一 alone holds four times that ink) — but none left of the line's first text run. Then a first
     or last run at most a glyph wide and 1.5 line heights away from the rest is a mark beside
     the text — dirt, a punch hole, a pen tick. Read, either would become a stray character
     and hide a heading's number."""
@@ -241,7 +241,11 @@ def _strip_margin_marks(runs: list[list[int]], mass: dict[tuple, int] | None = N
     def near_real(r: list[int]) -> bool:
         return any(max(q[0] - r[2], r[0] - q[2]) <= 0.3 * h for q in real if q is not r)
 
-    runs = [r for r in runs if r in real or near_real(r)]
+    # small runs next to text are its punctuation (，。、：), kept — but none before the line's
+    # first text run: no line starts with a mark that small (《（ are tall), and a fax's specks
+    # a hair left of a title's first glyph read as 不 (不河西区人民政府办公室, helper-64 seed 83917)
+    first = min(r[0] for r in real)
+    runs = [r for r in runs if r in real or (r[0] > first and near_real(r))]
     while len(runs) > 1:
         h = max(r[3] - r[1] for r in runs)
         k = _mark_at_start(runs, h)

@@ -145,7 +145,8 @@ def rough_slash(sub: np.ndarray, glyph: float) -> bool:
     """One thin stroke leaning right as a slash does, whose box ``zero_mark`` found too thick: a
     speck of a 150 dpi scan's dust blurred onto its side or its top (dpi150 seed 41003: / read
     1 and t, boxes 0.40–0.48 thick). Measured by rows, not by the box: the median row's ink at
-    most ``ROUGH_ROW`` of its height and no bar in its top fifth (``ROUGH_TOP``: a 7), at least
+    most ``ROUGH_ROW`` of its height and no bar in its top or bottom fifth (``ROUGH_TOP``: a 7;
+    a 2 whose flag a fax cut off, fax+dpi150 seed 95011, read /), at least
     ``SLASH_TALL`` of a glyph tall, leaning right by ``SLASH_LEAN``. A 1 stands upright or leans
     left by its flag. The caller reads such a cell as / and doubts it. ``sub``: uint8 0/255
     (h, w); ``glyph``: pixels."""
@@ -158,7 +159,8 @@ def rough_slash(sub: np.ndarray, glyph: float) -> bool:
         return False
     stroke = labels[y : y + h, x : x + w] == 1
     rows = stroke.sum(axis=1)
-    if np.median(rows) > ROUGH_ROW * h or rows[: max(1, int(0.2 * h))].max() > ROUGH_TOP * h:
+    fifth = max(1, int(0.2 * h))
+    if np.median(rows) > ROUGH_ROW * h or max(rows[:fifth].max(), rows[-fifth:].max()) > ROUGH_TOP * h:
         return False
     ys, xs = np.nonzero(stroke)
     return bool(_lean(xs, ys, 0, h) >= SLASH_LEAN * h)
