@@ -8,7 +8,8 @@ joins two parts of a table; the halves are one row when
 
 * the first row of the lower part has text only in label columns, and that text is a
   fragment — it does not start a new row (no enumeration 一、 / （一） / 1.) and is not itself
-  a label the registry knows;
+  a label the registry knows, unless the label above it with it is more like one than either
+  alone (``_completes_label``: the longer part of a label cut near its start);
 * exactly one of the two halves has values (the other's value cells are all blank).
 
 The fragment's text is appended to the label cell above it; the values of whichever half has
@@ -87,7 +88,7 @@ def join_split_row(a: Grid, b: Grid, x_of: Callable[[Cell], tuple[float, float]]
     low_text = [c for c in lower if c.text.strip()]
     low_values = [c for c in low_text if looks_numeric(c.text)]
     fragments = [c for c in low_text if c not in low_values]
-    if not fragments or not all(is_fragment(c.text) for c in fragments):
+    if not fragments or not all(is_fragment(c.text) or _completes_label(a, last, c, x_of, x_of_a) for c in fragments):
         return False
     if up_values and low_values and _label_and_number_tails(upper, low_values, x_of, x_of_a):
         # the label and the wrapped numbers both went on: 1.信访举 | 14 … 15 over 报投诉类申请 | 9 … 9
@@ -151,6 +152,22 @@ def _fragment_targets(a: Grid, last: int, fragments: list[Cell], x_of, x_of_a) -
 def _best_known(text: str) -> float:
     n = normalize_label(text)
     return max((similarity(n, label) for label in _known_labels()), default=0.0)
+
+
+def _completes_label(a: Grid, last: int, fragment: Cell, x_of, x_of_a) -> bool:
+    """A fragment like a registry label (``is_fragment`` says no) that completes the label
+    over it: not enumerated, and the two joined are more like a registry label than either
+    alone. LibreOffice broke （二）部分公开（区 | 分处理的，只计这一情形，不计其他情形） over a page
+    (soffice seed 5051): the second part alone is 0.84 like the row's label, and was read as
+    the row, its blank cells its values (899 read as 0)."""
+    t = fragment.text.strip()
+    if not t or ENUMERATED.match(t) or looks_numeric(t):
+        return False
+    targets = _fragment_targets(a, last, [fragment], x_of, x_of_a)
+    if not targets:
+        return False
+    joined = _best_known(targets[0].text + fragment.text)
+    return joined > _best_known(fragment.text) and joined > _best_known(targets[0].text)
 
 
 def _labels_gain(targets: list[Cell], fragments: list[Cell]) -> bool:

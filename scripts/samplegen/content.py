@@ -74,6 +74,7 @@ class Style:
     body_glyphs: str = "plain"  # the same for every other text on the page (labels, prose, cells)
     split_row: str | None = None  # table 三 row key broken across a page break (label runs on)
     split_values: str = "top"  # top: the numbers on the first part (Word's top-aligned cells); bottom
+    split_cut: float = 0.5  # share of the split row's label printed on the first part
     rule_width: float = 0.5
     zero_style: str = "0"
     zero_mix: float = 0.0  # share of zero cells printed in another zero style

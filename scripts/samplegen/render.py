@@ -76,7 +76,8 @@ class Layouter:
             if self.st.split_row:
                 from .wild import split_row
 
-                apps = split_row(apps, self.st.split_row, values_below=self.st.split_values == "bottom")
+                apps = split_row(apps, self.st.split_row, values_below=self.st.split_values == "bottom",
+                                 cut_share=self.st.split_cut)
             self._spec_cache = [active_table(self.r, w), apps, litigation_table(self.r, w)]
         return self._spec_cache
 

@@ -13,7 +13,7 @@ Ghostscript pass. ``wild_report(kind, seed)`` makes one report of a kind with it
 | dashed / dotted | broken strokes / rows of square dots |
 | watermark | grey text with digits tiled across every page, drawn last (angle, grey drawn) |
 | split_row | a table-三 row broken across a page break, its label running on (its numbers on
-  the first part, or on the second) |
+  the first part, or on the second; cut at its middle, or a quarter in) |
 | title_year_first / title_kangxi / title_fullwidth / title_no_year | title forms |
 | kangxi_text | every ideograph with a Kangxi-radical twin printed as the radical, tables included |
 | outlines | glyphs as vector outlines (``gs -dNoOutputFonts``): no text layer, needs OCR |
@@ -62,6 +62,9 @@ def wild_report(kind: str, seed: int, **overrides: Any) -> Report:
     if style.get("split_row") == "*":
         style["split_row"] = _long_label_row(seed)
         style["split_values"] = rng.choice(["top", "top", "bottom"])
+        # a quarter: the label cut near its start, its longer rest alone almost the label
+        # (LibreOffice: （二）部分公开（区 | 分处理的，只计这一情形，不计其他情形）)
+        style["split_cut"] = rng.choice([0.5, 0.5, 0.25])
     if style.get("watermark"):
         style["watermark_angle"] = rng.choice([30.0, 45.0, -30.0, 0.0])
         style["watermark_grey"] = rng.choice([170, 184, 200, 215])
@@ -78,11 +81,12 @@ def _long_label_row(seed: int) -> str:
     return random.Random(seed).choice(rows)
 
 
-def split_row(spec: TableSpec, key: str, values_below: bool = False) -> TableSpec:
-    """``spec`` with row ``key`` printed in two parts: the first half of its label and its
-    values, then (on the next page: its row key ends in ``SPLIT_SUFFIX``) the rest of the label
-    over empty value cells — or, ``values_below``, the values on the second part and empty
-    cells on the first (cells centred vertically). Merged cells across the row stretch over both."""
+def split_row(spec: TableSpec, key: str, values_below: bool = False, cut_share: float = 0.5) -> TableSpec:
+    """``spec`` with row ``key`` printed in two parts: the first ``cut_share`` of its label
+    (at least one character) and its values, then (on the next page: its row key ends in
+    ``SPLIT_SUFFIX``) the rest of the label over empty value cells — or, ``values_below``, the
+    values on the second part and empty cells on the first (cells centred vertically). Merged
+    cells across the row stretch over both."""
     if key not in spec.row_keys:
         return spec
     r = spec.row_keys.index(key)
@@ -90,7 +94,8 @@ def split_row(spec: TableSpec, key: str, values_below: bool = False) -> TableSpe
     if not own:
         return spec
     label = max(own, key=lambda c: c.col)
-    cut = (len(label.text) + 1) // 2
+    cut = min(len(label.text) - 1, max(1, round(len(label.text) * cut_share))) if cut_share != 0.5 \
+        else (len(label.text) + 1) // 2
     rest = label.text[cut:]
     label.text = label.text[:cut]
     added = [TCell(r + 1, label.col, rest, colspan=label.colspan, align=label.align)]
