@@ -37,6 +37,18 @@ def test_one_stray_glyph_where_a_scanned_title_wraps_is_left_out():
     assert match_title("东山市民政局关于开展工作的报告") == ("", None)  # not a report title, however read
 
 
+def test_one_misread_glyph_of_the_titles_own_words_is_read_as_them():
+    """A skewed blue LibreOffice title read 工作 as 工乍 (soffice scan seed 7111): the agency was
+    lost. One glyph after the year, put back as a glyph of the title's words, makes it a title;
+    a line that is no report title stays none."""
+    from extractor.layout.title import match_title
+
+    assert match_title("安平县自然资源和规划局2021年政府信息公开工乍年度报告") == ("安平县自然资源和规划局", 2021)
+    assert match_title("2021年安平县自然资源和规划局政府信息公井工作年度报告") == ("安平县自然资源和规划局", 2021)
+    assert match_title("本机关2021年工作总结报告") == ("", None)
+    assert match_title("本机关2021年度财务审计报告") == ("", None)
+
+
 def test_scanned_agency_that_ends_as_no_organ_does_is_doubted():
     """A recogniser sure of a misread last glyph (委员会 read 委员云, soffice scan seed 5101) gives a
     fluent wrong name: read by OCR, a name that ends as no organ's name does goes to review; the

@@ -47,12 +47,18 @@ def normalize_text(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
 
 
+# the glyphs of a title's own words after its year (年度政府信息/政务公开工作年度报告)
+TITLE_WORDS = "年度的政府信息务公开工作报告"
+
+
 def match_title(text: str) -> tuple[str, int | None]:
     """(agency, year) of a title in either order; ("", None) when it is not a report title.
 
     A scan may read one stray glyph where the title wraps (公开工二作年度报告, 公开工1作…: a
     speck or the next line's first stroke): when the title does not match as read, it is
-    matched again with each single character between the year and 报告 left out. A title whose
+    matched again with each single character between the year and 报告 left out, then with
+    each replaced by a glyph of the title's words (``TITLE_WORDS``: 工乍 for 工作, a skewed
+    LibreOffice title, soffice seed 7111), the first that makes it a title. A title whose
     last glyph (告) stood alone on its wrapped line and was not read ends in 报: it is matched
     with its 告."""
     t = normalize_text(text)
@@ -70,6 +76,11 @@ def match_title(text: str) -> tuple[str, int | None]:
         agency, year = _match_title(t[:i] + t[i + 1:])
         if agency and year is not None:
             return agency, year
+    for i in range(start, end):  # one glyph of the title's own words misread (工作 read 工乍)
+        for c in TITLE_WORDS:
+            agency, year = _match_title(t[:i] + c + t[i + 1:])
+            if agency and year is not None:
+                return agency, year
     return "", None
 
 
