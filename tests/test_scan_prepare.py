@@ -472,3 +472,31 @@ def test_a_ticks_grey_rim_is_paper_and_print_beside_it_stays():
     assert lifted[58:60, 70:100].min() >= 230  # the rim is paper
     assert lifted[45:95, 100:104].max() <= 40  # the digit stays
     assert np.array_equal(lifted[10:20], out[10:20])  # nothing off the pen changes
+
+
+def test_a_dithered_page_is_told_from_grey_fax_and_faded_pages_and_blurred_back():
+    """Error diffusion turns grey into lone dots (40–75 % of a dithered page's ink); a fax's
+    binarised strokes and specks, a grey page and a faded one are left as they are."""
+    import numpy as np
+    from PIL import Image
+
+    from extractor.ocr.prepare import DITHERED, descreen, dithered_share
+
+    rng = np.random.default_rng(3)
+    grey = np.full((600, 400), 250, np.uint8)
+    grey[100:500, 50:350] = 200  # a shaded cell
+    grey[300:303, :] = 170  # a light rule
+    for y in range(120, 480, 40):  # glyph-like strokes, ~5 % of the page
+        for x in range(60, 340, 40):
+            grey[y : y + 20, x : x + 4] = 20
+            grey[y + 8 : y + 11, x : x + 30] = 20
+    dithered = np.asarray(Image.fromarray(grey).convert("1").convert("L"))
+    assert set(np.unique(dithered)) <= {0, 255}
+    assert dithered_share(dithered) >= DITHERED
+    out = descreen(dithered)
+    assert out is not dithered and 170 < float(out[150:250, 100:300].mean()) < 230  # the shading is grey again
+    fax = np.where(grey < 128, 0, 255).astype(np.uint8)
+    fax[rng.random(fax.shape) < 0.0008] = 0  # a fax's flipped pixels
+    faded = (255 - (255 - grey.astype(np.float32)) * 0.4).astype(np.uint8)
+    for page in (fax, grey, faded):
+        assert dithered_share(page) < DITHERED and descreen(page) is page

@@ -480,12 +480,14 @@ def upright(rgb: np.ndarray, dpi: float, *, detect_rotation: bool = True, deskew
     the rendered page. Works on grey from the start (a third of the pixels to turn). With
     ``flatten`` its contrast is made even first (``extractor.ocr.prepare.flatten_contrast``:
     faded ink, tinted paper, uneven light, shaded cells); with ``straighten`` its ruling lines
-    are made straight last (``extractor.layout.straighten``: perspective, curl)."""
-    tf = PageTransform()
-    img = suppress_red(rgb)
-    if flatten:
-        from extractor.ocr.prepare import flatten_contrast
+    are made straight last (``extractor.layout.straighten``: perspective, curl). A dithered
+    black-and-white scan is blurred back to grey first (``extractor.ocr.prepare.descreen``)."""
+    from extractor.ocr.prepare import descreen, flatten_contrast
 
+    tf = PageTransform()
+
+    img = descreen(suppress_red(rgb))  # a dithered black-and-white scan back to grey
+    if flatten:
         img = flatten_contrast(img, dpi)
     if detect_rotation:
         f = min(1.0, 100.0 / dpi)

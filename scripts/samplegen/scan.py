@@ -13,6 +13,8 @@ meta under ``degradations``): what real scans and photographs add.
 * ``uneven_light``: a lighting gradient (to 55–75 % at the dark side) and a shadow band;
 * ``faded``: ink at 35–55 % of its contrast (a toner running low), on yellowed paper;
 * ``fax``: a fax-like 1-bit page (threshold, dropped and added pixels);
+* ``dithered``: a scanner's black-and-white mode, the page error-diffused (Floyd–Steinberg) to
+  1 bit and stored losslessly (PNG in the PDF): grey shading and light rules become dots;
 * ``grey``: a greyscale scan (the seal a grey ring, pen marks grey: no colour to tell them by);
 * ``jpeg_low``: JPEG quality 20–35;
 * ``stamp_numbers``: the red seal over table 三's number columns;
@@ -111,7 +113,7 @@ def _degrade(img: Image.Image, rng: random.Random, nrng: np.random.Generator, an
 
 HARD_KINDS = ("perspective", "curl", "uneven_light", "faded", "fax", "grey", "jpeg_low", "stamp_numbers", "pen_tick",
               "missing_rule", "doubled_rule", "faint_rule", "missing_hrule", "rotated_middle", "missing_t4_rule",
-              "missing_label_rule", "missing_header_rule")
+              "missing_label_rule", "missing_header_rule", "dithered")
 RULE_KINDS = ("missing_rule", "doubled_rule", "faint_rule", "missing_hrule")
 def _perspective(img: Image.Image, rng: random.Random, fill) -> tuple[Image.Image, list]:
     import cv2
@@ -214,6 +216,13 @@ def _harder(img: Image.Image, kinds, rng: random.Random, nrng: np.random.Generat
     if "fax" in kinds:
         arr = _fax(arr, rng, nrng)
     return Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8))
+
+
+def _dithered(img: Image.Image, record: dict, page: int) -> Image.Image:
+    """The page error-diffused to 1 bit (Pillow's Floyd–Steinberg), as a scanner's
+    black-and-white mode without its text setting makes it."""
+    record["dithered"][page] = {"mode": "1", "method": "floyd-steinberg"}
+    return img.convert("L").convert("1")
 
 
 def make_scan(
@@ -321,6 +330,8 @@ def make_scan(
         skews.append(angle)
         img = _degrade(img, rng, nrng, angle)
         img = _harder(img, kinds, hard, nrng, degradations, i + 1)
+        if "dithered" in kinds:
+            img = _dithered(img, degradations, i + 1)
         if i + 1 in rotated:
             img = img.transpose(turn[i + 1])
         images.append(img)
@@ -333,7 +344,10 @@ def make_scan(
     for img in images:
         w, h = img.width / dpi * 72, img.height / dpi * 72
         buf = io.BytesIO()
-        img.save(buf, format="JPEG", quality=quality, optimize=False)
+        if img.mode == "1":  # bilevel: stored losslessly, as a scanner's black-and-white mode does
+            img.save(buf, format="PNG")
+        else:
+            img.save(buf, format="JPEG", quality=quality, optimize=False)
         buf.seek(0)
         pdf.add_page(format=(w, h))
         pdf.image(buf, x=0, y=0, w=w, h=h)
@@ -345,9 +359,10 @@ def make_scan(
             img.save(out_pdf.with_suffix(f".p{i:02d}.png"), dpi=(dpi, dpi))
     elif image_pages == "tiff":
         frames = [img.copy() for img in images]  # fresh images: no encoder settings left from the JPEG pass
+        bilevel = all(f.mode == "1" for f in frames)  # dithered: CCITT G4, as a black-and-white scanner writes
         frames[0].save(
-            out_pdf.with_suffix(".tiff"), save_all=True, append_images=frames[1:], compression="jpeg",
-            quality=quality, dpi=(dpi, dpi),
+            out_pdf.with_suffix(".tiff"), save_all=True, append_images=frames[1:],
+            **({"compression": "group4"} if bilevel else {"compression": "jpeg", "quality": quality}), dpi=(dpi, dpi),
         )
     elif image_pages:
         raise ValueError(f"image_pages must be png or tiff, not {image_pages!r}")

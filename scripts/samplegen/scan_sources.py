@@ -234,13 +234,16 @@ def write_kind_scan(seed: int, kinds: tuple[str, ...], outdir: Path, *, name: st
     else:
         rendered = write_report(report, outdir)
     scan = write_scan(report, rendered, outdir, seed=seed, name=name, kinds=scan_kinds, dpi=dpi,
-                      **({"rotate_page": False} if "rotated_middle" in scan_kinds else {}))
+                      **({"rotate_page": False} if "rotated_middle" in scan_kinds else {}),
+                      **({"image_pages": "tiff"} if "dithered" in scan_kinds else {}))
     if record:
         truth_path = scan.with_suffix(".truth.json")
         doc = json.loads(truth_path.read_text(encoding="utf-8"))
         doc["meta"]["source_kinds"] = record
         truth_path.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    return scan
+    # dithered: the bilevel pages as a black-and-white scanner writes them (TIFF, CCITT G4) are
+    # the input; the PDF beside it holds them too (NAME.truth.json serves both)
+    return scan.with_suffix(".tiff") if "dithered" in scan_kinds else scan
 
 
 def write_corpus_scan(pdf: Path, outdir: Path, *, seed: int, kinds: tuple[str, ...] = (),
