@@ -73,3 +73,15 @@ def test_a_misread_row_with_a_misread_value_among_its_numbers_is_placed():
     assert f["active.regulations.issued"].value == 3 and f["active.regulations.issued"].status == FieldStatus.REVIEW
     assert f["active.regulations.in_force"].status == FieldStatus.REVIEW
     assert f["active.normative_documents.issued"].value == 89
+
+
+def test_a_block_heading_with_a_speck_read_as_a_value_is_no_row():
+    """A yellowed, unevenly lit scan of a real report (helper-65): a speck in the last column of
+    第二十条第（五）项's row split the heading's cell and read 11 — an unknown row of values, the
+    document sent to review for a printed row the format does not know. A block heading prints no
+    values; the rows under it map as before."""
+    rows = [r if r != ["第二十条第（五）项"] else ["第二十条第（五）项", "11"] for r in ROWS]
+    rows = [r if r != ["行向司", "2648"] else ["行政许可", "2648"] for r in rows]
+    out = map_active([_grid(rows)])
+    assert not any("第二十条" in m for m in out.unmapped), out.unmapped
+    assert out.fields["active.licensing.decisions"].value == 2648

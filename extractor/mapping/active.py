@@ -57,6 +57,7 @@ def _rows() -> list[tuple[str, RowSpec]]:
 
 COLUMNS = _columns()
 ROWS = _rows()
+BLOCK_GROUPS = tuple(sorted({spec.group for _, spec in ROWS if spec.group}))
 
 
 @dataclass
@@ -76,6 +77,15 @@ def match_row(text: str) -> tuple[str | None, float]:
         if s > best:
             best, key = s, spec.key
     return key, best
+
+
+BLOCK_HEADING = 0.8  # a row label this like a block's heading (``RowSpec.group``) is that heading
+
+
+def _is_block_heading(text: str) -> bool:
+    """``text`` is a block's heading of table 二 (第二十条第（五）项: ``RowSpec.group`` in the
+    registry), not a row label."""
+    return bool(text.strip()) and max((similarity(text, g) for g in BLOCK_GROUPS), default=0.0) >= BLOCK_HEADING
 
 
 def _is_header(cells: list[Cell]) -> bool:
@@ -126,8 +136,10 @@ def map_active(grids: list[Grid], layout_hint: Layout | None = None) -> ActiveRe
                         votes[tags[0]] += 1
                 blocks.append(SeenBlock(titles=header_list))
                 continue
-            if len(cells) < 2:
-                continue  # a block heading (第二十条第（…）项) or a stray line
+            if len(cells) < 2 or _is_block_heading(cells[0].text):
+                # a block heading (第二十条第（…）项) or a stray line. A heading prints no values:
+                # a scan's speck or a rule's piece in its last column read 11 (helper-65)
+                continue
             row_key, row_score = match_row(cells[0].text)
             values = cells[1:]
             known = row_key is not None and row_score >= MIN_LABEL
