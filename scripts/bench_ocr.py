@@ -440,6 +440,10 @@ def main() -> None:
     ap.add_argument("--seeds", type=str, default="700,701", help="seeds for --kinds")
     args = ap.parse_args()
     if args.kinds:
+        try:  # the kinds are generated (fpdf2 and the CJK fonts): the dev extras
+            import fpdf  # noqa: F401
+        except ImportError:
+            raise SystemExit("bench_ocr.py --kinds: the generator needs the dev extras; run `make dev` first") from None
         kinds = KIND_SETS if args.kinds == "all" else tuple(args.kinds.split(","))
         seeds = [int(x) for x in args.seeds.split(",")]
         print(kinds_markdown(run_kinds(kinds, seeds, args.threads), seeds))
