@@ -485,7 +485,6 @@ def upright(rgb: np.ndarray, dpi: float, *, detect_rotation: bool = True, deskew
     from extractor.ocr.prepare import descreen, flatten_contrast
 
     tf = PageTransform()
-
     img = descreen(suppress_red(rgb))  # a dithered black-and-white scan back to grey
     if flatten:
         img = flatten_contrast(img, dpi)

@@ -225,9 +225,9 @@ def _strip_margin_marks(runs: list[list[int]], mass: dict[tuple, int] | None = N
     specks a speckled scan strung into a run left of 六、 took the heading's left crop, and
     section 六's fee went unread; a glyph has a stroke that long, 一 too) standing apart from the glyphs
     (punctuation is as small but sits next to a glyph, and the smear has usually joined it
-    already; 一 alone holds four times that ink) — but none left of the line's first text run. Then a first
-    or last run at most a glyph wide and 1.5 line heights away from the rest is a mark beside
-    the text — dirt, a punch hole, a pen tick. Read, either would become a stray character
+    already; 一 alone holds four times that ink) — but none left of the line's first text
+    run. Then a first or last run at most a glyph wide and 1.5 line heights away from the rest
+    is a mark beside the text — dirt, a punch hole, a pen tick. Read, either would become a stray character
     and hide a heading's number."""
     if not runs:
         return []

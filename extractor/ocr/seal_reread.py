@@ -13,10 +13,10 @@ page and its text ink (uint8, 255 = ink), the paper's grey level, and for a blac
 
 A black seal's star and words stay on the page (as dark as the text, no circle to tell them
 by): every value cell reaching into its disc is doubted, whatever it reads (a star's point
-beside a 1 reads 11). Over a blank cell they read as a glyph (清, X, t). Such a cell, read neither as a value
-nor as a label with and without the ring, in a row of values, whose every ink pixel lies
-inside the ring, holds nothing the seal does not explain: it is read blank, doubted
-(``_seal_only``).
+beside a 1 reads 11). Over a blank cell they read as a glyph (清, X, t). Such a cell, read
+neither as a value nor as a label with and without the ring, in a row of values, whose every
+ink pixel lies inside the ring, holds nothing the seal does not explain: it is read blank,
+doubted (``_seal_only``).
 """
 
 from __future__ import annotations

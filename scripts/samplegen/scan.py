@@ -14,7 +14,8 @@ meta under ``degradations``): what real scans and photographs add.
 * ``faded``: ink at 35–55 % of its contrast (a toner running low), on yellowed paper;
 * ``fax``: a fax-like 1-bit page (threshold, dropped and added pixels);
 * ``dithered``: a scanner's black-and-white mode, the page error-diffused (Floyd–Steinberg) to
-  1 bit and stored losslessly (PNG in the PDF): grey shading and light rules become dots;
+  1 bit and stored losslessly (PNG in the PDF; ``scan_sources.write_kind_scan`` also writes the
+  pages as a CCITT G4 TIFF and gives that as the scan): grey shading and light rules become dots;
 * ``grey``: a greyscale scan (the seal a grey ring, pen marks grey: no colour to tell them by);
 * ``jpeg_low``: JPEG quality 20–35;
 * ``stamp_numbers``: the red seal over table 三's number columns;

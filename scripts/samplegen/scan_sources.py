@@ -209,7 +209,8 @@ def write_kind_scan(seed: int, kinds: tuple[str, ...], outdir: Path, *, name: st
     """A generated report (``report``, or ``generate_report(seed)`` named ``kinds-SEED``) with the
     source kinds applied (its text PDF, or .docx and LibreOffice's PDF, written as ``report.name``),
     scanned with the scan kinds; ``NAME.pdf`` + ``NAME.truth.json`` (meta: ``source_kinds`` and
-    ``degradations``). ``rotated_middle`` turns the middle page of table 三 (and no other)."""
+    ``degradations``). ``rotated_middle`` turns the middle page of table 三 (and no other).
+    ``dithered``: ``NAME.tiff`` too (the 1-bit pages, CCITT G4), and that is the path returned."""
     source, scan_kinds = split_kinds(kinds)
     if report is None:
         report = generate_report(seed)
