@@ -131,3 +131,25 @@ def test_values_under_a_garbled_label_are_not_moved_up_into_a_blank_whole_row():
     b = _grid([["报投诉类申请", "14", "0", "0", "0", "0", "1", "15"]], page=2)
     assert join_split_row(a, b)
     assert _row_texts(a, 1) == ["1.信访举报投诉类申请", "14", "0", "0", "0", "0", "1", "15"]
+
+
+def test_a_2019_table_two_row_at_the_next_pages_top_is_a_row_of_its_own(tmp_path):
+    """2019 table 二 (seed 131313): 行政许可 | 1207 | 0 | 10432 at page 1's foot, 其他对外管理服务事项 |
+    1207 | +2 | 10432 at page 2's top. The 2019 row was no label the joiner knew: taken for a
+    label's fragment, its numbers for tails — 12071207, ok, on the text layer."""
+    from extractor import extract
+    from helpers_compare import exact_or_flagged
+    from scripts.samplegen.build import write_report
+    from scripts.samplegen.content import generate_report, truth_dict
+
+    a = _grid([["行政许可", "1207", "0", "10432"]], page=1)
+    b = _grid([["其他对外管理服务事项", "1207", "+2", "10432"]], page=2)
+    assert not join_split_row(a, b)
+    assert [c.text for c in sorted(a.cells, key=lambda c: c.col)][1] == "1207"
+
+    report = generate_report(131313)
+    report.name = "split-2019-131313"
+    rendered = write_report(report, tmp_path)
+    truth = truth_dict(report)["fields"]
+    right, unflagged = exact_or_flagged(extract(rendered.path), truth)
+    assert unflagged == [] and right == len(truth), (right, len(truth))

@@ -42,10 +42,15 @@ LABEL_SLACK = 1  # cells by which the two halves of a split row may differ, all 
 
 @cache
 def _known_labels() -> tuple[str, ...]:
-    from models.fields import ACTIVE_ROWS, APPLICATION_ROWS
+    from models.fields import ACTIVE_ROWS, ACTIVE_ROWS_2019, APPLICATION_ROWS
 
     labels = {r.label for r in APPLICATION_ROWS} | {r.group for r in APPLICATION_ROWS if r.group}
-    labels |= {r.label for r, _ in ACTIVE_ROWS} | {r.group for r, _ in ACTIVE_ROWS if r.group}
+    labels |= {x for r in APPLICATION_ROWS for x in r.aliases}
+    # both layouts' table 二: a 2019 row (其他对外管理服务事项) at the next page's top is a row of its
+    # own — taken for a fragment, its 1207 was joined to 行政许可's as 12071207, ok (seed 131313)
+    for rows in (ACTIVE_ROWS, ACTIVE_ROWS_2019):
+        labels |= {r.label for r, _ in rows} | {r.group for r, _ in rows if r.group}
+        labels |= {x for r, _ in rows for x in r.aliases}
     return tuple(sorted(labels))
 
 
