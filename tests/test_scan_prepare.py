@@ -500,3 +500,13 @@ def test_a_dithered_page_is_told_from_grey_fax_and_faded_pages_and_blurred_back(
     faded = (255 - (255 - grey.astype(np.float32)) * 0.4).astype(np.uint8)
     for page in (fax, grey, faded):
         assert dithered_share(page) < DITHERED and descreen(page) is page
+
+
+def test_a_dithered_page_under_180_dpi_or_on_dotted_paper_is_doubted_whole():
+    """150 dpi dithered, dotted paper (seed 148888, helper-66): a 25 read 35 at 0.9999 and a row's
+    box one row low, both ok. There every cell is doubted; a white page dithered at 200 dpi
+    (the real page 4: 91/91) and a page that was not dithered are not."""
+    from extractor.ocr.prepare import DESCREEN_SIGMA, DESCREEN_SIGMA_PAPER, descreen_doubts
+
+    assert descreen_doubts(DESCREEN_SIGMA_PAPER, 200) and descreen_doubts(DESCREEN_SIGMA, 150)
+    assert not descreen_doubts(DESCREEN_SIGMA, 200) and not descreen_doubts(0.0, 150)

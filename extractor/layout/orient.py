@@ -34,6 +34,7 @@ class PageTransform:
     rotation: int = 0  # degrees the page was turned (counter-clockwise) to read it
     skew: float = 0.0  # degrees of deskew applied
     bend: object | None = None  # extractor.layout.straighten.Bend: perspective/curl straightened (applied last)
+    descreened: float = 0.0  # px: the blur a dithered page was given (``extractor.ocr.prepare.descreen``)
 
     def box_to_source(self, box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
         x0, y0, x1, y1 = box
@@ -482,10 +483,13 @@ def upright(rgb: np.ndarray, dpi: float, *, detect_rotation: bool = True, deskew
     faded ink, tinted paper, uneven light, shaded cells); with ``straighten`` its ruling lines
     are made straight last (``extractor.layout.straighten``: perspective, curl). A dithered
     black-and-white scan is blurred back to grey first (``extractor.ocr.prepare.descreen``)."""
-    from extractor.ocr.prepare import descreen, flatten_contrast
+    from extractor.ocr.prepare import descreen_sigma, flatten_contrast
 
     tf = PageTransform()
-    img = descreen(suppress_red(rgb))  # a dithered black-and-white scan back to grey
+    img = suppress_red(rgb)
+    tf.descreened = descreen_sigma(img)
+    if tf.descreened:  # a dithered black-and-white scan back to grey
+        img = cv2.GaussianBlur(img, (0, 0), tf.descreened)
     if flatten:
         img = flatten_contrast(img, dpi)
     if detect_rotation:

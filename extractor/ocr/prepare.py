@@ -130,6 +130,17 @@ def _lone_dots(gray: np.ndarray) -> tuple[float, float]:
     return lone / total, lone / seen
 
 
+def descreen_sigma(gray: np.ndarray) -> float:
+    """The blur (px, Gaussian sigma) ``descreen`` gives the page; 0.0 for a page that is not
+    dithered."""
+    if gray.ndim != 2 or gray.size == 0:
+        return 0.0
+    share, density = _lone_dots(gray)
+    if share < DITHERED:
+        return 0.0
+    return DESCREEN_SIGMA_PAPER if density >= DOTTED_PAPER else DESCREEN_SIGMA
+
+
 def descreen(gray: np.ndarray) -> np.ndarray:
     """A dithered bilevel page (``dithered_share`` at least ``DITHERED``) blurred back to grey:
     read as it is, a shaded cell is a field of dots, a light rule a dotted line no rule finder
@@ -138,12 +149,20 @@ def descreen(gray: np.ndarray) -> np.ndarray:
     ``DOTTED_PAPER`` lone dots per pixel or more) ``DESCREEN_SIGMA_PAPER``, or the dots left
     in the paper take the page's lines with them (the title lost, generated dithered scans).
     Any other page is returned as it is (the same array)."""
-    if gray.ndim != 2 or gray.size == 0:
-        return gray
-    share, density = _lone_dots(gray)
-    if share < DITHERED:
-        return gray
-    return cv2.GaussianBlur(gray, (0, 0), DESCREEN_SIGMA_PAPER if density >= DOTTED_PAPER else DESCREEN_SIGMA)
+    sigma = descreen_sigma(gray)
+    return cv2.GaussianBlur(gray, (0, 0), sigma) if sigma else gray
+
+
+DESCREEN_DOUBT_DPI = 180  # a dithered page read under this dpi …
+
+
+def descreen_doubts(sigma: float, dpi: float) -> bool:
+    """Whether every cell of a page ``descreen`` blurred by ``sigma`` px (read at ``dpi``) is
+    doubted: its paper was dotted too (``DESCREEN_SIGMA_PAPER``), or it is under
+    ``DESCREEN_DOUBT_DPI`` — the dots the blur leaves lie in every cell, and digits 9 px tall
+    blurred read surely and wrong (a 25 read 35 at 0.9999, a row's box one row low, 150 dpi
+    dithered seed 148888, helper-66). A white page's dither at 200 dpi reads as its grey scan."""
+    return bool(sigma) and (sigma >= DESCREEN_SIGMA_PAPER or dpi < DESCREEN_DOUBT_DPI)
 
 
 # straightening (perspective, curl) is its own stage: ``extractor.layout.straighten``; these names

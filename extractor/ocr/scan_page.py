@@ -51,6 +51,7 @@ from extractor.ocr.no_text import _drop_specks
 from extractor.ocr.crops import recognize_unique
 from extractor.ocr.known_words import read_words_first
 from extractor.ocr.normalise import _normalise
+from extractor.ocr.prepare import descreen_doubts
 from extractor.ocr.pen import pen_ink, pen_share, without_pen
 from extractor.ocr.seal import seal_mask
 from extractor.ocr.seal_reread import _reread_under_seal, _without_ring
@@ -172,6 +173,7 @@ def read_scan_image(rgb: np.ndarray, dpi: float, number: int, engine, *, width: 
 
     k = 0
     lines_of = {}
+    doubt_all = descreen_doubts(tf.descreened, dpi)  # a dithered page's dots in every cell
     for table in tables:
         first = k
         for cell in table.grid.cells:
@@ -179,6 +181,8 @@ def read_scan_image(rgb: np.ndarray, dpi: float, number: int, engine, *, width: 
             lines_of[id(cell)] = job_lines(jobs[k], results)
             if pen is not None and pen_share(pen, tf.box_to_source(table.boxes[k - first])) > 0:
                 cell.structure = min(cell.structure, DOUBT)  # what the pen covered cannot be known
+            if doubt_all:
+                cell.structure = min(cell.structure, DOUBT)
             k += 1
     # a 无 worn to a few strokes (a fax's threshold), read as 九, ん, h …: by its likeness to the page's 无
     read_worn_wu([c for t in tables for c in t.grid.cells],
