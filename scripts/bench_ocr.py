@@ -301,7 +301,7 @@ def files_markdown(results: list[dict], n_files: int) -> str:
 
 KIND_SETS = ("none", "perspective", "curl", "uneven_light", "faded", "fax", "grey", "grey+stamp_numbers", "jpeg_low", "stamp_numbers",
              "pen_tick", "missing_rule", "missing_label_rule", "missing_header_rule", "doubled_rule", "faint_rule", "missing_hrule", "missing_t4_rule",
-             "perspective+curl", "dpi150", "fax+dpi150", "dithered", "shaded_header", "narrow_labels",
+             "perspective+curl", "dpi150", "fax+dpi150", "dithered", "yellowed", "shaded_header", "narrow_labels",
              "narrow_labels+rotated_middle",
              "header_break", "long_fee", "long_fee+dpi150", "long_agency", "soffice", "corpus", "corpus_web")
 

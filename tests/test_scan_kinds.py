@@ -107,3 +107,16 @@ def test_a_dithered_black_and_white_scan_exact_or_flagged(extractor, tmp_path):
     right, unflagged = exact_or_flagged(extractor.extract(scan), truth["fields"])
     assert unflagged == []
     assert right / len(truth["fields"]) >= 0.98, f"{right}/{len(truth['fields'])} exact"
+
+
+def test_yellowed_paper_with_pen_ticks_exact_or_flagged(extractor, tmp_path):
+    """Old yellowed paper (blue at 60–70 % of red) under the JPEG, with a reader's blue ticks:
+    the ticks are still found as pen (their cells doubted), the chroma round the print is not."""
+    from scripts.samplegen.scan_sources import write_kind_scan
+
+    scan = write_kind_scan(9801, ("yellowed", "pen_tick"), tmp_path, name="yellowed-9801")
+    truth = json.loads(scan.with_suffix(".truth.json").read_text(encoding="utf-8"))
+    assert set(truth["meta"]["degradations"]) == {"yellowed", "pen_tick"}
+    right, unflagged = exact_or_flagged(extractor.extract(scan), truth["fields"])
+    assert unflagged == []
+    assert right / len(truth["fields"]) >= 0.98, f"{right}/{len(truth['fields'])} exact"

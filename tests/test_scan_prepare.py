@@ -510,3 +510,26 @@ def test_a_dithered_page_under_180_dpi_or_on_dotted_paper_is_doubted_whole():
 
     assert descreen_doubts(DESCREEN_SIGMA_PAPER, 200) and descreen_doubts(DESCREEN_SIGMA, 150)
     assert not descreen_doubts(DESCREEN_SIGMA, 200) and not descreen_doubts(0.0, 150)
+
+
+def test_yellowed_papers_chroma_round_black_print_is_no_pen():
+    """Strongly yellowed paper (blue at 65 % of red), black print, JPEG: the chroma smeared round
+    the glyphs is "less yellow" than the paper, bluish once the page is balanced on it — more
+    "pen" than print, every cell doubted (a real report so scanned: 26 right fields in review,
+    helper-66). Pen as much as a fifth of the print is a colour cast; a tick is ~1 %."""
+    import io
+
+    from PIL import Image
+
+    from extractor.ocr.pen import pen_ink
+
+    g = np.full((800, 600), 255, np.uint8)
+    for y in range(60, 760, 36):
+        for x in range(40, 560, 26):
+            cv2.putText(g, "8", (x, y), cv2.FONT_HERSHEY_SIMPLEX, 0.8, 0, 2, cv2.LINE_AA)
+    a = g.astype(np.float32) / 255
+    rgb = np.stack([a * 0.98, a * 0.90, a * 0.64], -1)
+    buf = io.BytesIO()
+    Image.fromarray((rgb * 255).astype(np.uint8)).save(buf, "JPEG", quality=75)
+    buf.seek(0)
+    assert pen_ink(np.asarray(Image.open(buf).convert("RGB"))) is None

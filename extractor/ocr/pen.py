@@ -54,6 +54,11 @@ RIDGE_SHARE = 0.4  # the stroke's dark lies where its blue is this share of its 
 RIDGE_REACH = 3  # px round a pixel that highest is looked for (a stroke's half-width and the chroma's blur)
 
 
+PEN_MAX_STROKES = 40  # more pen strokes than this on a page …
+PEN_MAX_SHARE = 0.15  # … together this share of its print (``PRINT_DARK``) or more: a colour cast
+PRINT_DARK = 0.6  # print: darker than this share of the paper's grey
+
+
 BALANCED_PAPER = 160.0  # the paper's level in ``_blueness``'s uint8 balance
 BALANCE_ROWS = 64  # rows ``_blueness`` balances at a time
 
@@ -145,9 +150,26 @@ def pen_ink(rgb: np.ndarray) -> np.ndarray | None:
     pen = _pen_in(rgb[y0:y1, x0:x1], blueness[y0:y1, x0:x1], paper)
     if pen is None:
         return None
+    if _colour_cast(pen, rgb, paper):
+        return None
     out = np.zeros(blueness.shape, np.uint8)
     out[y0:y1, x0:x1] = pen
     return out
+
+
+def _colour_cast(pen: np.ndarray, rgb: np.ndarray, paper: float) -> bool:
+    """Whether the "pen" found (``pen``, bool, a part of the page) is a colour cast, not a
+    reader's marks: more than ``PEN_MAX_STROKES`` strokes, together ``PEN_MAX_SHARE`` of the
+    page's print or more. Strongly yellowed paper under a JPEG: the paper's chroma smeared
+    round the black glyphs is bluish once the page is balanced on it — 20–56 % of each page's
+    print was taken for pen and 26 right fields of a real report sent to review (helper-66);
+    a page's ticks are a few strokes, ~1 % of its print."""
+    n = int(np.count_nonzero(pen))
+    if not n:
+        return False
+    strokes = cv2.connectedComponents(pen.astype(np.uint8), connectivity=8)[0] - 1
+    print_px = np.count_nonzero(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY) < PRINT_DARK * paper)
+    return strokes > PEN_MAX_STROKES and n >= PEN_MAX_SHARE * print_px
 
 
 # px kept round the bluish pixels when the page is cut to them (``_bluish_box``): what

@@ -12,6 +12,7 @@ meta under ``degradations``): what real scans and photographs add.
 * ``curl``: a page lifted at one edge, lines bent by up to 0.6 % of the height;
 * ``uneven_light``: a lighting gradient (to 55–75 % at the dark side) and a shadow band;
 * ``faded``: ink at 35–55 % of its contrast (a toner running low), on yellowed paper;
+* ``yellowed``: old, strongly yellowed paper (blue at 60–70 % of red), the print's contrast kept;
 * ``fax``: a fax-like 1-bit page (threshold, dropped and added pixels);
 * ``dithered``: a scanner's black-and-white mode, the page error-diffused (Floyd–Steinberg) to
   1 bit and stored losslessly (PNG in the PDF; ``scan_sources.write_kind_scan`` also writes the
@@ -114,7 +115,7 @@ def _degrade(img: Image.Image, rng: random.Random, nrng: np.random.Generator, an
 
 HARD_KINDS = ("perspective", "curl", "uneven_light", "faded", "fax", "grey", "jpeg_low", "stamp_numbers", "pen_tick",
               "missing_rule", "doubled_rule", "faint_rule", "missing_hrule", "rotated_middle", "missing_t4_rule",
-              "missing_label_rule", "missing_header_rule", "dithered")
+              "missing_label_rule", "missing_header_rule", "dithered", "yellowed")
 RULE_KINDS = ("missing_rule", "doubled_rule", "faint_rule", "missing_hrule")
 def _perspective(img: Image.Image, rng: random.Random, fill) -> tuple[Image.Image, list]:
     import cv2
@@ -167,6 +168,13 @@ def _faded(arr: np.ndarray, rng: random.Random) -> tuple[np.ndarray, dict]:
     return out, {"ink_contrast": round(k, 2)}
 
 
+def _yellowed(arr: np.ndarray, rng: random.Random) -> tuple[np.ndarray, dict]:
+    """The page on old yellowed paper: each channel scaled by the paper's colour (the print's
+    black stays black; the JPEG then smears the paper's chroma round the glyphs)."""
+    paper = np.array([rng.uniform(245, 252), rng.uniform(222, 235), rng.uniform(150, 175)], np.float32)
+    return arr * (paper / 255.0), {"paper_rgb": [round(float(v)) for v in paper]}
+
+
 def _fax(arr: np.ndarray, rng: random.Random, nrng: np.random.Generator) -> np.ndarray:
     g = arr.mean(axis=2)
     thr = rng.uniform(140, 175)
@@ -205,12 +213,15 @@ def _harder(img: Image.Image, kinds, rng: random.Random, nrng: np.random.Generat
     if "grey" in kinds:  # a greyscale scanner: the red seal is a grey ring over the print
         img = img.convert("L").convert("RGB")
         record["grey"][page] = {"mode": "L"}
-    if not {"uneven_light", "faded", "fax"} & set(kinds):
+    if not {"uneven_light", "faded", "fax", "yellowed"} & set(kinds):
         return img
     arr = np.asarray(img, dtype=np.float32)
     if "faded" in kinds:
         arr, rec = _faded(arr, rng)
         record["faded"][page] = rec
+    if "yellowed" in kinds:
+        arr, rec = _yellowed(arr, rng)
+        record["yellowed"][page] = rec
     if "uneven_light" in kinds:
         arr, rec = _uneven_light(arr, rng)
         record["uneven_light"][page] = rec
