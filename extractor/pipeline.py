@@ -123,6 +123,7 @@ def stage_map(run: Run) -> None:
     run.result.report.layout = mapped.layout
     run.result.report.layouts = mapped.layouts.by_table()
     run.result.fields.update(mapped.fields)
+    _doubt_doubtful_pages(run)
     if run.source is not None and run.source.content is not None:
         from extractor.grid.provenance import attach_provenance
 
@@ -131,6 +132,19 @@ def stage_map(run: Run) -> None:
         run.warn("map", "mapping", issue)
     for issue in dict.fromkeys(mapped.unmapped):  # printed cells that went nowhere: the document needs a person
         run.warn("map", UNMAPPED, issue)
+
+
+def _doubt_doubtful_pages(run: Run) -> None:
+    """Fields read on a page whose every value is doubted (``PageContent.doubtful``) get the
+    structure doubt that sends a scanned value to review whatever the relations say. Applied to
+    the fields, not the cells: doubted cells are structure evidence the mapping weighs, and
+    doubting all of a page's cells lost their rows."""
+    from extractor.ocr.structure import DOUBT
+
+    doubtful = {p.number for p in run.pages if getattr(p, "doubtful", False)}
+    for f in run.result.fields.values():
+        if f.page in doubtful:
+            f.evidence["structure"] = min(f.evidence.get("structure", 1.0), DOUBT)
 
 
 REPORT_HEADINGS = ("收到和处理政府信息公开申请情况", "主动公开政府信息情况")

@@ -100,3 +100,6 @@ class PageContent:
     skew: float = 0.0  # degrees of deskew applied (OCR)
     dpi: float | None = None  # render dpi (OCR)
     unread_lines: int = 0  # OCR: lines of prose found and left unread (``ocr_prose`` "needed")
+    # OCR: every value read on the page is doubted, however it reads (a dithered page read under
+    # 180 dpi or on dotted paper: ``extractor.ocr.prepare.descreen_doubts``)
+    doubtful: bool = False

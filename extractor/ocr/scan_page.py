@@ -173,7 +173,6 @@ def read_scan_image(rgb: np.ndarray, dpi: float, number: int, engine, *, width: 
 
     k = 0
     lines_of = {}
-    doubt_all = descreen_doubts(tf.descreened, dpi)  # a dithered page's dots in every cell
     for table in tables:
         first = k
         for cell in table.grid.cells:
@@ -181,8 +180,6 @@ def read_scan_image(rgb: np.ndarray, dpi: float, number: int, engine, *, width: 
             lines_of[id(cell)] = job_lines(jobs[k], results)
             if pen is not None and pen_share(pen, tf.box_to_source(table.boxes[k - first])) > 0:
                 cell.structure = min(cell.structure, DOUBT)  # what the pen covered cannot be known
-            if doubt_all:
-                cell.structure = min(cell.structure, DOUBT)
             k += 1
     # a 无 worn to a few strokes (a fax's threshold), read as 九, ん, h …: by its likeness to the page's 无
     read_worn_wu([c for t in tables for c in t.grid.cells],
@@ -224,4 +221,5 @@ def read_scan_image(rgb: np.ndarray, dpi: float, number: int, engine, *, width: 
         number=number, width=width, height=height, kind=PageKind.SCAN, lines=text_lines,
         grids=[t.grid for t in tables], rotation=tf.rotation, skew=tf.skew, dpi=dpi,
         unread_lines=max(0, len(rows) - len(reader.lines())),
+        doubtful=descreen_doubts(tf.descreened, dpi),
     )
