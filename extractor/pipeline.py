@@ -141,7 +141,7 @@ def _doubt_doubtful_pages(run: Run) -> None:
     doubting all of a page's cells lost their rows."""
     from extractor.ocr.structure import DOUBT
 
-    doubtful = {p.number for p in run.pages if getattr(p, "doubtful", False)}
+    doubtful = {p.number for p in run.pages if p.doubtful}
     for f in run.result.fields.values():
         if f.page in doubtful:
             f.evidence["structure"] = min(f.evidence.get("structure", 1.0), DOUBT)

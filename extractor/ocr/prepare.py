@@ -157,11 +157,12 @@ DESCREEN_DOUBT_DPI = 180  # a dithered page read under this dpi …
 
 
 def descreen_doubts(sigma: float, dpi: float) -> bool:
-    """Whether every cell of a page ``descreen`` blurred by ``sigma`` px (read at ``dpi``) is
-    doubted: its paper was dotted too (``DESCREEN_SIGMA_PAPER``), or it is under
-    ``DESCREEN_DOUBT_DPI`` — the dots the blur leaves lie in every cell, and digits 9 px tall
-    blurred read surely and wrong (a 25 read 35 at 0.9999, a row's box one row low, 150 dpi
-    dithered seed 148888, helper-66). A white page's dither at 200 dpi reads as its grey scan."""
+    """Whether every value read on a page ``descreen`` blurred by ``sigma`` px (read at
+    ``dpi``) is doubted (``PageContent.doubtful``; the pipeline doubts its fields after mapping):
+    its paper was dotted too (``DESCREEN_SIGMA_PAPER``), or it is under ``DESCREEN_DOUBT_DPI`` —
+    the dots the blur leaves lie in every cell, and digits 9 px tall blurred read surely and
+    wrong (a 25 read 35 at 0.9999, a row's box one row low, 150 dpi dithered seed 148888,
+    helper-66). A white page's dither at 200 dpi reads as its grey scan."""
     return bool(sigma) and (sigma >= DESCREEN_SIGMA_PAPER or dpi < DESCREEN_DOUBT_DPI)
 
 
